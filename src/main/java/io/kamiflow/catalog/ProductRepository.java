@@ -1,0 +1,48 @@
+package io.kamiflow.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import io.kamiflow.ops.db.InsertIfAbsent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class ProductRepository {
+
+    private final JdbcClient jdbc;
+    private final InsertIfAbsent inserts;
+
+    ProductRepository(JdbcClient jdbc, InsertIfAbsent inserts) {
+        this.jdbc = jdbc;
+        this.inserts = inserts;
+    }
+
+    public Optional<Product> findBySku(String sku) {
+        return jdbc.sql("SELECT * FROM product WHERE sku = ?").param(sku).query(ProductRepository::map).optional();
+    }
+
+    public Product getById(long id) {
+        return jdbc.sql("SELECT * FROM product WHERE id = ?").param(id).query(ProductRepository::map).single();
+    }
+
+    public List<Product> findActive() {
+        return jdbc.sql("SELECT * FROM product WHERE active ORDER BY name, sku").query(ProductRepository::map).list();
+    }
+
+    /** Inserts unless the sku exists; empty when it does. */
+    public Optional<Product> insert(String sku, String name, Money price, int lowStockThreshold) {
+        int rows = inserts.insert("""
+                INSERT INTO product (sku, name, price_minor, currency, low_stock_threshold)
+                VALUES (?, ?, ?, ?, ?)""", "sku", sku, name, price.minor(), price.currency(), lowStockThreshold);
+        return rows == 1 ? findBySku(sku) : Optional.empty();
+    }
+
+    private static Product map(ResultSet rs, int row) throws SQLException {
+        return new Product(rs.getLong("id"), rs.getString("sku"), rs.getString("name"),
+                new Money(rs.getLong("price_minor"), rs.getString("currency")),
+                rs.getInt("low_stock_threshold"), rs.getBoolean("active"));
+    }
+}

@@ -1,0 +1,26 @@
+package io.kamiflow.fulfillment;
+
+import io.kamiflow.payment.PaymentVerifier;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/** Verify payment: does this payment pay this order? The answer picks the next path. */
+@Component
+class VerifyPaymentDelegate implements JavaDelegate {
+
+    private final PaymentVerifier verifier;
+
+    VerifyPaymentDelegate(PaymentVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        PaymentVerifier.Discrepancy discrepancy = verifier.verify(
+                (String) execution.getVariable(ProcessVariables.ORDER_NO),
+                ((Number) execution.getVariable(ProcessVariables.PAYMENT_ID)).longValue());
+        execution.setVariable(ProcessVariables.PAYMENT_VERIFIED, discrepancy == null);
+        execution.setVariable(ProcessVariables.DISCREPANCY, discrepancy == null ? null : discrepancy.name());
+    }
+}

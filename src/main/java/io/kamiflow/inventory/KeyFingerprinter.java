@@ -1,0 +1,37 @@
+package io.kamiflow.inventory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.text.Normalizer;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** HMAC-SHA256 of the normalized key value: the UNIQUE column that finds duplicates without decrypting. */
+public class KeyFingerprinter {
+
+    private final SecretKeySpec key;
+
+    public KeyFingerprinter(byte[] secret) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("kamiflow.crypto.fingerprint-key must be at least 32 bytes, base64 encoded");
+        }
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    /** Keys differ only by surrounding white space or Unicode composition are the same key. */
+    public static String normalize(String value) {
+        return Normalizer.normalize(value.strip(), Normalizer.Form.NFC);
+    }
+
+    public String fingerprint(String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(normalize(value).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("fingerprint failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.kamiflow.inventory;
+
+public enum KeyStatus {
+    AVAILABLE, RESERVED, SOLD, VOID
+}

@@ -1,0 +1,77 @@
+package io.kamiflow.ops.dev;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.kamiflow.ops.web.Problems;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderRepository;
+import io.kamiflow.payment.sandbox.SandboxProperties;
+import io.kamiflow.payment.sandbox.SandboxSignature;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Dev-only helpers for the README walk-through: read the embedded mailbox, and pay an order by
+ * sending a correctly signed sandbox callback over HTTP to this very app (the same path a gateway takes).
+ */
+@RestController
+@ConditionalOnProperty(name = "kamiflow.dev.enabled", havingValue = "true")
+class DevController {
+
+    record SandboxPayment(String orderNo, String tradeNo, int notifyStatus, String notifyReply) {
+    }
+
+    private final DevMailSink mailSink;
+    private final OrderRepository orders;
+    private final SandboxProperties sandbox;
+    private final WebServerApplicationContext server;
+
+    DevController(DevMailSink mailSink, OrderRepository orders, SandboxProperties sandbox, WebServerApplicationContext server) {
+        this.mailSink = mailSink;
+        this.orders = orders;
+        this.sandbox = sandbox;
+        this.server = server;
+    }
+
+    @GetMapping("/dev/mail")
+    List<DevMailSink.ReceivedMail> mail() {
+        return mailSink.received();
+    }
+
+    @PostMapping("/dev/sandbox/pay/{orderNo}")
+    SandboxPayment pay(@PathVariable String orderNo) {
+        if (!sandbox.enabled()) {
+            throw Problems.notFound("the sandbox channel is disabled (kamiflow.payment.sandbox.secret is empty)");
+        }
+        Order order = orders.findByOrderNo(orderNo).orElseThrow(() -> Problems.notFound("no order " + orderNo));
+        Map<String, String> fields = new TreeMap<>();
+        fields.put("orderNo", order.orderNo());
+        fields.put("tradeNo", "SBX" + UUID.randomUUID().toString().replace("-", ""));
+        fields.put("amount", order.amount().amount());
+        fields.put("currency", order.amount().currency());
+        fields.put("status", "PAID");
+        fields.put("timestamp", Long.toString(Instant.now().getEpochSecond()));
+        fields.put("sign", SandboxSignature.sign(fields, sandbox.secret()));
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        fields.forEach(form::add);
+        ResponseEntity<String> reply = RestClient.create("http://127.0.0.1:" + server.getWebServer().getPort())
+                .post().uri("/api/payments/sandbox/notify")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form)
+                .retrieve().onStatus(status -> true, (request, response) -> { })
+                .toEntity(String.class);
+        return new SandboxPayment(orderNo, fields.get("tradeNo"), reply.getStatusCode().value(), reply.getBody());
+    }
+}

@@ -1,0 +1,34 @@
+package io.kamiflow.ops.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The security floor: admin API and engine REST need credentials; the webapps have their own login. */
+@Configuration
+class SecurityConfig {
+
+    @Bean
+    FilterRegistrationBean<AdminAuthenticationFilter> adminAuthentication(IdentityService identity, ObjectMapper json) {
+        FilterRegistrationBean<AdminAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new AdminAuthenticationFilter(identity, json));
+        registration.addUrlPatterns("/api/admin/*");
+        registration.setName("kamiflowAdminAuthentication");
+        return registration;
+    }
+
+    /** Camunda's own Basic-auth filter for /engine-rest, as its docs recommend for the embedded REST API. */
+    @Bean
+    FilterRegistrationBean<ProcessEngineAuthenticationFilter> engineRestAuthentication() {
+        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+        registration.addUrlPatterns("/engine-rest/*");
+        registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
+        registration.setName("camundaEngineRestAuthentication");
+        return registration;
+    }
+}

@@ -1,0 +1,28 @@
+package io.kamiflow.ops.web;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/** RFC 7807 answers with a human-readable detail; Spring MVC renders them as application/problem+json. */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    public static ErrorResponseException of(HttpStatus status, String detail) {
+        return new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, detail), null);
+    }
+
+    public static ErrorResponseException badRequest(String detail) {
+        return of(HttpStatus.BAD_REQUEST, detail);
+    }
+
+    public static ErrorResponseException notFound(String detail) {
+        return of(HttpStatus.NOT_FOUND, detail);
+    }
+
+    public static ErrorResponseException conflict(String detail) {
+        return of(HttpStatus.CONFLICT, detail);
+    }
+}

@@ -1,0 +1,67 @@
+package io.kamiflow.ordering;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.kamiflow.ops.web.Problems;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class OrderController {
+
+    record CreateOrder(@NotBlank String sku,
+                       @NotNull Integer quantity,
+                       @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address") String email,
+                       @NotBlank String channel) {
+    }
+
+    record OrderCreated(String orderNo, String status, String amount, String currency, String channel,
+                        String accessToken, Map<String, Object> payment) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OrderView(String orderNo, String status, int quantity, String amount, String currency, String channel,
+                     String createdAt, List<String> keys) {
+    }
+
+    private final CheckoutService checkout;
+    private final OrderLookupService lookup;
+
+    OrderController(CheckoutService checkout, OrderLookupService lookup) {
+        this.checkout = checkout;
+        this.lookup = lookup;
+    }
+
+    @PostMapping("/api/orders")
+    @ResponseStatus(HttpStatus.CREATED)
+    OrderCreated create(@Valid @RequestBody CreateOrder request) {
+        CheckoutService.Checkout result = checkout.checkout(request.sku().strip(), request.quantity(),
+                request.email().strip(), request.channel().strip());
+        Order order = result.order();
+        return new OrderCreated(order.orderNo(), order.status().name(), order.amount().amount(),
+                order.amount().currency(), order.channel(), result.accessToken(), result.payment());
+    }
+
+    @GetMapping("/api/orders/{orderNo}")
+    OrderView get(@PathVariable String orderNo, @RequestHeader(name = "X-Order-Token", required = false) String token) {
+        // Wrong number and wrong token get the same answer: the endpoint reveals nothing about which orders exist.
+        OrderLookupService.BuyerView view = lookup.lookup(orderNo, token)
+                .orElseThrow(() -> Problems.notFound("no order with that number and access token"));
+        Order order = view.order();
+        return new OrderView(order.orderNo(), order.status().name(), order.quantity(), order.amount().amount(),
+                order.amount().currency(), order.channel(), order.createdAt().toString(), view.keys());
+    }
+}

@@ -1,0 +1,76 @@
+package io.kamiflow.ordering;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import io.kamiflow.catalog.Money;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class OrderRepository {
+
+    private final JdbcClient jdbc;
+
+    OrderRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    long insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel) {
+        jdbc.sql("""
+                INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
+                                            access_token_hash, channel, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT')""")
+                .params(orderNo, productId, quantity, amount.minor(), amount.currency(), email, tokenHash, channel)
+                .update();
+        return findByOrderNo(orderNo).orElseThrow().id();
+    }
+
+    public Optional<Order> findByOrderNo(String orderNo) {
+        return jdbc.sql("SELECT * FROM customer_order WHERE order_no = ?").param(orderNo).query(OrderRepository::map).optional();
+    }
+
+    public Order getById(long id) {
+        return jdbc.sql("SELECT * FROM customer_order WHERE id = ?").param(id).query(OrderRepository::map).single();
+    }
+
+    /** Locks the order row for the rest of the transaction: serializes everything that decides its fate. */
+    public Optional<Order> lockByOrderNo(String orderNo) {
+        return jdbc.sql("SELECT * FROM customer_order WHERE order_no = ? FOR UPDATE").param(orderNo)
+                .query(OrderRepository::map).optional();
+    }
+
+    /** Moves the order on only from one of the expected states; false when it was elsewhere. */
+    public boolean transition(long orderId, OrderStatus to, OrderStatus... from) {
+        List<String> allowed = Arrays.stream(from).map(Enum::name).toList();
+        String stamp = switch (to) {
+            case PAID -> ", paid_at = CURRENT_TIMESTAMP";
+            case DELIVERED -> ", delivered_at = CURRENT_TIMESTAMP";
+            default -> "";
+        };
+        return jdbc.sql("UPDATE customer_order SET status = :to, updated_at = CURRENT_TIMESTAMP" + stamp
+                        + " WHERE id = :id AND status IN (:from)")
+                .param("to", to.name()).param("id", orderId).param("from", allowed)
+                .update() == 1;
+    }
+
+    public void markPaidBy(long orderId, long paymentId) {
+        jdbc.sql("""
+                UPDATE customer_order SET status = 'PAID', payment_id = ?, paid_at = CURRENT_TIMESTAMP,
+                       updated_at = CURRENT_TIMESTAMP WHERE id = ?""")
+                .params(paymentId, orderId).update();
+    }
+
+    private static Order map(ResultSet rs, int row) throws SQLException {
+        return new Order(rs.getLong("id"), rs.getString("order_no"), rs.getLong("product_id"), rs.getInt("quantity"),
+                new Money(rs.getLong("amount_minor"), rs.getString("currency")), rs.getString("buyer_email"),
+                rs.getString("access_token_hash"), rs.getString("channel"), OrderStatus.valueOf(rs.getString("status")),
+                rs.getObject("payment_id", Long.class),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("paid_at", OffsetDateTime.class),
+                rs.getObject("delivered_at", OffsetDateTime.class));
+    }
+}

@@ -1,0 +1,5 @@
+package io.kamiflow.ordering;
+
+public enum OrderStatus {
+    PENDING_PAYMENT, PAID, AWAITING_STOCK, DELIVERED, MANUAL, REFUNDED, EXPIRED, CANCELLED
+}
