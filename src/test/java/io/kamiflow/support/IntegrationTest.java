@@ -1,0 +1,69 @@
+package io.kamiflow.support;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of every test that needs the application: one shared context (random port, job executor on)
+ * on real PostgreSQL and real SMTP. Domain tables and running process instances are cleaned before
+ * each test; Camunda's schema lives for the whole run.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+public abstract class IntegrationTest {
+
+    private static final String ENCRYPTION_KEY = randomKey();
+    private static final String FINGERPRINT_KEY = randomKey();
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+    @Autowired
+    protected ProcessEngine engine;
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestDatabase.Db db = TestDatabase.get();
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+        registry.add("spring.mail.port", TestMail::port);
+        registry.add("kamiflow.crypto.active-key-id", () -> "t1");
+        registry.add("kamiflow.crypto.keys.t1", () -> ENCRYPTION_KEY);
+        registry.add("kamiflow.crypto.fingerprint-key", () -> FINGERPRINT_KEY);
+    }
+
+    @BeforeEach
+    void cleanState() throws Exception {
+        List<String> running = engine.getRuntimeService().createProcessInstanceQuery().list().stream()
+                .map(ProcessInstance::getId).toList();
+        if (!running.isEmpty()) {
+            engine.getRuntimeService().deleteProcessInstances(running, "test cleanup", true, true);
+        }
+        jdbc.execute("TRUNCATE audit_event, delivery_attempt, payment, card_key, customer_order, product RESTART IDENTITY CASCADE");
+        TestMail.get().purgeEmailFromAllMailboxes();
+    }
+
+    protected ShopClient shop() {
+        return new ShopClient(port);
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+}
