@@ -1,13 +1,16 @@
 package io.kamiflow.payment;
 
 import java.util.Map;
+import java.util.Optional;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.Order;
 
 /**
- * A payment gateway. Each lives in its own sub-package with its notify endpoint; a channel whose
- * settings are absent is disabled, and then it offers no checkout and its endpoint answers 404.
+ * A payment gateway. Each lives in its own sub-package with its notify endpoint, which verifies the
+ * gateway's callback, turns it into a {@link PaymentNotice}, hands it to {@link PaymentRecorder} and
+ * answers exactly what the gateway expects. A channel whose settings are absent is disabled: it
+ * offers no checkout and its endpoint answers 404. Adding a channel touches no other channel.
  */
 public interface PaymentChannel {
 
@@ -17,4 +20,27 @@ public interface PaymentChannel {
 
     /** What the buyer's client needs to pay this order (a pay URL, signed form fields, ...). */
     Map<String, Object> checkout(Order order, Product product);
+
+    /** Whether {@link #query} asks the gateway (used by the compensation process). */
+    default boolean supportsQuery() {
+        return false;
+    }
+
+    /** Asks the gateway about an unpaid order: a paid notice when it was paid, empty when not (yet). */
+    default Optional<PaymentNotice> query(Order order) {
+        return Optional.empty();
+    }
+
+    /** Whether {@link #refund} asks the gateway to return the money; otherwise refunds are recorded as manual. */
+    default boolean supportsRefund() {
+        return false;
+    }
+
+    /**
+     * Returns the money of a recorded payment through the gateway. Must be idempotent per payment
+     * (gateways take a refund request id; use the payment id). Returns the gateway's refund reference.
+     */
+    default String refund(Payment payment, String reason) {
+        throw new UnsupportedOperationException(id() + " cannot refund through its API");
+    }
 }

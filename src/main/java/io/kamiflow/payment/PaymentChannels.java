@@ -18,6 +18,11 @@ public class PaymentChannels {
         return channels.stream().filter(c -> c.id().equals(id) && c.enabled()).findFirst();
     }
 
+    /** Any configured channel by id, enabled or not (refunds of old payments still need it). */
+    public Optional<PaymentChannel> byId(String id) {
+        return channels.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
     public List<String> enabledIds() {
         return channels.stream().filter(PaymentChannel::enabled).map(PaymentChannel::id).sorted().toList();
     }

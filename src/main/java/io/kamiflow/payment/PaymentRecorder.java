@@ -22,7 +22,16 @@ public class PaymentRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentRecorder.class);
 
-    public enum Outcome { RECORDED, ALREADY_RECORDED, UNKNOWN_ORDER }
+    public enum Outcome {
+        /** a new paid notice: recorded, fulfillment started */
+        RECORDED,
+        /** this (channel, trade no) was recorded before: nothing changed */
+        ALREADY_RECORDED,
+        /** no such order: the channel rejects the notice */
+        UNKNOWN_ORDER,
+        /** a verified notice that does not mean paid (e.g. WAIT_BUYER_PAY): acknowledged, nothing changed */
+        IGNORED
+    }
 
     private final JdbcClient jdbc;
     private final OrderRepository orders;
@@ -41,6 +50,9 @@ public class PaymentRecorder {
         Optional<Order> order = orders.findByOrderNo(notice.orderNo());
         if (order.isEmpty()) {
             return Outcome.UNKNOWN_ORDER;
+        }
+        if (!notice.paid()) {
+            return Outcome.IGNORED;
         }
         int inserted = inserts.insert("""
                 INSERT INTO payment (channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice)

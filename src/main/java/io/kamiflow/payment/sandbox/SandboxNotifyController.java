@@ -73,10 +73,10 @@ class SandboxNotifyController {
         if (fields.get("tradeNo").length() > 128 || fields.get("orderNo").length() > 32) {
             return reject(HttpStatus.BAD_REQUEST, "tradeNo or orderNo too long");
         }
-        PaymentNotice notice = new PaymentNotice(SandboxChannel.ID, fields.get("tradeNo"), fields.get("orderNo"), amount,
+        PaymentNotice notice = PaymentNotice.paid(SandboxChannel.ID, fields.get("tradeNo"), fields.get("orderNo"), amount,
                 fields.get("status"), SandboxSignature.canonical(fields));
         return switch (recorder.record(notice)) {
-            case RECORDED, ALREADY_RECORDED -> reply(HttpStatus.OK, "success");
+            case RECORDED, ALREADY_RECORDED, IGNORED -> reply(HttpStatus.OK, "success");
             case UNKNOWN_ORDER -> reject(HttpStatus.NOT_FOUND, "unknown order " + fields.get("orderNo"));
         };
     }
