@@ -13,6 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mail.MailException;
 import org.springframework.mail.MailPreparationException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
@@ -21,15 +22,21 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Mails an order's keys. The attempt row and the DELIVERED status are written first and the mail is
- * sent last, so a failed send rolls both back; after a successful send only the commit remains.
- * Every attempt carries a Message-ID derived from order and attempt number, so a replay of the same
- * attempt is recognisable as one message.
+ * One attempt to mail an order's keys, recorded whatever its outcome. A failure does not throw:
+ * the failed attempt must commit so the process can wait and retry, visibly. A success writes the
+ * SENT row and DELIVERED status after the SMTP server accepted the mail; should that commit fail,
+ * the replayed job sends the same attempt again with the same Message-ID (derived from order and
+ * attempt number), so mail clients see one message.
  */
 @Service
 public class KeyDeliveryService {
 
     private static final Logger log = LoggerFactory.getLogger(KeyDeliveryService.class);
+
+    public enum Outcome { SENT, TRANSIENT_FAILURE, PERMANENT_FAILURE }
+
+    public record Attempt(int attemptNo, Outcome outcome, String error) {
+    }
 
     private final OrderRepository orders;
     private final ProductRepository products;
@@ -49,7 +56,7 @@ public class KeyDeliveryService {
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
-    public void deliver(long orderId) {
+    public Attempt attempt(long orderId) {
         Order order = orders.getById(orderId);
         Product product = products.getById(order.productId());
         List<String> keys = vault.keysSoldTo(orderId);
@@ -59,15 +66,38 @@ public class KeyDeliveryService {
         }
         int attemptNo = nextAttemptNo(orderId);
         String messageId = "<" + order.orderNo() + "." + attemptNo + "@kamiflow>";
-        jdbc.sql("""
-                INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, message_id)
-                VALUES (?, 'email', ?, ?, 'SENT', ?)""")
-                .params(orderId, attemptNo, order.buyerEmail(), messageId).update();
+        try {
+            mail.send(message(order.buyerEmail(), messageId,
+                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys)));
+        } catch (MailException e) {
+            Outcome outcome = MailFailures.isPermanent(e) ? Outcome.PERMANENT_FAILURE : Outcome.TRANSIENT_FAILURE;
+            String error = MailFailures.describe(e);
+            record(orderId, attemptNo, order.buyerEmail(),
+                    outcome == Outcome.PERMANENT_FAILURE ? "FAILED_PERMANENT" : "FAILED_TRANSIENT", error, messageId);
+            log.warn("order {} delivery attempt {} failed ({}): {}", order.orderNo(), attemptNo, outcome, error);
+            return new Attempt(attemptNo, outcome, error);
+        }
+        record(orderId, attemptNo, order.buyerEmail(), "SENT", null, messageId);
         orders.transition(orderId, OrderStatus.DELIVERED, OrderStatus.PAID, OrderStatus.AWAITING_STOCK,
                 OrderStatus.MANUAL, OrderStatus.DELIVERED);
-        mail.send(message(order.buyerEmail(), messageId,
-                new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys)));
         log.info("order {} delivered to buyer by email (attempt {})", order.orderNo(), attemptNo);
+        return new Attempt(attemptNo, Outcome.SENT, null);
+    }
+
+    public int attempts(long orderId) {
+        return jdbc.sql("SELECT count(*) FROM delivery_attempt WHERE order_id = ?").param(orderId).query(Integer.class).single();
+    }
+
+    public boolean everSent(long orderId) {
+        return jdbc.sql("SELECT count(*) FROM delivery_attempt WHERE order_id = ? AND outcome = 'SENT'")
+                .param(orderId).query(Integer.class).single() > 0;
+    }
+
+    private void record(long orderId, int attemptNo, String recipient, String outcome, String error, String messageId) {
+        jdbc.sql("""
+                INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, error, message_id)
+                VALUES (?, 'email', ?, ?, ?, ?, ?)""")
+                .params(orderId, attemptNo, recipient, outcome, error, messageId).update();
     }
 
     private int nextAttemptNo(long orderId) {
@@ -85,7 +115,8 @@ public class KeyDeliveryService {
             helper.setText(content.text(), content.html());
             message.setHeader("Message-ID", messageId);
         } catch (MessagingException e) {
-            throw new MailPreparationException("could not build the key mail (" + e.getClass().getSimpleName() + ")");
+            throw new MailPreparationException("could not build the key mail (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")");
         }
         return message;
     }

@@ -6,7 +6,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** Mark awaiting stock: the buyer's order page says the keys come when stock arrives. */
+/** Mark order awaiting stock: the buyer's order page says the keys come when stock arrives. */
 @Component
 class MarkAwaitingStockDelegate implements JavaDelegate {
 
@@ -18,7 +18,6 @@ class MarkAwaitingStockDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        orders.transition(((Number) execution.getVariable(ProcessVariables.ORDER_ID)).longValue(),
-                OrderStatus.AWAITING_STOCK, OrderStatus.PAID);
+        orders.transition(ProcessVariables.orderId(execution), OrderStatus.AWAITING_STOCK, OrderStatus.PAID);
     }
 }

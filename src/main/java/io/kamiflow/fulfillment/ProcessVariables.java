@@ -10,6 +10,33 @@ public final class ProcessVariables {
     public static final String PAYMENT_VERIFIED = "paymentVerified";
     public static final String DISCREPANCY = "discrepancy";
     public static final String OUT_OF_STOCK_ERROR = "OUT_OF_STOCK";
+    public static final String CANNOT_ACCEPT_ERROR = "CANNOT_ACCEPT";
+    public static final String DELIVERY_OUTCOME = "deliveryOutcome";
+    public static final String DELIVERY_RETRIES = "deliveryRetries";
+    public static final String DELIVERY_ATTEMPTS = "deliveryAttempts";
+    public static final String LAST_DELIVERY_ERROR = "lastDeliveryError";
+    public static final String BUYER_EMAIL_MASKED = "buyerEmailMasked";
+    public static final String MANUAL_ACTION = "manualAction";
+    public static final String CORRECTED_EMAIL = "correctedEmail";
+    public static final String MANUAL_NOTE = "manualNote";
+    public static final String REVIEW_DECISION = "reviewDecision";
+    public static final String REVIEW_NOTE = "reviewNote";
+    public static final String RESTOCK_DECISION = "restockDecision";
+    public static final String REFUND_REASON = "refundReason";
+
+    public static final String MSG_STOCK_REPLENISHED = "StockReplenished";
+    public static final String MSG_RESEND_REQUESTED = "ResendRequested";
+    public static final String MSG_RESEND_AFTER_DELIVERY = "ResendAfterDelivery";
+    public static final String MSG_REFUND_REQUESTED = "RefundRequested";
+    public static final String MSG_REFUND_AFTER_DELIVERY = "RefundAfterDelivery";
+
+    static long orderId(org.camunda.bpm.engine.delegate.VariableScope scope) {
+        return ((Number) scope.getVariable(ORDER_ID)).longValue();
+    }
+
+    static long paymentId(org.camunda.bpm.engine.delegate.VariableScope scope) {
+        return ((Number) scope.getVariable(PAYMENT_ID)).longValue();
+    }
 
     private ProcessVariables() {
     }

@@ -5,18 +5,36 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** Send keys: runs in its own job after Claim keys committed, so a mail failure never touches the claim. */
+/**
+ * Send keys: one recorded delivery attempt in its own job. The outcome picks the path: delivered,
+ * wait and retry (transient failure while the schedule lasts), or hand over to support.
+ */
 @Component
 class SendKeysDelegate implements JavaDelegate {
 
     private final KeyDeliveryService delivery;
+    private final FulfillmentSettings settings;
 
-    SendKeysDelegate(KeyDeliveryService delivery) {
+    SendKeysDelegate(KeyDeliveryService delivery, FulfillmentSettings settings) {
         this.delivery = delivery;
+        this.settings = settings;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        delivery.deliver(((Number) execution.getVariable(ProcessVariables.ORDER_ID)).longValue());
+        KeyDeliveryService.Attempt attempt = delivery.attempt(ProcessVariables.orderId(execution));
+        Object retriesSoFar = execution.getVariable(ProcessVariables.DELIVERY_RETRIES);
+        int retries = retriesSoFar == null ? 0 : ((Number) retriesSoFar).intValue();
+        String outcome = switch (attempt.outcome()) {
+            case SENT -> "SENT";
+            case PERMANENT_FAILURE -> "FAILED";
+            case TRANSIENT_FAILURE -> retries < settings.maxRetries() ? "RETRY" : "FAILED";
+        };
+        if (outcome.equals("RETRY")) {
+            execution.setVariable(ProcessVariables.DELIVERY_RETRIES, retries + 1);
+        }
+        execution.setVariable(ProcessVariables.DELIVERY_OUTCOME, outcome);
+        execution.setVariable(ProcessVariables.DELIVERY_ATTEMPTS, attempt.attemptNo());
+        execution.setVariable(ProcessVariables.LAST_DELIVERY_ERROR, attempt.error());
     }
 }

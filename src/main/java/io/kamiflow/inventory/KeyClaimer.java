@@ -1,5 +1,6 @@
 package io.kamiflow.inventory;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -8,9 +9,9 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Marks keys sold to an order inside the caller's transaction (the Claim keys job). Rows other
- * claimers hold are skipped rather than waited for, so concurrent orders never block on each other
- * and never get the same key.
+ * Sets keys aside for orders inside the caller's transaction. Rows other transactions hold are
+ * skipped rather than waited for ({@code FOR UPDATE SKIP LOCKED}), so concurrent orders never block
+ * on each other and never get the same key. Every operation is all or nothing.
  */
 @Service
 public class KeyClaimer {
@@ -21,24 +22,41 @@ public class KeyClaimer {
         this.jdbc = jdbc;
     }
 
-    /** @return true when the order holds its full quantity afterwards; false (and nothing changed) when stock is short */
+    /** Checkout in on-checkout mode: reserve {@code quantity} keys until {@code until}; false (nothing changed) when short. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean reserve(long orderId, long productId, int quantity, Instant until) {
+        List<Long> ids = lockAvailable(productId, quantity);
+        if (ids.size() < quantity) {
+            return false;
+        }
+        jdbc.sql("UPDATE card_key SET status = 'RESERVED', order_id = :order, reserved_until = :until WHERE id IN (:ids)")
+                .param("order", orderId).param("until", java.sql.Timestamp.from(until)).param("ids", ids).update();
+        return true;
+    }
+
+    /**
+     * Claim keys: confirms the order's reservation and tops it up from available stock if it lapsed
+     * (or there was none). @return true when the order holds its full quantity as SOLD afterwards;
+     * false, with nothing changed, when stock is short.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean claim(long orderId, long productId, int quantity) {
-        int alreadyHeld = soldTo(orderId);
-        if (alreadyHeld >= quantity) {
-            return true; // a replayed job: the order already has its keys
+        int alreadySold = soldTo(orderId);
+        if (alreadySold >= quantity) {
+            return true; // a replayed job or a resumed order that already holds its keys
         }
-        int missing = quantity - alreadyHeld;
-        List<Long> ids = jdbc.sql("""
-                SELECT id FROM card_key WHERE product_id = ? AND status = 'AVAILABLE'
-                ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")
-                .params(productId, missing).query(Long.class).list();
-        if (ids.size() < missing) {
+        List<Long> reserved = jdbc.sql("SELECT id FROM card_key WHERE order_id = ? AND status = 'RESERVED' ORDER BY id FOR UPDATE")
+                .param(orderId).query(Long.class).list();
+        int missing = quantity - alreadySold - reserved.size();
+        List<Long> fresh = missing > 0 ? lockAvailable(productId, missing) : List.of();
+        if (fresh.size() < missing) {
             return false; // all or nothing: the locks go with the transaction, no row was changed
         }
+        List<Long> ids = new java.util.ArrayList<>(reserved.subList(0, Math.min(reserved.size(), quantity - alreadySold)));
+        ids.addAll(fresh);
         int updated = jdbc.sql("""
                 UPDATE card_key SET status = 'SOLD', order_id = :order, sold_at = CURRENT_TIMESTAMP, reserved_until = NULL
-                WHERE id IN (:ids) AND status = 'AVAILABLE'""")
+                WHERE id IN (:ids) AND status IN ('AVAILABLE', 'RESERVED')""")
                 .param("order", orderId).param("ids", ids).update();
         if (updated != ids.size()) {
             throw new IllegalStateException("claimed " + updated + " of " + ids.size() + " locked keys for order id " + orderId);
@@ -46,8 +64,33 @@ public class KeyClaimer {
         return true;
     }
 
+    /** Returns reserved or sold-but-unsent keys of orders to stock. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int release(List<Long> orderIds) {
+        if (orderIds.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE card_key SET status = 'AVAILABLE', order_id = NULL, reserved_until = NULL, sold_at = NULL
+                WHERE order_id IN (:orders) AND status IN ('RESERVED', 'SOLD')""")
+                .param("orders", orderIds).update();
+    }
+
+    /** Keys that reached the buyer can never be sold again. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int voidSold(long orderId) {
+        return jdbc.sql("UPDATE card_key SET status = 'VOID' WHERE order_id = ? AND status = 'SOLD'").param(orderId).update();
+    }
+
     public int soldTo(long orderId) {
         return jdbc.sql("SELECT count(*) FROM card_key WHERE order_id = ? AND status = 'SOLD'")
                 .param(orderId).query(Integer.class).single();
+    }
+
+    private List<Long> lockAvailable(long productId, int count) {
+        return jdbc.sql("""
+                SELECT id FROM card_key WHERE product_id = ? AND status = 'AVAILABLE'
+                ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")
+                .params(productId, count).query(Long.class).list();
     }
 }

@@ -1,18 +1,31 @@
 package io.kamiflow.ordering;
 
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.fulfillment.FulfillmentSettings;
+import io.kamiflow.inventory.KeyClaimer;
+import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.inventory.StockService;
+import io.kamiflow.inventory.StockSettings;
+import io.kamiflow.ops.db.InsertIfAbsent;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentChannels;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Creates a payable order after checking the product, the quantity and the stock. */
+/**
+ * Creates a payable order after checking the product, the quantity and the stock. In on-checkout
+ * mode the keys are reserved in the same transaction (or the order is refused with 409), and one
+ * buyer may hold only a few open reservations: the buyer's lock row serializes their checkouts.
+ */
 @Service
 public class CheckoutService {
 
@@ -26,9 +39,17 @@ public class CheckoutService {
     private final AccessTokens tokens;
     private final PaymentChannels channels;
     private final OrderingProperties properties;
+    private final StockSettings stockSettings;
+    private final FulfillmentSettings fulfillmentSettings;
+    private final KeyClaimer claimer;
+    private final LowStockMonitor lowStock;
+    private final InsertIfAbsent inserts;
+    private final JdbcClient jdbc;
 
     CheckoutService(ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
-                    AccessTokens tokens, PaymentChannels channels, OrderingProperties properties) {
+                    AccessTokens tokens, PaymentChannels channels, OrderingProperties properties,
+                    StockSettings stockSettings, FulfillmentSettings fulfillmentSettings, KeyClaimer claimer,
+                    LowStockMonitor lowStock, InsertIfAbsent inserts, JdbcClient jdbc) {
         this.products = products;
         this.stock = stock;
         this.orders = orders;
@@ -36,6 +57,12 @@ public class CheckoutService {
         this.tokens = tokens;
         this.channels = channels;
         this.properties = properties;
+        this.stockSettings = stockSettings;
+        this.fulfillmentSettings = fulfillmentSettings;
+        this.claimer = claimer;
+        this.lowStock = lowStock;
+        this.inserts = inserts;
+        this.jdbc = jdbc;
     }
 
     @Transactional
@@ -48,15 +75,44 @@ public class CheckoutService {
                         + channels.enabledIds()));
         Product product = products.findBySku(sku).filter(Product::active)
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
+        boolean reserve = stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
+        if (reserve) {
+            holdBuyerLock(email);
+        }
         long available = stock.available(product.id());
         if (available < quantity) {
-            throw Problems.conflict(available == 0 ? "'" + sku + "' is sold out"
-                    : "only " + available + " of '" + sku + "' in stock, " + quantity + " requested");
+            throw notEnough(sku, available, quantity);
         }
         Money amount = product.price().times(quantity);
         String token = tokens.newToken();
         long id = orders.insert(numbers.next(), product.id(), quantity, amount, email, tokens.hash(token), channel.id());
+        if (reserve) {
+            Instant until = Instant.now().plus(fulfillmentSettings.getOrderTtl());
+            if (!claimer.reserve(id, product.id(), quantity, until)) {
+                throw notEnough(sku, stock.available(product.id()), quantity); // rolls the order back too
+            }
+            lowStock.checkAfterTaking(product.id());
+        }
         Order order = orders.getById(id);
         return new Checkout(order, token, channel.checkout(order, product));
+    }
+
+    private void holdBuyerLock(String email) {
+        String key = email.toLowerCase(Locale.ROOT);
+        inserts.insert("INSERT INTO buyer_lock (email) VALUES (?)", "email", key);
+        jdbc.sql("SELECT email FROM buyer_lock WHERE email = ? FOR UPDATE").param(key).query(String.class).single();
+        int open = jdbc.sql("""
+                SELECT count(DISTINCT o.id) FROM customer_order o JOIN card_key k ON k.order_id = o.id
+                WHERE lower(o.buyer_email) = ? AND o.status = 'PENDING_PAYMENT' AND k.status = 'RESERVED'""")
+                .param(key).query(Integer.class).single();
+        if (open >= stockSettings.getMaxOpenReservationsPerBuyer()) {
+            throw Problems.of(HttpStatus.TOO_MANY_REQUESTS, "this email already holds " + open
+                    + " unpaid orders with reserved keys; pay or let them expire first");
+        }
+    }
+
+    private static RuntimeException notEnough(String sku, long available, int quantity) {
+        return Problems.conflict(available == 0 ? "'" + sku + "' is sold out"
+                : "only " + available + " of '" + sku + "' in stock, " + quantity + " requested");
     }
 }

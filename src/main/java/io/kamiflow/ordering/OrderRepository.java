@@ -2,9 +2,13 @@ package io.kamiflow.ordering;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
@@ -63,6 +67,51 @@ public class OrderRepository {
                 UPDATE customer_order SET status = 'PAID', payment_id = ?, paid_at = CURRENT_TIMESTAMP,
                        updated_at = CURRENT_TIMESTAMP WHERE id = ?""")
                 .params(paymentId, orderId).update();
+    }
+
+    public void changeEmail(long orderId, String email) {
+        jdbc.sql("UPDATE customer_order SET buyer_email = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?")
+                .params(email, orderId).update();
+    }
+
+    /** Paid orders parked for stock, oldest payment first, locked so two restocks never resume the same order. */
+    public List<Order> lockAwaitingStock(long productId, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM customer_order WHERE product_id = ? AND status = 'AWAITING_STOCK'
+                ORDER BY paid_at, id LIMIT ? FOR UPDATE SKIP LOCKED""")
+                .params(productId, limit).query(OrderRepository::map).list();
+    }
+
+    /** Unpaid orders created before {@code cutoff}, locked for expiry. */
+    public List<Order> lockUnpaidBefore(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM customer_order WHERE status = 'PENDING_PAYMENT' AND created_at < ?
+                ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED""")
+                .params(Timestamp.from(cutoff), limit).query(OrderRepository::map).list();
+    }
+
+    /** Unpaid orders in an age window, for asking gateways whether they were paid after all. */
+    public List<Order> unpaidBetween(Instant from, Instant to, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM customer_order WHERE status = 'PENDING_PAYMENT' AND created_at >= ? AND created_at < ?
+                ORDER BY created_at LIMIT ?""")
+                .params(Timestamp.from(from), Timestamp.from(to), limit).query(OrderRepository::map).list();
+    }
+
+    public List<Order> search(String status, String email, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM customer_order WHERE 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (status != null) {
+            sql.append(" AND status = :status");
+            params.put("status", status);
+        }
+        if (email != null) {
+            sql.append(" AND lower(buyer_email) = lower(:email)");
+            params.put("email", email);
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(OrderRepository::map).list();
     }
 
     private static Order map(ResultSet rs, int row) throws SQLException {

@@ -47,4 +47,23 @@ public class PaymentVerifier {
         orders.markPaidBy(order.id(), paymentId);
         return null;
     }
+
+    /**
+     * Support accepted a payment under review: it pays the order unless another payment already did
+     * or the order is past being paid. @return null when accepted, else why not (shown on the task)
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public String acceptReviewed(String orderNo, long paymentId) {
+        Order order = orders.lockByOrderNo(orderNo).orElseThrow();
+        if (order.paymentId() != null) {
+            return order.paymentId() == paymentId ? null
+                    : "order " + orderNo + " is already paid by payment " + order.paymentId() + "; refund this payment instead";
+        }
+        if (order.status() != OrderStatus.PENDING_PAYMENT && order.status() != OrderStatus.EXPIRED
+                && order.status() != OrderStatus.CANCELLED) {
+            return "order " + orderNo + " is " + order.status() + " and cannot take this payment; refund it instead";
+        }
+        orders.markPaidBy(order.id(), paymentId);
+        return null;
+    }
 }

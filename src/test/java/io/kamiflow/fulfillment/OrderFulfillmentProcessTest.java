@@ -49,6 +49,7 @@ class OrderFulfillmentProcessTest extends ProcessTest {
 
     @Test
     void orderThatFindsNoStockIsParkedAsAwaitingStock() {
+        takeKeysOnPayment();
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "GAME-2", "5.00", 1);
         Shop.PlacedOrder first = Shop.order(shop, "GAME-2", 1, "first@example.com");

@@ -4,6 +4,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 
+import io.kamiflow.inventory.StockSettings;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +35,8 @@ public abstract class IntegrationTest {
     protected ProcessEngine engine;
     @LocalServerPort
     protected int port;
+    @Autowired
+    protected StockSettings stockSettings;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -48,13 +52,36 @@ public abstract class IntegrationTest {
 
     @BeforeEach
     void cleanState() throws Exception {
-        List<String> running = engine.getRuntimeService().createProcessInstanceQuery().list().stream()
-                .map(ProcessInstance::getId).toList();
-        if (!running.isEmpty()) {
-            engine.getRuntimeService().deleteProcessInstances(running, "test cleanup", true, true);
-        }
-        jdbc.execute("TRUNCATE audit_event, delivery_attempt, payment, card_key, customer_order, product RESTART IDENTITY CASCADE");
+        deleteRunningOrderProcesses();
+        jdbc.execute("TRUNCATE audit_event, delivery_attempt, payment, card_key, customer_order, product, admin_alert, buyer_lock, "
+                + "sandbox_trade RESTART IDENTITY CASCADE");
         TestMail.get().purgeEmailFromAllMailboxes();
+        stockSettings.setReservation(StockSettings.Reservation.ON_CHECKOUT); // the configured default
+    }
+
+    /** The job executor may be running one of their jobs right now: retry until the delete wins. */
+    private void deleteRunningOrderProcesses() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            List<String> running = engine.getRuntimeService().createProcessInstanceQuery()
+                    .processDefinitionKey("order-fulfillment").list().stream().map(ProcessInstance::getId).toList();
+            if (running.isEmpty()) {
+                return;
+            }
+            try {
+                engine.getRuntimeService().deleteProcessInstances(running, "test cleanup", true, true);
+                return;
+            } catch (OptimisticLockingException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Tests that need more paid orders than keys switch to taking keys only on payment. */
+    protected void takeKeysOnPayment() {
+        stockSettings.setReservation(StockSettings.Reservation.ON_PAYMENT);
     }
 
     protected ShopClient shop() {

@@ -2,10 +2,13 @@ package io.kamiflow.payment.sandbox;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentNotice;
 import org.springframework.stereotype.Component;
 
 @Component
@@ -14,9 +17,11 @@ class SandboxChannel implements PaymentChannel {
     static final String ID = "sandbox";
 
     private final SandboxProperties properties;
+    private final SandboxGateway gateway;
 
-    SandboxChannel(SandboxProperties properties) {
+    SandboxChannel(SandboxProperties properties, SandboxGateway gateway) {
         this.properties = properties;
+        this.gateway = gateway;
     }
 
     @Override
@@ -38,5 +43,26 @@ class SandboxChannel implements PaymentChannel {
         payment.put("amount", order.amount().amount());
         payment.put("currency", order.amount().currency());
         return payment;
+    }
+
+    @Override
+    public boolean supportsQuery() {
+        return true;
+    }
+
+    @Override
+    public Optional<PaymentNotice> query(Order order) {
+        return gateway.paidTradeFor(order.orderNo()).map(trade -> PaymentNotice.paid(ID, trade.tradeNo(), trade.orderNo(),
+                trade.amount(), "PAID", "query: tradeNo=" + trade.tradeNo()));
+    }
+
+    @Override
+    public boolean supportsRefund() {
+        return true;
+    }
+
+    @Override
+    public String refund(Payment payment, String reason) {
+        return gateway.refund(payment);
     }
 }

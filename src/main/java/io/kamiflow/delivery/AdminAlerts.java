@@ -1,0 +1,72 @@
+package io.kamiflow.delivery;
+
+import io.kamiflow.ops.db.InsertIfAbsent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.mail.MailException;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/** Mails to the shop's admin address about things a person should look at. */
+@Service
+public class AdminAlerts {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminAlerts.class);
+
+    private final JavaMailSender mail;
+    private final DeliveryProperties properties;
+    private final InsertIfAbsent inserts;
+
+    AdminAlerts(JavaMailSender mail, DeliveryProperties properties, InsertIfAbsent inserts) {
+        this.mail = mail;
+        this.properties = properties;
+        this.inserts = inserts;
+    }
+
+    /**
+     * Once per order, ever: the alert row is written in the job's transaction and the mail sent
+     * inside it, so a failed send rolls the row back and the job retries; a repeat finds the row.
+     */
+    public void orderParked(String orderNo, String sku, int quantity) {
+        if (inserts.insert("INSERT INTO admin_alert (kind, subject) VALUES (?, ?)", "kind, subject", "ORDER_PARKED", orderNo) == 0) {
+            return;
+        }
+        send("[kamiflow] Order " + orderNo + " is waiting for stock",
+                "Order " + orderNo + " was paid for " + quantity + " x " + sku + " but there is not enough stock.\n"
+                        + "It resumes by itself when keys are imported; after the restock timeout support gets the task "
+                        + "\"Restock or refund\" in Tasklist.\n");
+    }
+
+    /**
+     * Sent after the transaction that took the stock below the threshold commits; the caller has
+     * already flipped the product's alert flag so concurrent claims send one alert.
+     */
+    public void lowStockAfterCommit(String sku, long available, int threshold, Runnable onFailure) {
+        String subject = "[kamiflow] Low stock: " + sku + " has " + available + " keys left";
+        String text = "Available keys of " + sku + " fell below the threshold of " + threshold + ": " + available + " left.\n"
+                + "Import more with POST /api/admin/products/" + sku + "/keys.\n";
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                try {
+                    send(subject, text);
+                } catch (MailException e) {
+                    log.error("low-stock alert for {} could not be sent: {}", sku, MailFailures.describe(e));
+                    onFailure.run();
+                }
+            }
+        });
+    }
+
+    private void send(String subject, String text) {
+        SimpleMailMessage message = new SimpleMailMessage();
+        message.setFrom(properties.from());
+        message.setTo(properties.adminEmail());
+        message.setSubject(subject);
+        message.setText(text);
+        mail.send(message);
+    }
+}

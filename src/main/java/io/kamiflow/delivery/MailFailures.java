@@ -1,0 +1,52 @@
+package io.kamiflow.delivery;
+
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.AddressException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.springframework.mail.MailParseException;
+import org.springframework.mail.MailPreparationException;
+
+/**
+ * Tells a failure that another try may cure (server down, timeout, 4xx) from one it cannot
+ * (address rejected with 5xx, address invalid): the latter skips the remaining retries.
+ */
+final class MailFailures {
+
+    private MailFailures() {
+    }
+
+    static boolean isPermanent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SMTPAddressFailedException rejected) {
+                return rejected.getReturnCode() >= 500;
+            }
+            if (t instanceof SMTPSendFailedException refused) {
+                return refused.getReturnCode() >= 500;
+            }
+            if (t instanceof AddressException || t instanceof MailParseException || t instanceof MailPreparationException) {
+                return true;
+            }
+            if (t instanceof SendFailedException sendFailed && sendFailed.getInvalidAddresses() != null
+                    && sendFailed.getInvalidAddresses().length > 0) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** A one-line reason for ops and support: exception types and messages, never the mail's content. */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                + (root == failure ? "" : " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")");
+        text = text.replaceAll("[\\r\\n\\t]+", " ");
+        return text.length() <= 500 ? text : text.substring(0, 500);
+    }
+}

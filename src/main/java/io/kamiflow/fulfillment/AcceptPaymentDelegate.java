@@ -1,0 +1,28 @@
+package io.kamiflow.fulfillment;
+
+import io.kamiflow.payment.PaymentVerifier;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/** Accept reviewed payment: support accepted it; the order becomes paid by it, or back to review saying why not. */
+@Component
+class AcceptPaymentDelegate implements JavaDelegate {
+
+    private final PaymentVerifier verifier;
+
+    AcceptPaymentDelegate(PaymentVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        String refusal = verifier.acceptReviewed((String) execution.getVariable(ProcessVariables.ORDER_NO),
+                ProcessVariables.paymentId(execution));
+        if (refusal != null) {
+            execution.removeVariable(ProcessVariables.REVIEW_DECISION);
+            throw new BpmnError(ProcessVariables.CANNOT_ACCEPT_ERROR, refusal);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.kamiflow.fulfillment;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.kamiflow.ops.AuditLog;
+import io.kamiflow.ops.web.Problems;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderStatus;
+import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Admin resend and refund act only through order-fulfillment, by message: a running instance takes
+ * the message where it waits (manual delivery, or anywhere for a refund); a finished order gets a
+ * new instance under the same business key from the matching message start event. Cockpit shows
+ * every one of them.
+ */
+@Service
+public class FulfillmentCommands {
+
+    private final RuntimeService runtime;
+    private final AuditLog audit;
+
+    FulfillmentCommands(RuntimeService runtime, AuditLog audit) {
+        this.runtime = runtime;
+        this.audit = audit;
+    }
+
+    @Transactional
+    public String resend(Order order) {
+        if (order.status() == OrderStatus.MANUAL && waitingFor(order, ProcessVariables.MSG_RESEND_REQUESTED)) {
+            runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_REQUESTED).processInstanceBusinessKey(order.orderNo())
+                    .correlateAll();
+        } else if (order.status() == OrderStatus.DELIVERED && !running(order)) {
+            runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_AFTER_DELIVERY).processInstanceBusinessKey(order.orderNo())
+                    .setVariables(ids(order)).correlateStartMessage();
+        } else {
+            throw Problems.conflict("order " + order.orderNo() + " is " + order.status()
+                    + "; keys can be resent once delivered or while it waits for manual delivery");
+        }
+        audit.record("order.resend", order.orderNo(), "requested through the admin API");
+        return "resend requested";
+    }
+
+    @Transactional
+    public String refund(Order order, String reason) {
+        if (order.paymentId() == null && order.status() != OrderStatus.AWAITING_STOCK && !running(order)) {
+            throw Problems.conflict("order " + order.orderNo() + " is " + order.status() + " and has no payment to refund");
+        }
+        if (order.status() == OrderStatus.REFUNDED) {
+            throw Problems.conflict("order " + order.orderNo() + " is already refunded");
+        }
+        Map<String, Object> reasonVariable = Map.of(ProcessVariables.REFUND_REASON, reason);
+        if (running(order)) {
+            runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_REQUESTED).processInstanceBusinessKey(order.orderNo())
+                    .setVariables(reasonVariable).correlateAll();
+        } else {
+            Map<String, Object> variables = ids(order);
+            variables.putAll(reasonVariable);
+            runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_AFTER_DELIVERY).processInstanceBusinessKey(order.orderNo())
+                    .setVariables(variables).correlateStartMessage();
+        }
+        audit.record("order.refund", order.orderNo(), "requested through the admin API: " + reason);
+        return "refund requested";
+    }
+
+    private boolean running(Order order) {
+        return runtime.createProcessInstanceQuery().processDefinitionKey(ProcessVariables.PROCESS_KEY)
+                .processInstanceBusinessKey(order.orderNo()).count() > 0;
+    }
+
+    private boolean waitingFor(Order order, String message) {
+        return runtime.createExecutionQuery().processDefinitionKey(ProcessVariables.PROCESS_KEY)
+                .processInstanceBusinessKey(order.orderNo()).messageEventSubscriptionName(message).count() > 0;
+    }
+
+    private static Map<String, Object> ids(Order order) {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put(ProcessVariables.ORDER_NO, order.orderNo());
+        variables.put(ProcessVariables.ORDER_ID, order.id());
+        variables.put(ProcessVariables.PAYMENT_ID, order.paymentId());
+        return variables;
+    }
+}

@@ -1,0 +1,93 @@
+package io.kamiflow.fulfillment;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Schedules of the BPMN timers, read by the process through the bean name
+ * {@code fulfillmentSettings} (e.g. {@code ${fulfillmentSettings.retryDelay(deliveryRetries)}}), so ops
+ * change them in configuration and see the resulting due dates in Cockpit.
+ */
+@Component("fulfillmentSettings")
+@ConfigurationProperties("kamiflow.fulfillment")
+public class FulfillmentSettings {
+
+    /** Waits between delivery attempts after transient failures; after the last one a person takes over. */
+    private List<Duration> retrySchedule = new ArrayList<>(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofMinutes(30), Duration.ofHours(2)));
+    /** How long a paid order waits for restock before support decides. */
+    private Duration restockTimeout = Duration.ofDays(1);
+    /** How long an order may stay unpaid (and its reservation held). */
+    private Duration orderTtl = Duration.ofMinutes(15);
+    /** Timer cycles of the periodic processes. */
+    private String expiryCycle = "R/PT1M";
+    private String compensationCycle = "R/PT5M";
+    /** Unpaid orders younger than this are left to the gateway's own callback. */
+    private Duration compensationMinAge = Duration.ofMinutes(2);
+
+    /** @return the ISO-8601 wait before retry number {@code retry} (1-based) */
+    public String retryDelay(Object retry) {
+        int index = ((Number) retry).intValue() - 1;
+        return retrySchedule.get(Math.max(0, Math.min(index, retrySchedule.size() - 1))).toString();
+    }
+
+    public int maxRetries() {
+        return retrySchedule.size();
+    }
+
+    public String restockTimeoutIso() {
+        return restockTimeout.toString();
+    }
+
+    public List<Duration> getRetrySchedule() {
+        return retrySchedule;
+    }
+
+    public void setRetrySchedule(List<Duration> retrySchedule) {
+        this.retrySchedule = retrySchedule;
+    }
+
+    public Duration getRestockTimeout() {
+        return restockTimeout;
+    }
+
+    public void setRestockTimeout(Duration restockTimeout) {
+        this.restockTimeout = restockTimeout;
+    }
+
+    public Duration getOrderTtl() {
+        return orderTtl;
+    }
+
+    public void setOrderTtl(Duration orderTtl) {
+        this.orderTtl = orderTtl;
+    }
+
+    public String getExpiryCycle() {
+        return expiryCycle;
+    }
+
+    public void setExpiryCycle(String expiryCycle) {
+        this.expiryCycle = expiryCycle;
+    }
+
+    public String getCompensationCycle() {
+        return compensationCycle;
+    }
+
+    public void setCompensationCycle(String compensationCycle) {
+        this.compensationCycle = compensationCycle;
+    }
+
+    public Duration getCompensationMinAge() {
+        return compensationMinAge;
+    }
+
+    public void setCompensationMinAge(Duration compensationMinAge) {
+        this.compensationMinAge = compensationMinAge;
+    }
+}

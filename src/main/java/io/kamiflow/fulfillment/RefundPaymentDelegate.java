@@ -1,0 +1,24 @@
+package io.kamiflow.fulfillment;
+
+import io.kamiflow.payment.RefundService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/** Refund payment: through the channel's refund operation where it has one, else recorded as a manual refund. */
+@Component
+class RefundPaymentDelegate implements JavaDelegate {
+
+    private final RefundService refunds;
+
+    RefundPaymentDelegate(RefundService refunds) {
+        this.refunds = refunds;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        Object reason = execution.getVariable(ProcessVariables.REFUND_REASON);
+        refunds.refund(ProcessVariables.paymentId(execution),
+                reason == null ? "refund decided at " + execution.getCurrentActivityName() : reason.toString());
+    }
+}

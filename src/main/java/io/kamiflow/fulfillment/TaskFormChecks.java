@@ -1,0 +1,53 @@
+package io.kamiflow.fulfillment;
+
+import java.util.Set;
+
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Server-side checks of the support forms: a completion with a missing or invalid choice is refused
+ * (the task stays open and Tasklist shows the message), whatever client submitted it.
+ */
+@Configuration
+class TaskFormChecks {
+
+    static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
+
+    @Bean
+    TaskListener manualDeliveryFormCheck() {
+        return task -> {
+            String action = choice(task, ProcessVariables.MANUAL_ACTION, Set.of("resend", "deliveredByHand", "refund"));
+            Object corrected = task.getVariable(ProcessVariables.CORRECTED_EMAIL);
+            if (corrected instanceof String email && !email.isBlank()
+                    && (!email.strip().matches(EMAIL) || email.strip().length() > 254)) {
+                throw new ProcessEngineException("correctedEmail is not a valid email address");
+            }
+            Object note = task.getVariable(ProcessVariables.MANUAL_NOTE);
+            if (action.equals("deliveredByHand") && (note == null || note.toString().isBlank())) {
+                throw new ProcessEngineException("manualNote: say how the keys reached the buyer");
+            }
+        };
+    }
+
+    @Bean
+    TaskListener reviewPaymentFormCheck() {
+        return task -> choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund"));
+    }
+
+    @Bean
+    TaskListener restockDecisionFormCheck() {
+        return task -> choice(task, ProcessVariables.RESTOCK_DECISION, Set.of("wait", "refund"));
+    }
+
+    private static String choice(DelegateTask task, String variable, Set<String> allowed) {
+        Object value = task.getVariable(variable);
+        if (!(value instanceof String text) || !allowed.contains(text)) {
+            throw new ProcessEngineException(variable + " must be one of " + allowed);
+        }
+        return text;
+    }
+}

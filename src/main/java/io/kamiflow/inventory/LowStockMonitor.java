@@ -1,0 +1,57 @@
+package io.kamiflow.inventory;
+
+import io.kamiflow.catalog.Product;
+import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.delivery.AdminAlerts;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * One low-stock alert per dip: the product's flag flips to alerted with a conditional UPDATE (so
+ * concurrent claims send one mail) and flips back once stock is above the threshold again.
+ */
+@Component
+public class LowStockMonitor {
+
+    private final JdbcClient jdbc;
+    private final ProductRepository products;
+    private final StockService stock;
+    private final AdminAlerts alerts;
+
+    LowStockMonitor(JdbcClient jdbc, ProductRepository products, StockService stock, AdminAlerts alerts) {
+        this.jdbc = jdbc;
+        this.products = products;
+        this.stock = stock;
+        this.alerts = alerts;
+    }
+
+    /** After stock went down (a claim or reservation). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void checkAfterTaking(long productId) {
+        Product product = products.getById(productId);
+        long available = stock.available(productId);
+        if (product.lowStockThreshold() == 0 || available >= product.lowStockThreshold()) {
+            return;
+        }
+        int flipped = jdbc.sql("UPDATE product SET low_stock_alerted = TRUE WHERE id = ? AND NOT low_stock_alerted")
+                .param(productId).update();
+        if (flipped == 1) {
+            alerts.lowStockAfterCommit(product.sku(), available, product.lowStockThreshold(), () -> rearm(productId));
+        }
+    }
+
+    /** After stock went up (import, generate, release): alert again on the next dip. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void checkAfterAdding(long productId) {
+        Product product = products.getById(productId);
+        if (stock.available(productId) >= product.lowStockThreshold()) {
+            rearm(productId);
+        }
+    }
+
+    private void rearm(long productId) {
+        jdbc.sql("UPDATE product SET low_stock_alerted = FALSE WHERE id = ? AND low_stock_alerted").param(productId).update();
+    }
+}

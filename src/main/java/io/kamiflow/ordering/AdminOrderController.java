@@ -1,0 +1,120 @@
+package io.kamiflow.ordering;
+
+import java.util.Arrays;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.kamiflow.fulfillment.FulfillmentCommands;
+import io.kamiflow.ops.web.Problems;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.Task;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Orders as support and merchants see them; resend and refund go through the order's process. */
+@RestController
+class AdminOrderController {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OrderSummary(String orderNo, String status, String sku, int quantity, String amount, String currency,
+                        String channel, String email, String createdAt, String paidAt, String deliveredAt) {
+    }
+
+    record PaymentView(String channel, String tradeNo, String amount, String currency, String status, String receivedAt,
+                       String refundedAt, String refundReference) {
+    }
+
+    record AttemptView(int attemptNo, String recipient, String outcome, String error, String at) {
+    }
+
+    record OrderDetail(OrderSummary order, List<PaymentView> payments, List<AttemptView> deliveryAttempts,
+                       int keysHeld, List<String> openTasks) {
+    }
+
+    record RefundRequest(String reason) {
+    }
+
+    record Accepted(String orderNo, String result) {
+    }
+
+    private final OrderRepository orders;
+    private final FulfillmentCommands commands;
+    private final JdbcClient jdbc;
+    private final TaskService tasks;
+
+    AdminOrderController(OrderRepository orders, FulfillmentCommands commands, JdbcClient jdbc, TaskService tasks) {
+        this.orders = orders;
+        this.commands = commands;
+        this.jdbc = jdbc;
+        this.tasks = tasks;
+    }
+
+    @GetMapping("/api/admin/orders")
+    List<OrderSummary> list(@RequestParam(required = false) String status, @RequestParam(required = false) String email) {
+        if (status != null && Arrays.stream(OrderStatus.values()).noneMatch(s -> s.name().equals(status))) {
+            throw Problems.badRequest("status must be one of " + Arrays.toString(OrderStatus.values()));
+        }
+        return orders.search(status, email == null || email.isBlank() ? null : email.strip(), 200).stream()
+                .map(this::summary).toList();
+    }
+
+    @GetMapping("/api/admin/orders/{orderNo}")
+    OrderDetail get(@PathVariable String orderNo) {
+        Order order = order(orderNo);
+        List<PaymentView> payments = jdbc.sql("SELECT * FROM payment WHERE order_no = ? ORDER BY id").param(orderNo)
+                .query((rs, row) -> new PaymentView(rs.getString("channel"), rs.getString("trade_no"),
+                        new io.kamiflow.catalog.Money(rs.getLong("amount_minor"), rs.getString("currency")).amount(),
+                        rs.getString("currency"), rs.getString("raw_status"), rs.getString("received_at"),
+                        rs.getString("refunded_at"), rs.getString("refund_reference")))
+                .list();
+        List<AttemptView> attempts = jdbc.sql("SELECT * FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no")
+                .param(order.id())
+                .query((rs, row) -> new AttemptView(rs.getInt("attempt_no"), rs.getString("recipient"), rs.getString("outcome"),
+                        rs.getString("error"), rs.getString("attempted_at")))
+                .list();
+        int keysHeld = jdbc.sql("SELECT count(*) FROM card_key WHERE order_id = ? AND status IN ('SOLD', 'RESERVED')")
+                .param(order.id()).query(Integer.class).single();
+        List<String> openTasks = tasks.createTaskQuery().processInstanceBusinessKey(orderNo).list().stream()
+                .map(Task::getName).toList();
+        return new OrderDetail(summary(order), payments, attempts, keysHeld, openTasks);
+    }
+
+    @PostMapping("/api/admin/orders/{orderNo}/resend")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Accepted resend(@PathVariable String orderNo) {
+        return new Accepted(orderNo, commands.resend(order(orderNo)));
+    }
+
+    @PostMapping("/api/admin/orders/{orderNo}/refund")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Accepted refund(@PathVariable String orderNo, @RequestBody(required = false) RefundRequest request) {
+        String reason = request == null || request.reason() == null || request.reason().isBlank()
+                ? "refund requested by admin" : request.reason().strip();
+        if (reason.length() > 500) {
+            throw Problems.badRequest("reason: at most 500 characters");
+        }
+        return new Accepted(orderNo, commands.refund(order(orderNo), reason));
+    }
+
+    private Order order(String orderNo) {
+        return orders.findByOrderNo(orderNo).orElseThrow(() -> Problems.notFound("no order " + orderNo));
+    }
+
+    private OrderSummary summary(Order order) {
+        String sku = jdbc.sql("SELECT sku FROM product WHERE id = ?").param(order.productId()).query(String.class).single();
+        return new OrderSummary(order.orderNo(), order.status().name(), sku, order.quantity(), order.amount().amount(),
+                order.amount().currency(), order.channel(), order.buyerEmail(), text(order.createdAt()),
+                text(order.paidAt()), text(order.deliveredAt()));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

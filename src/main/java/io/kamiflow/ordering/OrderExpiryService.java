@@ -1,0 +1,47 @@
+package io.kamiflow.ordering;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.kamiflow.inventory.KeyClaimer;
+import io.kamiflow.ops.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Unpaid orders past their time become EXPIRED and give their reserved keys back. A payment that
+ * arrives later is not lost: Verify payment sends it to "Review payment".
+ */
+@Service
+public class OrderExpiryService {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderExpiryService.class);
+    private static final int BATCH = 500;
+
+    private final OrderRepository orders;
+    private final KeyClaimer claimer;
+    private final AuditLog audit;
+
+    OrderExpiryService(OrderRepository orders, KeyClaimer claimer, AuditLog audit) {
+        this.orders = orders;
+        this.claimer = claimer;
+        this.audit = audit;
+    }
+
+    /** @return how many orders expired */
+    @Transactional
+    public int expireCreatedBefore(Instant cutoff) {
+        List<Order> stale = orders.lockUnpaidBefore(cutoff, BATCH);
+        for (Order order : stale) {
+            orders.transition(order.id(), OrderStatus.EXPIRED, OrderStatus.PENDING_PAYMENT);
+            audit.record("order.expire", order.orderNo(), "unpaid since " + order.createdAt());
+        }
+        int released = claimer.release(stale.stream().map(Order::id).toList());
+        if (!stale.isEmpty()) {
+            log.info("expired {} unpaid orders, released {} reserved keys", stale.size(), released);
+        }
+        return stale.size();
+    }
+}
