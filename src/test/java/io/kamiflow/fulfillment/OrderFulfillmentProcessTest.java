@@ -18,7 +18,6 @@ class OrderFulfillmentProcessTest extends ProcessTest {
 
     @Test
     void paidOrderIsVerifiedClaimedAndMailedInTwoTransactions() {
-        ShopClient shop = shop();
         Shop.productWithKeys(shop, "GAME-1", "12.50", 3);
         Shop.PlacedOrder order = Shop.order(shop, "GAME-1", 2, "alice@example.com");
 
@@ -50,7 +49,6 @@ class OrderFulfillmentProcessTest extends ProcessTest {
     @Test
     void orderThatFindsNoStockIsParkedAsAwaitingStock() {
         takeKeysOnPayment();
-        ShopClient shop = shop();
         Shop.productWithKeys(shop, "GAME-2", "5.00", 1);
         Shop.PlacedOrder first = Shop.order(shop, "GAME-2", 1, "first@example.com");
         Shop.PlacedOrder second = Shop.order(shop, "GAME-2", 1, "second@example.com");
@@ -73,7 +71,6 @@ class OrderFulfillmentProcessTest extends ProcessTest {
 
     @Test
     void signedNoticeThatDisagreesWithTheOrderGoesToReviewAndIsNeverDelivered() {
-        ShopClient shop = shop();
         Shop.productWithKeys(shop, "GAME-3", "30.00", 2);
         Shop.PlacedOrder order = Shop.order(shop, "GAME-3", 1, "carol@example.com");
 
@@ -91,8 +88,6 @@ class OrderFulfillmentProcessTest extends ProcessTest {
     }
 
     private int soldTo(String orderNo) {
-        return jdbc.queryForObject("""
-                SELECT count(*) FROM card_key k JOIN customer_order o ON o.id = k.order_id
-                WHERE o.order_no = ? AND k.status = 'SOLD'""", Integer.class, orderNo);
+        return keysOf(orderNo, "SOLD");
     }
 }

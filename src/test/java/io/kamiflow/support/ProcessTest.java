@@ -1,31 +1,40 @@
 package io.kamiflow.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.reset;
 
 import java.util.List;
+import java.util.Map;
 
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Process tests drive order-fulfillment job by job: the shared context's job executor is paused
- * for the test and resumed afterwards, so camunda-bpm-assert sees every wait state.
+ * for the test and resumed afterwards, so camunda-bpm-assert sees every wait state. Tests that move
+ * the engine clock get it reset afterwards.
  */
 public abstract class ProcessTest extends IntegrationTest {
+
+    protected ShopClient shop;
 
     @BeforeEach
     void pauseJobExecutor() {
         init(engine);
         jobExecutor().shutdown();
+        shop = shop();
     }
 
     @AfterEach
     void resumeJobExecutor() {
+        ClockUtil.reset();
         reset();
         jobExecutor().start();
     }
@@ -35,20 +44,70 @@ public abstract class ProcessTest extends IntegrationTest {
     }
 
     protected ProcessInstance instanceFor(String orderNo) {
-        return engine.getRuntimeService().createProcessInstanceQuery()
-                .processDefinitionKey("order-fulfillment").processInstanceBusinessKey(orderNo).singleResult();
+        List<ProcessInstance> instances = engine.getRuntimeService().createProcessInstanceQuery()
+                .processDefinitionKey("order-fulfillment").processInstanceBusinessKey(orderNo).list();
+        assertThat(instances).as("running instances of order " + orderNo).hasSize(1);
+        return instances.get(0);
     }
 
-    /** Runs the one job the instance is waiting on (an async continuation or a due timer). */
+    /** Places and pays an order through HTTP; the instance then waits at its first async continuation. */
+    protected Shop.PlacedOrder paidOrder(String sku, int quantity, String email) {
+        Shop.PlacedOrder order = Shop.order(shop, sku, quantity, email);
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        return order;
+    }
+
+    /** Runs the one job the instance is waiting on (an async continuation or a timer, due or not). */
     protected void executeJob(ProcessInstance instance) {
         List<Job> jobs = engine.getManagementService().createJobQuery().processInstanceId(instance.getId()).list();
         if (jobs.size() != 1) {
-            throw new AssertionError("expected exactly one job for " + instance.getBusinessKey() + " but found " + jobs.size());
+            throw new AssertionError("expected exactly one job for " + instance.getBusinessKey() + " but found " + jobs.size()
+                    + ": " + jobs.stream().map(j -> j.getJobDefinitionId()).toList());
         }
         engine.getManagementService().executeJob(jobs.get(0).getId());
     }
 
+    protected void executeJobs(ProcessInstance instance, int count) {
+        for (int i = 0; i < count; i++) {
+            executeJob(instance);
+        }
+    }
+
+    /** Fires the timer start event of a periodic process (order-expiry, payment-compensation). */
+    protected void runPeriodicProcess(String processKey) {
+        Job timer = engine.getManagementService().createJobQuery().processDefinitionKey(processKey).timers().singleResult();
+        engine.getManagementService().executeJob(timer.getId());
+    }
+
+    protected Task openTask(ProcessInstance instance) {
+        return engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).singleResult();
+    }
+
+    /** The Camunda Form the open task shows in Tasklist. */
+    protected String formRef(ProcessInstance instance) {
+        return engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).initializeFormKeys()
+                .singleResult().getCamundaFormRef().getKey();
+    }
+
+    protected void complete(ProcessInstance instance, Map<String, Object> formVariables) {
+        engine.getTaskService().complete(openTask(instance).getId(), formVariables);
+    }
+
     protected String orderStatus(String orderNo) {
         return jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo);
+    }
+
+    protected int keysOf(String orderNo, String status) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM card_key k JOIN customer_order o ON o.id = k.order_id
+                WHERE o.order_no = ? AND k.status = ?""", Integer.class, orderNo, status);
+    }
+
+    protected int keysIn(String status) {
+        return jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = ?", Integer.class, status);
+    }
+
+    protected int mailsTo(String address) {
+        return TestMail.get().getReceivedMessagesForDomain(address).length;
     }
 }

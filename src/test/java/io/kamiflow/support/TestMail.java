@@ -11,6 +11,7 @@ public final class TestMail {
 
     private static GreenMail greenMail;
     private static int port;
+    private static boolean stopped;
 
     private TestMail() {
     }
@@ -23,6 +24,20 @@ public final class TestMail {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> greenMail.stop()));
         }
         return greenMail;
+    }
+
+    /** Simulates the mail server going down: connections to its port are refused until {@link #start()}. */
+    public static synchronized void stop() {
+        get().stop();
+        stopped = true;
+    }
+
+    public static synchronized void start() {
+        if (stopped) {
+            greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail.start();
+            stopped = false;
+        }
     }
 
     public static int port() {

@@ -1,0 +1,82 @@
+package io.kamiflow.fulfillment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.Test;
+
+/** Admin resend and refund reach the order only through its process, by message. */
+class AdminCommandsProcessTest extends ProcessTest {
+
+    @Test
+    void refundOfADeliveredOrderVoidsItsKeysAndALateDuplicateCallbackChangesNothing() {
+        Shop.productWithKeys(shop, "ADM", "10.00", 3);
+        Shop.PlacedOrder order = paidOrder("ADM", 2, "refund@example.com");
+        executeJobs(instanceFor(order.orderNo()), 2);
+
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", "application/json",
+                "{\"reason\":\"buyer changed their mind\"}").status()).isEqualTo(202);
+        ProcessInstance refund = instanceFor(order.orderNo());
+        assertThat(refund).hasPassed("RefundAfterDelivery");
+        executeJobs(refund, 2);
+        assertThat(refund).isEnded().hasPassed("RefundPayment", "OrderRefunded");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+        assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
+        assertThat(keysIn("AVAILABLE")).isEqualTo(1);
+
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success"); // the same trade again
+        assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(order.orderNo()).count())
+                .isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(1);
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status()).isEqualTo(409);
+    }
+
+    @Test
+    void refundWhileKeysAreClaimedButNotSentReturnsThemToStock() {
+        Shop.productWithKeys(shop, "ADM", "10.00", 2);
+        Shop.PlacedOrder order = paidOrder("ADM", 2, "early-refund@example.com");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        executeJob(instance);
+        assertThat(instance).isWaitingAt("SendKeys");
+        assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
+
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status()).isEqualTo(202);
+        assertThat(instance).isWaitingAt("RefundRequestedPayment");
+        executeJob(instance);
+        assertThat(instance).isEnded().hasPassed("RefundRequested", "RefundedOnRequest").hasNotPassed("SendKeys");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+        assertThat(keysIn("AVAILABLE")).isEqualTo(2);
+        assertThat(mailsTo("early-refund@example.com")).isZero();
+    }
+
+    @Test
+    void resendOfADeliveredOrderMailsTheSameKeysAgainThroughANewInstance() {
+        Shop.productWithKeys(shop, "ADM", "10.00", 2);
+        Shop.PlacedOrder order = paidOrder("ADM", 1, "again@example.com");
+        executeJobs(instanceFor(order.orderNo()), 2);
+
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/resend", null, null).status()).isEqualTo(202);
+        ProcessInstance resend = instanceFor(order.orderNo());
+        executeJob(resend); // after the message start
+        executeJob(resend); // Send keys
+        assertThat(resend).isEnded().hasPassedInOrder("ResendAfterDelivery", "SendKeys", "OrderDelivered");
+        assertThat(mailsTo("again@example.com")).isEqualTo(2);
+        assertThat(keysIn("SOLD")).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT message_id FROM delivery_attempt ORDER BY attempt_no", String.class))
+                .containsExactly("<" + order.orderNo() + ".1@kamiflow>", "<" + order.orderNo() + ".2@kamiflow>");
+    }
+
+    @Test
+    void resendIsRefusedBeforeTheOrderIsDelivered() {
+        Shop.productWithKeys(shop, "ADM", "10.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "ADM", 1, "wait@example.com");
+        var reply = shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/resend", null, null);
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText()).contains("PENDING_PAYMENT");
+        assertThat(shop.admin("POST", "/api/admin/orders/NOPE/resend", null, null).status()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,91 @@
+package io.kamiflow.fulfillment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
+
+import java.util.Map;
+
+import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Out of stock after payment: park, alert once, resume on restock, or let support decide after the deadline. */
+class RestockProcessTest extends ProcessTest {
+
+    private Shop.PlacedOrder parked;
+    private ProcessInstance instance;
+
+    @BeforeEach
+    void parkAnOrder() {
+        takeKeysOnPayment();
+        Shop.productWithKeys(shop, "PARK", "6.00", 1);
+        Shop.PlacedOrder first = Shop.order(shop, "PARK", 1, "early@example.com");
+        parked = Shop.order(shop, "PARK", 1, "late@example.com"); // on-payment: both may order the last key
+        Shop.pay(shop, first, "T-first");
+        executeJobs(instanceFor(first.orderNo()), 2);
+        Shop.pay(shop, parked, "T-parked");
+        instance = instanceFor(parked.orderNo());
+        executeJob(instance); // Verify payment + Claim keys -> Out of stock -> Mark order awaiting stock
+        assertThat(instance).isWaitingAt("AlertAdminOrderParked").hasPassed("OutOfStock", "MarkAwaitingStock");
+        executeJob(instance); // Alert admin: order parked
+        assertThat(instance).isWaitingAt("WaitForStock");
+        assertThat(orderStatus(parked.orderNo())).isEqualTo("AWAITING_STOCK");
+    }
+
+    @Test
+    void parkedOrderAlertsTheAdminOnceAndResumesWhenKeysArrive() {
+        assertThat(mailsTo("admin@kamiflow.local")).isEqualTo(1);
+
+        assertThat(shop.importKeys("PARK", "RESTOCK-KEY-1\n").json().get("imported").asInt()).isEqualTo(1);
+        assertThat(instance).isWaitingAt("StockReplenished"); // asyncAfter: the import's listener only correlated
+        assertThat(orderStatus(parked.orderNo())).isEqualTo("PAID");
+        executeJob(instance); // Claim keys
+        executeJob(instance); // Send keys
+        assertThat(instance).isEnded().hasPassedInOrder("OutOfStock", "MarkAwaitingStock", "AlertAdminOrderParked",
+                "WaitForStock", "StockReplenished", "ClaimKeys", "SendKeys", "OrderDelivered");
+        assertThat(orderStatus(parked.orderNo())).isEqualTo("DELIVERED");
+        assertThat(mailsTo("late@example.com")).isEqualTo(1);
+        assertThat(mailsTo("admin@kamiflow.local")).isEqualTo(1);
+    }
+
+    @Test
+    void afterTheRestockDeadlineSupportRefunds() {
+        executeJob(instance); // the restock deadline timer
+        assertThat(instance).isWaitingAt("RestockOrRefund");
+        assertThat(task(instance)).hasCandidateGroup("kamiflow-support");
+        assertThat(formRef(instance)).isEqualTo("restock-or-refund");
+        assertThat(task(instance).getName()).isEqualTo("Restock or refund order " + parked.orderNo());
+
+        complete(instance, Map.of("restockDecision", "refund"));
+        executeJob(instance); // continue after the task
+        executeJob(instance); // Refund payment
+        assertThat(instance).isEnded().hasPassed("RefundPayment", "OrderRefunded");
+        assertThat(orderStatus(parked.orderNo())).isEqualTo("REFUNDED");
+        assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment WHERE order_no = ?", String.class,
+                parked.orderNo())).startsWith("SBR-");
+        assertThat(jdbc.queryForObject("SELECT status FROM sandbox_trade WHERE order_no = ?", String.class,
+                parked.orderNo())).isEqualTo("REFUNDED");
+    }
+
+    @Test
+    void afterTheRestockDeadlineSupportKeepsWaitingAndTheOrderTriesAgain() {
+        executeJob(instance);
+        shop.importKeys("PARK", "RESTOCK-KEY-2\n"); // stock came in while the task was open: nobody was waiting
+        complete(instance, Map.of("restockDecision", "wait"));
+        executeJob(instance); // continue after the task -> Claim keys succeeds now
+        executeJob(instance); // Send keys
+        assertThat(instance).isEnded().hasPassed("RestockOrRefund", "ClaimKeys", "OrderDelivered");
+        assertThat(orderStatus(parked.orderNo())).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void aChoiceOutsideTheFormIsRefused() {
+        executeJob(instance);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> complete(instance, Map.of("restockDecision", "maybe")))
+                .hasMessageContaining("restockDecision must be one of");
+        assertThat(instance).isWaitingAt("RestockOrRefund");
+    }
+}
