@@ -1,6 +1,10 @@
 package io.kamiflow.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -44,6 +48,7 @@ public abstract class IntegrationTest {
         registry.add("kamiflow.crypto.active-key-id", () -> "t1");
         registry.add("kamiflow.crypto.keys.t1", () -> ENCRYPTION_KEY);
         registry.add("kamiflow.crypto.fingerprint-key", () -> FINGERPRINT_KEY);
+        TestGatewayKeys.register(registry);
     }
 
     @BeforeEach
@@ -55,6 +60,20 @@ public abstract class IntegrationTest {
         }
         jdbc.execute("TRUNCATE audit_event, delivery_attempt, payment, card_key, customer_order, product RESTART IDENTITY CASCADE");
         TestMail.get().purgeEmailFromAllMailboxes();
+    }
+
+    /** A rejected callback left no trace: no payment, order still unpaid, no process started. */
+    protected void assertUntouched(String orderNo) {
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo))
+                .isEqualTo("PENDING_PAYMENT");
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(orderNo).count()).isZero();
+    }
+
+    protected void awaitDelivered(String orderNo) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(
+                jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo)));
     }
 
     protected ShopClient shop() {
