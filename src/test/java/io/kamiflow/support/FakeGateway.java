@@ -1,27 +1,32 @@
 package io.kamiflow.support;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
 
 /**
  * One local HTTP server per test JVM standing in for the gateways' APIs (this machine cannot reach them).
- * Tests install a handler per method and path and read back the requests the application sent.
+ * Tests install a handler per method and path and read back the requests the application sent. Embedded
+ * Tomcat rather than the JDK's HttpServer: gateways' SDKs read response headers in their exact case
+ * (wechatpay-java looks up "Wechatpay-Timestamp" case-sensitively), which the JDK server would lowercase.
  */
 public final class FakeGateway {
 
-    public record Request(String method, String path, String query, Headers headers, String body) {
+    /** A received request; header names are case-insensitive. */
+    public record Request(String method, String path, String query, Map<String, String> headers, String body) {
     }
 
     public record Reply(int status, Map<String, String> headers, String body) {
@@ -32,7 +37,8 @@ public final class FakeGateway {
         Reply handle(Request request) throws Exception;
     }
 
-    private static HttpServer server;
+    private static Tomcat tomcat;
+    private static int port;
     private static final Map<String, Handler> HANDLERS = new ConcurrentHashMap<>();
     private static final List<Request> REQUESTS = new CopyOnWriteArrayList<>();
 
@@ -40,21 +46,32 @@ public final class FakeGateway {
     }
 
     public static synchronized String baseUrl() {
-        if (server == null) {
+        if (tomcat == null) {
             try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+                tomcat = new Tomcat();
+                tomcat.setBaseDir(Files.createTempDirectory("kamiflow-fake-gateway").toString());
+                tomcat.setHostname("127.0.0.1");
+                tomcat.setPort(0);
+                Context context = tomcat.addContext("", null);
+                Tomcat.addServlet(context, "fake", new Servlet());
+                context.addServletMappingDecoded("/*", "fake");
+                tomcat.start();
+                port = tomcat.getConnector().getLocalPort();
+            } catch (IOException | LifecycleException e) {
+                throw new IllegalStateException("fake gateway did not start", e);
             }
-            server.setExecutor(Executors.newFixedThreadPool(4));
-            server.createContext("/", FakeGateway::serve);
-            server.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    tomcat.stop();
+                } catch (LifecycleException ignored) {
+                    // the JVM is exiting
+                }
+            }));
         }
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port;
     }
 
-    /** Answers {@code method path} (path without the query) with the handler until replaced. */
+    /** Answers {@code method path} (path without the query) with the handler until {@link #reset()}. */
     public static void on(String method, String path, Handler handler) {
         HANDLERS.put(method + " " + path, handler);
     }
@@ -68,11 +85,15 @@ public final class FakeGateway {
         REQUESTS.clear();
     }
 
-    private static void serve(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    private static final class Servlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest http, HttpServletResponse response) throws IOException {
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (String name : Collections.list(http.getHeaderNames())) {
+                headers.put(name, http.getHeader(name));
+            }
+            Request request = new Request(http.getMethod(), http.getRequestURI(), http.getQueryString(), headers,
+                    new String(http.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             REQUESTS.add(request);
             Handler handler = HANDLERS.get(request.method() + " " + request.path());
             Reply reply;
@@ -81,14 +102,11 @@ public final class FakeGateway {
             } catch (Exception e) {
                 reply = new Reply(500, Map.of(), "fake failed: " + e);
             }
+            response.setStatus(reply.status());
+            reply.headers().forEach(response::setHeader);
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-            reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-            exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
         }
     }
 }

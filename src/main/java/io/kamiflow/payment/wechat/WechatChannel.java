@@ -104,7 +104,8 @@ class WechatChannel implements PaymentChannel {
         } catch (ServiceException e) {
             log.warn("wechat prepay refused for order {}: {} {}", order.orderNo(), e.getHttpStatusCode(), e.getErrorCode());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "wechat pay did not create the payment");
-        } catch (WechatPayException e) {
+        } catch (WechatPayException | IllegalArgumentException e) {
+            // network failure, or an answer the SDK could not validate (bad signature, stale or missing timestamp)
             log.warn("wechat prepay failed for order {}: {}", order.orderNo(), e.getClass().getSimpleName());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "wechat pay did not create the payment");
         }

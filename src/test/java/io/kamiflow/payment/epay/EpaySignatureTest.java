@@ -21,4 +21,10 @@ class EpaySignatureTest {
         assertThat(EpaySignature.verify(FIELDS, EXPECTED, "other")).isFalse();
         assertThat(EpaySignature.verify(FIELDS, null, "secret")).isFalse();
     }
+
+    @Test
+    void disabledWithoutSettings() {
+        EpayNotifyController disabled = new EpayNotifyController(new EpayProperties(null, null, null, null, null), null);
+        assertThat(disabled.notify(new org.springframework.util.LinkedMultiValueMap<>()).getStatusCode().value()).isEqualTo(404);
+    }
 }

@@ -42,8 +42,8 @@ class StripeCheckoutTest extends IntegrationTest {
         String orderNo = response.json().get("orderNo").asText();
 
         FakeGateway.Request sent = FakeGateway.requests().stream().filter(r -> r.path().equals(SESSIONS)).findFirst().orElseThrow();
-        assertThat(sent.headers().getFirst("Authorization")).isEqualTo("Bearer " + TestGatewayKeys.STRIPE_API_KEY);
-        assertThat(sent.headers().getFirst("Idempotency-Key")).isEqualTo("kamiflow-checkout-" + orderNo);
+        assertThat(sent.headers().get("Authorization")).isEqualTo("Bearer " + TestGatewayKeys.STRIPE_API_KEY);
+        assertThat(sent.headers().get("Idempotency-Key")).isEqualTo("kamiflow-checkout-" + orderNo);
         String form = URLDecoder.decode(sent.body(), StandardCharsets.UTF_8);
         assertThat(form).contains("client_reference_id=" + orderNo, "metadata[orderNo]=" + orderNo,
                 "payment_intent_data[metadata][orderNo]=" + orderNo, "line_items[0][price_data][unit_amount]=2500",
