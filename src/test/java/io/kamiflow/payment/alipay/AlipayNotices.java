@@ -8,12 +8,12 @@ import com.alipay.api.internal.util.AlipaySignature;
 import io.kamiflow.support.TestGatewayKeys;
 
 /** Alipay async notices as the gateway sends them, signed by the official SDK with the test gateway key. */
-final class AlipayNotices {
+public final class AlipayNotices {
 
     private AlipayNotices() {
     }
 
-    static Map<String, String> paid(String orderNo, String tradeNo, String amount) {
+    public static Map<String, String> paid(String orderNo, String tradeNo, String amount) {
         return withStatus(orderNo, tradeNo, amount, "TRADE_SUCCESS");
     }
 

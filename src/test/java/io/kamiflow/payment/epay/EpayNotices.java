@@ -10,12 +10,12 @@ import java.util.stream.Collectors;
 import io.kamiflow.support.TestGatewayKeys;
 
 /** 易支付 notices as the gateway sends them; signed here independently of the production code. */
-final class EpayNotices {
+public final class EpayNotices {
 
     private EpayNotices() {
     }
 
-    static Map<String, String> paid(String orderNo, String tradeNo, String money) {
+    public static Map<String, String> paid(String orderNo, String tradeNo, String money) {
         return withStatus(orderNo, tradeNo, money, "TRADE_SUCCESS");
     }
 

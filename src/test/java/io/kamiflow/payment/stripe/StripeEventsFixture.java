@@ -11,12 +11,12 @@ import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestGatewayKeys;
 
 /** Stripe events as Stripe sends them, signed with stripe-java's own test helper. */
-final class StripeEventsFixture {
+public final class StripeEventsFixture {
 
     private StripeEventsFixture() {
     }
 
-    static Map<String, Object> session(String orderNo, String paymentIntent, long amount, String paymentStatus) {
+    public static Map<String, Object> session(String orderNo, String paymentIntent, long amount, String paymentStatus) {
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("id", "cs_test_" + paymentIntent);
         session.put("object", "checkout.session");
@@ -44,7 +44,7 @@ final class StripeEventsFixture {
         return intent;
     }
 
-    static String event(String type, Map<String, Object> object) {
+    public static String event(String type, Map<String, Object> object) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("id", "evt_" + UUID.randomUUID().toString().replace("-", ""));
         event.put("object", "event");
@@ -57,7 +57,7 @@ final class StripeEventsFixture {
         return ShopClient.json(event);
     }
 
-    static String sign(String payload) {
+    public static String sign(String payload) {
         return sign(payload, TestGatewayKeys.STRIPE_WEBHOOK_SECRET, Instant.now().getEpochSecond());
     }
 

@@ -13,9 +13,9 @@ import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestGatewayKeys;
 
 /** WeChat Pay v3 notifications as the gateway sends them: resource encrypted with AeadAesCipher, signed with RSASigner. */
-final class WechatNotifications {
+public final class WechatNotifications {
 
-    record Notification(String body, Map<String, String> headers) {
+    public record Notification(String body, Map<String, String> headers) {
         Notification withHeader(String name, String value) {
             Map<String, String> copy = new LinkedHashMap<>(headers);
             copy.put(name, value);
@@ -47,7 +47,7 @@ final class WechatNotifications {
         return transaction;
     }
 
-    static Notification paid(String orderNo, String transactionId, int total) {
+    public static Notification paid(String orderNo, String transactionId, int total) {
         return signed(encrypted(transaction(orderNo, transactionId, total, "SUCCESS"), TestGatewayKeys.WECHAT_API_V3_KEY));
     }
 
