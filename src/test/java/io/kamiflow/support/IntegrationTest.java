@@ -71,9 +71,11 @@ public abstract class IntegrationTest {
                 .processInstanceBusinessKey(orderNo).count()).isZero();
     }
 
+    /** Waits for the order's keys to be out and its process to have ended, so no job outlives the test. */
     protected void awaitDelivered(String orderNo) {
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(
-                jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo)));
+                jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo))
+                && engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(orderNo).count() == 0);
     }
 
     protected ShopClient shop() {
