@@ -19,7 +19,7 @@ public final class NotifyFields {
         TreeMap<String, String> fields = new TreeMap<>();
         for (var entry : form.entrySet()) {
             if (entry.getValue().size() != 1) {
-                throw new IllegalArgumentException("field '" + entry.getKey() + "' given more than once");
+                throw new IllegalArgumentException("field '" + loggable(entry.getKey()) + "' given more than once");
             }
             fields.put(entry.getKey(), entry.getValue().get(0));
         }
