@@ -1,6 +1,10 @@
 package io.kamiflow.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -48,6 +52,7 @@ public abstract class IntegrationTest {
         registry.add("kamiflow.crypto.active-key-id", () -> "t1");
         registry.add("kamiflow.crypto.keys.t1", () -> ENCRYPTION_KEY);
         registry.add("kamiflow.crypto.fingerprint-key", () -> FINGERPRINT_KEY);
+        TestGatewayKeys.register(registry);
     }
 
     @BeforeEach
@@ -83,6 +88,22 @@ public abstract class IntegrationTest {
     /** Tests that need more paid orders than keys switch to taking keys only on payment. */
     protected void takeKeysOnPayment() {
         stockSettings.setReservation(StockSettings.Reservation.ON_PAYMENT);
+    }
+
+    /** A rejected callback left no trace: no payment, order still unpaid, no process started. */
+    protected void assertUntouched(String orderNo) {
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo))
+                .isEqualTo("PENDING_PAYMENT");
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(orderNo).count()).isZero();
+    }
+
+    /** Waits for the order's keys to be out and its process to have ended, so no job outlives the test. */
+    protected void awaitDelivered(String orderNo) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(
+                jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo))
+                && engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(orderNo).count() == 0);
     }
 
     protected ShopClient shop() {

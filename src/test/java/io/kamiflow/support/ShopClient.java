@@ -87,11 +87,30 @@ public class ShopClient {
     }
 
     public Response sandboxNotify(Map<String, String> fields) {
-        String form = fields.entrySet().stream()
+        return postForm("/api/payments/sandbox/notify", fields);
+    }
+
+    public Response postForm(String path, Map<String, String> fields) {
+        return send("POST", path, "application/x-www-form-urlencoded", form(fields), Map.of());
+    }
+
+    /** {@code k=v&...}, URL-encoded, in the map's order. */
+    public static String form(Map<String, String> fields) {
+        return fields.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send("POST", "/api/payments/sandbox/notify", "application/x-www-form-urlencoded", form, Map.of());
+    }
+
+    /** Places an order on the given channel and returns its fixture plus the checkout answer. */
+    public Shop.PlacedOrder order(String sku, int quantity, String email, String channel) {
+        Response response = createOrder(sku, quantity, email, channel);
+        if (response.status() != 201) {
+            throw new AssertionError("order failed: " + response.status() + " " + response.body());
+        }
+        JsonNode json = response.json();
+        return new Shop.PlacedOrder(json.get("orderNo").asText(), json.get("accessToken").asText(),
+                json.get("amount").asText(), json.get("currency").asText());
     }
 
     public Response admin(String method, String path, String contentType, String body) {

@@ -1,0 +1,17 @@
+package io.kamiflow.payment.epay;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** 易支付 (epay V1, MD5): on when merchant id and key are set. submit-url is the gateway's submit.php. */
+@ConfigurationProperties("kamiflow.payment.epay")
+public record EpayProperties(String pid, String key, String submitUrl, String notifyUrl, String returnUrl) {
+
+    public boolean enabled() {
+        return pid != null && !pid.isBlank() && key != null && !key.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "EpayProperties[pid=" + pid + ", submitUrl=" + submitUrl + "]";
+    }
+}
