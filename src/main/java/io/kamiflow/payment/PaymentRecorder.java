@@ -55,9 +55,10 @@ public class PaymentRecorder {
             return Outcome.IGNORED;
         }
         int inserted = inserts.insert("""
-                INSERT INTO payment (channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""", "channel, trade_no", notice.channel(), notice.tradeNo(), notice.orderNo(),
-                notice.amount().minor(), notice.amount().currency(), notice.rawStatus(), notice.rawNotice());
+                INSERT INTO payment (channel, trade_no, order_no, amount_minor, currency, raw_status, event_id, raw_notice)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", "channel, trade_no", notice.channel(), notice.tradeNo(), notice.orderNo(),
+                notice.amount().minor(), notice.amount().currency(), notice.rawStatus(), truncate(notice.eventId(), 128),
+                notice.rawNotice());
         if (inserted == 0) {
             return Outcome.ALREADY_RECORDED;
         }
@@ -67,5 +68,9 @@ public class PaymentRecorder {
         log.info("payment {} recorded for order {} via {} (trade {})", paymentId, notice.orderNo(), notice.channel(),
                 notice.tradeNo());
         return Outcome.RECORDED;
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }

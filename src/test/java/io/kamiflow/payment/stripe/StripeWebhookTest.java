@@ -63,6 +63,9 @@ class StripeWebhookTest extends IntegrationTest {
         assertThat(jdbc.queryForMap("SELECT channel, trade_no, amount_minor, currency FROM payment"))
                 .containsEntry("channel", "stripe").containsEntry("trade_no", "pi_test_1")
                 .containsEntry("amount_minor", 1250L).containsEntry("currency", "CNY");
+        // the event that recorded the payment is kept for audit; the later event of the same payment changed nothing
+        String recordedEvent = new com.fasterxml.jackson.databind.ObjectMapper().readTree(completed).get("id").asText();
+        assertThat(jdbc.queryForObject("SELECT event_id FROM payment", String.class)).isEqualTo(recordedEvent);
     }
 
     @Test
