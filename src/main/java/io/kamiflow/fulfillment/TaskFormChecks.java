@@ -9,13 +9,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Server-side checks of the support forms: a completion with a missing or invalid choice is refused
+ * Support task listeners: the task's name carries the order no, and server-side checks of the support forms: a completion with a missing or invalid choice is refused
  * (the task stays open and Tasklist shows the message), whatever client submitted it.
  */
 @Configuration
 class TaskFormChecks {
 
     static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
+
+    /** Tasklist lists tasks by name: support sees which order each one is about (the diagram keeps the plain name). */
+    @Bean
+    TaskListener nameTaskAfterOrder() {
+        return task -> task.setName(task.getName() + " for order " + task.getVariable(ProcessVariables.ORDER_NO));
+    }
 
     @Bean
     TaskListener manualDeliveryFormCheck() {

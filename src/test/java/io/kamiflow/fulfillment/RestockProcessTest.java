@@ -57,7 +57,7 @@ class RestockProcessTest extends ProcessTest {
         assertThat(instance).isWaitingAt("RestockOrRefund");
         assertThat(task(instance)).hasCandidateGroup("kamiflow-support");
         assertThat(formRef(instance)).isEqualTo("restock-or-refund");
-        assertThat(task(instance).getName()).isEqualTo("Restock or refund order " + parked.orderNo());
+        assertThat(task(instance).getName()).isEqualTo("Restock or refund for order " + parked.orderNo());
 
         complete(instance, Map.of("restockDecision", "refund"));
         executeJob(instance); // continue after the task

@@ -43,6 +43,7 @@ public class IdentityBootstrap implements ApplicationRunner {
             User user = identity.newUser(id);
             user.setPassword(password);
             user.setFirstName(id);
+            user.setLastName("(kamiflow)");
             identity.saveUser(user);
         }
         ensureMember(id, group);
