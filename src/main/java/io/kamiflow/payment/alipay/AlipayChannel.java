@@ -1,7 +1,5 @@
 package io.kamiflow.payment.alipay;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.LocalDateTime;
@@ -10,7 +8,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +15,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentInstructions;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -89,17 +87,7 @@ class AlipayChannel implements PaymentChannel {
         }
         request.put("sign", AlipayRsa2.sign(request, merchantKey));
 
-        Map<String, Object> payment = new LinkedHashMap<>();
-        payment.put("channel", ID);
-        payment.put("method", "GET");
-        payment.put("payUrl", properties.gatewayUrl() + "?" + request.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&")));
-        payment.put("orderNo", order.orderNo());
-        payment.put("amount", order.amount().amount());
-        payment.put("currency", order.amount().currency());
-        return payment;
+        return PaymentInstructions.of(ID, order).redirect(properties.gatewayUrl(), request).toMap();
     }
 
     private static void putIfSet(Map<String, String> request, String name, String value) {

@@ -1,16 +1,13 @@
 package io.kamiflow.payment.epay;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentInstructions;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -54,18 +51,7 @@ class EpayChannel implements PaymentChannel {
         fields.put("sign", EpaySignature.sign(fields, properties.key()));
         fields.put("sign_type", "MD5");
 
-        Map<String, Object> payment = new LinkedHashMap<>();
-        payment.put("channel", ID);
-        payment.put("method", "GET");
-        payment.put("payUrl", properties.submitUrl() + "?" + fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&")));
-        payment.put("fields", fields);
-        payment.put("orderNo", order.orderNo());
-        payment.put("amount", order.amount().amount());
-        payment.put("currency", order.amount().currency());
-        return payment;
+        return PaymentInstructions.of(ID, order).redirect(properties.submitUrl(), fields).with("fields", fields).toMap();
     }
 
     private static void putIfSet(Map<String, String> fields, String name, String value) {

@@ -1,6 +1,5 @@
 package io.kamiflow.payment.sandbox;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,6 +7,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentInstructions;
 import io.kamiflow.payment.PaymentNotice;
 import org.springframework.stereotype.Component;
 
@@ -36,13 +36,7 @@ class SandboxChannel implements PaymentChannel {
 
     @Override
     public Map<String, Object> checkout(Order order, Product product) {
-        Map<String, Object> payment = new LinkedHashMap<>();
-        payment.put("channel", ID);
-        payment.put("notifyUrl", "/api/payments/sandbox/notify");
-        payment.put("orderNo", order.orderNo());
-        payment.put("amount", order.amount().amount());
-        payment.put("currency", order.amount().currency());
-        return payment;
+        return PaymentInstructions.of(ID, order).with("notifyUrl", "/api/payments/sandbox/notify").toMap();
     }
 
     @Override

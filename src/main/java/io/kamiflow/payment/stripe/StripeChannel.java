@@ -1,6 +1,5 @@
 package io.kamiflow.payment.stripe;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,6 +12,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentInstructions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -83,13 +83,6 @@ class StripeChannel implements PaymentChannel {
             log.warn("stripe checkout failed for order {}: {} {}", order.orderNo(), e.getStatusCode(), e.getCode());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "stripe did not create a checkout session");
         }
-        Map<String, Object> payment = new LinkedHashMap<>();
-        payment.put("channel", ID);
-        payment.put("sessionId", session.getId());
-        payment.put("payUrl", session.getUrl());
-        payment.put("orderNo", order.orderNo());
-        payment.put("amount", order.amount().amount());
-        payment.put("currency", order.amount().currency());
-        return payment;
+        return PaymentInstructions.of(ID, order).with("sessionId", session.getId()).with("payUrl", session.getUrl()).toMap();
     }
 }

@@ -1,6 +1,5 @@
 package io.kamiflow.payment.wechat;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
@@ -16,6 +15,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentInstructions;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -109,12 +109,6 @@ class WechatChannel implements PaymentChannel {
             log.warn("wechat prepay failed for order {}: {}", order.orderNo(), e.getClass().getSimpleName());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "wechat pay did not create the payment");
         }
-        Map<String, Object> payment = new LinkedHashMap<>();
-        payment.put("channel", ID);
-        payment.put("codeUrl", response.getCodeUrl());
-        payment.put("orderNo", order.orderNo());
-        payment.put("amount", order.amount().amount());
-        payment.put("currency", order.amount().currency());
-        return payment;
+        return PaymentInstructions.of(ID, order).with("codeUrl", response.getCodeUrl()).toMap();
     }
 }
