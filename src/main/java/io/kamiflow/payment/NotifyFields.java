@@ -55,6 +55,16 @@ public final class NotifyFields {
         return safe.length() > 40 ? safe.substring(0, 40) + "..." : safe;
     }
 
+    /** The first of {@code required} that is missing or blank, or null when all are there. */
+    public static String firstMissing(Map<String, String> fields, Iterable<String> required) {
+        for (String name : required) {
+            if (blank(fields.get(name))) {
+                return name;
+            }
+        }
+        return null;
+    }
+
     public static boolean blank(String value) {
         return value == null || value.isBlank();
     }

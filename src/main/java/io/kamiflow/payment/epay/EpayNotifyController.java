@@ -49,10 +49,9 @@ class EpayNotifyController {
             return reject(HttpStatus.BAD_REQUEST, null, e.getMessage());
         }
         String orderNo = fields.get("out_trade_no");
-        for (String name : REQUIRED) {
-            if (NotifyFields.blank(fields.get(name))) {
-                return reject(HttpStatus.BAD_REQUEST, orderNo, "missing field " + name);
-            }
+        String missing = NotifyFields.firstMissing(fields, REQUIRED);
+        if (missing != null) {
+            return reject(HttpStatus.BAD_REQUEST, orderNo, "missing field " + missing);
         }
         if (fields.containsKey("sign_type") && !"MD5".equalsIgnoreCase(fields.get("sign_type"))) {
             return reject(HttpStatus.BAD_REQUEST, orderNo, "sign_type is not MD5");

@@ -1,11 +1,11 @@
 package io.kamiflow.payment.sandbox;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.kamiflow.catalog.Money;
+import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.PaymentNotice;
 import io.kamiflow.payment.PaymentRecorder;
 import org.slf4j.Logger;
@@ -41,20 +41,18 @@ class SandboxNotifyController {
         if (!properties.enabled()) {
             return reply(HttpStatus.NOT_FOUND, "fail");
         }
-        Map<String, String> fields = new HashMap<>();
-        for (var entry : form.entrySet()) {
-            if (entry.getValue().size() != 1) {
-                return reject(HttpStatus.BAD_REQUEST, "field '" + entry.getKey() + "' given more than once");
-            }
-            fields.put(entry.getKey(), entry.getValue().get(0));
+        Map<String, String> fields;
+        try {
+            fields = NotifyFields.singleValued(form);
+        } catch (IllegalArgumentException e) {
+            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
         }
-        for (String name : REQUIRED) {
-            if (fields.get(name) == null || fields.get(name).isBlank()) {
-                return reject(HttpStatus.BAD_REQUEST, "missing field " + name);
-            }
+        String missing = NotifyFields.firstMissing(fields, REQUIRED);
+        if (missing != null) {
+            return reject(HttpStatus.BAD_REQUEST, "missing field " + missing);
         }
         if (!SandboxSignature.verify(fields, fields.get("sign"), properties.secret())) {
-            return reject(HttpStatus.BAD_REQUEST, "bad signature for order " + fields.get("orderNo"));
+            return reject(HttpStatus.BAD_REQUEST, "bad signature for order " + NotifyFields.loggable(fields.get("orderNo")));
         }
         long timestamp;
         Money amount;
@@ -68,7 +66,7 @@ class SandboxNotifyController {
             return reject(HttpStatus.BAD_REQUEST, "timestamp outside the " + properties.toleranceSeconds() + " s window");
         }
         if (!"PAID".equals(fields.get("status"))) {
-            return reject(HttpStatus.BAD_REQUEST, "status " + fields.get("status") + " is not PAID");
+            return reject(HttpStatus.BAD_REQUEST, "status " + NotifyFields.loggable(fields.get("status")) + " is not PAID");
         }
         if (fields.get("tradeNo").length() > 128 || fields.get("orderNo").length() > 32) {
             return reject(HttpStatus.BAD_REQUEST, "tradeNo or orderNo too long");
@@ -77,7 +75,7 @@ class SandboxNotifyController {
                 fields.get("status"), SandboxSignature.canonical(fields));
         return switch (recorder.record(notice)) {
             case RECORDED, ALREADY_RECORDED, IGNORED -> reply(HttpStatus.OK, "success");
-            case UNKNOWN_ORDER -> reject(HttpStatus.NOT_FOUND, "unknown order " + fields.get("orderNo"));
+            case UNKNOWN_ORDER -> reject(HttpStatus.NOT_FOUND, "unknown order " + NotifyFields.loggable(fields.get("orderNo")));
         };
     }
 
