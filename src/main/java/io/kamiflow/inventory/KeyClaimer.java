@@ -3,6 +3,7 @@ package io.kamiflow.inventory;
 import java.time.Instant;
 import java.util.List;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -17,9 +18,13 @@ import org.springframework.transaction.annotation.Transactional;
 public class KeyClaimer {
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
+    private final LowStockMonitor lowStock;
 
-    KeyClaimer(JdbcClient jdbc) {
+    KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events, LowStockMonitor lowStock) {
         this.jdbc = jdbc;
+        this.events = events;
+        this.lowStock = lowStock;
     }
 
     /** Checkout in on-checkout mode: reserve {@code quantity} keys until {@code until}; false (nothing changed) when short. */
@@ -64,16 +69,32 @@ public class KeyClaimer {
         return true;
     }
 
-    /** Returns reserved or sold-but-unsent keys of orders to stock. */
+    /**
+     * Returns reserved or sold-but-unsent keys of orders to stock. Keys back in stock are new stock
+     * for parked orders too: the same event as an import wakes them after the commit.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
     public int release(List<Long> orderIds) {
         if (orderIds.isEmpty()) {
             return 0;
         }
-        return jdbc.sql("""
+        record Returned(long productId, String sku, int keys) {
+        }
+        List<Returned> returned = jdbc.sql("""
+                SELECT k.product_id, p.sku, count(*) AS keys FROM card_key k JOIN product p ON p.id = k.product_id
+                WHERE k.order_id IN (:orders) AND k.status IN ('RESERVED', 'SOLD') GROUP BY k.product_id, p.sku""")
+                .param("orders", orderIds)
+                .query((rs, row) -> new Returned(rs.getLong("product_id"), rs.getString("sku"), rs.getInt("keys")))
+                .list();
+        int released = jdbc.sql("""
                 UPDATE card_key SET status = 'AVAILABLE', order_id = NULL, reserved_until = NULL, sold_at = NULL
                 WHERE order_id IN (:orders) AND status IN ('RESERVED', 'SOLD')""")
                 .param("orders", orderIds).update();
+        for (Returned back : returned) {
+            lowStock.checkAfterAdding(back.productId());
+            events.publishEvent(new StockAdded(back.productId(), back.sku(), back.keys()));
+        }
+        return released;
     }
 
     /** Keys that reached the buyer can never be sold again. */

@@ -3,7 +3,6 @@ package io.kamiflow.payment;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.delivery.KeyDeliveryService;
 import io.kamiflow.inventory.KeyClaimer;
-import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
@@ -32,17 +31,15 @@ public class RefundService {
     private final OrderRepository orders;
     private final KeyClaimer keys;
     private final KeyDeliveryService delivery;
-    private final LowStockMonitor lowStock;
     private final AuditLog audit;
 
     RefundService(JdbcClient jdbc, PaymentChannels channels, OrderRepository orders, KeyClaimer keys,
-                  KeyDeliveryService delivery, LowStockMonitor lowStock, AuditLog audit) {
+                  KeyDeliveryService delivery, AuditLog audit) {
         this.jdbc = jdbc;
         this.channels = channels;
         this.orders = orders;
         this.keys = keys;
         this.delivery = delivery;
-        this.lowStock = lowStock;
         this.audit = audit;
     }
 
@@ -72,7 +69,6 @@ public class RefundService {
                 keys.voidSold(order.id());
             }
             keys.release(java.util.List.of(order.id()));
-            lowStock.checkAfterAdding(order.productId());
             orders.transition(order.id(), OrderStatus.REFUNDED, OrderStatus.values());
         }
     }

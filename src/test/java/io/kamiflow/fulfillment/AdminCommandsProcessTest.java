@@ -79,4 +79,30 @@ class AdminCommandsProcessTest extends ProcessTest {
         assertThat(reply.json().get("detail").asText()).contains("PENDING_PAYMENT");
         assertThat(shop.admin("POST", "/api/admin/orders/NOPE/resend", null, null).status()).isEqualTo(404);
     }
+
+    @Test
+    void keysReturnedByARefundWakeAnOrderParkedForThem() {
+        takeKeysOnPayment();
+        Shop.productWithKeys(shop, "ADM", "10.00", 1);
+        Shop.PlacedOrder first = Shop.order(shop, "ADM", 1, "first@example.com");
+        Shop.PlacedOrder second = Shop.order(shop, "ADM", 1, "second@example.com");
+        Shop.pay(shop, first, "T-first");
+        ProcessInstance firstInstance = instanceFor(first.orderNo());
+        executeJob(firstInstance); // claims the only key, waits at Send keys
+        Shop.pay(shop, second, "T-second");
+        ProcessInstance secondInstance = instanceFor(second.orderNo());
+        executeJobs(secondInstance, 2); // out of stock, alert, then waits for stock
+        assertThat(secondInstance).isWaitingAt("WaitForStock");
+
+        shop.admin("POST", "/api/admin/orders/" + first.orderNo() + "/refund", null, null);
+        executeJob(firstInstance); // Refund payment on request: the unsent key goes back to stock
+        assertThat(orderStatus(first.orderNo())).isEqualTo("REFUNDED");
+
+        assertThat(secondInstance).isWaitingAt("StockReplenished");
+        executeJobs(secondInstance, 2);
+        assertThat(secondInstance).isEnded().hasPassed("OrderDelivered");
+        assertThat(keysOf(second.orderNo(), "SOLD")).isEqualTo(1);
+        assertThat(mailsTo("second@example.com")).isEqualTo(1);
+        assertThat(mailsTo("first@example.com")).isZero();
+    }
 }

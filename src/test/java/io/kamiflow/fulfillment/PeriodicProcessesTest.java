@@ -63,4 +63,27 @@ class PeriodicProcessesTest extends ProcessTest {
         runPeriodicProcess("payment-compensation"); // the order is paid now: asked no more, recorded once
         assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(1);
     }
+
+    @Test
+    void keysFreedByExpiredReservationsWakeParkedOrders() {
+        Shop.productWithKeys(shop, "EXP", "2.00", 1);
+        Shop.PlacedOrder idle = Shop.order(shop, "EXP", 1, "idle@example.com"); // reserves the only key
+        // a paid order finds no stock: e.g. paid after review, or in on-payment mode
+        takeKeysOnPayment();
+        shop.importKeys("EXP", "EXP-EXTRA-1");
+        Shop.PlacedOrder paid = Shop.order(shop, "EXP", 1, "paid@example.com");
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'"); // the extra key turned out bad
+        Shop.pay(shop, paid, "T-paid");
+        ProcessInstance parked = instanceFor(paid.orderNo());
+        executeJobs(parked, 2);
+        assertThat(parked).isWaitingAt("WaitForStock");
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry"); // the idle order expires and gives its reserved key back
+        ClockUtil.reset();
+        assertThat(orderStatus(idle.orderNo())).isEqualTo("EXPIRED");
+        assertThat(parked).isWaitingAt("StockReplenished");
+        executeJobs(parked, 2);
+        assertThat(parked).isEnded().hasPassed("OrderDelivered");
+    }
 }
