@@ -55,14 +55,18 @@ public final class NotifyFields {
         return safe.length() > 40 ? safe.substring(0, 40) + "..." : safe;
     }
 
-    /** The first of {@code required} that is missing or blank, or null when all are there. */
-    public static String firstMissing(Map<String, String> fields, Iterable<String> required) {
+    /**
+     * The fields of a notify request, one value each, with every {@code required} one present.
+     * @throws IllegalArgumentException saying which field is duplicated or missing
+     */
+    public static TreeMap<String, String> parse(MultiValueMap<String, String> form, Iterable<String> required) {
+        TreeMap<String, String> fields = singleValued(form);
         for (String name : required) {
             if (blank(fields.get(name))) {
-                return name;
+                throw new IllegalArgumentException("missing field " + name);
             }
         }
-        return null;
+        return fields;
     }
 
     public static boolean blank(String value) {

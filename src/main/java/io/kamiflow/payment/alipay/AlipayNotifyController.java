@@ -47,15 +47,11 @@ class AlipayNotifyController {
         }
         Map<String, String> fields;
         try {
-            fields = NotifyFields.singleValued(form);
+            fields = NotifyFields.parse(form, REQUIRED);
         } catch (IllegalArgumentException e) {
-            return reject(HttpStatus.BAD_REQUEST, null, e.getMessage());
+            return reject(HttpStatus.BAD_REQUEST, form.getFirst("out_trade_no"), e.getMessage());
         }
         String orderNo = fields.get("out_trade_no");
-        String missing = NotifyFields.firstMissing(fields, REQUIRED);
-        if (missing != null) {
-            return reject(HttpStatus.BAD_REQUEST, orderNo, "missing field " + missing);
-        }
         if (fields.containsKey("sign_type") && !"RSA2".equals(fields.get("sign_type"))) {
             return reject(HttpStatus.BAD_REQUEST, orderNo, "sign_type is not RSA2");
         }

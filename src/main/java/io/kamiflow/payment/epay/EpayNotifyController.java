@@ -44,15 +44,11 @@ class EpayNotifyController {
         }
         Map<String, String> fields;
         try {
-            fields = NotifyFields.singleValued(params);
+            fields = NotifyFields.parse(params, REQUIRED);
         } catch (IllegalArgumentException e) {
-            return reject(HttpStatus.BAD_REQUEST, null, e.getMessage());
+            return reject(HttpStatus.BAD_REQUEST, params.getFirst("out_trade_no"), e.getMessage());
         }
         String orderNo = fields.get("out_trade_no");
-        String missing = NotifyFields.firstMissing(fields, REQUIRED);
-        if (missing != null) {
-            return reject(HttpStatus.BAD_REQUEST, orderNo, "missing field " + missing);
-        }
         if (fields.containsKey("sign_type") && !"MD5".equalsIgnoreCase(fields.get("sign_type"))) {
             return reject(HttpStatus.BAD_REQUEST, orderNo, "sign_type is not MD5");
         }

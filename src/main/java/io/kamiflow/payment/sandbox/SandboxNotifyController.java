@@ -43,13 +43,9 @@ class SandboxNotifyController {
         }
         Map<String, String> fields;
         try {
-            fields = NotifyFields.singleValued(form);
+            fields = NotifyFields.parse(form, REQUIRED);
         } catch (IllegalArgumentException e) {
             return reject(HttpStatus.BAD_REQUEST, e.getMessage());
-        }
-        String missing = NotifyFields.firstMissing(fields, REQUIRED);
-        if (missing != null) {
-            return reject(HttpStatus.BAD_REQUEST, "missing field " + missing);
         }
         if (!SandboxSignature.verify(fields, fields.get("sign"), properties.secret())) {
             return reject(HttpStatus.BAD_REQUEST, "bad signature for order " + NotifyFields.loggable(fields.get("orderNo")));
