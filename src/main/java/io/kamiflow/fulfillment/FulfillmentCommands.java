@@ -33,7 +33,7 @@ public class FulfillmentCommands {
         if (order.status() == OrderStatus.MANUAL && waitingFor(order, ProcessVariables.MSG_RESEND_REQUESTED)) {
             runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_REQUESTED).processInstanceBusinessKey(order.orderNo())
                     .correlateAll();
-        } else if (order.status() == OrderStatus.DELIVERED && !running(order)) {
+        } else if (order.status() == OrderStatus.DELIVERED) {
             runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_AFTER_DELIVERY).processInstanceBusinessKey(order.orderNo())
                     .setVariables(ids(order)).correlateStartMessage();
         } else {
@@ -44,19 +44,29 @@ public class FulfillmentCommands {
         return "resend requested";
     }
 
+    /**
+     * Refunds every payment of the order: running instances (each holds one payment: the order's own,
+     * or a duplicate under review) are interrupted by message; the order's own payment, when no running
+     * instance holds it any more (delivered, delivered by hand), gets a refund instance of its own.
+     */
     @Transactional
     public String refund(Order order, String reason) {
-        if (order.paymentId() == null && order.status() != OrderStatus.AWAITING_STOCK && !running(order)) {
-            throw Problems.conflict("order " + order.orderNo() + " is " + order.status() + " and has no payment to refund");
-        }
         if (order.status() == OrderStatus.REFUNDED) {
             throw Problems.conflict("order " + order.orderNo() + " is already refunded");
         }
+        boolean anyRunning = running(order);
+        if (order.paymentId() == null && !anyRunning) {
+            throw Problems.conflict("order " + order.orderNo() + " is " + order.status() + " and has no payment to refund");
+        }
         Map<String, Object> reasonVariable = Map.of(ProcessVariables.REFUND_REASON, reason);
-        if (running(order)) {
+        boolean ownPaymentRunning = order.paymentId() != null && runtime.createProcessInstanceQuery()
+                .processDefinitionKey(ProcessVariables.PROCESS_KEY).processInstanceBusinessKey(order.orderNo())
+                .variableValueEquals(ProcessVariables.PAYMENT_ID, order.paymentId()).count() > 0;
+        if (anyRunning) {
             runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_REQUESTED).processInstanceBusinessKey(order.orderNo())
                     .setVariables(reasonVariable).correlateAll();
-        } else {
+        }
+        if (order.paymentId() != null && !ownPaymentRunning) {
             Map<String, Object> variables = ids(order);
             variables.putAll(reasonVariable);
             runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_AFTER_DELIVERY).processInstanceBusinessKey(order.orderNo())

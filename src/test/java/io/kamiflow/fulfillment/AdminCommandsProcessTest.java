@@ -105,4 +105,29 @@ class AdminCommandsProcessTest extends ProcessTest {
         assertThat(mailsTo("second@example.com")).isEqualTo(1);
         assertThat(mailsTo("first@example.com")).isZero();
     }
+
+    @Test
+    void refundOfADeliveredOrderWithADuplicatePaymentInReviewReturnsBothPayments() {
+        Shop.productWithKeys(shop, "ADM", "10.00", 2);
+        Shop.PlacedOrder order = paidOrder("ADM", 1, "both@example.com");
+        executeJobs(instanceFor(order.orderNo()), 2);
+        Shop.pay(shop, order, "T-duplicate");
+        ProcessInstance review = instanceFor(order.orderNo());
+        executeJob(review);
+        assertThat(review).isWaitingAt("ReviewPayment");
+
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/resend", null, null).status())
+                .isEqualTo(202); // a duplicate payment in review does not block a resend
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status())
+                .isEqualTo(202);
+        for (ProcessInstance instance : engine.getRuntimeService().createProcessInstanceQuery()
+                .processInstanceBusinessKey(order.orderNo()).list()) {
+            while (engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(instance.getId()).count() > 0) {
+                executeJob(instance);
+            }
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment WHERE refunded_at IS NOT NULL", Integer.class)).isEqualTo(2);
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+        assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(1);
+    }
 }
