@@ -1,7 +1,6 @@
 package io.kamiflow.ops;
 
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.impl.identity.Authentication;
+import io.kamiflow.ops.security.AdminPrincipal;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -10,11 +9,9 @@ import org.springframework.stereotype.Component;
 public class AuditLog {
 
     private final JdbcClient jdbc;
-    private final IdentityService identity;
 
-    AuditLog(JdbcClient jdbc, IdentityService identity) {
+    AuditLog(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.identity = identity;
     }
 
     public void record(String action, String subject, String detail) {
@@ -23,9 +20,9 @@ public class AuditLog {
                 .update();
     }
 
-    private String actor() {
-        Authentication current = identity.getCurrentAuthentication();
-        return current == null || current.getUserId() == null ? "system" : current.getUserId();
+    private static String actor() {
+        String admin = AdminPrincipal.current();
+        return admin == null ? "system" : admin;
     }
 
     private static String truncate(String detail) {

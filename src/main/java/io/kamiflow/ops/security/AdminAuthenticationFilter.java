@@ -48,11 +48,11 @@ public class AdminAuthenticationFilter extends OncePerRequestFilter {
             reject(response, HttpStatus.FORBIDDEN, "user '" + credentials[0] + "' is not in group " + ADMIN_GROUP);
             return;
         }
-        identity.setAuthentication(credentials[0], groups);
+        AdminPrincipal.set(credentials[0]);
         try {
             chain.doFilter(request, response);
         } finally {
-            identity.clearAuthentication();
+            AdminPrincipal.clear();
         }
     }
 

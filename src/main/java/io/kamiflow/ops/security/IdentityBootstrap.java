@@ -1,6 +1,15 @@
 package io.kamiflow.ops.security;
 
+import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.HistoricTaskPermissions;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
+import org.camunda.bpm.engine.authorization.Resource;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.authorization.TaskPermissions;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
@@ -10,8 +19,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes sure the groups kamiflow relies on exist, and that the configured Camunda admin user
- * (camunda.bpm.admin-user) may use the admin API and the support tasks.
+ * Makes sure the groups kamiflow relies on exist, that the configured Camunda admin user
+ * (camunda.bpm.admin-user, also in camunda-admin) may use the admin API and the support tasks, and
+ * that {@code kamiflow-support} may use Tasklist and work its tasks, and nothing else of Camunda:
+ * with authorization on, support users cannot open Cockpit or Admin nor read process data.
  */
 @Component
 @Order(0)
@@ -20,10 +31,12 @@ public class IdentityBootstrap implements ApplicationRunner {
     public static final String SUPPORT_GROUP = "kamiflow-support";
 
     private final IdentityService identity;
+    private final AuthorizationService authorizations;
     private final CamundaBpmProperties camunda;
 
-    IdentityBootstrap(IdentityService identity, CamundaBpmProperties camunda) {
+    IdentityBootstrap(IdentityService identity, AuthorizationService authorizations, CamundaBpmProperties camunda) {
         this.identity = identity;
+        this.authorizations = authorizations;
         this.camunda = camunda;
     }
 
@@ -31,6 +44,13 @@ public class IdentityBootstrap implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         ensureGroup(AdminAuthenticationFilter.ADMIN_GROUP, "kamiflow admins");
         ensureGroup(SUPPORT_GROUP, "kamiflow support");
+        grant(SUPPORT_GROUP, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+        grant(SUPPORT_GROUP, Resources.FILTER, "*", Permissions.READ);
+        grant(SUPPORT_GROUP, Resources.TASK, "*", TaskPermissions.READ, TaskPermissions.UPDATE, TaskPermissions.TASK_WORK);
+        grant(SUPPORT_GROUP, Resources.HISTORIC_TASK, "*", HistoricTaskPermissions.READ);
+        // the task's process (name, diagram) and its deployed Camunda Form
+        grant(SUPPORT_GROUP, Resources.PROCESS_DEFINITION, "order-fulfillment", ProcessDefinitionPermissions.READ);
+        grant(SUPPORT_GROUP, Resources.DEPLOYMENT, "*", Permissions.READ);
         String admin = camunda.getAdminUser() == null ? null : camunda.getAdminUser().getId();
         if (admin != null && identity.createUserQuery().userId(admin).count() == 1) {
             ensureMember(admin, AdminAuthenticationFilter.ADMIN_GROUP);
@@ -47,6 +67,20 @@ public class IdentityBootstrap implements ApplicationRunner {
             identity.saveUser(user);
         }
         ensureMember(id, group);
+    }
+
+    private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
+        if (authorizations.createAuthorizationQuery().groupIdIn(group).resourceType(resource).resourceId(resourceId).count() > 0) {
+            return;
+        }
+        Authorization grant = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+        grant.setGroupId(group);
+        grant.setResource(resource);
+        grant.setResourceId(resourceId);
+        for (Permission permission : permissions) {
+            grant.addPermission(permission);
+        }
+        authorizations.saveAuthorization(grant);
     }
 
     private void ensureGroup(String id, String name) {
