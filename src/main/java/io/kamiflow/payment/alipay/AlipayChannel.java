@@ -85,7 +85,7 @@ class AlipayChannel implements PaymentChannel {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        request.put("sign", AlipayRsa2.sign(request, merchantKey));
+        request.put("sign", AlipayRsa2.signRequest(request, merchantKey));
 
         return PaymentInstructions.of(ID, order).redirect(properties.gatewayUrl(), request).toMap();
     }
