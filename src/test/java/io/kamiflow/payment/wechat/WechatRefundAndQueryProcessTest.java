@@ -143,6 +143,26 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
     }
 
     @Test
+    void aRefundRefusedOnEveryRetryEndsInAnIncidentNotInARefund() {
+        Shop.PlacedOrder order = deliveredOrder("4200000001202501026");
+        wechat.refuseRefunds("NOT_ENOUGH");
+
+        ProcessInstance refund = requestRefund(order);
+        for (int attempt = 1; attempt <= 5; attempt++) { // R5
+            assertThatThrownBy(() -> executeJob(refund)).hasMessageContaining("NOT_ENOUGH");
+        }
+
+        Job job = engine.getManagementService().createJobQuery().processInstanceId(refund.getId()).singleResult();
+        assertThat(job.getRetries()).isZero();
+        assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(refund.getId()).count()).isEqualTo(1);
+        assertThat(refund).isWaitingAt("RefundPayment");
+        assertThat(FakeWechatPay.refundRequests()).hasSize(5).allSatisfy(request ->
+                assertThat(body(request).get("out_refund_no").asText()).isEqualTo("KF-REFUND-" + paymentId()));
+        assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
+        assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+    }
+
+    @Test
     void compensationFindsAWechatPaymentWhoseNotificationWasLost() {
         Shop.productWithKeys(shop, "WXR", "12.50", 2);
         Shop.PlacedOrder order = shop.order("WXR", 1, "wx-lost@example.com", "wechat");
