@@ -1,6 +1,7 @@
 package io.kamiflow.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,14 @@ import io.kamiflow.payment.alipay.AlipayNotices;
 import io.kamiflow.payment.epay.EpayNotices;
 import io.kamiflow.payment.stripe.StripeEventsFixture;
 import io.kamiflow.payment.wechat.WechatNotifications;
+import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestGatewayKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -66,6 +69,41 @@ class ChannelSecrecyTest extends IntegrationTest {
                 TestGatewayKeys.base64(TestGatewayKeys.WECHAT_MERCHANT.getPrivate().getEncoded()).substring(40, 120))) {
             assertThat(output.getAll()).doesNotContain(secret);
             assertThat(rawNotices).doesNotContain(secret);
+        }
+    }
+
+    @Autowired
+    PaymentChannels channels;
+    @Autowired
+    io.kamiflow.ordering.OrderRepository orders;
+
+    /** Gateways that answer nothing useful (no fake installed: 404 everywhere): the failures name no secret either. */
+    @Test
+    void failedRefundsAndQueriesNameNoSecret(CapturedOutput output) {
+        FakeGateway.reset();
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "SEC", "1.00", 1);
+        io.kamiflow.ordering.Order order = orders.findByOrderNo(Shop.order(shop, "SEC", 1, "q@example.com").orderNo())
+                .orElseThrow();
+        List<String> failures = new java.util.ArrayList<>();
+        for (String id : List.of("alipay", "epay", "stripe", "wechat")) {
+            PaymentChannel channel = channels.byId(id).orElseThrow();
+            assertThat(channel.supportsQuery()).as(id + " queries").isTrue();
+            assertThatThrownBy(() -> channel.query(order)).as(id + " query").isInstanceOf(RuntimeException.class)
+                    .satisfies(e -> failures.add(e.getMessage()));
+            if (channel.supportsRefund()) {
+                assertThatThrownBy(() -> channel.refund(new Payment(1, id, "T-1", order.orderNo(),
+                        new io.kamiflow.catalog.Money(100, "CNY")), "test")).as(id + " refund")
+                        .satisfies(e -> failures.add(e.getMessage()));
+            }
+        }
+        assertThat(failures).hasSize(7);
+        String all = String.join("\n", failures) + output.getAll();
+        for (String secret : List.of(TestGatewayKeys.WECHAT_API_V3_KEY, TestGatewayKeys.EPAY_KEY,
+                TestGatewayKeys.STRIPE_API_KEY,
+                TestGatewayKeys.base64(TestGatewayKeys.ALIPAY_MERCHANT.getPrivate().getEncoded()).substring(40, 120),
+                TestGatewayKeys.base64(TestGatewayKeys.WECHAT_MERCHANT.getPrivate().getEncoded()).substring(40, 120))) {
+            assertThat(all).doesNotContain(secret);
         }
     }
 }

@@ -52,6 +52,8 @@ public final class FakeGateway {
                 tomcat.setBaseDir(Files.createTempDirectory("kamiflow-fake-gateway").toString());
                 tomcat.setHostname("127.0.0.1");
                 tomcat.setPort(0);
+                // stripe-java leaves [ and ] unencoded in query strings (metadata[...]), which real gateways accept
+                tomcat.getConnector().setProperty("relaxedQueryChars", "[]|{}^`\"<>");
                 Context context = tomcat.addContext("", null);
                 Tomcat.addServlet(context, "fake", new Servlet());
                 context.addServletMappingDecoded("/*", "fake");

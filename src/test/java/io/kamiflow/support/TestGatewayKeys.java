@@ -72,6 +72,7 @@ public final class TestGatewayKeys {
         registry.add("kamiflow.payment.epay.submit-url", () -> "https://epay.example/submit.php");
         registry.add("kamiflow.payment.epay.notify-url", () -> "https://shop.example/api/payments/epay/notify");
         registry.add("kamiflow.payment.epay.return-url", () -> "https://shop.example/orders");
+        registry.add("kamiflow.payment.epay.api-url", () -> FakeGateway.baseUrl() + "/epay/api.php");
     }
 
     public static String base64(byte[] bytes) {

@@ -2,17 +2,26 @@ package io.kamiflow.payment.stripe;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
+import com.stripe.param.PaymentIntentSearchParams;
+import com.stripe.param.RefundCreateParams;
+import com.stripe.param.RefundListParams;
 import com.stripe.param.checkout.SessionCreateParams;
+import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
+import io.kamiflow.payment.PaymentNotice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -21,7 +30,8 @@ import org.springframework.stereotype.Component;
 /**
  * Stripe: checkout creates a Checkout Session through stripe-java (its base URL is configurable, so tests talk
  * to a local fake) and answers its hosted-page URL. The order no travels as client_reference_id and as
- * metadata on both the session and its PaymentIntent, so every event type finds the order.
+ * metadata on both the session and its PaymentIntent, so every event type finds the order. Refunds go through
+ * the Refunds API (idempotency key per payment); the query searches PaymentIntents by that metadata.
  */
 @Component
 class StripeChannel implements PaymentChannel {
@@ -84,5 +94,94 @@ class StripeChannel implements PaymentChannel {
             throw Problems.of(HttpStatus.BAD_GATEWAY, "stripe did not create a checkout session");
         }
         return PaymentInstructions.of(ID, order).with("sessionId", session.getId()).with("payUrl", session.getUrl()).toMap();
+    }
+
+    @Override
+    public boolean supportsRefund() {
+        return client != null;
+    }
+
+    /**
+     * A full refund of the PaymentIntent (our trade no). The idempotency key is derived from the payment id, so a
+     * retried job gets Stripe's stored answer instead of a second refund. A PaymentIntent refunded before under
+     * another key (e.g. in the dashboard) answers that refund. Failed or canceled refunds throw.
+     */
+    @Override
+    public String refund(Payment payment, String reason) {
+        RefundCreateParams params = RefundCreateParams.builder()
+                .setPaymentIntent(payment.tradeNo())
+                .setAmount(payment.amount().minor())
+                .putMetadata(StripeEvents.ORDER_NO, payment.orderNo())
+                .putMetadata("kamiflowPaymentId", Long.toString(payment.id()))
+                .build();
+        Refund refund;
+        try {
+            refund = client.v1().refunds().create(params,
+                    RequestOptions.builder().setIdempotencyKey(refundRequestId(payment)).build());
+        } catch (StripeException e) {
+            if ("charge_already_refunded".equals(e.getCode())) {
+                return earlierRefund(payment);
+            }
+            throw new IllegalStateException("stripe refused the refund of payment " + payment.id() + " ("
+                    + e.getStatusCode() + " " + e.getCode() + ")");
+        }
+        if ("failed".equals(refund.getStatus()) || "canceled".equals(refund.getStatus())) {
+            throw new IllegalStateException("stripe refund " + refund.getId() + " of payment " + payment.id() + " is "
+                    + refund.getStatus() + " (" + refund.getFailureReason() + ")");
+        }
+        log.info("stripe refund {} of payment {} is {}", refund.getId(), payment.id(), refund.getStatus());
+        return refund.getId();
+    }
+
+    static String refundRequestId(Payment payment) {
+        return "KF-REFUND-" + payment.id();
+    }
+
+    private String earlierRefund(Payment payment) {
+        try {
+            return client.v1().refunds().list(RefundListParams.builder().setPaymentIntent(payment.tradeNo()).build())
+                    .getData().stream()
+                    .filter(r -> !"failed".equals(r.getStatus()) && !"canceled".equals(r.getStatus()))
+                    .map(Refund::getId).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("stripe says payment " + payment.id()
+                            + " was refunded but lists no live refund"));
+        } catch (StripeException e) {
+            throw new IllegalStateException("stripe did not list the refunds of payment " + payment.id() + " ("
+                    + e.getStatusCode() + " " + e.getCode() + ")");
+        }
+    }
+
+    @Override
+    public boolean supportsQuery() {
+        return client != null;
+    }
+
+    /**
+     * Searches the succeeded PaymentIntent that checkout tagged with the order no. Its id is the trade no the
+     * webhook records, so a late webhook and this query are one payment.
+     */
+    @Override
+    public Optional<PaymentNotice> query(Order order) {
+        PaymentIntentSearchParams params = PaymentIntentSearchParams.builder()
+                .setQuery("metadata['" + StripeEvents.ORDER_NO + "']:'" + order.orderNo() + "' AND status:'succeeded'")
+                .setLimit(1L)
+                .build();
+        PaymentIntent intent;
+        try {
+            intent = client.v1().paymentIntents().search(params).getData().stream()
+                    .filter(pi -> "succeeded".equals(pi.getStatus())
+                            && order.orderNo().equals(pi.getMetadata() == null ? null : pi.getMetadata().get(StripeEvents.ORDER_NO)))
+                    .findFirst().orElse(null);
+        } catch (StripeException e) {
+            throw new IllegalStateException("stripe payment intent search failed for order " + order.orderNo() + " ("
+                    + e.getStatusCode() + " " + e.getCode() + ")");
+        }
+        if (intent == null || intent.getAmountReceived() == null || intent.getCurrency() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PaymentNotice(ID, intent.getId(), order.orderNo(),
+                new Money(intent.getAmountReceived(), intent.getCurrency().toUpperCase(Locale.ROOT)), true,
+                "query:" + intent.getStatus(), null, "payment_intents/search: " + intent.getId() + " " + intent.getStatus()
+                + " " + intent.getAmountReceived() + " " + intent.getCurrency()));
     }
 }

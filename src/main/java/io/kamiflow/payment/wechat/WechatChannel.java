@@ -1,21 +1,34 @@
 package io.kamiflow.payment.wechat;
 
 import java.util.Map;
+import java.util.Optional;
 
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
 import com.wechat.pay.java.core.exception.ServiceException;
 import com.wechat.pay.java.core.exception.WechatPayException;
 import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
 import com.wechat.pay.java.core.http.HostName;
+import com.wechat.pay.java.core.http.HttpClient;
+import com.wechat.pay.java.service.payments.model.Transaction;
 import com.wechat.pay.java.service.payments.nativepay.NativePayService;
 import com.wechat.pay.java.service.payments.nativepay.model.Amount;
 import com.wechat.pay.java.service.payments.nativepay.model.PrepayRequest;
 import com.wechat.pay.java.service.payments.nativepay.model.PrepayResponse;
+import com.wechat.pay.java.service.payments.nativepay.model.QueryOrderByOutTradeNoRequest;
+import com.wechat.pay.java.service.refund.RefundService;
+import com.wechat.pay.java.service.refund.model.AmountReq;
+import com.wechat.pay.java.service.refund.model.CreateRequest;
+import com.wechat.pay.java.service.refund.model.Refund;
+import com.wechat.pay.java.service.refund.model.Status;
+import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.NotifyFields;
+import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
+import io.kamiflow.payment.PaymentNotice;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -27,7 +40,8 @@ import org.springframework.stereotype.Component;
 /**
  * WeChat Pay: checkout creates a Native payment with wechatpay-java (it signs the request and verifies the
  * response with the WeChat Pay public key) and answers its code_url for a QR code. The SDK's API host is
- * fixed, so an OkHttp interceptor points it at the configured base URL (the real host by default).
+ * fixed, so an OkHttp interceptor points it at the configured base URL (the real host by default). Refunds
+ * (out_refund_no per payment) and the order query use the same signed, response-verifying client.
  */
 @Component
 class WechatChannel implements PaymentChannel {
@@ -37,13 +51,16 @@ class WechatChannel implements PaymentChannel {
 
     private final WechatProperties properties;
     private final NativePayService nativePay;
+    private final RefundService refunds;
 
     WechatChannel(WechatProperties properties) {
         this.properties = properties;
-        this.nativePay = properties.canCheckout() ? nativePay(properties) : null;
+        HttpClient http = properties.canCallApi() ? httpClient(properties) : null;
+        this.nativePay = http == null ? null : new NativePayService.Builder().httpClient(http).build();
+        this.refunds = http == null ? null : new RefundService.Builder().httpClient(http).build();
     }
 
-    private static NativePayService nativePay(WechatProperties properties) {
+    private static HttpClient httpClient(WechatProperties properties) {
         RSAPublicKeyConfig config = new RSAPublicKeyConfig.Builder()
                 .merchantId(properties.mchId())
                 .privateKey(properties.privateKey())
@@ -64,9 +81,7 @@ class WechatChannel implements PaymentChannel {
             }
             return chain.proceed(request);
         }).build();
-        return new NativePayService.Builder()
-                .httpClient(new DefaultHttpClientBuilder().config(config).okHttpClient(http).build())
-                .build();
+        return new DefaultHttpClientBuilder().config(config).okHttpClient(http).build();
     }
 
     @Override
@@ -81,7 +96,7 @@ class WechatChannel implements PaymentChannel {
 
     @Override
     public Map<String, Object> checkout(Order order, Product product) {
-        if (nativePay == null) {
+        if (nativePay == null || !properties.canCheckout()) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
                     "wechat checkout needs kamiflow.payment.wechat.private-key, merchant-serial-number and notify-url");
         }
@@ -110,5 +125,97 @@ class WechatChannel implements PaymentChannel {
             throw Problems.of(HttpStatus.BAD_GATEWAY, "wechat pay did not create the payment");
         }
         return PaymentInstructions.of(ID, order).with("codeUrl", response.getCodeUrl()).toMap();
+    }
+
+    @Override
+    public boolean supportsRefund() {
+        return refunds != null;
+    }
+
+    /**
+     * A full refund of the WeChat transaction. out_refund_no is derived from the payment id: WeChat answers a
+     * repeated request with the refund it already has. SUCCESS and PROCESSING (WeChat accepted it and settles
+     * it asynchronously) count as done; CLOSED, ABNORMAL, a refusal or no valid answer throw.
+     */
+    @Override
+    public String refund(Payment payment, String reason) {
+        if (!"CNY".equals(payment.amount().currency())) {
+            throw new IllegalStateException("wechat refunds CNY only, payment " + payment.id() + " is "
+                    + payment.amount().currency());
+        }
+        CreateRequest request = new CreateRequest();
+        request.setTransactionId(payment.tradeNo());
+        request.setOutRefundNo(refundRequestId(payment));
+        request.setReason(reason == null ? null : reason.substring(0, Math.min(reason.length(), 80)));
+        AmountReq amount = new AmountReq();
+        amount.setRefund(payment.amount().minor());
+        amount.setTotal(payment.amount().minor());
+        amount.setCurrency("CNY");
+        request.setAmount(amount);
+        Refund refund;
+        try {
+            refund = refunds.create(request);
+        } catch (ServiceException e) {
+            throw new IllegalStateException("wechat refused the refund of payment " + payment.id() + " ("
+                    + e.getHttpStatusCode() + " " + e.getErrorCode() + ")");
+        } catch (WechatPayException | IllegalArgumentException e) {
+            throw new IllegalStateException("wechat refund of payment " + payment.id() + " failed ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (refund == null || NotifyFields.blank(refund.getRefundId())
+                || (refund.getStatus() != Status.SUCCESS && refund.getStatus() != Status.PROCESSING)) {
+            throw new IllegalStateException("wechat refund of payment " + payment.id() + " is "
+                    + (refund == null ? "unanswered" : refund.getStatus()));
+        }
+        log.info("wechat refund {} of payment {} is {}", refund.getRefundId(), payment.id(), refund.getStatus());
+        return refund.getRefundId();
+    }
+
+    static String refundRequestId(Payment payment) {
+        return "KF-REFUND-" + payment.id();
+    }
+
+    @Override
+    public boolean supportsQuery() {
+        return nativePay != null;
+    }
+
+    /**
+     * Queries the order by out_trade_no (our order no). SUCCESS gives the notice the notify endpoint would record,
+     * keyed on transaction_id; ORDER_NOT_EXIST (the buyer never scanned) and other states are "not paid".
+     */
+    @Override
+    public Optional<PaymentNotice> query(Order order) {
+        QueryOrderByOutTradeNoRequest request = new QueryOrderByOutTradeNoRequest();
+        request.setMchid(properties.mchId());
+        request.setOutTradeNo(order.orderNo());
+        Transaction transaction;
+        try {
+            transaction = nativePay.queryOrderByOutTradeNo(request);
+        } catch (ServiceException e) {
+            if ("ORDER_NOT_EXIST".equals(e.getErrorCode())) {
+                return Optional.empty();
+            }
+            throw new IllegalStateException("wechat order query failed for order " + order.orderNo() + " ("
+                    + e.getHttpStatusCode() + " " + e.getErrorCode() + ")");
+        } catch (WechatPayException | IllegalArgumentException e) {
+            throw new IllegalStateException("wechat order query failed for order " + order.orderNo() + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (transaction == null || transaction.getTradeState() == null
+                || !"SUCCESS".equals(transaction.getTradeState().name())) {
+            return Optional.empty();
+        }
+        if (!order.orderNo().equals(transaction.getOutTradeNo()) || NotifyFields.blank(transaction.getTransactionId())
+                || !NotifyFields.same(properties.mchId(), transaction.getMchid())
+                || !NotifyFields.same(properties.appId(), transaction.getAppid())
+                || transaction.getAmount() == null || transaction.getAmount().getTotal() == null) {
+            throw new IllegalStateException("wechat answered a transaction that is not order " + order.orderNo()
+                    + " of this merchant, or lacks its id or amount");
+        }
+        String currency = transaction.getAmount().getCurrency();
+        return Optional.of(new PaymentNotice(ID, transaction.getTransactionId(), order.orderNo(),
+                new Money(transaction.getAmount().getTotal(), currency == null ? "CNY" : currency), true,
+                transaction.getTradeState().name(), null, "query: " + transaction));
     }
 }

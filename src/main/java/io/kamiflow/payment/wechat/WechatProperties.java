@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * WeChat Pay API v3 with the WeChat Pay public key ("微信支付公钥", no platform-certificate download).
  * On when merchant id, app id, API v3 key, public key and its id are set; the merchant private key and its
- * certificate serial number are needed only to create Native payments at checkout.
+ * certificate serial number are needed to call the API (checkout, refunds, queries).
  */
 @ConfigurationProperties("kamiflow.payment.wechat")
 public record WechatProperties(String mchId,
@@ -24,8 +24,13 @@ public record WechatProperties(String mchId,
         return set(mchId) && set(appId) && set(apiV3Key) && set(publicKey) && set(publicKeyId);
     }
 
+    /** Signing API requests (checkout, refund, query) needs the merchant private key and its serial number. */
+    boolean canCallApi() {
+        return enabled() && set(privateKey) && set(merchantSerialNumber);
+    }
+
     boolean canCheckout() {
-        return enabled() && set(privateKey) && set(merchantSerialNumber) && set(notifyUrl);
+        return canCallApi() && set(notifyUrl);
     }
 
     private static boolean set(String value) {

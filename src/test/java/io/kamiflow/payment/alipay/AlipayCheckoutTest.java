@@ -36,7 +36,8 @@ class AlipayCheckoutTest extends IntegrationTest {
         assertThat(params).containsEntry("app_id", TestGatewayKeys.ALIPAY_APP_ID)
                 .containsEntry("method", "alipay.trade.page.pay").containsEntry("sign_type", "RSA2")
                 .containsEntry("notify_url", "https://shop.example/api/payments/alipay/notify");
-        assertThat(AlipaySignature.rsaCheckV1(params,
+        // V2: the gateway checks requests over every parameter but sign, sign_type included
+        assertThat(AlipaySignature.rsaCheckV2(params,
                 TestGatewayKeys.base64(TestGatewayKeys.ALIPAY_MERCHANT.getPublic().getEncoded()), "utf-8", "RSA2")).isTrue();
         JsonNode biz = new ShopClient.Response(200, params.get("biz_content"), "").json();
         assertThat(biz.get("out_trade_no").asText()).isEqualTo(response.json().get("orderNo").asText());

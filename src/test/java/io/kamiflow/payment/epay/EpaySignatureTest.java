@@ -24,7 +24,7 @@ class EpaySignatureTest {
 
     @Test
     void disabledWithoutSettings() {
-        EpayNotifyController disabled = new EpayNotifyController(new EpayProperties(null, null, null, null, null), null);
+        EpayNotifyController disabled = new EpayNotifyController(new EpayProperties(null, null, null, null, null, null), null);
         assertThat(disabled.notify(new org.springframework.util.LinkedMultiValueMap<>()).getStatusCode().value()).isEqualTo(404);
     }
 }

@@ -2,18 +2,10 @@ package io.kamiflow.payment.wechat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.security.Signature;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.wechat.pay.java.core.cipher.RSASigner;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
@@ -28,9 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class WechatCheckoutTest extends IntegrationTest {
 
-    private static final String NATIVE = "/wechat/v3/pay/transactions/native";
-    private static final Pattern AUTHORIZATION = Pattern.compile(
-            "WECHATPAY2-SHA256-RSA2048 mchid=\"(\\d+)\",nonce_str=\"([^\"]+)\",timestamp=\"(\\d+)\",serial_no=\"([^\"]+)\",signature=\"([^\"]+)\"");
+    private static final String NATIVE = FakeWechatPay.NATIVE;
 
     @AfterEach
     void resetFake() {
@@ -40,10 +30,10 @@ class WechatCheckoutTest extends IntegrationTest {
     @Test
     void orderAnswersTheCodeUrl() {
         FakeGateway.on("POST", NATIVE, request -> {
-            if (!merchantSigned(request)) {
+            if (!FakeWechatPay.merchantSigned(request)) {
                 return new FakeGateway.Reply(401, Map.of(), "{\"code\":\"SIGN_ERROR\",\"message\":\"bad signature\"}");
             }
-            return signedReply(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=kamiflow42\"}");
+            return FakeWechatPay.signedReply(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=kamiflow42\"}");
         });
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "WX", "12.50", 3);
@@ -73,34 +63,5 @@ class WechatCheckoutTest extends IntegrationTest {
 
         assertThat(response.status()).isEqualTo(502);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isZero();
-    }
-
-    /** The merchant's request signature, checked with the JDK against the merchant's public key. */
-    private static boolean merchantSigned(FakeGateway.Request request) throws Exception {
-        Matcher auth = AUTHORIZATION.matcher(request.headers().get("Authorization"));
-        if (!auth.matches() || !auth.group(1).equals(TestGatewayKeys.WECHAT_MCH_ID)
-                || !auth.group(4).equals(TestGatewayKeys.WECHAT_MERCHANT_SERIAL)) {
-            return false;
-        }
-        Signature verifier = Signature.getInstance("SHA256withRSA");
-        verifier.initVerify(TestGatewayKeys.WECHAT_MERCHANT.getPublic());
-        verifier.update(("POST\n/v3/pay/transactions/native\n" + auth.group(3) + "\n" + auth.group(2) + "\n"
-                + request.body() + "\n").getBytes(StandardCharsets.UTF_8));
-        return verifier.verify(Base64.getDecoder().decode(auth.group(5)));
-    }
-
-    private static FakeGateway.Reply signedReply(int status, String body) {
-        String timestamp = Long.toString(Instant.now().getEpochSecond());
-        String nonce = UUID.randomUUID().toString().replace("-", "");
-        String signature = new RSASigner(TestGatewayKeys.WECHAT_PUBLIC_KEY_ID, TestGatewayKeys.WECHAT_PLATFORM.getPrivate())
-                .sign(timestamp + "\n" + nonce + "\n" + body + "\n").getSign();
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("Wechatpay-Timestamp", timestamp);
-        headers.put("Wechatpay-Nonce", nonce);
-        headers.put("Wechatpay-Serial", TestGatewayKeys.WECHAT_PUBLIC_KEY_ID);
-        headers.put("Wechatpay-Signature", signature);
-        headers.put("Request-ID", "fake-" + nonce);
-        return new FakeGateway.Reply(status, headers, body);
     }
 }
