@@ -60,4 +60,27 @@ class SecrecyTest extends IntegrationTest {
         assertThat(camundaText).contains(order.orderNo()); // the scan really read the variables
         assertThat(byteArrays.length()).isPositive();
     }
+
+    @Test
+    void anUnexpectedFailureAnswersProblemJsonWithAReferenceAndNoKeyMaterial(CapturedOutput output) {
+        ShopClient shop = shop();
+        assertThat(shop.createProduct("BROKEN", "5.00", "CNY", 0).status()).isEqualTo(201);
+        shop.importKeys("BROKEN", "BROKEN-KEY-VALUE-1");
+        Shop.PlacedOrder order = Shop.order(shop, "BROKEN", 1, "broken@example.com");
+        Shop.pay(shop, order, "BROKEN-TRADE");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(
+                jdbc.queryForObject("SELECT status FROM customer_order", String.class)));
+        jdbc.update("UPDATE card_key SET secret_key_id = 'retired'"); // a key id no longer configured
+
+        ShopClient.Response response = shop.getOrder(order.orderNo(), order.accessToken());
+
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        String detail = response.json().get("detail").asText();
+        assertThat(detail).startsWith("internal error; quote reference ");
+        String reference = detail.substring("internal error; quote reference ".length(), detail.indexOf(" to support"));
+        assertThat(output.getAll()).contains(reference).contains("no decryption key configured for key id 'retired'")
+                .doesNotContain("BROKEN-KEY-VALUE-1");
+        assertThat(response.body()).doesNotContain("BROKEN-KEY-VALUE-1");
+    }
 }
