@@ -57,6 +57,23 @@ public abstract class ProcessTest extends IntegrationTest {
         return order;
     }
 
+    /**
+     * An admin refunds a finished order through the API; returns the refund instance, past its
+     * message start and waiting at Refund payment.
+     */
+    protected ProcessInstance requestRefund(Shop.PlacedOrder order) {
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", "application/json",
+                "{\"reason\":\"buyer changed their mind\"}").status()).isEqualTo(202);
+        ProcessInstance refund = instanceFor(order.orderNo());
+        executeJob(refund); // after the message start
+        return refund;
+    }
+
+    /** The id of the one payment a test recorded. */
+    protected long paymentId() {
+        return jdbc.queryForObject("SELECT id FROM payment", Long.class);
+    }
+
     /** Runs the one job the instance is waiting on (an async continuation or a timer, due or not). */
     protected void executeJob(ProcessInstance instance) {
         List<Job> jobs = engine.getManagementService().createJobQuery().processInstanceId(instance.getId()).list();

@@ -62,18 +62,6 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
         return order;
     }
 
-    private ProcessInstance requestRefund(Shop.PlacedOrder order) {
-        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", "application/json",
-                "{\"reason\":\"buyer changed their mind\"}").status()).isEqualTo(202);
-        ProcessInstance refund = instanceFor(order.orderNo());
-        executeJob(refund); // after the message start
-        return refund;
-    }
-
-    private long paymentId() {
-        return jdbc.queryForObject("SELECT id FROM payment", Long.class);
-    }
-
     private static JsonNode body(FakeGateway.Request request) {
         return new ShopClient.Response(200, request.body(), "").json();
     }
