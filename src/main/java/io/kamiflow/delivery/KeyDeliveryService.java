@@ -84,10 +84,6 @@ public class KeyDeliveryService {
         return new Attempt(attemptNo, Outcome.SENT, null);
     }
 
-    public int attempts(long orderId) {
-        return jdbc.sql("SELECT count(*) FROM delivery_attempt WHERE order_id = ?").param(orderId).query(Integer.class).single();
-    }
-
     public boolean everSent(long orderId) {
         return jdbc.sql("SELECT count(*) FROM delivery_attempt WHERE order_id = ? AND outcome = 'SENT'")
                 .param(orderId).query(Integer.class).single() > 0;

@@ -31,9 +31,6 @@ final class MailFailures {
                     && sendFailed.getInvalidAddresses().length > 0) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }
@@ -41,7 +38,7 @@ final class MailFailures {
     /** A one-line reason for ops and support: exception types and messages, never the mail's content. */
     static String describe(Throwable failure) {
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null) {
             root = root.getCause();
         }
         String text = failure.getClass().getSimpleName() + ": " + failure.getMessage()

@@ -19,12 +19,10 @@ public class KeyClaimer {
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
-    private final LowStockMonitor lowStock;
 
-    KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events, LowStockMonitor lowStock) {
+    KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.events = events;
-        this.lowStock = lowStock;
     }
 
     /** Checkout in on-checkout mode: reserve {@code quantity} keys until {@code until}; false (nothing changed) when short. */
@@ -91,7 +89,6 @@ public class KeyClaimer {
                 WHERE order_id IN (:orders) AND status IN ('RESERVED', 'SOLD')""")
                 .param("orders", orderIds).update();
         for (Returned back : returned) {
-            lowStock.checkAfterAdding(back.productId());
             events.publishEvent(new StockAdded(back.productId(), back.sku(), back.keys()));
         }
         return released;

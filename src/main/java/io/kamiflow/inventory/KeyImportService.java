@@ -25,11 +25,9 @@ public class KeyImportService {
     private final KeyGenerator generator;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
-    private final LowStockMonitor lowStock;
 
     KeyImportService(KeyStore store, KeyFingerprinter fingerprinter, KeyGenerator generator,
-                     ApplicationEventPublisher events, AuditLog audit, LowStockMonitor lowStock) {
-        this.lowStock = lowStock;
+                     ApplicationEventPublisher events, AuditLog audit) {
         this.store = store;
         this.fingerprinter = fingerprinter;
         this.generator = generator;
@@ -81,7 +79,6 @@ public class KeyImportService {
 
     private void publish(Product product, int added) {
         if (added > 0) {
-            lowStock.checkAfterAdding(product.id());
             events.publishEvent(new StockAdded(product.id(), product.sku(), added));
         }
     }

@@ -3,6 +3,7 @@ package io.kamiflow.inventory;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.delivery.AdminAlerts;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -42,12 +43,16 @@ public class LowStockMonitor {
         }
     }
 
-    /** After stock went up (import, generate, release): alert again on the next dip. */
+    /**
+     * After stock went up (import, generate, keys released): alert again on the next dip. Runs in the
+     * transaction that added the stock, as every such path publishes {@link StockAdded}.
+     */
+    @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    public void checkAfterAdding(long productId) {
-        Product product = products.getById(productId);
-        if (stock.available(productId) >= product.lowStockThreshold()) {
-            rearm(productId);
+    public void onStockAdded(StockAdded event) {
+        Product product = products.getById(event.productId());
+        if (stock.available(event.productId()) >= product.lowStockThreshold()) {
+            rearm(event.productId());
         }
     }
 

@@ -1,7 +1,9 @@
 package io.kamiflow.ordering;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kamiflow.fulfillment.FulfillmentCommands;
@@ -61,8 +63,9 @@ class AdminOrderController {
         if (status != null && Arrays.stream(OrderStatus.values()).noneMatch(s -> s.name().equals(status))) {
             throw Problems.badRequest("status must be one of " + Arrays.toString(OrderStatus.values()));
         }
+        Map<Long, String> skus = new HashMap<>(); // a page of orders spans few products
         return orders.search(status, email == null || email.isBlank() ? null : email.strip(), 200).stream()
-                .map(this::summary).toList();
+                .map(order -> summary(order, skus.computeIfAbsent(order.productId(), this::sku))).toList();
     }
 
     @GetMapping("/api/admin/orders/{orderNo}")
@@ -83,7 +86,7 @@ class AdminOrderController {
                 .param(order.id()).query(Integer.class).single();
         List<String> openTasks = tasks.createTaskQuery().processInstanceBusinessKey(orderNo).list().stream()
                 .map(Task::getName).toList();
-        return new OrderDetail(summary(order), payments, attempts, keysHeld, openTasks);
+        return new OrderDetail(summary(order, sku(order.productId())), payments, attempts, keysHeld, openTasks);
     }
 
     @PostMapping("/api/admin/orders/{orderNo}/resend")
@@ -107,8 +110,11 @@ class AdminOrderController {
         return orders.findByOrderNo(orderNo).orElseThrow(() -> Problems.notFound("no order " + orderNo));
     }
 
-    private OrderSummary summary(Order order) {
-        String sku = jdbc.sql("SELECT sku FROM product WHERE id = ?").param(order.productId()).query(String.class).single();
+    private String sku(long productId) {
+        return jdbc.sql("SELECT sku FROM product WHERE id = ?").param(productId).query(String.class).single();
+    }
+
+    private OrderSummary summary(Order order, String sku) {
         return new OrderSummary(order.orderNo(), order.status().name(), sku, order.quantity(), order.amount().amount(),
                 order.amount().currency(), order.channel(), order.buyerEmail(), text(order.createdAt()),
                 text(order.paidAt()), text(order.deliveredAt()));

@@ -45,13 +45,15 @@ public class RefundService {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void refund(long paymentId, String reason) {
-        Payment payment = jdbc.sql("SELECT * FROM payment WHERE id = ? FOR UPDATE").param(paymentId)
-                .query((rs, row) -> new Payment(rs.getLong("id"), rs.getString("channel"), rs.getString("trade_no"),
-                        rs.getString("order_no"), new Money(rs.getLong("amount_minor"), rs.getString("currency"))))
+        record Locked(Payment payment, boolean refunded) {
+        }
+        Locked locked = jdbc.sql("SELECT * FROM payment WHERE id = ? FOR UPDATE").param(paymentId)
+                .query((rs, row) -> new Locked(new Payment(rs.getLong("id"), rs.getString("channel"), rs.getString("trade_no"),
+                        rs.getString("order_no"), new Money(rs.getLong("amount_minor"), rs.getString("currency"))),
+                        rs.getObject("refunded_at") != null))
                 .single();
-        boolean alreadyRefunded = jdbc.sql("SELECT refunded_at IS NOT NULL FROM payment WHERE id = ?").param(paymentId)
-                .query(Boolean.class).single();
-        if (!alreadyRefunded) {
+        Payment payment = locked.payment();
+        if (!locked.refunded()) {
             PaymentChannel channel = channels.byId(payment.channel()).orElse(null);
             String reference = channel != null && channel.supportsRefund() ? channel.refund(payment, reason) : "manual";
             jdbc.sql("UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_reference = ? WHERE id = ?")
