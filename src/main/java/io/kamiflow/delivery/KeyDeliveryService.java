@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.inventory.KeyVault;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
@@ -22,7 +23,8 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * One attempt to mail an order's keys, recorded whatever its outcome. A failure does not throw:
+ * One attempt to mail an order's keys, recorded whatever its outcome; the keys count as revealed from
+ * the moment the attempt starts. A failure does not throw:
  * the failed attempt must commit so the process can wait and retry, visibly. A success writes the
  * SENT row and DELIVERED status after the SMTP server accepted the mail; should that commit fail,
  * the replayed job sends the same attempt again with the same Message-ID (derived from order and
@@ -41,15 +43,17 @@ public class KeyDeliveryService {
     private final OrderRepository orders;
     private final ProductRepository products;
     private final KeyVault vault;
+    private final KeyReveals reveals;
     private final JdbcClient jdbc;
     private final JavaMailSender mail;
     private final DeliveryProperties properties;
 
-    KeyDeliveryService(OrderRepository orders, ProductRepository products, KeyVault vault, JdbcClient jdbc,
-                       JavaMailSender mail, DeliveryProperties properties) {
+    KeyDeliveryService(OrderRepository orders, ProductRepository products, KeyVault vault, KeyReveals reveals,
+                       JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties) {
         this.orders = orders;
         this.products = products;
         this.vault = vault;
+        this.reveals = reveals;
         this.jdbc = jdbc;
         this.mail = mail;
         this.properties = properties;
@@ -67,8 +71,16 @@ public class KeyDeliveryService {
         int attemptNo = nextAttemptNo(orderId);
         String messageId = "<" + order.orderNo() + "." + attemptNo + "@kamiflow>";
         try {
-            mail.send(message(order.buyerEmail(), messageId,
-                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys)));
+            MimeMessage message = message(order.buyerEmail(), messageId,
+                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys));
+            // Handing the message to SMTP reveals the keys whatever the server answers (a timeout in DATA may
+            // still deliver), and this job's own commit may be lost after the send (a concurrent refund, a
+            // crash): the reveal is committed before the send.
+            if (!reveals.revealCommitted(orderId, order.quantity(), KeyReveals.Channel.MAIL)) {
+                throw new IllegalStateException("order " + order.orderNo() + " no longer holds its keys (refunded meanwhile?); "
+                        + "not mailing them");
+            }
+            mail.send(message);
         } catch (MailException e) {
             Outcome outcome = MailFailures.isPermanent(e) ? Outcome.PERMANENT_FAILURE : Outcome.TRANSIENT_FAILURE;
             String error = MailFailures.describe(e);

@@ -68,7 +68,7 @@ public class KeyClaimer {
     }
 
     /**
-     * Returns reserved or sold-but-unsent keys of orders to stock. Keys back in stock are new stock
+     * Returns reserved or sold keys of orders to stock, unless they were ever revealed. Keys back in stock are new stock
      * for parked orders too: the same event as an import wakes them after the commit.
      */
     @Transactional(propagation = Propagation.MANDATORY)
@@ -80,13 +80,14 @@ public class KeyClaimer {
         }
         List<Returned> returned = jdbc.sql("""
                 SELECT k.product_id, p.sku, count(*) AS keys FROM card_key k JOIN product p ON p.id = k.product_id
-                WHERE k.order_id IN (:orders) AND k.status IN ('RESERVED', 'SOLD') GROUP BY k.product_id, p.sku""")
+                WHERE k.order_id IN (:orders) AND k.status IN ('RESERVED', 'SOLD') AND k.revealed_at IS NULL
+                GROUP BY k.product_id, p.sku""")
                 .param("orders", orderIds)
                 .query((rs, row) -> new Returned(rs.getLong("product_id"), rs.getString("sku"), rs.getInt("keys")))
                 .list();
         int released = jdbc.sql("""
                 UPDATE card_key SET status = 'AVAILABLE', order_id = NULL, reserved_until = NULL, sold_at = NULL
-                WHERE order_id IN (:orders) AND status IN ('RESERVED', 'SOLD')""")
+                WHERE order_id IN (:orders) AND status IN ('RESERVED', 'SOLD') AND revealed_at IS NULL""")
                 .param("orders", orderIds).update();
         for (Returned back : returned) {
             events.publishEvent(new StockAdded(back.productId(), back.sku(), back.keys()));
@@ -94,10 +95,16 @@ public class KeyClaimer {
         return released;
     }
 
-    /** Keys that reached the buyer can never be sold again. */
+    /**
+     * A refunded order gives its keys up: keys ever revealed (page, mail attempt, by hand) become VOID, the
+     * others return to stock. The order's key rows are locked first, so a reveal cannot slip in between.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public int voidSold(long orderId) {
-        return jdbc.sql("UPDATE card_key SET status = 'VOID' WHERE order_id = ? AND status = 'SOLD'").param(orderId).update();
+    public void settleRefund(long orderId) {
+        jdbc.sql("SELECT id FROM card_key WHERE order_id = ? FOR UPDATE").param(orderId).query(Long.class).list();
+        jdbc.sql("UPDATE card_key SET status = 'VOID' WHERE order_id = ? AND status = 'SOLD' AND revealed_at IS NOT NULL")
+                .param(orderId).update();
+        release(List.of(orderId));
     }
 
     public int soldTo(long orderId) {

@@ -1,15 +1,26 @@
 package io.kamiflow.ordering;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.inventory.KeyVault;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The buyer's view of an order, opened only with the access token given at checkout. */
+/**
+ * The buyer's view of an order, opened only with the access token given at checkout. The keys are on
+ * the page as soon as Claim keys committed (the mail is a second channel and may still be retrying);
+ * showing them records a reveal in the same transaction, before the answer leaves.
+ */
 @Service
 public class OrderLookupService {
+
+    /** Orders whose claimed keys belong to the buyer. */
+    private static final Set<OrderStatus> HOLDS_KEYS = EnumSet.of(OrderStatus.PAID, OrderStatus.AWAITING_STOCK,
+            OrderStatus.MANUAL, OrderStatus.DELIVERED);
 
     public record BuyerView(Order order, List<String> keys) {
     }
@@ -17,18 +28,27 @@ public class OrderLookupService {
     private final OrderRepository orders;
     private final AccessTokens tokens;
     private final KeyVault vault;
+    private final KeyReveals reveals;
 
-    OrderLookupService(OrderRepository orders, AccessTokens tokens, KeyVault vault) {
+    OrderLookupService(OrderRepository orders, AccessTokens tokens, KeyVault vault, KeyReveals reveals) {
         this.orders = orders;
         this.tokens = tokens;
         this.vault = vault;
+        this.reveals = reveals;
     }
 
-    @Transactional(readOnly = true)
+    @Transactional
     public Optional<BuyerView> lookup(String orderNo, String token) {
         return orders.findByOrderNo(orderNo)
                 .filter(order -> tokens.matches(token, order.accessTokenHash()))
-                .map(order -> new BuyerView(order,
-                        order.status() == OrderStatus.DELIVERED ? vault.keysSoldTo(order.id()) : null));
+                .map(order -> new BuyerView(order, keysFor(order)));
+    }
+
+    private List<String> keysFor(Order order) {
+        if (HOLDS_KEYS.contains(order.status())
+                && reveals.reveal(order.id(), order.quantity(), KeyReveals.Channel.PAGE)) {
+            return vault.keysSoldTo(order.id());
+        }
+        return null;
     }
 }

@@ -18,8 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Returns a payment's money and settles the order. The gateway call is idempotent per payment (the
  * channel keys its refund request on the payment id) and a refunded payment is never refunded
  * again, so a replayed job is harmless. When the refunded payment is the one that paid the order,
- * the order becomes REFUNDED: keys claimed but never sent go back to stock, keys that reached the
- * buyer become VOID. A refunded duplicate payment leaves the order as it is.
+ * the order becomes REFUNDED: keys never revealed go back to stock, keys that may have reached the
+ * buyer (order page, mail attempt, by hand) become VOID. A refunded duplicate payment leaves the order as it is.
  */
 @Service
 public class RefundService {
@@ -67,10 +67,7 @@ public class RefundService {
         Order order = orders.lockByOrderNo(payment.orderNo()).orElseThrow();
         boolean paidThisOrder = order.paymentId() == null || order.paymentId() == paymentId;
         if (paidThisOrder && order.status() != OrderStatus.REFUNDED) {
-            if (delivery.everSent(order.id())) {
-                keys.voidSold(order.id());
-            }
-            keys.release(java.util.List.of(order.id()));
+            keys.settleRefund(order.id());
             orders.transition(order.id(), OrderStatus.REFUNDED, OrderStatus.values());
         }
     }
