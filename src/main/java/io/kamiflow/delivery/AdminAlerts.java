@@ -27,13 +27,14 @@ public class AdminAlerts {
     }
 
     /**
-     * Once per order, ever: the alert row is written in the job's transaction and the mail sent
-     * inside it, so a failed send rolls the row back and the job retries; a repeat finds the row.
+     * Records an alert that must go out at most once (per kind and subject, ever), in the caller's
+     * transaction. @return true when it is new: the caller then arranges the mail (see admin-alert.bpmn)
      */
-    public void orderParked(String orderNo, String sku, int quantity) {
-        if (inserts.insert("INSERT INTO admin_alert (kind, subject) VALUES (?, ?)", "kind, subject", "ORDER_PARKED", orderNo) == 0) {
-            return;
-        }
+    public boolean raiseOnce(String kind, String subject) {
+        return inserts.insert("INSERT INTO admin_alert (kind, subject) VALUES (?, ?)", "kind, subject", kind, subject) == 1;
+    }
+
+    public void sendOrderParked(String orderNo, String sku, int quantity) {
         send("[kamiflow] Order " + orderNo + " is waiting for stock",
                 "Order " + orderNo + " was paid for " + quantity + " x " + sku + " but there is not enough stock.\n"
                         + "It resumes by itself when keys are imported; after the restock timeout support gets the task "

@@ -89,7 +89,7 @@ class AdminCommandsProcessTest extends ProcessTest {
         executeJob(firstInstance); // claims the only key, waits at Send keys
         Shop.pay(shop, second, "T-second");
         ProcessInstance secondInstance = instanceFor(second.orderNo());
-        executeJobs(secondInstance, 2); // out of stock, alert, then waits for stock
+        executeJob(secondInstance); // out of stock: parked and waiting for stock
         assertThat(secondInstance).isWaitingAt("WaitForStock");
 
         shop.admin("POST", "/api/admin/orders/" + first.orderNo() + "/refund", null, null);

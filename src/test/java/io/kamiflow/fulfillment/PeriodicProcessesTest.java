@@ -75,7 +75,7 @@ class PeriodicProcessesTest extends ProcessTest {
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'"); // the extra key turned out bad
         Shop.pay(shop, paid, "T-paid");
         ProcessInstance parked = instanceFor(paid.orderNo());
-        executeJobs(parked, 2);
+        executeJob(parked);
         assertThat(parked).isWaitingAt("WaitForStock");
 
         ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));

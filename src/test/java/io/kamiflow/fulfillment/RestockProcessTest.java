@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
+import io.kamiflow.support.TestMail;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,15 +29,39 @@ class RestockProcessTest extends ProcessTest {
         executeJobs(instanceFor(first.orderNo()), 2);
         Shop.pay(shop, parked, "T-parked");
         instance = instanceFor(parked.orderNo());
-        executeJob(instance); // Verify payment + Claim keys -> Out of stock -> Mark order awaiting stock
-        assertThat(instance).isWaitingAt("AlertAdminOrderParked").hasPassed("OutOfStock", "MarkAwaitingStock");
-        executeJob(instance); // Alert admin: order parked
-        assertThat(instance).isWaitingAt("WaitForStock");
+        executeJob(instance); // Verify payment + Claim keys -> Out of stock -> Mark order awaiting stock, waiting at once
+        assertThat(instance).isWaitingAt("WaitForStock").hasPassed("OutOfStock", "MarkAwaitingStock");
         assertThat(orderStatus(parked.orderNo())).isEqualTo("AWAITING_STOCK");
     }
 
     @Test
+    void stockArrivingRightAfterParkingWakesTheOrderBeforeTheAdminIsEvenAlerted() {
+        assertThat(shop.importKeys("PARK", "EARLY-RESTOCK-1\n").json().get("imported").asInt()).isEqualTo(1);
+        assertThat(instance).isWaitingAt("StockReplenished");
+        executeJobs(instance, 2); // Claim keys, Send keys
+        assertThat(instance).isEnded().hasPassed("OrderDelivered");
+        runAdminAlerts();
+        assertThat(mailsTo("admin@kamiflow.local")).isEqualTo(1);
+    }
+
+    @Test
+    void aMailServerDownForTheAdminAlertNeverBlocksTheOrder() {
+        TestMail.stop();
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::runAdminAlerts).hasMessageContaining("Mail");
+        assertThat(instance).isWaitingAt("WaitForStock");
+        TestMail.start();
+        shop.importKeys("PARK", "RESTOCK-KEY-3\n");
+        executeJobs(instance, 2); // Claim keys (after Stock replenished), Send keys
+        assertThat(instance).isEnded().hasPassed("OrderDelivered");
+        assertThat(mailsTo("late@example.com")).isEqualTo(1);
+        assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(instance.getId()).count()).isZero();
+        assertThat(engine.getManagementService().createJobQuery().processDefinitionKey("admin-alert").singleResult()
+                .getExceptionMessage()).as("the alert keeps its own failed job, retried later").isNotBlank();
+    }
+
+    @Test
     void parkedOrderAlertsTheAdminOnceAndResumesWhenKeysArrive() {
+        runAdminAlerts();
         assertThat(mailsTo("admin@kamiflow.local")).isEqualTo(1);
 
         assertThat(shop.importKeys("PARK", "RESTOCK-KEY-1\n").json().get("imported").asInt()).isEqualTo(1);
@@ -44,7 +69,7 @@ class RestockProcessTest extends ProcessTest {
         assertThat(orderStatus(parked.orderNo())).isEqualTo("PAID");
         executeJob(instance); // Claim keys
         executeJob(instance); // Send keys
-        assertThat(instance).isEnded().hasPassedInOrder("OutOfStock", "MarkAwaitingStock", "AlertAdminOrderParked",
+        assertThat(instance).isEnded().hasPassedInOrder("OutOfStock", "MarkAwaitingStock",
                 "WaitForStock", "StockReplenished", "ClaimKeys", "SendKeys", "OrderDelivered");
         assertThat(orderStatus(parked.orderNo())).isEqualTo("DELIVERED");
         assertThat(mailsTo("late@example.com")).isEqualTo(1);

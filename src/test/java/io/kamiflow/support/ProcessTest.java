@@ -84,6 +84,13 @@ public abstract class ProcessTest extends IntegrationTest {
         engine.getManagementService().executeJob(jobs.get(0).getId());
     }
 
+    /** Runs the pending jobs of admin-alert instances (the mails to the admin address). */
+    protected void runAdminAlerts() {
+        for (Job job : engine.getManagementService().createJobQuery().processDefinitionKey("admin-alert").list()) {
+            engine.getManagementService().executeJob(job.getId());
+        }
+    }
+
     protected void executeJobs(ProcessInstance instance, int count) {
         for (int i = 0; i < count; i++) {
             executeJob(instance);
