@@ -11,15 +11,16 @@ import org.springframework.stereotype.Component;
 class AcceptPaymentDelegate implements JavaDelegate {
 
     private final PaymentVerifier verifier;
+    private final InstanceOrders orders;
 
-    AcceptPaymentDelegate(PaymentVerifier verifier) {
+    AcceptPaymentDelegate(PaymentVerifier verifier, InstanceOrders orders) {
         this.verifier = verifier;
+        this.orders = orders;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        String refusal = verifier.acceptReviewed((String) execution.getVariable(ProcessVariables.ORDER_NO),
-                ProcessVariables.paymentId(execution));
+        String refusal = verifier.acceptReviewed(execution.getProcessBusinessKey(), orders.paymentId(execution));
         if (refusal != null) {
             execution.removeVariable(ProcessVariables.REVIEW_DECISION);
             throw new BpmnError(ProcessVariables.CANNOT_ACCEPT_ERROR, refusal);

@@ -3,7 +3,6 @@ package io.kamiflow.fulfillment;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.ordering.Order;
-import io.kamiflow.ordering.OrderRepository;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -13,11 +12,11 @@ import org.springframework.stereotype.Component;
 @Component
 class ClaimKeysDelegate implements JavaDelegate {
 
-    private final OrderRepository orders;
+    private final InstanceOrders orders;
     private final KeyClaimer claimer;
     private final LowStockMonitor lowStock;
 
-    ClaimKeysDelegate(OrderRepository orders, KeyClaimer claimer, LowStockMonitor lowStock) {
+    ClaimKeysDelegate(InstanceOrders orders, KeyClaimer claimer, LowStockMonitor lowStock) {
         this.orders = orders;
         this.claimer = claimer;
         this.lowStock = lowStock;
@@ -25,7 +24,7 @@ class ClaimKeysDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        Order order = orders.getById(ProcessVariables.orderId(execution));
+        Order order = orders.order(execution);
         if (!claimer.claim(order.id(), order.productId(), order.quantity())) {
             throw new BpmnError(ProcessVariables.OUT_OF_STOCK_ERROR, "not enough stock for order " + order.orderNo());
         }

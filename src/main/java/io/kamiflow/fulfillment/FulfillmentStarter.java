@@ -22,13 +22,14 @@ public class FulfillmentStarter {
         this.runtime = runtime;
     }
 
+    /** @return the id of the new instance, for the payment row's record of which instance serves it */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void start(Order order, long paymentId) {
-        runtime.createProcessInstanceByKey(ProcessVariables.PROCESS_KEY)
+    public String start(Order order, long paymentId) {
+        return runtime.createProcessInstanceByKey(ProcessVariables.PROCESS_KEY)
                 .businessKey(order.orderNo())
                 .setVariables(Map.of(ProcessVariables.ORDER_NO, order.orderNo(),
                         ProcessVariables.ORDER_ID, order.id(),
                         ProcessVariables.PAYMENT_ID, paymentId))
-                .execute();
+                .execute().getId();
     }
 }

@@ -11,15 +11,17 @@ import org.springframework.stereotype.Component;
 @Component
 class MarkManualDeliveryDelegate implements JavaDelegate {
 
+    private final InstanceOrders instanceOrders;
     private final OrderRepository orders;
 
-    MarkManualDeliveryDelegate(OrderRepository orders) {
+    MarkManualDeliveryDelegate(InstanceOrders instanceOrders, OrderRepository orders) {
+        this.instanceOrders = instanceOrders;
         this.orders = orders;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        Order order = orders.getById(ProcessVariables.orderId(execution));
+        Order order = instanceOrders.order(execution);
         orders.transition(order.id(), OrderStatus.MANUAL, OrderStatus.PAID, OrderStatus.AWAITING_STOCK, OrderStatus.MANUAL);
         execution.setVariable(ProcessVariables.BUYER_EMAIL_MASKED, EmailMask.mask(order.buyerEmail()));
     }

@@ -11,17 +11,19 @@ import org.springframework.stereotype.Component;
 @Component
 class PrepareResendDelegate implements JavaDelegate {
 
+    private final InstanceOrders instanceOrders;
     private final OrderRepository orders;
     private final AuditLog audit;
 
-    PrepareResendDelegate(OrderRepository orders, AuditLog audit) {
+    PrepareResendDelegate(InstanceOrders instanceOrders, OrderRepository orders, AuditLog audit) {
+        this.instanceOrders = instanceOrders;
         this.orders = orders;
         this.audit = audit;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        Order order = orders.getById(ProcessVariables.orderId(execution));
+        Order order = instanceOrders.order(execution);
         Object corrected = execution.getVariable(ProcessVariables.CORRECTED_EMAIL);
         if (corrected instanceof String email && !email.isBlank() && !email.strip().equals(order.buyerEmail())) {
             orders.changeEmail(order.id(), email.strip());

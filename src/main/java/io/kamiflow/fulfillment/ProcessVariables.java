@@ -1,6 +1,10 @@
 package io.kamiflow.fulfillment;
 
-/** The only variables order-fulfillment carries: ids and statuses, never key values or buyer secrets. */
+/**
+ * The only variables order-fulfillment carries: ids and statuses, never key values or buyer secrets.
+ * Ids are there for people reading Cockpit; delegates take the order from the business key and check the
+ * payment id against it (see {@link InstanceOrders}).
+ */
 public final class ProcessVariables {
 
     public static final String PROCESS_KEY = "order-fulfillment";
@@ -29,10 +33,6 @@ public final class ProcessVariables {
     public static final String MSG_RESEND_AFTER_DELIVERY = "ResendAfterDelivery";
     public static final String MSG_REFUND_REQUESTED = "RefundRequested";
     public static final String MSG_REFUND_AFTER_DELIVERY = "RefundAfterDelivery";
-
-    static long orderId(org.camunda.bpm.engine.delegate.VariableScope scope) {
-        return ((Number) scope.getVariable(ORDER_ID)).longValue();
-    }
 
     static long paymentId(org.camunda.bpm.engine.delegate.VariableScope scope) {
         return ((Number) scope.getVariable(PAYMENT_ID)).longValue();

@@ -12,17 +12,19 @@ import org.springframework.stereotype.Component;
 @Component
 class RecordManualDeliveryDelegate implements JavaDelegate {
 
+    private final InstanceOrders instanceOrders;
     private final OrderRepository orders;
     private final AuditLog audit;
 
-    RecordManualDeliveryDelegate(OrderRepository orders, AuditLog audit) {
+    RecordManualDeliveryDelegate(InstanceOrders instanceOrders, OrderRepository orders, AuditLog audit) {
+        this.instanceOrders = instanceOrders;
         this.orders = orders;
         this.audit = audit;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        Order order = orders.getById(ProcessVariables.orderId(execution));
+        Order order = instanceOrders.order(execution);
         orders.transition(order.id(), OrderStatus.DELIVERED, OrderStatus.MANUAL);
         audit.record("order.delivered-by-hand", order.orderNo(), (String) execution.getVariable(ProcessVariables.MANUAL_NOTE));
     }

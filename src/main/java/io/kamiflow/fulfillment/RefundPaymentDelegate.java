@@ -10,15 +10,17 @@ import org.springframework.stereotype.Component;
 class RefundPaymentDelegate implements JavaDelegate {
 
     private final RefundService refunds;
+    private final InstanceOrders orders;
 
-    RefundPaymentDelegate(RefundService refunds) {
+    RefundPaymentDelegate(RefundService refunds, InstanceOrders orders) {
         this.refunds = refunds;
+        this.orders = orders;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
         Object reason = execution.getVariable(ProcessVariables.REFUND_REASON);
-        refunds.refund(ProcessVariables.paymentId(execution),
+        refunds.refund(orders.paymentId(execution),
                 reason == null ? "refund decided at " + execution.getCurrentActivityName() : reason.toString());
     }
 }

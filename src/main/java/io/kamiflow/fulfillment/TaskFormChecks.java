@@ -2,6 +2,10 @@ package io.kamiflow.fulfillment;
 
 import java.util.Set;
 
+import io.kamiflow.inventory.KeyReveals;
+import io.kamiflow.ops.AuditLog;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderRepository;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
@@ -9,18 +13,30 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Support task listeners: the task's name carries the order no, and server-side checks of the support forms: a completion with a missing or invalid choice is refused
- * (the task stays open and Tasklist shows the message), whatever client submitted it.
+ * Support task listeners: the task's name carries the order no; on completion the decision is checked
+ * server-side whatever client submitted it (the task stays open and the caller sees the message), and
+ * written to the audit log under the Camunda user who completed it. Which fields a client may submit at
+ * all is checked before the engine sees the request (ops.security.TaskSubmissionGuard).
  */
 @Configuration
 class TaskFormChecks {
 
     static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
 
+    private final AuditLog audit;
+    private final OrderRepository orders;
+    private final KeyReveals reveals;
+
+    TaskFormChecks(AuditLog audit, OrderRepository orders, KeyReveals reveals) {
+        this.audit = audit;
+        this.orders = orders;
+        this.reveals = reveals;
+    }
+
     /** Tasklist lists tasks by name: support sees which order each one is about (the diagram keeps the plain name). */
     @Bean
     TaskListener nameTaskAfterOrder() {
-        return task -> task.setName(task.getName() + " for order " + task.getVariable(ProcessVariables.ORDER_NO));
+        return task -> task.setName(task.getName() + " for order " + orderNo(task));
     }
 
     @Bean
@@ -33,20 +49,45 @@ class TaskFormChecks {
                 throw new ProcessEngineException("correctedEmail is not a valid email address");
             }
             Object note = task.getVariable(ProcessVariables.MANUAL_NOTE);
-            if (action.equals("deliveredByHand") && (note == null || note.toString().isBlank())) {
-                throw new ProcessEngineException("manualNote: say how the keys reached the buyer");
+            if (action.equals("deliveredByHand")) {
+                if (note == null || note.toString().isBlank()) {
+                    throw new ProcessEngineException("manualNote: say how the keys reached the buyer");
+                }
+                // support handed the keys over: from now on a refund voids them instead of reselling them
+                Order order = order(task);
+                if (!reveals.reveal(order.id(), order.quantity(), KeyReveals.Channel.HAND)) {
+                    throw new ProcessEngineException("order " + order.orderNo() + " no longer holds its keys");
+                }
             }
+            completed(task, "manualAction=" + action);
         };
     }
 
     @Bean
     TaskListener reviewPaymentFormCheck() {
-        return task -> choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund"));
+        return task -> completed(task, "reviewDecision=" + choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund")));
     }
 
     @Bean
     TaskListener restockDecisionFormCheck() {
-        return task -> choice(task, ProcessVariables.RESTOCK_DECISION, Set.of("wait", "refund"));
+        return task -> completed(task, "restockDecision=" + choice(task, ProcessVariables.RESTOCK_DECISION, Set.of("wait", "refund")));
+    }
+
+    private static String orderNo(DelegateTask task) {
+        if (task.getExecution() == null) { // completed while its process was interrupted (a refund won the race)
+            throw new ProcessEngineException("task " + task.getId() + " is no longer part of a running order process");
+        }
+        return task.getExecution().getProcessBusinessKey();
+    }
+
+    private Order order(DelegateTask task) {
+        String orderNo = orderNo(task);
+        return orders.findByOrderNo(orderNo).orElseThrow(() -> new ProcessEngineException("no order " + orderNo));
+    }
+
+    private void completed(DelegateTask task, String decision) {
+        audit.record("task.complete", orderNo(task),
+                task.getTaskDefinitionKey() + ": " + decision);
     }
 
     private static String choice(DelegateTask task, String variable, Set<String> allowed) {

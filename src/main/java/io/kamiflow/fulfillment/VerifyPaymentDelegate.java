@@ -10,16 +10,17 @@ import org.springframework.stereotype.Component;
 class VerifyPaymentDelegate implements JavaDelegate {
 
     private final PaymentVerifier verifier;
+    private final InstanceOrders orders;
 
-    VerifyPaymentDelegate(PaymentVerifier verifier) {
+    VerifyPaymentDelegate(PaymentVerifier verifier, InstanceOrders orders) {
         this.verifier = verifier;
+        this.orders = orders;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
         PaymentVerifier.Discrepancy discrepancy = verifier.verify(
-                (String) execution.getVariable(ProcessVariables.ORDER_NO),
-                ((Number) execution.getVariable(ProcessVariables.PAYMENT_ID)).longValue());
+                execution.getProcessBusinessKey(), orders.paymentId(execution));
         execution.setVariable(ProcessVariables.PAYMENT_VERIFIED, discrepancy == null);
         execution.setVariable(ProcessVariables.DISCREPANCY, discrepancy == null ? null : discrepancy.name());
     }

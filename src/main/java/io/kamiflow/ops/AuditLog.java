@@ -1,17 +1,24 @@
 package io.kamiflow.ops;
 
 import io.kamiflow.ops.security.AdminPrincipal;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Who did what to which subject, written in the caller's transaction so it commits with the change. */
+/**
+ * Who did what to which subject, written in the caller's transaction so it commits with the change. The
+ * actor is the admin API user, else the Camunda user of the request (Tasklist, engine REST), else "system".
+ */
 @Component
 public class AuditLog {
 
     private final JdbcClient jdbc;
+    private final IdentityService identity;
 
-    AuditLog(JdbcClient jdbc) {
+    AuditLog(JdbcClient jdbc, IdentityService identity) {
         this.jdbc = jdbc;
+        this.identity = identity;
     }
 
     public void record(String action, String subject, String detail) {
@@ -20,9 +27,13 @@ public class AuditLog {
                 .update();
     }
 
-    private static String actor() {
+    private String actor() {
         String admin = AdminPrincipal.current();
-        return admin == null ? "system" : admin;
+        if (admin != null) {
+            return admin;
+        }
+        Authentication camundaUser = identity.getCurrentAuthentication();
+        return camundaUser == null || camundaUser.getUserId() == null ? "system" : camundaUser.getUserId();
     }
 
     private static String truncate(String detail) {

@@ -64,7 +64,8 @@ public class PaymentRecorder {
         }
         long paymentId = jdbc.sql("SELECT id FROM payment WHERE channel = ? AND trade_no = ?")
                 .params(notice.channel(), notice.tradeNo()).query(Long.class).single();
-        fulfillment.start(order.get(), paymentId);
+        String instanceId = fulfillment.start(order.get(), paymentId);
+        jdbc.sql("UPDATE payment SET process_instance_id = ? WHERE id = ?").params(instanceId, paymentId).update();
         log.info("payment {} recorded for order {} via {} (trade {})", paymentId, notice.orderNo(), notice.channel(),
                 notice.tradeNo());
         return Outcome.RECORDED;

@@ -3,7 +3,6 @@ package io.kamiflow.ops.security;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
-import org.camunda.bpm.engine.authorization.HistoricTaskPermissions;
 import org.camunda.bpm.engine.authorization.Permission;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
@@ -22,7 +21,7 @@ import org.springframework.stereotype.Component;
  * Makes sure the groups kamiflow relies on exist, that the configured Camunda admin user
  * (camunda.bpm.admin-user, also in camunda-admin) may use the admin API and the support tasks, and
  * that {@code kamiflow-support} may use Tasklist and work its tasks, and nothing else of Camunda:
- * with authorization on, support users cannot open Cockpit or Admin nor read process data.
+ * with authorization on, support users cannot open Cockpit or Admin, read process data or set variables.
  */
 @Component
 @Order(0)
@@ -46,8 +45,9 @@ public class IdentityBootstrap implements ApplicationRunner {
         ensureGroup(SUPPORT_GROUP, "kamiflow support");
         grant(SUPPORT_GROUP, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
         grant(SUPPORT_GROUP, Resources.FILTER, "*", Permissions.READ);
-        grant(SUPPORT_GROUP, Resources.TASK, "*", TaskPermissions.READ, TaskPermissions.UPDATE, TaskPermissions.TASK_WORK);
-        grant(SUPPORT_GROUP, Resources.HISTORIC_TASK, "*", HistoricTaskPermissions.READ);
+        // read, claim and complete; no UPDATE: task variables change only through the form (TaskSubmissionGuard)
+        grant(SUPPORT_GROUP, Resources.TASK, "*", TaskPermissions.READ, TaskPermissions.TASK_WORK);
+        revokeAll(SUPPORT_GROUP, Resources.HISTORIC_TASK); // granted by earlier versions; Tasklist does not need it
         // the task's process (name, diagram) and its deployed Camunda Form
         grant(SUPPORT_GROUP, Resources.PROCESS_DEFINITION, "order-fulfillment", ProcessDefinitionPermissions.READ);
         grant(SUPPORT_GROUP, Resources.DEPLOYMENT, "*", Permissions.READ);
@@ -69,18 +69,23 @@ public class IdentityBootstrap implements ApplicationRunner {
         ensureMember(id, group);
     }
 
+    /** The group gets exactly these permissions on the resource: more granted earlier are taken back. */
     private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
-        if (authorizations.createAuthorizationQuery().groupIdIn(group).resourceType(resource).resourceId(resourceId).count() > 0) {
-            return;
+        Authorization grant = authorizations.createAuthorizationQuery().groupIdIn(group).resourceType(resource)
+                .resourceId(resourceId).list().stream().findFirst().orElse(null);
+        if (grant == null) {
+            grant = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+            grant.setGroupId(group);
+            grant.setResource(resource);
+            grant.setResourceId(resourceId);
         }
-        Authorization grant = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
-        grant.setGroupId(group);
-        grant.setResource(resource);
-        grant.setResourceId(resourceId);
-        for (Permission permission : permissions) {
-            grant.addPermission(permission);
-        }
+        grant.setPermissions(permissions);
         authorizations.saveAuthorization(grant);
+    }
+
+    private void revokeAll(String group, Resource resource) {
+        authorizations.createAuthorizationQuery().groupIdIn(group).resourceType(resource).list()
+                .forEach(grant -> authorizations.deleteAuthorization(grant.getId()));
     }
 
     private void ensureGroup(String id, String name) {

@@ -2,6 +2,7 @@ package io.kamiflow.ops.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -18,6 +19,16 @@ class SecurityConfig {
                 new FilterRegistrationBean<>(new AdminAuthenticationFilter(identity, json));
         registration.addUrlPatterns("/api/admin/*");
         registration.setName("kamiflowAdminAuthentication");
+        return registration;
+    }
+
+    /** Support forms accept their own fields only, through every Camunda REST entrance. */
+    @Bean
+    FilterRegistrationBean<TaskSubmissionGuard> taskSubmissionGuard(TaskService tasks, TaskForms forms, ObjectMapper json) {
+        FilterRegistrationBean<TaskSubmissionGuard> registration =
+                new FilterRegistrationBean<>(new TaskSubmissionGuard(tasks, forms, json));
+        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
+        registration.setName("kamiflowTaskSubmissionGuard");
         return registration;
     }
 

@@ -1,0 +1,69 @@
+package io.kamiflow.support;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.identity.User;
+
+/** A support agent (group kamiflow-support) reaching Camunda like Tasklist and scripts do. */
+public final class SupportDesk {
+
+    public static final String USER = "helpdesk";
+    public static final String PASSWORD = "helpdesk-password";
+
+    private SupportDesk() {
+    }
+
+    public static void ensureUser(IdentityService identity) {
+        if (identity.createUserQuery().userId(USER).count() == 0) {
+            User user = identity.newUser(USER);
+            user.setPassword(PASSWORD);
+            identity.saveUser(user);
+            identity.createMembership(USER, "kamiflow-support");
+        }
+    }
+
+    /** Engine REST with the agent's HTTP Basic credentials. */
+    public static ShopClient.Response rest(ShopClient shop, String method, String path, String json) {
+        return shop.send(method, path, json == null ? null : "application/json", json, Map.of("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** A browser session logged into Tasklist: the webapp's own REST API behind Tasklist, with its XSRF token. */
+    public static final class Tasklist {
+        private final HttpClient browser;
+        private final CookieManager cookies = new CookieManager();
+        private final String base;
+        private String xsrf;
+
+        public Tasklist(int port) throws Exception {
+            this.base = "http://127.0.0.1:" + port + "/camunda";
+            this.browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+            browser.send(HttpRequest.newBuilder(URI.create(base + "/app/tasklist/default/")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            int login = post("/api/admin/auth/user/default/login/tasklist", "application/x-www-form-urlencoded",
+                    "username=" + USER + "&password=" + PASSWORD).statusCode();
+            if (login != 200) {
+                throw new IllegalStateException("Tasklist login failed: " + login);
+            }
+            // the login starts a new session: its first read hands out the session's XSRF token
+            browser.send(HttpRequest.newBuilder(URI.create(base + "/api/engine/engine/default/task/count")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+
+        public HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+            xsrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+                    .findFirst().orElseThrow().getValue();
+            return browser.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                    .header("X-XSRF-TOKEN", xsrf).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
