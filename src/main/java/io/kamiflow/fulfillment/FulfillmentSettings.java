@@ -26,6 +26,8 @@ public class FulfillmentSettings {
     /** Timer cycles of the periodic processes. */
     private String expiryCycle = "R/PT1M";
     private String compensationCycle = "R/PT5M";
+    /** How often "Reconcile orders" checks the invariants. */
+    private String reconcileCycle = "R/PT10M";
     /** Unpaid orders younger than this are left to the gateway's own callback. */
     private Duration compensationMinAge = Duration.ofMinutes(2);
 
@@ -81,6 +83,14 @@ public class FulfillmentSettings {
 
     public void setCompensationCycle(String compensationCycle) {
         this.compensationCycle = compensationCycle;
+    }
+
+    public String getReconcileCycle() {
+        return reconcileCycle;
+    }
+
+    public void setReconcileCycle(String reconcileCycle) {
+        this.reconcileCycle = reconcileCycle;
     }
 
     public Duration getCompensationMinAge() {

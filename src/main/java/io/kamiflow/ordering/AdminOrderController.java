@@ -8,6 +8,8 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kamiflow.fulfillment.FulfillmentCommands;
 import io.kamiflow.ops.web.Problems;
+import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
 import org.springframework.http.HttpStatus;
@@ -92,7 +94,7 @@ class AdminOrderController {
     @PostMapping("/api/admin/orders/{orderNo}/resend")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Accepted resend(@PathVariable String orderNo) {
-        return new Accepted(orderNo, commands.resend(order(orderNo)));
+        return new Accepted(orderNo, retryingRaces(() -> commands.resend(order(orderNo))));
     }
 
     @PostMapping("/api/admin/orders/{orderNo}/refund")
@@ -103,7 +105,46 @@ class AdminOrderController {
         if (reason.length() > 500) {
             throw Problems.badRequest("reason: at most 500 characters");
         }
-        return new Accepted(orderNo, commands.refund(order(orderNo), reason));
+        return new Accepted(orderNo, retryingRaces(() -> commands.refund(order(orderNo), reason)));
+    }
+
+    /**
+     * The order's process may be moving at this very moment (a job finishing, support completing a task):
+     * the command then loses an optimistic lock or a deadlock, or finds the instance just ended, and is
+     * simply tried again on the fresh state.
+     */
+    private static String retryingRaces(java.util.function.Supplier<String> command) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return command.get();
+            } catch (RuntimeException e) {
+                if (!lostARace(e)) {
+                    throw e;
+                }
+                if (attempt == 5) {
+                    throw Problems.conflict("the order kept changing while the command ran; try again");
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean lostARace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OptimisticLockingException || t instanceof NullValueException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && ("40P01".equals(sql.getSQLState()) // deadlock detected
+                    || "40001".equals(sql.getSQLState()))) { // serialization failure
+                return true;
+            }
+        }
+        return false;
     }
 
     private Order order(String orderNo) {

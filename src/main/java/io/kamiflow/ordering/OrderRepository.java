@@ -48,18 +48,27 @@ public class OrderRepository {
                 .query(OrderRepository::map).optional();
     }
 
-    /** Moves the order on only from one of the expected states; false when it was elsewhere. */
-    public boolean transition(long orderId, OrderStatus to, OrderStatus... from) {
+    /**
+     * Moves the order on from one of the expected states. Every caller holds the order where it expects
+     * it, so a refusal is a bug (or a race nobody designed for): it fails the transaction instead of passing
+     * in silence.
+     */
+    public void transition(long orderId, OrderStatus to, OrderStatus... from) {
         List<String> allowed = Arrays.stream(from).map(Enum::name).toList();
         String stamp = switch (to) {
-            case PAID -> ", paid_at = CURRENT_TIMESTAMP";
-            case DELIVERED -> ", delivered_at = CURRENT_TIMESTAMP";
+            case PAID -> ", paid_at = coalesce(paid_at, CURRENT_TIMESTAMP)";
+            case DELIVERED -> ", delivered_at = coalesce(delivered_at, CURRENT_TIMESTAMP)";
             default -> "";
         };
-        return jdbc.sql("UPDATE customer_order SET status = :to, updated_at = CURRENT_TIMESTAMP" + stamp
+        int updated = jdbc.sql("UPDATE customer_order SET status = :to, updated_at = CURRENT_TIMESTAMP" + stamp
                         + " WHERE id = :id AND status IN (:from)")
                 .param("to", to.name()).param("id", orderId).param("from", allowed)
-                .update() == 1;
+                .update();
+        if (updated != 1) {
+            String actual = jdbc.sql("SELECT order_no || ' is ' || status FROM customer_order WHERE id = ?").param(orderId)
+                    .query(String.class).optional().orElse("order id " + orderId + " does not exist");
+            throw new IllegalStateException("refused order transition to " + to + " from " + allowed + ": " + actual);
+        }
     }
 
     public void markPaidBy(long orderId, long paymentId) {

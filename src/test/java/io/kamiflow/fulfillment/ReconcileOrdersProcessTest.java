@@ -1,0 +1,58 @@
+package io.kamiflow.fulfillment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.Test;
+
+/** "Reconcile orders" runs the invariants in production: a broken promise ends as an incident naming the orders. */
+class ReconcileOrdersProcessTest extends ProcessTest {
+
+    @Test
+    void aPaymentWhoseProcessWasDeletedBecomesAnIncidentNamingItsOrder() {
+        Shop.productWithKeys(shop, "REC", "1.00", 2);
+        Shop.PlacedOrder order = paidOrder("REC", 1, "rec@example.com");
+        engine.getRuntimeService().deleteProcessInstance(instanceFor(order.orderNo()).getId(), "deleted by hand in Cockpit");
+
+        ProcessInstance check = startReconcile();
+        for (int attempt = 0; attempt < 5 && incidentOf(check) == null; attempt++) {
+            Job job = engine.getManagementService().createJobQuery().processInstanceId(check.getId()).singleResult();
+            try {
+                engine.getManagementService().executeJob(job.getId());
+            } catch (RuntimeException expected) {
+                // each failed run logs "INVARIANT VIOLATED ..." and counts down the retries
+            }
+        }
+        Incident incident = incidentOf(check);
+        assertThat(incident).as("an incident after the retries").isNotNull();
+        assertThat(incident.getIncidentMessage()).contains("a payment neither paid its order nor was refunded")
+                .contains(order.orderNo());
+
+        jdbc.update("UPDATE payment SET refunded_at = CURRENT_TIMESTAMP WHERE order_no = ?", order.orderNo()); // ops settle it
+    }
+
+    @Test
+    void consistentOrdersEndTheCheckQuietly() {
+        Shop.productWithKeys(shop, "REC", "1.00", 2);
+        Shop.PlacedOrder order = paidOrder("REC", 1, "rec@example.com");
+        executeJobs(instanceFor(order.orderNo()), 2);
+        ProcessInstance check = startReconcile();
+        executeJob(check);
+        org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat(check).isEnded().hasPassed("OrdersConsistent");
+    }
+
+    /** Fires the cycle's timer as the job executor would: one reconcile instance waiting at its check. */
+    private ProcessInstance startReconcile() {
+        Job timer = engine.getManagementService().createJobQuery().processDefinitionKey("reconcile-orders").timers().singleResult();
+        engine.getManagementService().executeJob(timer.getId());
+        return engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey("reconcile-orders").singleResult();
+    }
+
+    private Incident incidentOf(ProcessInstance instance) {
+        return engine.getRuntimeService().createIncidentQuery().processInstanceId(instance.getId()).singleResult();
+    }
+}
