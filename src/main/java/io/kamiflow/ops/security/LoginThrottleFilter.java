@@ -3,7 +3,6 @@ package io.kamiflow.ops.security;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.ops.ratelimit.ClientAddress;
@@ -18,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Throttles failed logins per client address, in front of every way in (admin API, engine REST, webapp login):
- * each 401 counts, and an address out of attempts gets 429 before its credentials are even checked. The
+ * each 401 to a request that carried credentials counts (a first request without them is no guess), and an
+ * address out of attempts gets 429 before its credentials are even checked. The
  * account itself is never locked or delayed (Camunda's own throttling is off, see application.yml), so an
  * attacker cannot lock the admin out. Applies to every address, loopback included.
  */
@@ -28,20 +28,21 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 
     private final RateLimiter limiter;
     private final RateLimitProperties properties;
-    private final Predicate<HttpServletRequest> isLogin;
+    private final String webappAuth;
     private final ObjectMapper json;
 
-    LoginThrottleFilter(RateLimiter limiter, RateLimitProperties properties, Predicate<HttpServletRequest> isLogin,
-                        ObjectMapper json) {
+    /** @param webappAuth path prefix of the webapps' auth resource, e.g. {@code /camunda/api/admin/auth/user/} */
+    LoginThrottleFilter(RateLimiter limiter, RateLimitProperties properties, String webappAuth, ObjectMapper json) {
         this.limiter = limiter;
         this.properties = properties;
-        this.isLogin = isLogin;
+        this.webappAuth = webappAuth;
         this.json = json;
     }
 
+    /** Of the webapps' auth calls only the login POST: the others answer 401 to every visitor not logged in yet. */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !isLogin.test(request);
+        return request.getRequestURI().startsWith(webappAuth) && !isWebappLogin(request);
     }
 
     @Override
@@ -54,8 +55,14 @@ class LoginThrottleFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
-        if (response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED) {
+        boolean attempted = isWebappLogin(request) || request.getHeader("Authorization") != null;
+        if (attempted && response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED) {
             limiter.take(KIND, address, properties.getLoginFailures());
         }
+    }
+
+    private boolean isWebappLogin(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && request.getRequestURI().startsWith(webappAuth)
+                && request.getRequestURI().contains("/login/");
     }
 }

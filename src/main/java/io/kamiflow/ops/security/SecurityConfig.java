@@ -3,7 +3,6 @@ package io.kamiflow.ops.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.ops.ratelimit.RateLimitProperties;
 import io.kamiflow.ops.ratelimit.RateLimiter;
-import jakarta.servlet.http.HttpServletRequest;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
@@ -23,13 +22,10 @@ class SecurityConfig {
     @Bean
     FilterRegistrationBean<LoginThrottleFilter> loginThrottle(RateLimiter limiter, RateLimitProperties properties,
                                                               CamundaBpmProperties camunda, ObjectMapper json) {
-        String webappLogin = camunda.getWebapp().getApplicationPath() + "/api/admin/auth/user/";
-        // only the webapp's login POST: its other auth calls answer 401 to every visitor not yet logged in
-        java.util.function.Predicate<HttpServletRequest> isLogin = request -> !request.getRequestURI().startsWith(webappLogin)
-                || ("POST".equals(request.getMethod()) && request.getRequestURI().contains("/login/"));
+        String webappAuth = camunda.getWebapp().getApplicationPath() + "/api/admin/auth/user/";
         FilterRegistrationBean<LoginThrottleFilter> registration =
-                new FilterRegistrationBean<>(new LoginThrottleFilter(limiter, properties, isLogin, json));
-        registration.addUrlPatterns("/api/admin/*", "/engine-rest/*", webappLogin + "*");
+                new FilterRegistrationBean<>(new LoginThrottleFilter(limiter, properties, webappAuth, json));
+        registration.addUrlPatterns("/api/admin/*", "/engine-rest/*", webappAuth + "*");
         registration.setName("kamiflowLoginThrottle");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10); // before every filter that checks credentials
         return registration;

@@ -80,6 +80,18 @@ class LoginThrottleTest extends IntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isZero();
     }
 
+    @Test
+    void requestsWithoutCredentialsAreNoGuesses() {
+        for (int i = 0; i < allowedFailures + 2; i++) {
+            assertThat(shop().send("GET", "/engine-rest/process-definition/count", null, null,
+                    Map.of("X-Forwarded-For", ATTACKER)).status()).isEqualTo(401);
+        }
+        // the browser's first, credential-less request is answered with a challenge, not counted
+        assertThat(basicGet("/engine-rest/process-definition/count", "wrong-password", ATTACKER).status()).isEqualTo(401);
+        assertThat(basicGet("/engine-rest/process-definition/count", ShopClient.ADMIN_PASSWORD, ATTACKER).status())
+                .isEqualTo(200);
+    }
+
     private record Status(int first, ShopClient.Response last) {
     }
 
