@@ -13,5 +13,8 @@ FROM eclipse-temurin:17-jre
 RUN useradd --system kamiflow
 USER kamiflow
 COPY --from=build /src/target/kamiflow-*.jar /app/kamiflow.jar
-EXPOSE 8080
+# Production unless told otherwise: it refuses to start on dev defaults and lists what to set.
+ENV SPRING_PROFILES_ACTIVE=prod
+# 8080 the shop; 8081 health probes and Prometheus (management.server.port), for the internal network only.
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "-jar", "/app/kamiflow.jar"]

@@ -16,7 +16,6 @@ import io.kamiflow.ops.db.InsertIfAbsent;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentChannels;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,7 +23,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Creates a payable order after checking the product, the quantity and the stock. In on-checkout
  * mode the keys are reserved in the same transaction (or the order is refused with 409), and one
- * buyer may hold only a few open reservations: the buyer's lock row serializes their checkouts.
+ * buyer (email) and one client address may each hold only a few open reservations: their lock rows
+ * serialize their checkouts.
  */
 @Service
 public class CheckoutService {
@@ -45,11 +45,13 @@ public class CheckoutService {
     private final LowStockMonitor lowStock;
     private final InsertIfAbsent inserts;
     private final JdbcClient jdbc;
+    private final OpenReservations openReservations;
 
     CheckoutService(ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
                     AccessTokens tokens, PaymentChannels channels, OrderingProperties properties,
                     StockSettings stockSettings, FulfillmentSettings fulfillmentSettings, KeyClaimer claimer,
-                    LowStockMonitor lowStock, InsertIfAbsent inserts, JdbcClient jdbc) {
+                    LowStockMonitor lowStock, InsertIfAbsent inserts, JdbcClient jdbc,
+                    OpenReservations openReservations) {
         this.products = products;
         this.stock = stock;
         this.orders = orders;
@@ -63,10 +65,16 @@ public class CheckoutService {
         this.lowStock = lowStock;
         this.inserts = inserts;
         this.jdbc = jdbc;
+        this.openReservations = openReservations;
     }
 
-    @Transactional
     public Checkout checkout(String sku, int quantity, String email, String channelId) {
+        return checkout(sku, quantity, email, channelId, null);
+    }
+
+    /** @param clientAddress the buyer's address as Tomcat's RemoteIpValve yields it; null when not from HTTP */
+    @Transactional
+    public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress) {
         if (quantity < 1 || quantity > properties.maxQuantity()) {
             throw Problems.badRequest("quantity must be between 1 and " + properties.maxQuantity());
         }
@@ -78,6 +86,7 @@ public class CheckoutService {
         boolean reserve = stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
         if (reserve) {
             holdBuyerLock(email);
+            openReservations.holdAddressLock(clientAddress); // always after the buyer lock: one lock order, no deadlock
         }
         long available = stock.available(product.id());
         if (available < quantity) {
@@ -85,7 +94,8 @@ public class CheckoutService {
         }
         Money amount = product.price().times(quantity);
         String token = tokens.newToken();
-        long id = orders.insert(numbers.next(), product.id(), quantity, amount, email, tokens.hash(token), channel.id());
+        long id = orders.insert(numbers.next(), product.id(), quantity, amount, email, tokens.hash(token), channel.id(),
+                clientAddress);
         if (reserve) {
             Instant until = Instant.now().plus(fulfillmentSettings.getOrderTtl());
             if (!claimer.reserve(id, product.id(), quantity, until)) {
@@ -101,13 +111,10 @@ public class CheckoutService {
         String key = email.toLowerCase(Locale.ROOT);
         inserts.insert("INSERT INTO buyer_lock (email) VALUES (?)", "email", key);
         jdbc.sql("SELECT email FROM buyer_lock WHERE email = ? FOR UPDATE").param(key).query(String.class).single();
-        int open = jdbc.sql("""
-                SELECT count(DISTINCT o.id) FROM customer_order o JOIN card_key k ON k.order_id = o.id
-                WHERE lower(o.buyer_email) = ? AND o.status = 'PENDING_PAYMENT' AND k.status = 'RESERVED'""")
-                .param(key).query(Integer.class).single();
-        if (open >= stockSettings.getMaxOpenReservationsPerBuyer()) {
-            throw Problems.of(HttpStatus.TOO_MANY_REQUESTS, "this email already holds " + open
-                    + " unpaid orders with reserved keys; pay or let them expire first");
+        OpenReservations.Held held = openReservations.held("lower(o.buyer_email) = ?", key);
+        if (held.count() >= stockSettings.getMaxOpenReservationsPerBuyer()) {
+            throw Problems.tooManyRequests("this email already holds " + held.count()
+                    + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
         }
     }
 

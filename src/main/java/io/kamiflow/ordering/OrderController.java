@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.kamiflow.ops.ratelimit.ClientAddress;
 import io.kamiflow.ops.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -47,9 +49,9 @@ class OrderController {
 
     @PostMapping("/api/orders")
     @ResponseStatus(HttpStatus.CREATED)
-    OrderCreated create(@Valid @RequestBody CreateOrder request) {
+    OrderCreated create(@Valid @RequestBody CreateOrder request, HttpServletRequest http) {
         CheckoutService.Checkout result = checkout.checkout(request.sku().strip(), request.quantity(),
-                request.email().strip(), request.channel().strip());
+                request.email().strip(), request.channel().strip(), ClientAddress.of(http));
         Order order = result.order();
         return new OrderCreated(order.orderNo(), order.status().name(), order.amount().amount(),
                 order.amount().currency(), order.channel(), result.accessToken(), result.payment());

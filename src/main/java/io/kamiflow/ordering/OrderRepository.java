@@ -24,12 +24,14 @@ public class OrderRepository {
         this.jdbc = jdbc;
     }
 
-    long insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel) {
+    long insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel,
+                String clientAddress) {
         jdbc.sql("""
                 INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
-                                            access_token_hash, channel, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT')""")
-                .params(orderNo, productId, quantity, amount.minor(), amount.currency(), email, tokenHash, channel)
+                                            access_token_hash, channel, status, client_address)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT', ?)""")
+                .params(orderNo, productId, quantity, amount.minor(), amount.currency(), email, tokenHash, channel,
+                        clientAddress)
                 .update();
         return findByOrderNo(orderNo).orElseThrow().id();
     }

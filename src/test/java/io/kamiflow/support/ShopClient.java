@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -29,7 +30,22 @@ public class ShopClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Response(int status, String body, String contentType) {
+    public record Response(int status, String body, String contentType, Map<String, List<String>> headers) {
+        public Response(int status, String body, String contentType) {
+            this(status, body, contentType, Map.of());
+        }
+
+        public static Response of(HttpResponse<String> response) {
+            return new Response(response.statusCode(), response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""), response.headers().map());
+        }
+
+        /** Seconds of the Retry-After header, -1 when absent. */
+        public long retryAfter() {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Retry-After"))
+                    .map(h -> Long.parseLong(h.getValue().get(0))).findFirst().orElse(-1L);
+        }
+
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -127,8 +143,7 @@ public class ShopClient {
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(),
-                    response.headers().firstValue("Content-Type").orElse(""));
+            return Response.of(response);
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {

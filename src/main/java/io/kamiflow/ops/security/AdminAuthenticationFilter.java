@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * HTTP Basic for the admin API, checked against Camunda's identity service so merchants, support and
- * Cockpit share one user store (and its login throttling). Only members of {@code kamiflow-admin} pass.
+ * Cockpit share one user store (failed logins are throttled per address by {@link LoginThrottleFilter}). Only
+ * members of {@code kamiflow-admin} pass.
  * The Camunda authentication is set for the request so audit rows and the engine's operation log name the user.
  */
 public class AdminAuthenticationFilter extends OncePerRequestFilter {

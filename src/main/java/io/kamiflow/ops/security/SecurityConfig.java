@@ -1,17 +1,36 @@
 package io.kamiflow.ops.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kamiflow.ops.ratelimit.RateLimitProperties;
+import io.kamiflow.ops.ratelimit.RateLimiter;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
-/** The security floor: admin API and engine REST need credentials; the webapps have their own login. */
+/**
+ * The security floor: admin API and engine REST need credentials; the webapps have their own login. Failed
+ * logins on all three are throttled per client address before any of them checks a password.
+ */
 @Configuration
 class SecurityConfig {
+
+    @Bean
+    FilterRegistrationBean<LoginThrottleFilter> loginThrottle(RateLimiter limiter, RateLimitProperties properties,
+                                                              CamundaBpmProperties camunda, ObjectMapper json) {
+        String webappAuth = camunda.getWebapp().getApplicationPath() + "/api/admin/auth/user/";
+        FilterRegistrationBean<LoginThrottleFilter> registration =
+                new FilterRegistrationBean<>(new LoginThrottleFilter(limiter, properties, webappAuth, json));
+        registration.addUrlPatterns("/api/admin/*", "/engine-rest/*", webappAuth + "*");
+        registration.setName("kamiflowLoginThrottle");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10); // before every filter that checks credentials
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<AdminAuthenticationFilter> adminAuthentication(IdentityService identity, ObjectMapper json) {

@@ -1,5 +1,8 @@
 package io.kamiflow.ops.web;
 
+import java.time.Duration;
+
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -24,5 +27,12 @@ public final class Problems {
 
     public static ErrorResponseException conflict(String detail) {
         return of(HttpStatus.CONFLICT, detail);
+    }
+
+    /** 429 with Retry-After in whole seconds (at least 1), as the contract promises for every limit. */
+    public static ErrorResponseException tooManyRequests(String detail, Duration retryAfter) {
+        ErrorResponseException problem = of(HttpStatus.TOO_MANY_REQUESTS, detail);
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        return problem;
     }
 }

@@ -1,0 +1,67 @@
+package io.kamiflow.ordering;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.kamiflow.ops.db.InsertIfAbsent;
+import io.kamiflow.ops.ratelimit.ExemptAddresses;
+import io.kamiflow.ops.ratelimit.RateLimitProperties;
+import io.kamiflow.ops.web.Problems;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Caps unpaid orders holding reserved keys per client address, as the buyer lock does per email: emails are
+ * free, addresses are not. The address's lock row, held to the end of the checkout transaction, serializes
+ * its checkouts so the cap holds under concurrency. Exempt addresses (loopback by default) are not capped.
+ */
+@Component
+class OpenReservations {
+
+    record Held(int count, Instant firstExpiry) {
+        /** When the earliest of them is released by expiry (at least a second from now). */
+        Duration retryAfter() {
+            return firstExpiry == null ? Duration.ofMinutes(1) : Duration.between(Instant.now(), firstExpiry);
+        }
+    }
+
+    private final JdbcClient jdbc;
+    private final InsertIfAbsent inserts;
+    private final RateLimitProperties limits;
+    private final ExemptAddresses exempt;
+
+    OpenReservations(JdbcClient jdbc, InsertIfAbsent inserts, RateLimitProperties limits, ExemptAddresses exempt) {
+        this.jdbc = jdbc;
+        this.inserts = inserts;
+        this.limits = limits;
+        this.exempt = exempt;
+    }
+
+    void holdAddressLock(String address) {
+        if (address == null || exempt.isExempt(address)) {
+            return;
+        }
+        inserts.insert("INSERT INTO address_lock (address) VALUES (?)", "address", address);
+        jdbc.sql("SELECT address FROM address_lock WHERE address = ? FOR UPDATE").param(address).query(String.class).single();
+        Held held = held("o.client_address = ?", address);
+        if (held.count() >= limits.getMaxOpenReservationsPerAddress()) {
+            throw Problems.tooManyRequests("this address already holds " + held.count()
+                    + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
+        }
+    }
+
+    /** Unpaid orders matching the condition on customer_order o that hold RESERVED keys. */
+    Held held(String condition, String value) {
+        return jdbc.sql("""
+                SELECT count(DISTINCT o.id) AS orders, min(k.reserved_until) AS first_expiry
+                FROM customer_order o JOIN card_key k ON k.order_id = o.id
+                WHERE %s AND o.status = 'PENDING_PAYMENT' AND k.status = 'RESERVED'""".formatted(condition))
+                .param(value)
+                .query((rs, n) -> {
+                    Timestamp first = rs.getTimestamp("first_expiry");
+                    return new Held(rs.getInt("orders"), first == null ? null : first.toInstant());
+                })
+                .single();
+    }
+}
