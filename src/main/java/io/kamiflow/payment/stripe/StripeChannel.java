@@ -22,6 +22,7 @@ import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
 import io.kamiflow.payment.PaymentNotice;
+import io.kamiflow.payment.RefundResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -107,7 +108,7 @@ class StripeChannel implements PaymentChannel {
      * another key (e.g. in the dashboard) answers that refund. Failed or canceled refunds throw.
      */
     @Override
-    public String refund(Payment payment, String reason) {
+    public RefundResult refund(Payment payment, String reason) {
         RefundCreateParams params = RefundCreateParams.builder()
                 .setPaymentIntent(payment.tradeNo())
                 .setAmount(payment.amount().minor())
@@ -120,7 +121,7 @@ class StripeChannel implements PaymentChannel {
                     RequestOptions.builder().setIdempotencyKey(refundRequestId(payment)).build());
         } catch (StripeException e) {
             if ("charge_already_refunded".equals(e.getCode())) {
-                return earlierRefund(payment);
+                return RefundResult.succeeded(earlierRefund(payment));
             }
             throw new IllegalStateException("stripe refused the refund of payment " + payment.id() + " ("
                     + e.getStatusCode() + " " + e.getCode() + ")");
@@ -130,7 +131,7 @@ class StripeChannel implements PaymentChannel {
                     + refund.getStatus() + " (" + refund.getFailureReason() + ")");
         }
         log.info("stripe refund {} of payment {} is {}", refund.getId(), payment.id(), refund.getStatus());
-        return refund.getId();
+        return RefundResult.succeeded(refund.getId());
     }
 
     static String refundRequestId(Payment payment) {

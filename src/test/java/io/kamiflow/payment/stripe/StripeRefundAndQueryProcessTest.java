@@ -87,7 +87,7 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
         // an earlier attempt reached Stripe, then its transaction rolled back
         var channel = (StripeChannel) applicationChannel();
         String first = channel.refund(new io.kamiflow.payment.Payment(paymentId(), "stripe", "pi_refund_2", order.orderNo(),
-                new io.kamiflow.catalog.Money(2500, "CNY")), "first try");
+                new io.kamiflow.catalog.Money(2500, "CNY")), "first try").reference();
 
         executeJob(requestRefund(order));
 
@@ -121,7 +121,7 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
         assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
-        Job job = engine.getManagementService().createJobQuery().processInstanceId(refund.getId()).singleResult();
+        Job job = job(refund); // in the called payment-refund
         assertThat(job.getRetries()).isEqualTo(4);
         assertThat(job.getExceptionMessage()).contains("insufficient_funds");
 
