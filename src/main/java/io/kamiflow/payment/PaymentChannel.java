@@ -47,10 +47,11 @@ public interface PaymentChannel {
     }
 
     /**
-     * Follows up a refund {@link #refund} answered PROCESSING: SUCCEEDED, still PROCESSING, or FAILED when the
-     * gateway gave it up (support then returns the money by hand). Only channels that answer PROCESSING need it.
+     * Follows up a refund {@link #refund} answered PROCESSING (its reference is the one that answer carried):
+     * SUCCEEDED, still PROCESSING, or FAILED when the gateway gave it up (support then returns the money by
+     * hand). Only channels that answer PROCESSING need it.
      */
-    default RefundResult checkRefund(Payment payment) {
+    default RefundResult checkRefund(Payment payment, String reference) {
         throw new UnsupportedOperationException(id() + " cannot check a refund through its API");
     }
 }

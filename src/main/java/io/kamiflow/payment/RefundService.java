@@ -140,7 +140,7 @@ public class RefundService {
         PaymentChannel channel = channels.byId(payment.channel()).filter(PaymentChannel::enabled)
                 .orElseThrow(() -> new IllegalStateException("channel " + payment.channel() + " of payment " + paymentId
                         + " is not configured any more; its refund cannot be checked"));
-        RefundResult result = channel.checkRefund(payment);
+        RefundResult result = channel.checkRefund(payment, locked.reference());
         if (result.state() == RefundResult.State.SUCCEEDED) {
             confirmReturned(payment, "SUCCEEDED", result.reference() == null ? locked.reference() : result.reference(),
                     "confirmed by the gateway");

@@ -181,7 +181,7 @@ class WechatChannel implements PaymentChannel {
      * ABNORMAL (e.g. the buyer's account is closed or frozen) and CLOSED mean WeChat gave it up. Errors throw.
      */
     @Override
-    public RefundResult checkRefund(Payment payment) {
+    public RefundResult checkRefund(Payment payment, String reference) {
         QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
         request.setOutRefundNo(refundRequestId(payment));
         Refund refund;

@@ -56,6 +56,48 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
     }
 
     @Test
+    void aPendingRefundIsFollowedUpUntilStripeSaysSucceeded() {
+        stripe.answerRefundsWith("pending");
+        Shop.PlacedOrder order = deliveredOrder("pi_pending_1");
+
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment: Stripe answers pending
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "PROCESSING");
+        String refundId = jdbc.queryForObject("SELECT refund_reference FROM payment", String.class);
+        assertThat(refundId).startsWith("re_test_");
+
+        stripe.settleRefund(refundId, "succeeded");
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+        assertThat(jdbc.queryForMap("SELECT refund_status, refund_reference FROM payment"))
+                .containsEntry("refund_status", "SUCCEEDED").containsEntry("refund_reference", refundId);
+        assertThat(FakeStripe.refundRetrievals()).singleElement()
+                .satisfies(request -> assertThat(request.path()).endsWith("/" + refundId));
+        assertThat(FakeStripe.refundRequests()).hasSize(1);
+    }
+
+    @Test
+    void aPendingRefundStripeLaterFailsIsReturnedByHand() {
+        stripe.answerRefundsWith("pending");
+        Shop.PlacedOrder order = deliveredOrder("pi_pending_2");
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment
+        stripe.settleRefund(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class), "failed");
+
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(openTask(refund).getName()).isEqualTo("Return the money by hand for order " + order.orderNo());
+        assertThat(engine.getTaskService().getVariables(openTask(refund).getId()))
+                .hasEntrySatisfying("refundWhy", why -> assertThat((String) why).contains("failed"));
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "MANUAL_PENDING");
+    }
+
+    @Test
     void adminRefundGoesThroughStripeOnceAndVoidsTheKeys() {
         Shop.PlacedOrder order = deliveredOrder("pi_refund_1");
 
