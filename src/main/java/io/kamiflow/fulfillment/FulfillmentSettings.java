@@ -30,6 +30,9 @@ public class FulfillmentSettings {
     private String reconcileCycle = "R/PT10M";
     /** Unpaid orders younger than this are left to the gateway's own callback. */
     private Duration compensationMinAge = Duration.ofMinutes(2);
+    /** How often a refund the gateway still settles is checked, and for how long before support takes over. */
+    private Duration refundCheckInterval = Duration.ofMinutes(1);
+    private Duration refundCheckLimit = Duration.ofDays(1);
 
     /** @return the ISO-8601 wait before retry number {@code retry} (1-based) */
     public String retryDelay(Object retry) {
@@ -43,6 +46,30 @@ public class FulfillmentSettings {
 
     public String restockTimeoutIso() {
         return restockTimeout.toString();
+    }
+
+    public String refundCheckIntervalIso() {
+        return refundCheckInterval.toString();
+    }
+
+    public String refundCheckLimitIso() {
+        return refundCheckLimit.toString();
+    }
+
+    public Duration getRefundCheckInterval() {
+        return refundCheckInterval;
+    }
+
+    public void setRefundCheckInterval(Duration refundCheckInterval) {
+        this.refundCheckInterval = refundCheckInterval;
+    }
+
+    public Duration getRefundCheckLimit() {
+        return refundCheckLimit;
+    }
+
+    public void setRefundCheckLimit(Duration refundCheckLimit) {
+        this.refundCheckLimit = refundCheckLimit;
     }
 
     public List<Duration> getRetrySchedule() {

@@ -27,6 +27,12 @@ public final class ProcessVariables {
     public static final String REVIEW_NOTE = "reviewNote";
     public static final String RESTOCK_DECISION = "restockDecision";
     public static final String REFUND_REASON = "refundReason";
+    /** payment-refund: where the refund stands after its last step (RefundService.Progress). */
+    public static final String REFUND_STATUS = "refundStatus";
+    /** payment-refund: the gateway's own status of a refund it gave up (e.g. ABNORMAL). */
+    public static final String GATEWAY_REFUND_STATUS = "gatewayRefundStatus";
+    public static final String MANUAL_REFUND_REFERENCE = "manualRefundReference";
+    public static final String MANUAL_REFUND_NOTE = "manualRefundNote";
 
     public static final String MSG_STOCK_REPLENISHED = "StockReplenished";
     public static final String MSG_RESEND_REQUESTED = "ResendRequested";

@@ -5,7 +5,10 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** Refund payment: through the channel's refund operation where it has one, else recorded as a manual refund. */
+/**
+ * Refund payment (in payment-refund): through the channel's refund operation where it has one, else handed to
+ * support; {@code refundStatus} tells the process which way the refund goes on.
+ */
 @Component
 class RefundPaymentDelegate implements JavaDelegate {
 
@@ -20,7 +23,8 @@ class RefundPaymentDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         Object reason = execution.getVariable(ProcessVariables.REFUND_REASON);
-        refunds.refund(orders.paymentId(execution),
+        RefundService.Progress progress = refunds.refund(orders.paymentId(execution),
                 reason == null ? "refund decided at " + execution.getCurrentActivityName() : reason.toString());
+        execution.setVariable(ProcessVariables.REFUND_STATUS, progress.name());
     }
 }

@@ -90,6 +90,26 @@ class TaskFormChecks {
                 task.getTaskDefinitionKey() + ": " + decision);
     }
 
+    /** The reference of the transfer is what the refund is recorded under: required, and it fits the payment row. */
+    @Bean
+    TaskListener returnMoneyByHandFormCheck() {
+        return task -> {
+            Object reference = task.getVariable(ProcessVariables.MANUAL_REFUND_REFERENCE);
+            if (!(reference instanceof String text) || text.isBlank()) {
+                throw new ProcessEngineException(ProcessVariables.MANUAL_REFUND_REFERENCE
+                        + ": enter the reference of the refund or transfer that returned the money");
+            }
+            if (text.strip().length() > 128) {
+                throw new ProcessEngineException(ProcessVariables.MANUAL_REFUND_REFERENCE + " is longer than 128 characters");
+            }
+            Object note = task.getVariable(ProcessVariables.MANUAL_REFUND_NOTE);
+            if (note != null && note.toString().length() > 1000) {
+                throw new ProcessEngineException(ProcessVariables.MANUAL_REFUND_NOTE + " is longer than 1000 characters");
+            }
+            completed(task, "returned by hand, reference " + text.strip());
+        };
+    }
+
     private static String choice(DelegateTask task, String variable, Set<String> allowed) {
         Object value = task.getVariable(variable);
         if (!(value instanceof String text) || !allowed.contains(text)) {

@@ -32,7 +32,7 @@ class AdminOrderController {
     }
 
     record PaymentView(String channel, String tradeNo, String amount, String currency, String status, String receivedAt,
-                       String refundedAt, String refundReference) {
+                       String refundedAt, String refundReference, String refundStatus) {
     }
 
     record AttemptView(int attemptNo, String recipient, String outcome, String error, String at) {
@@ -77,7 +77,7 @@ class AdminOrderController {
                 .query((rs, row) -> new PaymentView(rs.getString("channel"), rs.getString("trade_no"),
                         new io.kamiflow.catalog.Money(rs.getLong("amount_minor"), rs.getString("currency")).amount(),
                         rs.getString("currency"), rs.getString("raw_status"), rs.getString("received_at"),
-                        rs.getString("refunded_at"), rs.getString("refund_reference")))
+                        rs.getString("refunded_at"), rs.getString("refund_reference"), rs.getString("refund_status")))
                 .list();
         List<AttemptView> attempts = jdbc.sql("SELECT * FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no")
                 .param(order.id())

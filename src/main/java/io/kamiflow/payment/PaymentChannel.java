@@ -31,16 +31,27 @@ public interface PaymentChannel {
         return Optional.empty();
     }
 
-    /** Whether {@link #refund} asks the gateway to return the money; otherwise refunds are recorded as manual. */
+    /** Whether {@link #refund} asks the gateway to return the money; otherwise support returns it by hand. */
     default boolean supportsRefund() {
         return false;
     }
 
     /**
      * Returns the money of a recorded payment through the gateway. Must be idempotent per payment
-     * (gateways take a refund request id; use the payment id). Returns the gateway's refund reference.
+     * (gateways take a refund request id; use the payment id). Answers SUCCEEDED with the gateway's refund
+     * reference, or PROCESSING when the gateway settles it later (then {@link #checkRefund} must work);
+     * a refusal throws, so the job is retried.
      */
-    default String refund(Payment payment, String reason) {
+    default RefundResult refund(Payment payment, String reason) {
         throw new UnsupportedOperationException(id() + " cannot refund through its API");
+    }
+
+    /**
+     * Follows up a refund {@link #refund} answered PROCESSING (its reference is the one that answer carried):
+     * SUCCEEDED, still PROCESSING, or FAILED when the gateway gave it up (support then returns the money by
+     * hand). Only channels that answer PROCESSING need it.
+     */
+    default RefundResult checkRefund(Payment payment, String reference) {
+        throw new UnsupportedOperationException(id() + " cannot check a refund through its API");
     }
 }

@@ -66,6 +66,37 @@ class SupportAuthorizationTest extends IntegrationTest {
     }
 
     @Test
+    void supportReturnsTheMoneyByHandThroughTheDeployedFormOfTheCalledRefundProcess() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "AUTH", "20.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "AUTH", 1, "authz-refund@example.com");
+        assertThat(Shop.pay(shop, order, "AUTH-2").body()).isEqualTo("success");
+        awaitDelivered(order.orderNo());
+        jdbc.update("UPDATE payment SET channel = 'retired-gateway'"); // no gateway can return it
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.getTaskService().createTaskQuery().count() == 1);
+
+        JsonNode tasks = support(shop, "GET", "/engine-rest/task", null).json();
+        assertThat(tasks).hasSize(1);
+        String taskId = tasks.get(0).get("id").asText();
+        assertThat(tasks.get(0).get("name").asText()).isEqualTo("Return the money by hand for order " + order.orderNo());
+        assertThat(support(shop, "GET", "/engine-rest/task/" + taskId + "/form-variables", null).json()
+                .get("refundAmount").get("value").asText()).isEqualTo("20.00");
+        assertThat(support(shop, "GET", "/engine-rest/task/" + taskId + "/deployed-form", null).json()
+                .get("id").asText()).isEqualTo("return-money-by-hand");
+
+        ShopClient.Response refused = support(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
+                "{\"variables\":{\"manualRefundNote\":{\"value\":\"forgot the reference\"}}}");
+        assertThat(refused.status()).isNotEqualTo(204);
+        assertThat(refused.body()).contains("manualRefundReference");
+        assertThat(support(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
+                "{\"variables\":{\"manualRefundReference\":{\"value\":\"WIRE-7781\"}}}").status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "MANUAL_DONE".equals(
+                jdbc.queryForObject("SELECT refund_status FROM payment", String.class)));
+        assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class)).isEqualTo("WIRE-7781");
+    }
+
+    @Test
     void supportMayLogIntoTasklistButNotCockpitOrAdmin() {
         ShopClient shop = shop();
         assertThat(login(shop, "tasklist", USER, PASSWORD)).isEqualTo(200);

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.reset;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
@@ -74,9 +77,12 @@ public abstract class ProcessTest extends IntegrationTest {
         return jdbc.queryForObject("SELECT id FROM payment", Long.class);
     }
 
-    /** Runs the one job the instance is waiting on (an async continuation or a timer, due or not). */
+    /**
+     * Runs the one job the instance is waiting on (an async continuation or a timer, due or not), in the
+     * instance itself or in a process it called (payment-refund).
+     */
     protected void executeJob(ProcessInstance instance) {
-        List<Job> jobs = engine.getManagementService().createJobQuery().processInstanceId(instance.getId()).list();
+        List<Job> jobs = jobs(instance, null);
         if (jobs.size() != 1) {
             throw new AssertionError("expected exactly one job for " + instance.getBusinessKey() + " but found " + jobs.size()
                     + ": " + jobs.stream().map(j -> j.getJobDefinitionId()).toList());
@@ -89,6 +95,48 @@ public abstract class ProcessTest extends IntegrationTest {
         for (Job job : engine.getManagementService().createJobQuery().processDefinitionKey("admin-alert").list()) {
             engine.getManagementService().executeJob(job.getId());
         }
+    }
+
+    /** Runs the job waiting at one activity, where several wait at once (a timer and its boundary timer). */
+    protected void executeJobAt(ProcessInstance instance, String activityId) {
+        engine.getManagementService().executeJob(jobAt(instance, activityId).getId());
+    }
+
+    protected Job jobAt(ProcessInstance instance, String activityId) {
+        List<Job> jobs = jobs(instance, activityId);
+        assertThat(jobs).as("jobs at " + activityId).hasSize(1);
+        return jobs.get(0);
+    }
+
+    /** The instance's one job, also when it sits in a process the instance called. */
+    protected Job job(ProcessInstance instance) {
+        List<Job> jobs = jobs(instance, null);
+        assertThat(jobs).as("jobs of " + instance.getBusinessKey()).hasSize(1);
+        return jobs.get(0);
+    }
+
+    private List<Job> jobs(ProcessInstance instance, String activityId) {
+        List<Job> jobs = new ArrayList<>();
+        for (String id : withCalled(instance)) { // one query per instance: processInstanceIds with activityId is invalid SQL in 7.24
+            var query = engine.getManagementService().createJobQuery().processInstanceId(id);
+            jobs.addAll((activityId == null ? query : query.activityId(activityId)).list());
+        }
+        return jobs;
+    }
+
+    /** The process instance a call activity of this one started (payment-refund). */
+    protected ProcessInstance calledInstance(ProcessInstance instance) {
+        return engine.getRuntimeService().createProcessInstanceQuery().superProcessInstanceId(instance.getId()).singleResult();
+    }
+
+    /** The instance and every running instance it called, directly or not. */
+    protected Set<String> withCalled(ProcessInstance instance) {
+        List<String> ids = new ArrayList<>(List.of(instance.getId()));
+        for (int i = 0; i < ids.size(); i++) {
+            engine.getRuntimeService().createProcessInstanceQuery().superProcessInstanceId(ids.get(i)).list()
+                    .forEach(called -> ids.add(called.getId()));
+        }
+        return new HashSet<>(ids);
     }
 
     protected void executeJobs(ProcessInstance instance, int count) {
@@ -104,13 +152,14 @@ public abstract class ProcessTest extends IntegrationTest {
     }
 
     protected Task openTask(ProcessInstance instance) {
-        return engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).singleResult();
+        return engine.getTaskService().createTaskQuery().processInstanceIdIn(withCalled(instance).toArray(String[]::new))
+                .singleResult();
     }
 
     /** The Camunda Form the open task shows in Tasklist. */
     protected String formRef(ProcessInstance instance) {
-        return engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).initializeFormKeys()
-                .singleResult().getCamundaFormRef().getKey();
+        return engine.getTaskService().createTaskQuery().processInstanceIdIn(withCalled(instance).toArray(String[]::new))
+                .initializeFormKeys().singleResult().getCamundaFormRef().getKey();
     }
 
     protected void complete(ProcessInstance instance, Map<String, Object> formVariables) {

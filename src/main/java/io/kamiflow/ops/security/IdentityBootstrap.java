@@ -50,6 +50,7 @@ public class IdentityBootstrap implements ApplicationRunner {
         revokeAll(SUPPORT_GROUP, Resources.HISTORIC_TASK); // granted by earlier versions; Tasklist does not need it
         // the task's process (name, diagram) and its deployed Camunda Form
         grant(SUPPORT_GROUP, Resources.PROCESS_DEFINITION, "order-fulfillment", ProcessDefinitionPermissions.READ);
+        grant(SUPPORT_GROUP, Resources.PROCESS_DEFINITION, "payment-refund", ProcessDefinitionPermissions.READ);
         grant(SUPPORT_GROUP, Resources.DEPLOYMENT, "*", Permissions.READ);
         String admin = camunda.getAdminUser() == null ? null : camunda.getAdminUser().getId();
         if (admin != null && identity.createUserQuery().userId(admin).count() == 1) {

@@ -23,6 +23,7 @@ import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
 import io.kamiflow.payment.PaymentNotice;
+import io.kamiflow.payment.RefundResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -124,7 +125,7 @@ class AlipayChannel implements PaymentChannel {
      * is the out_request_no, which with the trade no identifies the refund at Alipay.
      */
     @Override
-    public String refund(Payment payment, String reason) {
+    public RefundResult refund(Payment payment, String reason) {
         String requestId = refundRequestId(payment);
         Map<String, Object> biz = new LinkedHashMap<>();
         biz.put("trade_no", payment.tradeNo());
@@ -151,7 +152,7 @@ class AlipayChannel implements PaymentChannel {
         }
         log.info("alipay refund {} of payment {} done (fund_change {})", requestId, payment.id(),
                 NotifyFields.loggable(answer.response().path("fund_change").asText()));
-        return requestId;
+        return RefundResult.succeeded(requestId);
     }
 
     static String refundRequestId(Payment payment) {

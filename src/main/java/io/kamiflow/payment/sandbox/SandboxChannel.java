@@ -9,6 +9,7 @@ import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
 import io.kamiflow.payment.PaymentNotice;
+import io.kamiflow.payment.RefundResult;
 import org.springframework.stereotype.Component;
 
 @Component
@@ -56,7 +57,7 @@ class SandboxChannel implements PaymentChannel {
     }
 
     @Override
-    public String refund(Payment payment, String reason) {
-        return gateway.refund(payment);
+    public RefundResult refund(Payment payment, String reason) {
+        return RefundResult.succeeded(gateway.refund(payment));
     }
 }

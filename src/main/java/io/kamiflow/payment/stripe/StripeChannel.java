@@ -22,6 +22,7 @@ import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
 import io.kamiflow.payment.PaymentNotice;
+import io.kamiflow.payment.RefundResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -104,10 +105,11 @@ class StripeChannel implements PaymentChannel {
     /**
      * A full refund of the PaymentIntent (our trade no). The idempotency key is derived from the payment id, so a
      * retried job gets Stripe's stored answer instead of a second refund. A PaymentIntent refunded before under
-     * another key (e.g. in the dashboard) answers that refund. Failed or canceled refunds throw.
+     * another key (e.g. in the dashboard) answers that refund. Failed or canceled refunds throw; pending ones
+     * (and requires_action) settle later and are followed up with {@link #checkRefund}.
      */
     @Override
-    public String refund(Payment payment, String reason) {
+    public RefundResult refund(Payment payment, String reason) {
         RefundCreateParams params = RefundCreateParams.builder()
                 .setPaymentIntent(payment.tradeNo())
                 .setAmount(payment.amount().minor())
@@ -120,7 +122,7 @@ class StripeChannel implements PaymentChannel {
                     RequestOptions.builder().setIdempotencyKey(refundRequestId(payment)).build());
         } catch (StripeException e) {
             if ("charge_already_refunded".equals(e.getCode())) {
-                return earlierRefund(payment);
+                return RefundResult.succeeded(earlierRefund(payment));
             }
             throw new IllegalStateException("stripe refused the refund of payment " + payment.id() + " ("
                     + e.getStatusCode() + " " + e.getCode() + ")");
@@ -130,7 +132,30 @@ class StripeChannel implements PaymentChannel {
                     + refund.getStatus() + " (" + refund.getFailureReason() + ")");
         }
         log.info("stripe refund {} of payment {} is {}", refund.getId(), payment.id(), refund.getStatus());
-        return refund.getId();
+        return "succeeded".equals(refund.getStatus()) ? RefundResult.succeeded(refund.getId())
+                : RefundResult.processing(refund.getId());
+    }
+
+    /** The refund as Stripe has it now: succeeded, still pending (or requires_action), or failed/canceled. */
+    @Override
+    public RefundResult checkRefund(Payment payment, String reference) {
+        Refund refund;
+        try {
+            refund = client.v1().refunds().retrieve(reference);
+        } catch (StripeException e) {
+            throw new IllegalStateException("stripe did not answer the refund of payment " + payment.id() + " ("
+                    + e.getStatusCode() + " " + e.getCode() + ")");
+        }
+        if (refund == null || refund.getStatus() == null || !payment.tradeNo().equals(refund.getPaymentIntent())) {
+            throw new IllegalStateException("stripe answered refund " + reference + " of payment " + payment.id()
+                    + " without its status or for another PaymentIntent");
+        }
+        log.info("stripe refund {} of payment {} is {}", refund.getId(), payment.id(), refund.getStatus());
+        return switch (refund.getStatus()) {
+            case "succeeded" -> RefundResult.succeeded(refund.getId());
+            case "failed", "canceled" -> RefundResult.failed(refund.getId(), refund.getStatus());
+            default -> RefundResult.processing(refund.getId());
+        };
     }
 
     static String refundRequestId(Payment payment) {

@@ -18,6 +18,7 @@ import com.wechat.pay.java.service.payments.nativepay.model.QueryOrderByOutTrade
 import com.wechat.pay.java.service.refund.RefundService;
 import com.wechat.pay.java.service.refund.model.AmountReq;
 import com.wechat.pay.java.service.refund.model.CreateRequest;
+import com.wechat.pay.java.service.refund.model.QueryByOutRefundNoRequest;
 import com.wechat.pay.java.service.refund.model.Refund;
 import com.wechat.pay.java.service.refund.model.Status;
 import io.kamiflow.catalog.Money;
@@ -29,6 +30,7 @@ import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
 import io.kamiflow.payment.PaymentNotice;
+import io.kamiflow.payment.RefundResult;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -41,7 +43,8 @@ import org.springframework.stereotype.Component;
  * WeChat Pay: checkout creates a Native payment with wechatpay-java (it signs the request and verifies the
  * response with the WeChat Pay public key) and answers its code_url for a QR code. The SDK's API host is
  * fixed, so an OkHttp interceptor points it at the configured base URL (the real host by default). Refunds
- * (out_refund_no per payment) and the order query use the same signed, response-verifying client.
+ * (out_refund_no per payment), their follow-up query and the order query use the same signed,
+ * response-verifying client.
  */
 @Component
 class WechatChannel implements PaymentChannel {
@@ -134,11 +137,12 @@ class WechatChannel implements PaymentChannel {
 
     /**
      * A full refund of the WeChat transaction. out_refund_no is derived from the payment id: WeChat answers a
-     * repeated request with the refund it already has. SUCCESS and PROCESSING (WeChat accepted it and settles
-     * it asynchronously) count as done; CLOSED, ABNORMAL, a refusal or no valid answer throw.
+     * repeated request with the refund it already has. SUCCESS is returned money; PROCESSING (WeChat accepted it
+     * and settles it asynchronously) is followed up with {@link #checkRefund}; CLOSED, ABNORMAL, a refusal or no
+     * valid answer throw.
      */
     @Override
-    public String refund(Payment payment, String reason) {
+    public RefundResult refund(Payment payment, String reason) {
         if (!"CNY".equals(payment.amount().currency())) {
             throw new IllegalStateException("wechat refunds CNY only, payment " + payment.id() + " is "
                     + payment.amount().currency());
@@ -168,7 +172,38 @@ class WechatChannel implements PaymentChannel {
                     + (refund == null ? "unanswered" : refund.getStatus()));
         }
         log.info("wechat refund {} of payment {} is {}", refund.getRefundId(), payment.id(), refund.getStatus());
-        return refund.getRefundId();
+        return refund.getStatus() == Status.SUCCESS ? RefundResult.succeeded(refund.getRefundId())
+                : RefundResult.processing(refund.getRefundId());
+    }
+
+    /**
+     * The refund as WeChat has it now, by out_refund_no: SUCCESS returned the money, PROCESSING still settles,
+     * ABNORMAL (e.g. the buyer's account is closed or frozen) and CLOSED mean WeChat gave it up. Errors throw.
+     */
+    @Override
+    public RefundResult checkRefund(Payment payment, String reference) {
+        QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
+        request.setOutRefundNo(refundRequestId(payment));
+        Refund refund;
+        try {
+            refund = refunds.queryByOutRefundNo(request);
+        } catch (ServiceException e) {
+            throw new IllegalStateException("wechat refund query of payment " + payment.id() + " failed ("
+                    + e.getHttpStatusCode() + " " + e.getErrorCode() + ")");
+        } catch (WechatPayException | IllegalArgumentException e) {
+            throw new IllegalStateException("wechat refund query of payment " + payment.id() + " failed ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (refund == null || refund.getStatus() == null || !refundRequestId(payment).equals(refund.getOutRefundNo())) {
+            throw new IllegalStateException("wechat answered a refund query of payment " + payment.id()
+                    + " without its status or for another refund");
+        }
+        log.info("wechat refund {} of payment {} is {}", refund.getRefundId(), payment.id(), refund.getStatus());
+        return switch (refund.getStatus()) {
+            case SUCCESS -> RefundResult.succeeded(refund.getRefundId());
+            case PROCESSING -> RefundResult.processing(refund.getRefundId());
+            default -> RefundResult.failed(refund.getRefundId(), refund.getStatus().name());
+        };
     }
 
     static String refundRequestId(Payment payment) {

@@ -115,7 +115,7 @@ class AlipayRefundAndQueryProcessTest extends ProcessTest {
         assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
-        Job job = engine.getManagementService().createJobQuery().processInstanceId(refund.getId()).singleResult();
+        Job job = job(refund); // in the called payment-refund
         assertThat(job.getRetries()).isEqualTo(4);
         assertThat(job.getExceptionMessage()).contains("ACQ.SELLER_BALANCE_NOT_ENOUGH");
 

@@ -1,6 +1,7 @@
 package io.kamiflow.payment.epay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
@@ -16,11 +18,15 @@ import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestGatewayKeys;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.util.UriComponentsBuilder;
 
-/** 易支付: lost payments found through the V1 api.php?act=order; refunds stay manual (V1 has no common refund call). */
+/**
+ * 易支付: lost payments found through the V1 api.php?act=order; refunds are returned by hand through a support task
+ * (V1 has no common refund call).
+ */
 class EpayQueryAndRefundProcessTest extends ProcessTest {
 
     private static final String API = "/epay/api.php";
@@ -99,20 +105,53 @@ class EpayQueryAndRefundProcessTest extends ProcessTest {
     }
 
     @Test
-    void refundOfAnEpayPaymentIsRecordedAsManual() {
+    void anEpayRefundIsATaskToReturnTheMoneyByHandAndOnlyItsCompletionRecordsTheRefund() {
         Shop.productWithKeys(shop, "EPQ", "12.50", 2);
         Shop.PlacedOrder order = shop.order("EPQ", 1, "epay-refund@example.com", "epay");
         assertThat(shop.postForm("/api/payments/epay/notify", EpayNotices.paid(order.orderNo(), "2025010112000012347", "12.50"))
                 .body()).isEqualTo("success");
         executeJobs(instanceFor(order.orderNo()), 2);
 
-        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status()).isEqualTo(202);
-        ProcessInstance refund = instanceFor(order.orderNo());
-        executeJobs(refund, 2);
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment: epay has no refund API
 
-        assertThat(refund).isEnded().hasPassed("OrderRefunded");
-        assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class)).isEqualTo("manual");
-        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+        assertThat(refund).isWaitingAt("RefundPayment");
+        Task task = openTask(refund);
+        assertThat(task.getName()).isEqualTo("Return the money by hand for order " + order.orderNo());
+        assertThat(task).hasCandidateGroup("kamiflow-support");
+        assertThat(formRef(refund)).isEqualTo("return-money-by-hand");
+        assertThat(engine.getTaskService().getVariables(task.getId()))
+                .containsEntry("refundAmount", "12.50").containsEntry("refundCurrency", "CNY")
+                .containsEntry("refundChannel", "epay").containsEntry("gatewayTradeNo", "2025010112000012347")
+                .hasEntrySatisfying("refundWhy", why -> assertThat((String) why).contains("no refund API"));
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_reference, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_reference", null)
+                .containsEntry("refund_status", "MANUAL_PENDING");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED"); // decided: the keys are settled now
+        JsonNode payment = shop.admin("GET", "/api/admin/orders/" + order.orderNo(), null, null).json().get("payments").get(0);
+        assertThat(payment.get("refundStatus").asText()).isEqualTo("MANUAL_PENDING");
+        assertThat(payment.get("refundedAt").isNull()).isTrue();
+
+        // the form is checked on the server too: no reference, a blank one or an overlong one is refused
+        assertThatThrownBy(() -> complete(refund, Map.of("manualRefundNote", "sent it"))).hasMessageContaining("manualRefundReference");
+        assertThatThrownBy(() -> complete(refund, Map.of("manualRefundReference", "  ")))
+                .hasMessageContaining("manualRefundReference");
+        assertThatThrownBy(() -> complete(refund, Map.of("manualRefundReference", "R".repeat(129))))
+                .hasMessageContaining("128");
+        assertThat(openTask(refund)).isNotNull();
+        assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
+
+        complete(refund, Map.of("manualRefundReference", " ALIPAY-TRANSFER-20250101-01 ", "manualRefundNote", "to the buyer's Alipay"));
+        executeJob(refund); // after the task: Record refund returned by hand
+
+        assertThat(refund).isEnded().hasPassed("RefundPayment", "OrderRefunded");
+        Map<String, Object> recorded = jdbc.queryForMap("SELECT * FROM payment");
+        assertThat(recorded.get("refunded_at")).isNotNull();
+        assertThat(recorded).containsEntry("refund_reference", "ALIPAY-TRANSFER-20250101-01")
+                .containsEntry("refund_status", "MANUAL_DONE");
+        assertThat(jdbc.queryForList("SELECT detail FROM audit_event WHERE action = 'payment.refund'", String.class))
+                .singleElement().satisfies(detail -> assertThat(detail).contains("by hand", "ALIPAY-TRANSFER-20250101-01",
+                        "to the buyer's Alipay"));
         assertThat(FakeGateway.requests()).isEmpty();
     }
 }

@@ -31,6 +31,7 @@ public final class FakeStripe {
     /** Succeeded PaymentIntents by order no. */
     private final Map<String, Map<String, Object>> paidIntents = new ConcurrentHashMap<>();
     private volatile String refuseWith;
+    private volatile String createdStatus = "succeeded";
     private int counter;
 
     private FakeStripe() {
@@ -42,6 +43,7 @@ public final class FakeStripe {
                 "object", "checkout.session", "url", "https://checkout.stripe.com/c/pay/cs", "payment_status", "unpaid"))
                 : unauthorized());
         FakeGateway.on("POST", REFUNDS, stripe::refund);
+        // GET /v1/refunds/{id} is registered per refund as it is created
         FakeGateway.on("GET", "/stripe/v1/refunds", stripe::listRefunds);
         FakeGateway.on("GET", SEARCH, stripe::search);
         return stripe;
@@ -54,6 +56,21 @@ public final class FakeStripe {
 
     public void acceptRefunds() {
         refuseWith = null;
+    }
+
+    /** New refunds are answered in this status ("succeeded" by default; e.g. "pending" for slow payment methods). */
+    public void answerRefundsWith(String status) {
+        createdStatus = status;
+    }
+
+    /** Stripe settled the refund: retrieving it answers this status from now on (succeeded, failed, canceled). */
+    public void settleRefund(String refundId, String status) {
+        refundsByIntent.values().stream().filter(r -> r.get("id").equals(refundId)).forEach(r -> r.put("status", status));
+    }
+
+    public static List<FakeGateway.Request> refundRetrievals() {
+        return FakeGateway.requests().stream().filter(r -> r.method().equals("GET") && r.path().startsWith(REFUNDS + "/"))
+                .toList();
     }
 
     /** The buyer paid the order: a succeeded PaymentIntent tagged with its order no exists. */
@@ -100,7 +117,9 @@ public final class FakeStripe {
             return error(400, "invalid_request_error", "charge_already_refunded");
         }
         Map<String, Object> refund = refundObject("re_test_" + next(), intent, Long.parseLong(form.get("amount")));
+        refund.put("status", createdStatus);
         refundsByIntent.put(intent, refund);
+        FakeGateway.on("GET", REFUNDS + "/" + refund.get("id"), retrieve -> authorized(retrieve) ? json(200, refund) : unauthorized());
         if (key != null) {
             refundsByKey.put(key, refund);
         }

@@ -56,6 +56,48 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
     }
 
     @Test
+    void aPendingRefundIsFollowedUpUntilStripeSaysSucceeded() {
+        stripe.answerRefundsWith("pending");
+        Shop.PlacedOrder order = deliveredOrder("pi_pending_1");
+
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment: Stripe answers pending
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "PROCESSING");
+        String refundId = jdbc.queryForObject("SELECT refund_reference FROM payment", String.class);
+        assertThat(refundId).startsWith("re_test_");
+
+        stripe.settleRefund(refundId, "succeeded");
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+        assertThat(jdbc.queryForMap("SELECT refund_status, refund_reference FROM payment"))
+                .containsEntry("refund_status", "SUCCEEDED").containsEntry("refund_reference", refundId);
+        assertThat(FakeStripe.refundRetrievals()).singleElement()
+                .satisfies(request -> assertThat(request.path()).endsWith("/" + refundId));
+        assertThat(FakeStripe.refundRequests()).hasSize(1);
+    }
+
+    @Test
+    void aPendingRefundStripeLaterFailsIsReturnedByHand() {
+        stripe.answerRefundsWith("pending");
+        Shop.PlacedOrder order = deliveredOrder("pi_pending_2");
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment
+        stripe.settleRefund(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class), "failed");
+
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(openTask(refund).getName()).isEqualTo("Return the money by hand for order " + order.orderNo());
+        assertThat(engine.getTaskService().getVariables(openTask(refund).getId()))
+                .hasEntrySatisfying("refundWhy", why -> assertThat((String) why).contains("failed"));
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "MANUAL_PENDING");
+    }
+
+    @Test
     void adminRefundGoesThroughStripeOnceAndVoidsTheKeys() {
         Shop.PlacedOrder order = deliveredOrder("pi_refund_1");
 
@@ -87,7 +129,7 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
         // an earlier attempt reached Stripe, then its transaction rolled back
         var channel = (StripeChannel) applicationChannel();
         String first = channel.refund(new io.kamiflow.payment.Payment(paymentId(), "stripe", "pi_refund_2", order.orderNo(),
-                new io.kamiflow.catalog.Money(2500, "CNY")), "first try");
+                new io.kamiflow.catalog.Money(2500, "CNY")), "first try").reference();
 
         executeJob(requestRefund(order));
 
@@ -121,7 +163,7 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
         assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
-        Job job = engine.getManagementService().createJobQuery().processInstanceId(refund.getId()).singleResult();
+        Job job = job(refund); // in the called payment-refund
         assertThat(job.getRetries()).isEqualTo(4);
         assertThat(job.getExceptionMessage()).contains("insufficient_funds");
 

@@ -22,7 +22,8 @@ import io.kamiflow.support.TestGatewayKeys;
  * The parts of the WeChat Pay v3 API kamiflow calls, on {@link FakeGateway} under /wechat. Like the real one it
  * refuses requests without a valid merchant signature (Authorization header, checked with the merchant's public
  * key) and signs every answer with the WeChat Pay key, which the SDK verifies. Refunds are kept per
- * out_refund_no: a repeated request gets the refund WeChat already has.
+ * out_refund_no: a repeated request gets the refund WeChat already has, and the refund query by out_refund_no
+ * answers it in whatever status the test settled it to (WeChat settles refunds asynchronously).
  */
 public final class FakeWechatPay {
 
@@ -35,6 +36,7 @@ public final class FakeWechatPay {
 
     private final Map<String, Map<String, Object>> refundsByOutRefundNo = new ConcurrentHashMap<>();
     private volatile String refuseWith;
+    private volatile String createdStatus = "SUCCESS";
     private int counter;
 
     private FakeWechatPay() {
@@ -58,6 +60,21 @@ public final class FakeWechatPay {
         refuseWith = null;
     }
 
+    /** New refunds are answered in this status (SUCCESS by default; the real gateway mostly says PROCESSING). */
+    public void answerRefundsWith(String status) {
+        createdStatus = status;
+    }
+
+    /** WeChat settled the refund: its query answers this status from now on (SUCCESS, ABNORMAL, CLOSED). */
+    public void settleRefund(String outRefundNo, String status) {
+        refundsByOutRefundNo.get(outRefundNo).put("status", status);
+    }
+
+    public static List<FakeGateway.Request> refundQueries() {
+        return FakeGateway.requests().stream().filter(r -> r.method().equals("GET") && r.path().startsWith(REFUNDS + "/"))
+                .toList();
+    }
+
     /** What the order query by out_trade_no answers for this order: a transaction in the given trade_state. */
     public void transaction(String orderNo, String transactionId, int total, String state) {
         FakeGateway.on("GET", BY_OUT_TRADE_NO + orderNo, request -> {
@@ -69,7 +86,7 @@ public final class FakeWechatPay {
     }
 
     public static List<FakeGateway.Request> refundRequests() {
-        return FakeGateway.requests().stream().filter(r -> r.path().equals(REFUNDS)).toList();
+        return FakeGateway.requests().stream().filter(r -> r.method().equals("POST") && r.path().equals(REFUNDS)).toList();
     }
 
     private synchronized FakeGateway.Reply refund(FakeGateway.Request request) throws Exception {
@@ -94,13 +111,25 @@ public final class FakeWechatPay {
         refund.put("channel", "ORIGINAL");
         refund.put("user_received_account", "支付用户零钱");
         refund.put("create_time", "2025-01-02T10:00:00+08:00");
-        refund.put("status", "PROCESSING");
+        refund.put("status", createdStatus);
         refund.put("amount", Map.of("total", amount.path("total").asLong(), "refund", amount.path("refund").asLong(),
                 "payer_total", amount.path("total").asLong(), "payer_refund", amount.path("refund").asLong(),
                 "settlement_refund", amount.path("refund").asLong(), "settlement_total", amount.path("total").asLong(),
                 "discount_refund", 0, "currency", amount.path("currency").asText()));
-        refundsByOutRefundNo.put(outRefundNo, refund);
+        refundsByOutRefundNo.put(outRefundNo, new ConcurrentHashMap<>(refund));
+        FakeGateway.on("GET", REFUNDS + "/" + outRefundNo, this::queryRefund);
         return signedReply(200, ShopClient.json(refund));
+    }
+
+    /** GET /v3/refund/domestic/refunds/{out_refund_no}: the refund as WeChat has it now. */
+    private FakeGateway.Reply queryRefund(FakeGateway.Request request) throws Exception {
+        if (!merchantSigned(request)) {
+            return signatureError();
+        }
+        Map<String, Object> known = refundsByOutRefundNo.get(request.path().substring(REFUNDS.length() + 1));
+        return known == null
+                ? signedReply(404, "{\"code\":\"RESOURCE_NOT_EXISTS\",\"message\":\"fake wechat pay: no such refund\"}")
+                : signedReply(200, ShopClient.json(new LinkedHashMap<>(known)));
     }
 
     private synchronized int next() {

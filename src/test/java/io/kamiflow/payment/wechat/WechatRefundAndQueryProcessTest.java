@@ -6,14 +6,18 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannels;
+import io.kamiflow.payment.RefundResult;
 import io.kamiflow.payment.RefundService;
+import io.kamiflow.support.Concurrently;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
@@ -98,7 +102,7 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
         Shop.PlacedOrder order = deliveredOrder("4200000001202501022");
         // an earlier attempt reached WeChat Pay, then its transaction rolled back
         String first = channels.byId("wechat").orElseThrow().refund(new Payment(paymentId(), "wechat", "4200000001202501022",
-                order.orderNo(), new Money(2500, "CNY")), "first try");
+                order.orderNo(), new Money(2500, "CNY")), "first try").reference();
 
         executeJob(requestRefund(order));
 
@@ -120,7 +124,7 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
         assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
-        Job job = engine.getManagementService().createJobQuery().processInstanceId(refund.getId()).singleResult();
+        Job job = job(refund); // in the called payment-refund
         assertThat(job.getRetries()).isEqualTo(4);
         assertThat(job.getExceptionMessage()).contains("NOT_ENOUGH");
 
@@ -140,7 +144,7 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
             assertThatThrownBy(() -> executeJob(refund)).hasMessageContaining("NOT_ENOUGH");
         }
 
-        Job job = engine.getManagementService().createJobQuery().processInstanceId(refund.getId()).singleResult();
+        Job job = job(refund); // in the called payment-refund
         assertThat(job.getRetries()).isZero();
         assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(refund.getId()).count()).isEqualTo(1);
         assertThat(refund).isWaitingAt("RefundPayment");
@@ -148,6 +152,118 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
                 assertThat(body(request).get("out_refund_no").asText()).isEqualTo("KF-REFUND-" + paymentId()));
         assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void aRefundStillProcessingIsFollowedUpUntilWechatReportsSuccess() {
+        wechat.answerRefundsWith("PROCESSING");
+        Shop.PlacedOrder order = deliveredOrder("4200000001202501031");
+
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment: WeChat accepted it, settles later
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "PROCESSING");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED"); // decided: the keys are settled now
+        assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
+        ProcessInstance followUp = calledInstance(refund);
+        assertThat(followUp).isWaitingAt("WaitForRefundResult");
+
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult"); // still PROCESSING: wait again
+        assertThat(followUp).isWaitingAt("WaitForRefundResult");
+        assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
+
+        wechat.settleRefund("KF-REFUND-" + paymentId(), "SUCCESS");
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(refund).isEnded().hasPassed("RefundPayment", "OrderRefunded");
+        assertThat(followUp).isEnded().hasPassed("CheckRefundResult", "PaymentRefunded").hasNotPassed("ReturnMoneyByHand");
+        Map<String, Object> payment = jdbc.queryForMap("SELECT * FROM payment");
+        assertThat(payment.get("refunded_at")).isNotNull();
+        assertThat(payment).containsEntry("refund_status", "SUCCEEDED");
+        assertThat((String) payment.get("refund_reference")).startsWith("50000000382019052709732678");
+        assertThat(FakeWechatPay.refundRequests()).hasSize(1);
+        assertThat(FakeWechatPay.refundQueries()).hasSize(2).allSatisfy(query ->
+                assertThat(query.path()).endsWith("/KF-REFUND-" + paymentId()));
+        assertThat(engine.getTaskService().createTaskQuery().count()).isZero();
+    }
+
+    @Test
+    void aRefundWechatReportsAbnormalBecomesATaskToReturnTheMoneyByHand() {
+        wechat.answerRefundsWith("PROCESSING");
+        Shop.PlacedOrder order = deliveredOrder("4200000001202501032");
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment
+        wechat.settleRefund("KF-REFUND-" + paymentId(), "ABNORMAL");
+
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(refund).isWaitingAt("RefundPayment");
+        assertThat(openTask(refund).getName()).isEqualTo("Return the money by hand for order " + order.orderNo());
+        assertThat(engine.getTaskService().getVariables(openTask(refund).getId()))
+                .containsEntry("refundChannel", "wechat").containsEntry("gatewayTradeNo", "4200000001202501032")
+                .containsEntry("refundAmount", "25.00").containsEntry("refundCurrency", "CNY")
+                .hasEntrySatisfying("refundWhy", why -> assertThat((String) why).contains("ABNORMAL"));
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "MANUAL_PENDING");
+
+        complete(refund, Map.of("manualRefundReference", "WX-BANK-TRANSFER-77"));
+        executeJob(refund); // after the task: Record refund returned by hand
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+        assertThat(jdbc.queryForMap("SELECT refund_status, refund_reference FROM payment"))
+                .containsEntry("refund_status", "MANUAL_DONE").containsEntry("refund_reference", "WX-BANK-TRANSFER-77");
+        assertThat(FakeWechatPay.refundRequests()).hasSize(1);
+    }
+
+    @Test
+    void aRefundWithoutAFinalAnswerInTimeIsHandedToSupport() {
+        wechat.answerRefundsWith("PROCESSING");
+        Shop.PlacedOrder order = deliveredOrder("4200000001202501033");
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment
+        assertThat(jobAt(refund, "RefundResultOverdue").getDuedate())
+                .isAfter(Date.from(Instant.now().plus(Duration.ofMinutes(59)))); // PT1H in the tests, P1D by default
+
+        executeJobAt(refund, "RefundResultOverdue");
+
+        assertThat(openTask(refund).getName()).isEqualTo("Return the money by hand for order " + order.orderNo());
+        assertThat(engine.getTaskService().getVariables(openTask(refund).getId()))
+                .hasEntrySatisfying("refundWhy", why -> assertThat((String) why).contains("no final answer"));
+        assertThat(jdbc.queryForObject("SELECT refund_status FROM payment", String.class)).isEqualTo("MANUAL_PENDING");
+        assertThat(FakeWechatPay.refundQueries()).isEmpty();
+    }
+
+    @Test
+    void replayedAndConcurrentRefundStepsAskWechatOnceAndRecordTheRefundOnce() throws Exception {
+        wechat.answerRefundsWith("PROCESSING");
+        Shop.PlacedOrder order = deliveredOrder("4200000001202501034");
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+
+        // Refund payment run again (a job replayed after a lost commit): WeChat is not asked a second time
+        RefundService.Progress replayed = tx.execute(status -> refunds.refund(paymentId(), "replayed"));
+        assertThat(replayed).isEqualTo(RefundService.Progress.PROCESSING);
+        assertThat(FakeWechatPay.refundRequests()).hasSize(1);
+
+        // Check refund result four times at once (two nodes, a replayed job): one asks WeChat and records the refund
+        wechat.settleRefund("KF-REFUND-" + paymentId(), "SUCCESS");
+        List<RefundResult> results = Concurrently.run(4, Collections.nCopies(4,
+                () -> tx.execute(status -> refunds.checkRefund(paymentId()))));
+        assertThat(results).extracting(RefundResult::state).containsOnly(RefundResult.State.SUCCEEDED);
+        Object refundedAt = jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class);
+        assertThat(refundedAt).isNotNull();
+
+        executeJobAt(refund, "WaitForRefundResult"); // the process's own check comes later and finds it done
+        executeJobAt(refund, "CheckRefundResult");
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+        assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isEqualTo(refundedAt);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'payment.refund'", Integer.class))
+                .isEqualTo(1);
+        assertThat(FakeWechatPay.refundRequests()).hasSize(1);
+        assertThat(FakeWechatPay.refundQueries()).hasSize(1);
     }
 
     @Test
