@@ -8,8 +8,9 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kamiflow.fulfillment.FulfillmentCommands;
 import io.kamiflow.ops.web.Problems;
-import org.camunda.bpm.engine.OptimisticLockingException;
-import org.camunda.bpm.engine.exception.NullValueException;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
 import org.springframework.http.HttpStatus;
@@ -25,6 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 /** Orders as support and merchants see them; resend and refund go through the order's process. */
 @RestController
 class AdminOrderController {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminOrderController.class);
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record OrderSummary(String orderNo, String status, String sku, int quantity, String amount, String currency,
@@ -110,20 +113,18 @@ class AdminOrderController {
 
     /**
      * The order's process may be moving at this very moment (a job finishing, support completing a task):
-     * the command then loses an optimistic lock or a deadlock, or finds the instance just ended, and is
-     * simply tried again on the fresh state.
+     * the command then loses an optimistic lock or a deadlock, or finds the instance or its subscription
+     * just gone, and is tried again on the fresh state. Five failures in a row are a real error (500).
      */
     private static String retryingRaces(java.util.function.Supplier<String> command) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return command.get();
-            } catch (RuntimeException e) {
-                if (!lostARace(e)) {
+            } catch (ProcessEngineException | org.springframework.dao.TransientDataAccessException e) {
+                if (attempt == 5) {
                     throw e;
                 }
-                if (attempt == 5) {
-                    throw Problems.conflict("the order kept changing while the command ran; try again");
-                }
+                log.warn("admin command lost a race with the order's process (attempt {}), retrying: {}", attempt, e.getMessage());
                 try {
                     Thread.sleep(50L * attempt);
                 } catch (InterruptedException interrupted) {
@@ -132,19 +133,6 @@ class AdminOrderController {
                 }
             }
         }
-    }
-
-    private static boolean lostARace(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof OptimisticLockingException || t instanceof NullValueException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql && ("40P01".equals(sql.getSQLState()) // deadlock detected
-                    || "40001".equals(sql.getSQLState()))) { // serialization failure
-                return true;
-            }
-        }
-        return false;
     }
 
     private Order order(String orderNo) {

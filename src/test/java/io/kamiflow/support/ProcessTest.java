@@ -35,11 +35,20 @@ public abstract class ProcessTest extends IntegrationTest {
         shop = shop();
     }
 
+    /**
+     * The invariants are checked on what the test left, then its instances go before the job executor
+     * resumes: a job the test left due would otherwise run during the next test.
+     */
     @AfterEach
-    void resumeJobExecutor() {
+    void resumeJobExecutor() throws InterruptedException {
         ClockUtil.reset();
         reset();
-        jobExecutor().start();
+        try {
+            assertInvariants();
+        } finally {
+            deleteRunningOrderProcesses();
+            jobExecutor().start();
+        }
     }
 
     private JobExecutor jobExecutor() {
