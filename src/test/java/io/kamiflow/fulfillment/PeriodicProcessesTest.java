@@ -5,7 +5,9 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 
 import io.kamiflow.payment.sandbox.SandboxGateway;
 import io.kamiflow.support.ProcessTest;
@@ -62,6 +64,57 @@ class PeriodicProcessesTest extends ProcessTest {
         ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(4))));
         runPeriodicProcess("payment-compensation"); // the order is paid now: asked no more, recorded once
         assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(1);
+    }
+
+    /**
+     * Each found payment is recorded and its order-fulfillment started in one commit of its own: a database
+     * fault while starting the third order's instance loses neither that payment's process nor the others'.
+     */
+    @Test
+    void aFaultWhileStartingOneFoundPaymentLosesNoProcess() {
+        Shop.productWithKeys(shop, "COMP", "2.00", 5);
+        List<String> orderNos = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            Shop.PlacedOrder order = Shop.order(shop, "COMP", 1, "lost" + i + "@example.com");
+            sandboxGateway.recordPaid("LOST-" + i, orders.findByOrderNo(order.orderNo()).orElseThrow());
+            orderNos.add(order.orderNo());
+        }
+        // a real fault at the database: the first insert of the third order's instance fails (the sequence
+        // is not transactional, so "once" survives the rollback)
+        jdbc.execute("CREATE SEQUENCE fault_once");
+        jdbc.execute("""
+                CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF NEW.business_key_ = '%s' AND nextval('fault_once') = 1 THEN
+                    RAISE EXCEPTION 'injected fault starting the instance of order %%', NEW.business_key_;
+                  END IF;
+                  RETURN NEW;
+                END $$""".formatted(orderNos.get(2)));
+        jdbc.execute("CREATE TRIGGER fail_once BEFORE INSERT ON act_ru_execution FOR EACH ROW EXECUTE FUNCTION fail_once()");
+        boolean faultFired;
+        try {
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(3))));
+            runPeriodicProcessWithRetries("payment-compensation");
+            faultFired = jdbc.queryForObject("SELECT is_called FROM fault_once", Boolean.class);
+        } finally {
+            jdbc.execute("DROP TRIGGER IF EXISTS fail_once ON act_ru_execution");
+            jdbc.execute("DROP FUNCTION IF EXISTS fail_once()");
+            jdbc.execute("DROP SEQUENCE IF EXISTS fault_once");
+            ClockUtil.reset();
+        }
+        assertThat(faultFired).as("the injected fault fired").isTrue();
+
+        assertThat(jdbc.queryForList("SELECT order_no FROM payment ORDER BY order_no", String.class))
+                .containsExactlyInAnyOrderElementsOf(orderNos);
+        for (String orderNo : orderNos) {
+            assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey("order-fulfillment")
+                    .processInstanceBusinessKey(orderNo).count()).as("instances of order " + orderNo).isEqualTo(1);
+            ProcessInstance instance = instanceFor(orderNo);
+            executeJobs(instance, 2);
+            assertThat(instance).isEnded().hasPassed("OrderDelivered");
+            assertThat(orderStatus(orderNo)).isEqualTo("DELIVERED");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(5);
     }
 
     @Test

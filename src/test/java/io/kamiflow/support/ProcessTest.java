@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.reset;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
@@ -90,10 +92,48 @@ public abstract class ProcessTest extends IntegrationTest {
         }
     }
 
-    /** Fires the timer start event of a periodic process (order-expiry, payment-compensation). */
+    /**
+     * Fires the timer start event of a periodic process (order-expiry, payment-compensation) and runs the jobs that
+     * run left (one per order it works on), until the run has ended; a failing job fails the test.
+     */
     protected void runPeriodicProcess(String processKey) {
-        Job timer = engine.getManagementService().createJobQuery().processDefinitionKey(processKey).timers().singleResult();
-        engine.getManagementService().executeJob(timer.getId());
+        ManagementService management = engine.getManagementService();
+        Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
+        management.executeJob(timer.getId());
+        for (int round = 0; round < 1000; round++) {
+            List<Job> left = management.createJobQuery().processDefinitionKey(processKey).messages().list();
+            if (left.isEmpty()) {
+                return;
+            }
+            left.forEach(job -> management.executeJob(job.getId()));
+        }
+        throw new AssertionError(processKey + " did not end");
+    }
+
+    /**
+     * Fires the timer of a periodic process and then runs every job it left (and the retries of failed ones,
+     * the timer's included) until none is due, the way the job executor would; failures are the retries' business.
+     */
+    protected void runPeriodicProcessWithRetries(String processKey) {
+        ManagementService management = engine.getManagementService();
+        Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
+        List<String> toRun = new ArrayList<>(List.of(timer.getId()));
+        for (int round = 0; round < 10 && !toRun.isEmpty(); round++) {
+            for (String jobId : toRun) {
+                try {
+                    management.executeJob(jobId);
+                } catch (RuntimeException failed) {
+                    // the engine recorded the failure and decremented the job's retries
+                }
+            }
+            toRun = management.createJobQuery().processDefinitionKey(processKey).withRetriesLeft().list().stream()
+                    .filter(job -> job.getExceptionMessage() != null || !isTimer(job))
+                    .map(Job::getId).toList();
+        }
+    }
+
+    private boolean isTimer(Job job) {
+        return engine.getManagementService().createJobQuery().jobId(job.getId()).timers().count() == 1;
     }
 
     protected Task openTask(ProcessInstance instance) {
