@@ -1,9 +1,11 @@
 package io.kamiflow.fulfillment;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.kamiflow.ordering.Order;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +30,8 @@ public class FulfillmentSettings {
     private String compensationCycle = "R/PT5M";
     /** Unpaid orders younger than this are left to the gateway's own callback. */
     private Duration compensationMinAge = Duration.ofMinutes(2);
+    /** Orders expired unpaid within this window are still asked about: a late payment's callback may be lost. */
+    private Duration compensationExpiredWindow = Duration.ofHours(24);
 
     /** @return the ISO-8601 wait before retry number {@code retry} (1-based) */
     public String retryDelay(Object retry) {
@@ -37,6 +41,11 @@ public class FulfillmentSettings {
 
     public int maxRetries() {
         return retrySchedule.size();
+    }
+
+    /** When an order stops being payable: created_at + order-ttl (the moment order-expiry expires it). */
+    public Instant expiresAt(Order order) {
+        return order.createdAt().toInstant().plus(orderTtl);
     }
 
     public String restockTimeoutIso() {
@@ -81,6 +90,14 @@ public class FulfillmentSettings {
 
     public void setCompensationCycle(String compensationCycle) {
         this.compensationCycle = compensationCycle;
+    }
+
+    public Duration getCompensationExpiredWindow() {
+        return compensationExpiredWindow;
+    }
+
+    public void setCompensationExpiredWindow(Duration compensationExpiredWindow) {
+        this.compensationExpiredWindow = compensationExpiredWindow;
     }
 
     public Duration getCompensationMinAge() {

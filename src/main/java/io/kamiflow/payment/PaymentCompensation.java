@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Asks gateways about unpaid orders whose callback may have been lost. The payment-compensation process
+ * Asks gateways about unpaid orders whose callback may have been lost, and about orders that expired unpaid
+ * recently (a late payment's callback may be lost too: Verify payment sends such a payment to Review payment). The payment-compensation process
  * checks each order in a job of its own ({@link #check}): a paid answer goes through the same idempotent
  * {@link PaymentRecorder} a callback takes, in that job's transaction, so the payment row and its
  * order-fulfillment instance commit together or not at all, and one failing order holds up no other.
@@ -35,11 +37,16 @@ public class PaymentCompensation {
         this.recorder = recorder;
     }
 
-    /** Unpaid orders between {@code minAge} and {@code maxAge} old whose channel can be asked. */
-    public List<String> ordersToCheck(Instant now, Duration minAge, Duration maxAge) {
-        return orders.unpaidBetween(now.minus(maxAge), now.minus(minAge), BATCH).stream()
+    /**
+     * Orders whose channel can be asked: unpaid ones between {@code minAge} and {@code maxAge} old, and ones that
+     * expired unpaid (no payment at all) within {@code expiredWindow} after {@code maxAge}.
+     */
+    public List<String> ordersToCheck(Instant now, Duration minAge, Duration maxAge, Duration expiredWindow) {
+        Instant oldestUnpaid = now.minus(maxAge);
+        return Stream.concat(orders.unpaidBetween(oldestUnpaid, now.minus(minAge), BATCH).stream(),
+                        orders.expiredUnpaidBetween(oldestUnpaid.minus(expiredWindow), now.minus(minAge), BATCH).stream())
                 .filter(order -> channels.byId(order.channel()).filter(PaymentChannel::supportsQuery).isPresent())
-                .map(Order::orderNo).toList();
+                .map(Order::orderNo).distinct().toList();
     }
 
     /**
@@ -50,10 +57,11 @@ public class PaymentCompensation {
      */
     @Transactional
     public boolean check(String orderNo) {
-        Optional<Order> order = orders.findByOrderNo(orderNo).filter(o -> o.status() == OrderStatus.PENDING_PAYMENT);
+        Optional<Order> order = orders.findByOrderNo(orderNo).filter(o -> o.status() == OrderStatus.PENDING_PAYMENT
+                || o.status() == OrderStatus.EXPIRED && o.paymentId() == null);
         Optional<PaymentChannel> channel = order.flatMap(o -> channels.byId(o.channel())).filter(PaymentChannel::supportsQuery);
         if (channel.isEmpty()) {
-            return false; // paid, expired or its channel switched off since the list was made
+            return false; // paid or its channel switched off since the list was made
         }
         Optional<PaymentNotice> paid;
         try {

@@ -12,6 +12,7 @@ import java.util.List;
 import io.kamiflow.payment.sandbox.SandboxGateway;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.history.HistoricJobLog;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
@@ -85,12 +86,16 @@ class PeriodicProcessesTest extends ProcessTest {
         jdbc.execute("""
                 CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                  IF NEW.business_key_ = '%s' AND nextval('fault_once') = 1 THEN
-                    RAISE EXCEPTION 'injected fault starting the instance of order %%', NEW.business_key_;
+                  IF NEW.business_key_ = '%s' THEN -- nested: AND does not promise to skip nextval
+                    IF nextval('fault_once') = 1 THEN
+                      RAISE EXCEPTION 'injected fault starting the instance of order %%', NEW.business_key_;
+                    END IF;
                   END IF;
                   RETURN NEW;
                 END $$""".formatted(orderNos.get(2)));
         jdbc.execute("CREATE TRIGGER fail_once BEFORE INSERT ON act_ru_execution FOR EACH ROW EXECUTE FUNCTION fail_once()");
+        List<String> failuresBefore = engine.getHistoryService().createHistoricJobLogQuery()
+                .processDefinitionKey("payment-compensation").failureLog().list().stream().map(HistoricJobLog::getId).toList();
         boolean faultFired;
         try {
             ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(3))));
@@ -103,6 +108,14 @@ class PeriodicProcessesTest extends ProcessTest {
             ClockUtil.reset();
         }
         assertThat(faultFired).as("the injected fault fired").isTrue();
+        // one job per order, and only the third order's failed (once)
+        List<HistoricJobLog> failures = engine.getHistoryService().createHistoricJobLogQuery()
+                .processDefinitionKey("payment-compensation").failureLog().list().stream()
+                .filter(log -> !failuresBefore.contains(log.getId())).toList();
+        assertThat(failures).singleElement().satisfies(log -> assertThat(log.getActivityId()).isEqualTo("CheckPaymentAtGateway"));
+        assertThat(engine.getHistoryService().createHistoricJobLogQuery().processInstanceId(failures.get(0).getProcessInstanceId())
+                .activityIdIn("CheckPaymentAtGateway").successLog().list().stream()
+                .filter(log -> "async-before".equals(log.getJobDefinitionConfiguration()))).hasSize(5);
 
         assertThat(jdbc.queryForList("SELECT order_no FROM payment ORDER BY order_no", String.class))
                 .containsExactlyInAnyOrderElementsOf(orderNos);
@@ -115,6 +128,64 @@ class PeriodicProcessesTest extends ProcessTest {
             assertThat(orderStatus(orderNo)).isEqualTo("DELIVERED");
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(5);
+    }
+
+    @Test
+    void anExpiredOrdersTradeIsClosedAtTheGatewayOnceAfterTheExpiryCommits() {
+        Shop.productWithKeys(shop, "EXP", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "EXP", 1, "idle@example.com");
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry");
+        runPeriodicProcess("order-expiry"); // a later run does not close it again
+
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED");
+        assertThat(tradeClose(order.orderNo())).isEqualTo("CLOSED");
+        assertThat(jdbc.queryForList("SELECT order_no FROM sandbox_closed_order", String.class)).containsExactly(order.orderNo());
+        assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processDefinitionKey("order-expiry")
+                .variableValueEquals("orderNo", order.orderNo()).count()).as("close instances of the order").isEqualTo(1);
+        // the buyer comes back to pay: the sandbox gateway refuses a closed trade
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sandboxGateway.recordPaid("TOO-LATE",
+                orders.findByOrderNo(order.orderNo()).orElseThrow())).hasMessageContaining("closed");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sandbox_trade", Integer.class)).isZero();
+    }
+
+    @Test
+    void aPaymentMadeJustBeforeExpiryWhoseCallbackWasLostIsFoundAndReviewed() {
+        Shop.productWithKeys(shop, "EXP", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "EXP", 1, "late@example.com");
+        sandboxGateway.recordPaid("LATE-TRADE", orders.findByOrderNo(order.orderNo()).orElseThrow()); // callback lost
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry"); // before compensation came round: the order expires anyway
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED");
+        assertThat(tradeClose(order.orderNo())).as("the gateway said paid: nothing to close").isEqualTo("PAID");
+
+        runPeriodicProcess("payment-compensation"); // asks about recently expired orders too
+        assertThat(jdbc.queryForObject("SELECT trade_no FROM payment", String.class)).isEqualTo("LATE-TRADE");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        executeJob(instance);
+        assertThat(instance).isWaitingAt("ReviewPayment").variables().containsEntry("discrepancy", "ORDER_NOT_PAYABLE");
+
+        runPeriodicProcess("payment-compensation"); // recorded once: the order has its payment now
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void expiredOrdersOutsideTheCompensationWindowAreNotAskedAbout() {
+        Shop.productWithKeys(shop, "EXP", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "EXP", 1, "old@example.com");
+        sandboxGateway.recordPaid("OLD-TRADE", orders.findByOrderNo(order.orderNo()).orElseThrow());
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry");
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofHours(25))));
+        runPeriodicProcess("payment-compensation");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isZero();
+    }
+
+    private String tradeClose(String orderNo) {
+        return jdbc.queryForObject("SELECT trade_close FROM customer_order WHERE order_no = ?", String.class, orderNo);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 
 import io.kamiflow.inventory.StockSettings;
 import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.exception.NotFoundException;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,24 +60,28 @@ public abstract class IntegrationTest {
     void cleanState() throws Exception {
         deleteRunningOrderProcesses();
         jdbc.execute("TRUNCATE audit_event, delivery_attempt, payment, card_key, customer_order, product, admin_alert, buyer_lock, "
-                + "sandbox_trade RESTART IDENTITY CASCADE");
+                + "sandbox_trade, sandbox_closed_order RESTART IDENTITY CASCADE");
         TestMail.start(); // in case a failed test left it down
         TestMail.get().purgeEmailFromAllMailboxes();
         stockSettings.setReservation(StockSettings.Reservation.ON_CHECKOUT); // the configured default
     }
 
-    /** The job executor may be running one of their jobs right now: retry until the delete wins. */
+    /**
+     * Order processes and unfinished periodic runs (their per-order jobs) of earlier tests. The job executor may be
+     * running one of their jobs right now: retry until the delete wins.
+     */
     private void deleteRunningOrderProcesses() throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             List<String> running = engine.getRuntimeService().createProcessInstanceQuery()
-                    .processDefinitionKey("order-fulfillment").list().stream().map(ProcessInstance::getId).toList();
+                    .processDefinitionKeyIn("order-fulfillment", "order-expiry", "payment-compensation").list().stream()
+                    .map(ProcessInstance::getId).toList();
             if (running.isEmpty()) {
                 return;
             }
             try {
                 engine.getRuntimeService().deleteProcessInstances(running, "test cleanup", true, true);
                 return;
-            } catch (OptimisticLockingException e) {
+            } catch (OptimisticLockingException | NotFoundException e) { // a job moved or ended one meanwhile
                 if (attempt == 10) {
                     throw e;
                 }
