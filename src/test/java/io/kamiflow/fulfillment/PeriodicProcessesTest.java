@@ -184,10 +184,6 @@ class PeriodicProcessesTest extends ProcessTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isZero();
     }
 
-    private String tradeClose(String orderNo) {
-        return jdbc.queryForObject("SELECT trade_close FROM customer_order WHERE order_no = ?", String.class, orderNo);
-    }
-
     @Test
     void keysFreedByExpiredReservationsWakeParkedOrders() {
         Shop.productWithKeys(shop, "EXP", "2.00", 1);

@@ -136,6 +136,17 @@ public abstract class ProcessTest extends IntegrationTest {
         return engine.getManagementService().createJobQuery().jobId(job.getId()).timers().count() == 1;
     }
 
+    /** The order's trade-close state: null (nothing to close), PENDING, CLOSING, CLOSED or PAID. */
+    protected String tradeClose(String orderNo) {
+        return jdbc.queryForObject("SELECT trade_close FROM customer_order WHERE order_no = ?", String.class, orderNo);
+    }
+
+    /** Moves the engine clock past the order ttl and runs order-expiry with its close jobs. */
+    protected void expireUnpaidOrders() {
+        ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plus(java.time.Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry");
+    }
+
     protected Task openTask(ProcessInstance instance) {
         return engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).singleResult();
     }
