@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
@@ -144,7 +145,7 @@ public class OrderRepository {
     /** The trade-close state of the order (null: nothing to close). */
     public Optional<String> tradeClose(String orderNo) {
         return jdbc.sql("SELECT trade_close FROM customer_order WHERE order_no = ?").param(orderNo)
-                .query((rs, row) -> rs.getString(1)).stream().filter(java.util.Objects::nonNull).findFirst();
+                .query((rs, row) -> rs.getString(1)).stream().filter(Objects::nonNull).findFirst();
     }
 
     /** Ends a close job's work: CLOSED, or PAID when the gateway says the buyer paid first. */

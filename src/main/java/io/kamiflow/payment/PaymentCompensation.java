@@ -16,8 +16,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Asks gateways about unpaid orders whose callback may have been lost, and about orders that expired unpaid
- * recently (a late payment's callback may be lost too: Verify payment sends such a payment to Review payment). The payment-compensation process
- * checks each order in a job of its own ({@link #check}): a paid answer goes through the same idempotent
+ * recently (a late payment's callback may be lost too: Verify payment sends such a payment to Review payment).
+ * The payment-compensation process checks each order in a job of its own ({@link #check}): a paid answer goes through the same idempotent
  * {@link PaymentRecorder} a callback takes, in that job's transaction, so the payment row and its
  * order-fulfillment instance commit together or not at all, and one failing order holds up no other.
  */

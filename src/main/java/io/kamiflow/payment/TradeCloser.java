@@ -1,6 +1,7 @@
 package io.kamiflow.payment;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
@@ -39,9 +40,9 @@ public class TradeCloser {
 
     /** @return what the gateway said, or empty when this order's trade is not (any more) this job's to close */
     @Transactional
-    public java.util.Optional<PaymentChannel.CloseOutcome> close(String orderNo) {
+    public Optional<PaymentChannel.CloseOutcome> close(String orderNo) {
         if (!orders.tradeClose(orderNo).filter("CLOSING"::equals).isPresent()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Order order = orders.findByOrderNo(orderNo).orElseThrow();
         PaymentChannel channel = channels.byId(order.channel()).filter(PaymentChannel::supportsClose)
@@ -50,6 +51,6 @@ public class TradeCloser {
         PaymentChannel.CloseOutcome outcome = channel.close(order);
         orders.finishTradeClose(orderNo, outcome == PaymentChannel.CloseOutcome.CLOSED ? "CLOSED" : "PAID");
         log.info("trade of expired order {} at {}: {}", orderNo, channel.id(), outcome);
-        return java.util.Optional.of(outcome);
+        return Optional.of(outcome);
     }
 }
