@@ -101,7 +101,7 @@ public abstract class ProcessTest extends IntegrationTest {
         Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
         management.executeJob(timer.getId());
         for (int round = 0; round < 1000; round++) {
-            List<Job> left = management.createJobQuery().processDefinitionKey(processKey).messages().list();
+            List<Job> left = management.createJobQuery().processDefinitionKey(processKey).messages().withRetriesLeft().list();
             if (left.isEmpty()) {
                 return;
             }

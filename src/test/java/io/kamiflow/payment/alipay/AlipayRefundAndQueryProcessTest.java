@@ -206,4 +206,24 @@ class AlipayRefundAndQueryProcessTest extends ProcessTest {
         assertThat(tradeClose(paid.orderNo())).isEqualTo("PAID");
         assertThat(engine.getRuntimeService().createIncidentQuery().count()).isZero();
     }
+
+    @Test
+    void aCloseAlipayCannotConfirmIsRetriedThenAnIncidentAndNeverTakenTwice() {
+        Shop.productWithKeys(shop, "ALR", "12.50", 2);
+        Shop.PlacedOrder order = shop.order("ALR", 1, "ali-stuck@example.com", "alipay");
+        alipay.trade(order.orderNo(), "2025010222009", "12.50", "WAIT_BUYER_PAY");
+        alipay.signWith(TestGatewayKeys.ALIPAY_MERCHANT.getPrivate()); // answers no longer verify
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcessWithRetries("order-expiry");
+
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED"); // the expiry committed before any close
+        assertThat(FakeAlipay.calls("alipay.trade.close")).hasSize(5);
+        assertThat(engine.getRuntimeService().createIncidentQuery().activityId("CloseTradeAtGateway").list())
+                .singleElement().satisfies(incident -> assertThat(incident.getIncidentMessage()).contains("no valid signature"));
+        assertThat(tradeClose(order.orderNo())).isEqualTo("CLOSING");
+
+        runPeriodicProcess("order-expiry"); // the next run leaves it to the incident: no second close job
+        assertThat(FakeAlipay.calls("alipay.trade.close")).hasSize(5);
+    }
 }
