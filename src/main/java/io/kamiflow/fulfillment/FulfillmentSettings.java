@@ -1,9 +1,11 @@
 package io.kamiflow.fulfillment;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.kamiflow.ordering.Order;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -33,6 +35,8 @@ public class FulfillmentSettings {
     /** How often a refund the gateway still settles is checked, and for how long before support takes over. */
     private Duration refundCheckInterval = Duration.ofMinutes(1);
     private Duration refundCheckLimit = Duration.ofDays(1);
+    /** Orders expired unpaid within this window are still asked about: a late payment's callback may be lost. */
+    private Duration compensationExpiredWindow = Duration.ofHours(24);
 
     /** @return the ISO-8601 wait before retry number {@code retry} (1-based) */
     public String retryDelay(Object retry) {
@@ -42,6 +46,11 @@ public class FulfillmentSettings {
 
     public int maxRetries() {
         return retrySchedule.size();
+    }
+
+    /** When an order stops being payable: created_at + order-ttl (the moment order-expiry expires it). */
+    public Instant expiresAt(Order order) {
+        return order.createdAt().toInstant().plus(orderTtl);
     }
 
     public String restockTimeoutIso() {
@@ -118,6 +127,14 @@ public class FulfillmentSettings {
 
     public void setReconcileCycle(String reconcileCycle) {
         this.reconcileCycle = reconcileCycle;
+    }
+
+    public Duration getCompensationExpiredWindow() {
+        return compensationExpiredWindow;
+    }
+
+    public void setCompensationExpiredWindow(Duration compensationExpiredWindow) {
+        this.compensationExpiredWindow = compensationExpiredWindow;
     }
 
     public Duration getCompensationMinAge() {

@@ -5,14 +5,17 @@ import java.util.List;
 
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.ops.AuditLog;
+import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentChannels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Unpaid orders past their time become EXPIRED and give their reserved keys back. A payment that
- * arrives later is not lost: Verify payment sends it to "Review payment".
+ * Unpaid orders past their time become EXPIRED, give their reserved keys back and, where the gateway can close
+ * trades, are marked for "Close trade at gateway". A payment that arrives later is not lost: Verify payment
+ * sends it to "Review payment".
  */
 @Service
 public class OrderExpiryService {
@@ -23,11 +26,13 @@ public class OrderExpiryService {
     private final OrderRepository orders;
     private final KeyClaimer claimer;
     private final AuditLog audit;
+    private final PaymentChannels channels;
 
-    OrderExpiryService(OrderRepository orders, KeyClaimer claimer, AuditLog audit) {
+    OrderExpiryService(OrderRepository orders, KeyClaimer claimer, AuditLog audit, PaymentChannels channels) {
         this.orders = orders;
         this.claimer = claimer;
         this.audit = audit;
+        this.channels = channels;
     }
 
     /** @return how many orders expired */
@@ -38,6 +43,10 @@ public class OrderExpiryService {
             orders.transition(order.id(), OrderStatus.EXPIRED, OrderStatus.PENDING_PAYMENT);
             audit.record("order.expire", order.orderNo(), "unpaid since " + order.createdAt());
         }
+        // the gateway may still take the buyer's money: its trade is closed after this commit, one job per order
+        orders.requestTradeClose(stale.stream()
+                .filter(order -> channels.byId(order.channel()).filter(PaymentChannel::supportsClose).isPresent())
+                .map(Order::id).toList());
         int released = claimer.release(stale.stream().map(Order::id).toList());
         if (!stale.isEmpty()) {
             log.info("expired {} unpaid orders, released {} reserved keys", stale.size(), released);

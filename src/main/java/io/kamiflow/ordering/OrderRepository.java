@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
@@ -107,6 +108,61 @@ public class OrderRepository {
                 SELECT * FROM customer_order WHERE status = 'PENDING_PAYMENT' AND created_at >= ? AND created_at < ?
                 ORDER BY created_at LIMIT ?""")
                 .params(Timestamp.from(from), Timestamp.from(to), limit).query(OrderRepository::map).list();
+    }
+
+    /** Unpaid orders that expired recently (created in the window) and have no payment at all. */
+    public List<Order> expiredUnpaidBetween(Instant from, Instant to, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM customer_order o WHERE o.status = 'EXPIRED' AND o.created_at >= ? AND o.created_at < ?
+                AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.order_no = o.order_no)
+                ORDER BY o.created_at LIMIT ?""")
+                .params(Timestamp.from(from), Timestamp.from(to), limit).query(OrderRepository::map).list();
+    }
+
+    /** What checkout got back from the gateway that closing the trade needs later (e.g. the Stripe session id). */
+    public void recordGatewayReference(long orderId, String reference) {
+        jdbc.sql("UPDATE customer_order SET gateway_reference = ? WHERE id = ?").params(reference, orderId).update();
+    }
+
+    public Optional<String> gatewayReference(String orderNo) {
+        return jdbc.sql("SELECT gateway_reference FROM customer_order WHERE order_no = ?").param(orderNo)
+                .query(String.class).optional();
+    }
+
+    /** Marks expired orders whose trade is to be closed at their gateway. */
+    public void requestTradeClose(List<Long> orderIds) {
+        if (!orderIds.isEmpty()) {
+            jdbc.sql("UPDATE customer_order SET trade_close = 'PENDING' WHERE id IN (:ids) AND trade_close IS NULL")
+                    .param("ids", orderIds).update();
+        }
+    }
+
+    /**
+     * Takes up to {@code limit} trades waiting to be closed (PENDING -> CLOSING) and returns their order numbers:
+     * in the caller's transaction, so each trade goes to exactly one close job.
+     */
+    public List<String> takeTradesToClose(int limit) {
+        List<Long> ids = jdbc.sql("""
+                SELECT id FROM customer_order WHERE trade_close = 'PENDING' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")
+                .param(limit).query(Long.class).list();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        jdbc.sql("UPDATE customer_order SET trade_close = 'CLOSING' WHERE id IN (:ids)").param("ids", ids).update();
+        return jdbc.sql("SELECT order_no FROM customer_order WHERE id IN (:ids) ORDER BY id").param("ids", ids)
+                .query(String.class).list();
+    }
+
+    /** The trade-close state of the order (null: nothing to close). */
+    public Optional<String> tradeClose(String orderNo) {
+        return jdbc.sql("SELECT trade_close FROM customer_order WHERE order_no = ?").param(orderNo)
+                .query((rs, row) -> rs.getString(1)).stream().filter(Objects::nonNull).findFirst();
+    }
+
+    /** Ends a close job's work: CLOSED, or PAID when the gateway says the buyer paid first. */
+    public boolean finishTradeClose(String orderNo, String outcome) {
+        return jdbc.sql("UPDATE customer_order SET trade_close = ? WHERE order_no = ? AND trade_close = 'CLOSING'")
+                .params(outcome, orderNo).update() == 1;
     }
 
     public List<Order> search(String status, String email, int limit) {

@@ -31,6 +31,27 @@ public interface PaymentChannel {
         return Optional.empty();
     }
 
+    /** What a gateway said when asked to close an expired order's trade. */
+    enum CloseOutcome {
+        /** closed now or before, or never opened there: the buyer can no longer pay it */
+        CLOSED,
+        /** the buyer paid before the close: the callback (or compensation) records it, Verify payment sends it to review */
+        ALREADY_PAID
+    }
+
+    /** Whether {@link #close} can stop the gateway from taking a payment for an expired order. */
+    default boolean supportsClose() {
+        return false;
+    }
+
+    /**
+     * Closes the order's trade at the gateway so the buyer can no longer pay an expired order. Must be idempotent
+     * (a retried job closes again); throws when the gateway cannot be reached or refuses for another reason.
+     */
+    default CloseOutcome close(Order order) {
+        throw new UnsupportedOperationException(id() + " cannot close trades through its API");
+    }
+
     /** Whether {@link #refund} asks the gateway to return the money; otherwise support returns it by hand. */
     default boolean supportsRefund() {
         return false;

@@ -4,20 +4,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
+import io.kamiflow.ordering.OrderStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Asks gateways about unpaid orders whose callback may have been lost. A paid answer goes through
- * the same idempotent {@link PaymentRecorder} a callback takes, each order in its own transaction so
- * one failing gateway does not hold up the rest.
+ * Asks gateways about unpaid orders whose callback may have been lost, and about orders that expired unpaid
+ * recently (a late payment's callback may be lost too: Verify payment sends such a payment to Review payment).
+ * The payment-compensation process checks each order in a job of its own ({@link #check}): a paid answer goes through the same idempotent
+ * {@link PaymentRecorder} a callback takes, in that job's transaction, so the payment row and its
+ * order-fulfillment instance commit together or not at all, and one failing order holds up no other.
  */
 @Service
 public class PaymentCompensation {
@@ -28,36 +30,50 @@ public class PaymentCompensation {
     private final OrderRepository orders;
     private final PaymentChannels channels;
     private final PaymentRecorder recorder;
-    private final TransactionTemplate ownTransaction;
 
-    PaymentCompensation(OrderRepository orders, PaymentChannels channels, PaymentRecorder recorder,
-                        PlatformTransactionManager transactions) {
+    PaymentCompensation(OrderRepository orders, PaymentChannels channels, PaymentRecorder recorder) {
         this.orders = orders;
         this.channels = channels;
         this.recorder = recorder;
-        this.ownTransaction = new TransactionTemplate(transactions);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** @return how many payments were found and recorded */
-    public int run(Instant now, Duration minAge, Duration maxAge) {
-        List<Order> candidates = orders.unpaidBetween(now.minus(maxAge), now.minus(minAge), BATCH);
-        int recorded = 0;
-        for (Order order : candidates) {
-            Optional<PaymentChannel> channel = channels.byId(order.channel()).filter(PaymentChannel::supportsQuery);
-            if (channel.isEmpty()) {
-                continue;
-            }
-            try {
-                Optional<PaymentNotice> paid = channel.get().query(order);
-                if (paid.isPresent() && ownTransaction.execute(tx -> recorder.record(paid.get())) == PaymentRecorder.Outcome.RECORDED) {
-                    recorded++;
-                    log.info("compensation found payment of order {} at {}", order.orderNo(), order.channel());
-                }
-            } catch (RuntimeException e) {
-                log.warn("compensation query for order {} at {} failed: {}", order.orderNo(), order.channel(), e.getMessage());
-            }
+    /**
+     * Orders whose channel can be asked: unpaid ones between {@code minAge} and {@code maxAge} old, and ones that
+     * expired unpaid (no payment at all) within {@code expiredWindow} after {@code maxAge}.
+     */
+    public List<String> ordersToCheck(Instant now, Duration minAge, Duration maxAge, Duration expiredWindow) {
+        Instant oldestUnpaid = now.minus(maxAge);
+        return Stream.concat(orders.unpaidBetween(oldestUnpaid, now.minus(minAge), BATCH).stream(),
+                        orders.expiredUnpaidBetween(oldestUnpaid.minus(expiredWindow), now.minus(minAge), BATCH).stream())
+                .filter(order -> channels.byId(order.channel()).filter(PaymentChannel::supportsQuery).isPresent())
+                .map(Order::orderNo).distinct().toList();
+    }
+
+    /**
+     * Asks the order's gateway and records a payment it reports, in the caller's transaction (the job's). A gateway
+     * that cannot answer is logged and asked again next cycle; a failure to record fails the whole transaction.
+     *
+     * @return whether a new payment was recorded
+     */
+    @Transactional
+    public boolean check(String orderNo) {
+        Optional<Order> order = orders.findByOrderNo(orderNo).filter(o -> o.status() == OrderStatus.PENDING_PAYMENT
+                || o.status() == OrderStatus.EXPIRED && o.paymentId() == null);
+        Optional<PaymentChannel> channel = order.flatMap(o -> channels.byId(o.channel())).filter(PaymentChannel::supportsQuery);
+        if (channel.isEmpty()) {
+            return false; // paid or its channel switched off since the list was made
         }
-        return recorded;
+        Optional<PaymentNotice> paid;
+        try {
+            paid = channel.get().query(order.get());
+        } catch (RuntimeException e) {
+            log.warn("compensation query for order {} at {} failed: {}", orderNo, channel.get().id(), e.getMessage());
+            return false;
+        }
+        if (paid.isEmpty() || recorder.record(paid.get()) != PaymentRecorder.Outcome.RECORDED) {
+            return false;
+        }
+        log.info("compensation found payment of order {} at {}", orderNo, channel.get().id());
+        return true;
     }
 }

@@ -5,11 +5,14 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 
 import io.kamiflow.payment.sandbox.SandboxGateway;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.history.HistoricJobLog;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,123 @@ class PeriodicProcessesTest extends ProcessTest {
         ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(4))));
         runPeriodicProcess("payment-compensation"); // the order is paid now: asked no more, recorded once
         assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(1);
+    }
+
+    /**
+     * Each found payment is recorded and its order-fulfillment started in one commit of its own: a database
+     * fault while starting the third order's instance loses neither that payment's process nor the others'.
+     */
+    @Test
+    void aFaultWhileStartingOneFoundPaymentLosesNoProcess() {
+        Shop.productWithKeys(shop, "COMP", "2.00", 5);
+        List<String> orderNos = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            Shop.PlacedOrder order = Shop.order(shop, "COMP", 1, "lost" + i + "@example.com");
+            sandboxGateway.recordPaid("LOST-" + i, orders.findByOrderNo(order.orderNo()).orElseThrow());
+            orderNos.add(order.orderNo());
+        }
+        // a real fault at the database: the first insert of the third order's instance fails (the sequence
+        // is not transactional, so "once" survives the rollback)
+        jdbc.execute("CREATE SEQUENCE fault_once");
+        jdbc.execute("""
+                CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF NEW.business_key_ = '%s' THEN -- nested: AND does not promise to skip nextval
+                    IF nextval('fault_once') = 1 THEN
+                      RAISE EXCEPTION 'injected fault starting the instance of order %%', NEW.business_key_;
+                    END IF;
+                  END IF;
+                  RETURN NEW;
+                END $$""".formatted(orderNos.get(2)));
+        jdbc.execute("CREATE TRIGGER fail_once BEFORE INSERT ON act_ru_execution FOR EACH ROW EXECUTE FUNCTION fail_once()");
+        List<String> failuresBefore = engine.getHistoryService().createHistoricJobLogQuery()
+                .processDefinitionKey("payment-compensation").failureLog().list().stream().map(HistoricJobLog::getId).toList();
+        boolean faultFired;
+        try {
+            ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(3))));
+            runPeriodicProcessWithRetries("payment-compensation");
+            faultFired = jdbc.queryForObject("SELECT is_called FROM fault_once", Boolean.class);
+        } finally {
+            jdbc.execute("DROP TRIGGER IF EXISTS fail_once ON act_ru_execution");
+            jdbc.execute("DROP FUNCTION IF EXISTS fail_once()");
+            jdbc.execute("DROP SEQUENCE IF EXISTS fault_once");
+            ClockUtil.reset();
+        }
+        assertThat(faultFired).as("the injected fault fired").isTrue();
+        // one job per order, and only the third order's failed (once)
+        List<HistoricJobLog> failures = engine.getHistoryService().createHistoricJobLogQuery()
+                .processDefinitionKey("payment-compensation").failureLog().list().stream()
+                .filter(log -> !failuresBefore.contains(log.getId())).toList();
+        assertThat(failures).singleElement().satisfies(log -> assertThat(log.getActivityId()).isEqualTo("CheckPaymentAtGateway"));
+        assertThat(engine.getHistoryService().createHistoricJobLogQuery().processInstanceId(failures.get(0).getProcessInstanceId())
+                .activityIdIn("CheckPaymentAtGateway").successLog().list().stream()
+                .filter(log -> "async-before".equals(log.getJobDefinitionConfiguration()))).hasSize(5);
+
+        assertThat(jdbc.queryForList("SELECT order_no FROM payment ORDER BY order_no", String.class))
+                .containsExactlyInAnyOrderElementsOf(orderNos);
+        for (String orderNo : orderNos) {
+            assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey("order-fulfillment")
+                    .processInstanceBusinessKey(orderNo).count()).as("instances of order " + orderNo).isEqualTo(1);
+            ProcessInstance instance = instanceFor(orderNo);
+            executeJobs(instance, 2);
+            assertThat(instance).isEnded().hasPassed("OrderDelivered");
+            assertThat(orderStatus(orderNo)).isEqualTo("DELIVERED");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(5);
+    }
+
+    @Test
+    void anExpiredOrdersTradeIsClosedAtTheGatewayOnceAfterTheExpiryCommits() {
+        Shop.productWithKeys(shop, "EXP", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "EXP", 1, "idle@example.com");
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry");
+        runPeriodicProcess("order-expiry"); // a later run does not close it again
+
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED");
+        assertThat(tradeClose(order.orderNo())).isEqualTo("CLOSED");
+        assertThat(jdbc.queryForList("SELECT order_no FROM sandbox_closed_order", String.class)).containsExactly(order.orderNo());
+        assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processDefinitionKey("order-expiry")
+                .variableValueEquals("orderNo", order.orderNo()).count()).as("close instances of the order").isEqualTo(1);
+        // the buyer comes back to pay: the sandbox gateway refuses a closed trade
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sandboxGateway.recordPaid("TOO-LATE",
+                orders.findByOrderNo(order.orderNo()).orElseThrow())).hasMessageContaining("closed");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sandbox_trade", Integer.class)).isZero();
+    }
+
+    @Test
+    void aPaymentMadeJustBeforeExpiryWhoseCallbackWasLostIsFoundAndReviewed() {
+        Shop.productWithKeys(shop, "EXP", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "EXP", 1, "late@example.com");
+        sandboxGateway.recordPaid("LATE-TRADE", orders.findByOrderNo(order.orderNo()).orElseThrow()); // callback lost
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry"); // before compensation came round: the order expires anyway
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED");
+        assertThat(tradeClose(order.orderNo())).as("the gateway said paid: nothing to close").isEqualTo("PAID");
+
+        runPeriodicProcess("payment-compensation"); // asks about recently expired orders too
+        assertThat(jdbc.queryForObject("SELECT trade_no FROM payment", String.class)).isEqualTo("LATE-TRADE");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        executeJob(instance);
+        assertThat(instance).isWaitingAt("ReviewPayment").variables().containsEntry("discrepancy", "ORDER_NOT_PAYABLE");
+
+        runPeriodicProcess("payment-compensation"); // recorded once: the order has its payment now
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void expiredOrdersOutsideTheCompensationWindowAreNotAskedAbout() {
+        Shop.productWithKeys(shop, "EXP", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "EXP", 1, "old@example.com");
+        sandboxGateway.recordPaid("OLD-TRADE", orders.findByOrderNo(order.orderNo()).orElseThrow());
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry");
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofHours(25))));
+        runPeriodicProcess("payment-compensation");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isZero();
     }
 
     @Test

@@ -66,7 +66,7 @@ public abstract class IntegrationTest {
         invariantsChecked = false;
         deleteRunningOrderProcesses();
         jdbc.execute("TRUNCATE audit_event, delivery_attempt, key_reveal, payment, card_key, customer_order, product, admin_alert, "
-                + "buyer_lock, sandbox_trade, address_lock, rate_limit_bucket RESTART IDENTITY CASCADE");
+                + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket RESTART IDENTITY CASCADE");
         TestMail.start(); // in case a failed test left it down
         TestMail.get().purgeEmailFromAllMailboxes();
         stockSettings.setReservation(StockSettings.Reservation.ON_CHECKOUT); // the configured default

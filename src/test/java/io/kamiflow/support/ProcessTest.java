@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
@@ -154,10 +155,59 @@ public abstract class ProcessTest extends IntegrationTest {
         }
     }
 
-    /** Fires the timer start event of a periodic process (order-expiry, payment-compensation). */
+    /**
+     * Fires the timer start event of a periodic process (order-expiry, payment-compensation) and runs the jobs that
+     * run left (one per order it works on), until the run has ended; a failing job fails the test.
+     */
     protected void runPeriodicProcess(String processKey) {
-        Job timer = engine.getManagementService().createJobQuery().processDefinitionKey(processKey).timers().singleResult();
-        engine.getManagementService().executeJob(timer.getId());
+        ManagementService management = engine.getManagementService();
+        Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
+        management.executeJob(timer.getId());
+        for (int round = 0; round < 1000; round++) {
+            List<Job> left = management.createJobQuery().processDefinitionKey(processKey).messages().withRetriesLeft().list();
+            if (left.isEmpty()) {
+                return;
+            }
+            left.forEach(job -> management.executeJob(job.getId()));
+        }
+        throw new AssertionError(processKey + " did not end");
+    }
+
+    /**
+     * Fires the timer of a periodic process and then runs every job it left (and the retries of failed ones,
+     * the timer's included) until none is due, the way the job executor would; failures are the retries' business.
+     */
+    protected void runPeriodicProcessWithRetries(String processKey) {
+        ManagementService management = engine.getManagementService();
+        Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
+        List<String> toRun = new ArrayList<>(List.of(timer.getId()));
+        for (int round = 0; round < 10 && !toRun.isEmpty(); round++) {
+            for (String jobId : toRun) {
+                try {
+                    management.executeJob(jobId);
+                } catch (RuntimeException failed) {
+                    // the engine recorded the failure and decremented the job's retries
+                }
+            }
+            toRun = management.createJobQuery().processDefinitionKey(processKey).withRetriesLeft().list().stream()
+                    .filter(job -> job.getExceptionMessage() != null || !isTimer(job))
+                    .map(Job::getId).toList();
+        }
+    }
+
+    private boolean isTimer(Job job) {
+        return engine.getManagementService().createJobQuery().jobId(job.getId()).timers().count() == 1;
+    }
+
+    /** The order's trade-close state: null (nothing to close), PENDING, CLOSING, CLOSED or PAID. */
+    protected String tradeClose(String orderNo) {
+        return jdbc.queryForObject("SELECT trade_close FROM customer_order WHERE order_no = ?", String.class, orderNo);
+    }
+
+    /** Moves the engine clock past the order ttl and runs order-expiry with its close jobs. */
+    protected void expireUnpaidOrders() {
+        ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plus(java.time.Duration.ofMinutes(16))));
+        runPeriodicProcess("order-expiry");
     }
 
     protected Task openTask(ProcessInstance instance) {

@@ -66,6 +66,9 @@ class DevController {
             throw Problems.notFound("the sandbox channel is disabled (kamiflow.payment.sandbox.secret is empty)");
         }
         Order order = orders.findByOrderNo(orderNo).orElseThrow(() -> Problems.notFound("no order " + orderNo));
+        if (gateway.isClosed(orderNo)) {
+            throw Problems.conflict("order " + orderNo + " expired and its sandbox trade is closed: it can no longer be paid");
+        }
         Map<String, String> fields = new TreeMap<>();
         fields.put("orderNo", order.orderNo());
         fields.put("tradeNo", "SBX" + UUID.randomUUID().toString().replace("-", ""));

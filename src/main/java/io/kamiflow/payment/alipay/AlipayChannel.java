@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
+import io.kamiflow.fulfillment.FulfillmentSettings;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.NotifyFields;
@@ -49,10 +50,12 @@ class AlipayChannel implements PaymentChannel {
     private final PublicKey alipayPublicKey;
     private final PrivateKey merchantKey;
     private final AlipayOpenApi api;
+    private final FulfillmentSettings settings;
 
-    AlipayChannel(AlipayProperties properties, ObjectMapper json) {
+    AlipayChannel(AlipayProperties properties, ObjectMapper json, FulfillmentSettings settings) {
         this.properties = properties;
         this.json = json;
+        this.settings = settings;
         this.alipayPublicKey = properties.enabled() ? AlipayRsa2.publicKey(properties.alipayPublicKey()) : null;
         this.merchantKey = properties.enabled() && properties.privateKey() != null && !properties.privateKey().isBlank()
                 ? AlipayRsa2.privateKey(properties.privateKey()) : null;
@@ -87,6 +90,8 @@ class AlipayChannel implements PaymentChannel {
         biz.put("total_amount", order.amount().amount());
         biz.put("subject", product.name());
         biz.put("product_code", "FAST_INSTANT_TRADE_PAY");
+        // Alipay stops taking money for this trade when the order expires (absolute time, Beijing time)
+        biz.put("time_expire", LocalDateTime.ofInstant(settings.expiresAt(order), ALIPAY_ZONE).format(TIMESTAMP));
         Map<String, String> request = new TreeMap<>();
         request.put("app_id", properties.appId());
         request.put("method", "alipay.trade.page.pay");
@@ -157,6 +162,29 @@ class AlipayChannel implements PaymentChannel {
 
     static String refundRequestId(Payment payment) {
         return "KF-REFUND-" + payment.id();
+    }
+
+    @Override
+    public boolean supportsClose() {
+        return api != null;
+    }
+
+    /**
+     * alipay.trade.close by out_trade_no. ACQ.TRADE_NOT_EXIST means the buyer never opened the pay page, so there is
+     * no trade to close (time_expire keeps the page from opening one now); ACQ.TRADE_STATUS_ERROR means the trade
+     * is no longer waiting: paid (the query says so) or already closed.
+     */
+    @Override
+    public CloseOutcome close(Order order) {
+        AlipayOpenApi.Answer answer = api.call("alipay.trade.close", Map.of("out_trade_no", order.orderNo()));
+        if (answer.success() || "ACQ.TRADE_NOT_EXIST".equals(answer.subCode())) {
+            return CloseOutcome.CLOSED;
+        }
+        if ("ACQ.TRADE_STATUS_ERROR".equals(answer.subCode())) {
+            return query(order).isPresent() ? CloseOutcome.ALREADY_PAID : CloseOutcome.CLOSED;
+        }
+        throw new IllegalStateException("alipay refused to close the trade of order " + order.orderNo() + " ("
+                + NotifyFields.loggable(answer.code()) + " " + NotifyFields.loggable(answer.subCode()) + ")");
     }
 
     @Override

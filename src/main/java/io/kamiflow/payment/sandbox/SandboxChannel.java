@@ -52,6 +52,16 @@ class SandboxChannel implements PaymentChannel {
     }
 
     @Override
+    public boolean supportsClose() {
+        return true;
+    }
+
+    @Override
+    public CloseOutcome close(Order order) {
+        return gateway.close(order.orderNo()) ? CloseOutcome.CLOSED : CloseOutcome.ALREADY_PAID;
+    }
+
+    @Override
     public boolean supportsRefund() {
         return true;
     }

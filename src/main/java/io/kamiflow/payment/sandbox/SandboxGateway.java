@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The sandbox gateway's side of the world, kept in its own ledger table: what it believes was paid
- * and refunded. It answers queries (for compensation) and refunds the way a real gateway's API would.
+ * and refunded, and which trades were closed. It answers queries (for compensation), refunds and closes the way a
+ * real gateway's API would.
  */
 @Component
 public class SandboxGateway {
@@ -27,10 +28,31 @@ public class SandboxGateway {
         this.inserts = inserts;
     }
 
-    /** The buyer paid at the gateway (whether or not its callback ever reaches us). */
+    /**
+     * The buyer paid at the gateway (whether or not its callback ever reaches us).
+     *
+     * @throws IllegalStateException when the order's trade was closed: the gateway takes no more money for it
+     */
     public void recordPaid(String tradeNo, Order order) {
+        if (isClosed(order.orderNo())) {
+            throw new IllegalStateException("the sandbox trade of order " + order.orderNo() + " is closed");
+        }
         inserts.insert("INSERT INTO sandbox_trade (trade_no, order_no, amount_minor, currency, status) VALUES (?, ?, ?, ?, 'PAID')",
                 "trade_no", tradeNo, order.orderNo(), order.amount().minor(), order.amount().currency());
+    }
+
+    public boolean isClosed(String orderNo) {
+        return jdbc.sql("SELECT count(*) FROM sandbox_closed_order WHERE order_no = ?").param(orderNo)
+                .query(Integer.class).single() > 0;
+    }
+
+    /** Closes the order's trade unless it was paid; idempotent. @return false when it was paid */
+    boolean close(String orderNo) {
+        if (paidTradeFor(orderNo).isPresent()) {
+            return false;
+        }
+        inserts.insert("INSERT INTO sandbox_closed_order (order_no) VALUES (?)", "order_no", orderNo);
+        return true;
     }
 
     Optional<Trade> paidTradeFor(String orderNo) {

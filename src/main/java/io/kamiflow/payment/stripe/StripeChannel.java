@@ -1,5 +1,7 @@
 package io.kamiflow.payment.stripe;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +18,10 @@ import com.stripe.param.RefundListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
+import io.kamiflow.fulfillment.FulfillmentSettings;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
@@ -39,12 +43,17 @@ class StripeChannel implements PaymentChannel {
 
     static final String ID = "stripe";
     private static final Logger log = LoggerFactory.getLogger(StripeChannel.class);
+    private static final Duration STRIPE_MIN_SESSION = Duration.ofMinutes(30);
 
     private final StripeProperties properties;
     private final StripeClient client;
+    private final FulfillmentSettings settings;
+    private final OrderRepository orders;
 
-    StripeChannel(StripeProperties properties) {
+    StripeChannel(StripeProperties properties, FulfillmentSettings settings, OrderRepository orders) {
         this.properties = properties;
+        this.settings = settings;
+        this.orders = orders;
         this.client = properties.enabled() && properties.apiKey() != null && !properties.apiKey().isBlank()
                 ? StripeClient.builder().setApiKey(properties.apiKey()).setApiBase(properties.apiBase())
                 .setMaxNetworkRetries(2).build()
@@ -75,6 +84,7 @@ class StripeChannel implements PaymentChannel {
                 .setCustomerEmail(order.buyerEmail())
                 .setSuccessUrl(properties.successUrl())
                 .setCancelUrl(properties.cancelUrl())
+                .setExpiresAt(sessionExpiry(order).getEpochSecond())
                 .addLineItem(SessionCreateParams.LineItem.builder()
                         .setQuantity(1L)
                         .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
@@ -94,7 +104,56 @@ class StripeChannel implements PaymentChannel {
             log.warn("stripe checkout failed for order {}: {} {}", order.orderNo(), e.getStatusCode(), e.getCode());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "stripe did not create a checkout session");
         }
+        orders.recordGatewayReference(order.id(), session.getId()); // what the close at expiry needs
         return PaymentInstructions.of(ID, order).with("sessionId", session.getId()).with("payUrl", session.getUrl()).toMap();
+    }
+
+    /**
+     * Stripe takes expires_at only 30 minutes to 24 hours after the session's creation. The order's own expiry
+     * (typically 15 minutes) is usually earlier: then the earliest Stripe accepts, plus a minute for the request's
+     * transit and clock skew; the session is expired through the API when the order expires anyway.
+     */
+    private Instant sessionExpiry(Order order) {
+        Instant now = Instant.now();
+        Instant earliest = now.plus(STRIPE_MIN_SESSION).plus(Duration.ofMinutes(1));
+        Instant latest = now.plus(Duration.ofHours(24)).minus(Duration.ofMinutes(1));
+        Instant wanted = settings.expiresAt(order);
+        return wanted.isBefore(earliest) ? earliest : wanted.isAfter(latest) ? latest : wanted;
+    }
+
+    @Override
+    public boolean supportsClose() {
+        return client != null;
+    }
+
+    /**
+     * Expires the order's Checkout Session. Stripe refuses that for a session that is no longer open: then the
+     * session says whether it completed (paid, or an async payment underway: its webhook brings it) or expired.
+     */
+    @Override
+    public CloseOutcome close(Order order) {
+        String sessionId = orders.gatewayReference(order.orderNo()).orElse(null);
+        if (sessionId == null) {
+            throw new IllegalStateException("order " + order.orderNo() + " has no stripe checkout session on record");
+        }
+        try {
+            client.v1().checkout().sessions().expire(sessionId);
+            return CloseOutcome.CLOSED;
+        } catch (StripeException refused) {
+            Session session;
+            try {
+                session = client.v1().checkout().sessions().retrieve(sessionId);
+            } catch (StripeException e) {
+                throw new IllegalStateException("stripe did not expire or show the session of order " + order.orderNo()
+                        + " (" + e.getStatusCode() + " " + e.getCode() + ")");
+            }
+            return switch (String.valueOf(session.getStatus())) {
+                case "expired" -> CloseOutcome.CLOSED;
+                case "complete" -> CloseOutcome.ALREADY_PAID;
+                default -> throw new IllegalStateException("stripe refused to expire the session of order "
+                        + order.orderNo() + " (" + refused.getStatusCode() + " " + refused.getCode() + ")");
+            };
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.kamiflow.payment.wechat;
 
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +14,7 @@ import com.wechat.pay.java.core.http.HttpClient;
 import com.wechat.pay.java.service.payments.model.Transaction;
 import com.wechat.pay.java.service.payments.nativepay.NativePayService;
 import com.wechat.pay.java.service.payments.nativepay.model.Amount;
+import com.wechat.pay.java.service.payments.nativepay.model.CloseOrderRequest;
 import com.wechat.pay.java.service.payments.nativepay.model.PrepayRequest;
 import com.wechat.pay.java.service.payments.nativepay.model.PrepayResponse;
 import com.wechat.pay.java.service.payments.nativepay.model.QueryOrderByOutTradeNoRequest;
@@ -23,6 +26,7 @@ import com.wechat.pay.java.service.refund.model.Refund;
 import com.wechat.pay.java.service.refund.model.Status;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
+import io.kamiflow.fulfillment.FulfillmentSettings;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.NotifyFields;
@@ -51,13 +55,17 @@ class WechatChannel implements PaymentChannel {
 
     static final String ID = "wechat";
     private static final Logger log = LoggerFactory.getLogger(WechatChannel.class);
+    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+    private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
     private final WechatProperties properties;
     private final NativePayService nativePay;
     private final RefundService refunds;
+    private final FulfillmentSettings settings;
 
-    WechatChannel(WechatProperties properties) {
+    WechatChannel(WechatProperties properties, FulfillmentSettings settings) {
         this.properties = properties;
+        this.settings = settings;
         HttpClient http = properties.canCallApi() ? httpClient(properties) : null;
         this.nativePay = http == null ? null : new NativePayService.Builder().httpClient(http).build();
         this.refunds = http == null ? null : new RefundService.Builder().httpClient(http).build();
@@ -112,6 +120,8 @@ class WechatChannel implements PaymentChannel {
         request.setDescription(product.name());
         request.setOutTradeNo(order.orderNo());
         request.setNotifyUrl(properties.notifyUrl());
+        // WeChat stops taking money for this order when it expires (RFC 3339, China time)
+        request.setTimeExpire(settings.expiresAt(order).atZone(CHINA).format(RFC_3339));
         Amount amount = new Amount();
         amount.setTotal(Math.toIntExact(order.amount().minor()));
         amount.setCurrency("CNY");
@@ -208,6 +218,38 @@ class WechatChannel implements PaymentChannel {
 
     static String refundRequestId(Payment payment) {
         return "KF-REFUND-" + payment.id();
+    }
+
+    @Override
+    public boolean supportsClose() {
+        return nativePay != null;
+    }
+
+    /**
+     * Closes the Native order by out_trade_no (204). ORDER_CLOSED is closed already; any other refusal (a paid order
+     * is one) is settled by asking for the order: paid, or the refusal fails the job.
+     */
+    @Override
+    public CloseOutcome close(Order order) {
+        CloseOrderRequest request = new CloseOrderRequest();
+        request.setMchid(properties.mchId());
+        request.setOutTradeNo(order.orderNo());
+        try {
+            nativePay.closeOrder(request);
+            return CloseOutcome.CLOSED;
+        } catch (ServiceException e) {
+            if ("ORDER_CLOSED".equals(e.getErrorCode())) {
+                return CloseOutcome.CLOSED;
+            }
+            if (query(order).isPresent()) {
+                return CloseOutcome.ALREADY_PAID;
+            }
+            throw new IllegalStateException("wechat refused to close order " + order.orderNo() + " ("
+                    + e.getHttpStatusCode() + " " + e.getErrorCode() + ")");
+        } catch (WechatPayException | IllegalArgumentException e) {
+            throw new IllegalStateException("wechat close of order " + order.orderNo() + " failed ("
+                    + e.getClass().getSimpleName() + ")");
+        }
     }
 
     @Override

@@ -43,12 +43,18 @@ class AlipayCheckoutTest extends IntegrationTest {
         assertThat(biz.get("out_trade_no").asText()).isEqualTo(response.json().get("orderNo").asText());
         assertThat(biz.get("total_amount").asText()).isEqualTo("25.00");
         assertThat(biz.get("product_code").asText()).isEqualTo("FAST_INSTANT_TRADE_PAY");
+        // the order's own deadline (created_at + order-ttl), in Beijing time as Alipay reads it
+        java.time.OffsetDateTime created = jdbc.queryForObject("SELECT created_at FROM customer_order WHERE order_no = ?",
+                java.time.OffsetDateTime.class, response.json().get("orderNo").asText());
+        assertThat(biz.get("time_expire").asText()).isEqualTo(created.plusMinutes(15)
+                .atZoneSameInstant(java.time.ZoneId.of("Asia/Shanghai"))
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
     }
 
     @Test
     void disabledWithoutSettings() {
         AlipayProperties none = new AlipayProperties(null, null, null, null, "https://openapi.alipay.com/gateway.do", null, null);
-        AlipayNotifyController disabled = new AlipayNotifyController(none, new AlipayChannel(none, null), null);
+        AlipayNotifyController disabled = new AlipayNotifyController(none, new AlipayChannel(none, null, null), null);
         assertThat(disabled.notify(new org.springframework.util.LinkedMultiValueMap<>()).getStatusCode().value()).isEqualTo(404);
     }
 }

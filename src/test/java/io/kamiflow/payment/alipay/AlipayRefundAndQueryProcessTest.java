@@ -177,4 +177,53 @@ class AlipayRefundAndQueryProcessTest extends ProcessTest {
         assertUntouched(waiting.orderNo());
         assertUntouched(unknown.orderNo());
     }
+
+    @Test
+    void anExpiredOrdersTradeIsClosedWithAlipayTradeClose() {
+        Shop.productWithKeys(shop, "ALR", "12.50", 2);
+        Shop.PlacedOrder order = shop.order("ALR", 1, "ali-idle@example.com", "alipay");
+        alipay.trade(order.orderNo(), "2025010222007", "12.50", "WAIT_BUYER_PAY"); // the buyer opened the pay page
+
+        expireUnpaidOrders();
+
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED");
+        assertThat(FakeAlipay.calls("alipay.trade.close")).singleElement()
+                .satisfies(call -> assertThat(FakeAlipay.bizContent(call).get("out_trade_no").asText()).isEqualTo(order.orderNo()));
+        assertThat(alipay.status(order.orderNo())).isEqualTo("TRADE_CLOSED");
+        assertThat(tradeClose(order.orderNo())).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void anOrderNeverOpenedAtAlipayHasNothingToCloseAndAPaidOneIsLeftToItsNotice() {
+        Shop.productWithKeys(shop, "ALR", "12.50", 2);
+        Shop.PlacedOrder neverOpened = shop.order("ALR", 1, "ali-never@example.com", "alipay");
+        Shop.PlacedOrder paid = shop.order("ALR", 1, "ali-paid@example.com", "alipay");
+        alipay.trade(paid.orderNo(), "2025010222008", "12.50", "TRADE_SUCCESS");
+
+        expireUnpaidOrders();
+
+        assertThat(tradeClose(neverOpened.orderNo())).isEqualTo("CLOSED"); // ACQ.TRADE_NOT_EXIST: time_expire guards it
+        assertThat(tradeClose(paid.orderNo())).isEqualTo("PAID");
+        assertThat(engine.getRuntimeService().createIncidentQuery().count()).isZero();
+    }
+
+    @Test
+    void aCloseAlipayCannotConfirmIsRetriedThenAnIncidentAndNeverTakenTwice() {
+        Shop.productWithKeys(shop, "ALR", "12.50", 2);
+        Shop.PlacedOrder order = shop.order("ALR", 1, "ali-stuck@example.com", "alipay");
+        alipay.trade(order.orderNo(), "2025010222009", "12.50", "WAIT_BUYER_PAY");
+        alipay.signWith(TestGatewayKeys.ALIPAY_MERCHANT.getPrivate()); // answers no longer verify
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));
+        runPeriodicProcessWithRetries("order-expiry");
+
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED"); // the expiry committed before any close
+        assertThat(FakeAlipay.calls("alipay.trade.close")).hasSize(5);
+        assertThat(engine.getRuntimeService().createIncidentQuery().activityId("CloseTradeAtGateway").list())
+                .singleElement().satisfies(incident -> assertThat(incident.getIncidentMessage()).contains("no valid signature"));
+        assertThat(tradeClose(order.orderNo())).isEqualTo("CLOSING");
+
+        runPeriodicProcess("order-expiry"); // the next run leaves it to the incident: no second close job
+        assertThat(FakeAlipay.calls("alipay.trade.close")).hasSize(5);
+    }
 }

@@ -84,6 +84,7 @@ public final class FakeAlipay {
         return switch (method) {
             case "alipay.trade.refund" -> answer(responseKey, refund(biz));
             case "alipay.trade.query" -> answer(responseKey, query(biz));
+            case "alipay.trade.close" -> answer(responseKey, close(biz));
             default -> answer(responseKey, error("40004", "Business Failed", "isv.invalid-method"));
         };
     }
@@ -124,6 +125,28 @@ public final class FakeAlipay {
         response.put("buyer_pay_amount", trade.amount());
         response.put("send_pay_date", "2025-01-01 11:59:58");
         return response;
+    }
+
+    /** Only a trade waiting for the buyer closes; a paid one is ACQ.TRADE_STATUS_ERROR, as Alipay answers. */
+    private Map<String, Object> close(JsonNode biz) {
+        String orderNo = biz.path("out_trade_no").asText();
+        Trade trade = tradesByOrderNo.get(orderNo);
+        if (trade == null) {
+            return error("40004", "Business Failed", "ACQ.TRADE_NOT_EXIST");
+        }
+        if (!trade.status().equals("WAIT_BUYER_PAY") && !trade.status().equals("TRADE_CLOSED")) {
+            return error("40004", "Business Failed", "ACQ.TRADE_STATUS_ERROR");
+        }
+        tradesByOrderNo.put(orderNo, new Trade(trade.tradeNo(), trade.amount(), "TRADE_CLOSED"));
+        Map<String, Object> response = success();
+        response.put("trade_no", trade.tradeNo());
+        response.put("out_trade_no", orderNo);
+        return response;
+    }
+
+    /** The trade's status as the fake holds it now (e.g. TRADE_CLOSED after a close). */
+    public String status(String orderNo) {
+        return tradesByOrderNo.get(orderNo).status();
     }
 
     private static Map<String, Object> success() {

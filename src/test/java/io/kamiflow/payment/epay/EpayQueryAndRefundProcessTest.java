@@ -154,4 +154,16 @@ class EpayQueryAndRefundProcessTest extends ProcessTest {
                         "to the buyer's Alipay"));
         assertThat(FakeGateway.requests()).isEmpty();
     }
+
+    @Test
+    void epayHasNoCloseCallSoAnExpiredOrderIsOnlyExpired() {
+        Shop.productWithKeys(shop, "EPR", "12.50", 2);
+        Shop.PlacedOrder order = shop.order("EPR", 1, "epay-idle@example.com", "epay");
+
+        expireUnpaidOrders();
+
+        assertThat(orderStatus(order.orderNo())).isEqualTo("EXPIRED");
+        assertThat(tradeClose(order.orderNo())).isNull();
+        assertThat(FakeGateway.requests()).isEmpty();
+    }
 }

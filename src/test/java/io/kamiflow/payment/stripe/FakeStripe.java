@@ -30,6 +30,8 @@ public final class FakeStripe {
     private final Map<String, Map<String, Object>> refundsByIntent = new ConcurrentHashMap<>();
     /** Succeeded PaymentIntents by order no. */
     private final Map<String, Map<String, Object>> paidIntents = new ConcurrentHashMap<>();
+    /** Checkout Session status (open, complete, expired) by id. */
+    private final Map<String, String> sessionStatus = new ConcurrentHashMap<>();
     private volatile String refuseWith;
     private volatile String createdStatus = "succeeded";
     private int counter;
@@ -47,6 +49,40 @@ public final class FakeStripe {
         FakeGateway.on("GET", "/stripe/v1/refunds", stripe::listRefunds);
         FakeGateway.on("GET", SEARCH, stripe::search);
         return stripe;
+    }
+
+    /**
+     * The Checkout Session of an order: open until expired through the API, or complete once paid. Expiring a
+     * session that is not open is refused as Stripe does; its state can be retrieved.
+     */
+    public void session(String sessionId, String status) {
+        sessionStatus.put(sessionId, status);
+        FakeGateway.on("POST", SESSIONS + "/" + sessionId + "/expire", request -> {
+            if (!authorized(request)) {
+                return unauthorized();
+            }
+            if (!"open".equals(sessionStatus.get(sessionId))) {
+                return error(400, "invalid_request_error", "checkout_session_not_open");
+            }
+            sessionStatus.put(sessionId, "expired");
+            return json(200, sessionObject(sessionId));
+        });
+        FakeGateway.on("GET", SESSIONS + "/" + sessionId, request -> authorized(request)
+                ? json(200, sessionObject(sessionId)) : unauthorized());
+    }
+
+    public String sessionStatus(String sessionId) {
+        return sessionStatus.get(sessionId);
+    }
+
+    public static List<FakeGateway.Request> expireRequests() {
+        return FakeGateway.requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/expire")).toList();
+    }
+
+    private Map<String, Object> sessionObject(String sessionId) {
+        String status = sessionStatus.get(sessionId);
+        return Map.of("id", sessionId, "object", "checkout.session", "status", status,
+                "payment_status", "complete".equals(status) ? "paid" : "unpaid");
     }
 
     /** Refunds are refused from now on, with Stripe's error code (e.g. "insufficient_funds"). */

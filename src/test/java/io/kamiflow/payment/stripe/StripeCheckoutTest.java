@@ -33,7 +33,9 @@ class StripeCheckoutTest extends IntegrationTest {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "STRIPE", "12.50", 3);
 
+        long before = java.time.Instant.now().getEpochSecond();
         ShopClient.Response response = shop.createOrder("STRIPE", 2, "stripe@example.com", "stripe");
+        long after = java.time.Instant.now().getEpochSecond();
 
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         JsonNode payment = response.json().get("payment");
@@ -48,6 +50,11 @@ class StripeCheckoutTest extends IntegrationTest {
         assertThat(form).contains("client_reference_id=" + orderNo, "metadata[orderNo]=" + orderNo,
                 "payment_intent_data[metadata][orderNo]=" + orderNo, "line_items[0][price_data][unit_amount]=2500",
                 "line_items[0][price_data][currency]=cny", "mode=payment");
+        // Stripe takes 30 min .. 24 h: the 15-minute order gets the earliest Stripe allows (plus a minute of margin)
+        long expiresAt = Long.parseLong(FakeStripe.form(sent).get("expires_at"));
+        assertThat(expiresAt).isBetween(before + 31 * 60, after + 31 * 60);
+        assertThat(jdbc.queryForObject("SELECT gateway_reference FROM customer_order WHERE order_no = ?", String.class, orderNo))
+                .isEqualTo("cs_test_42");
     }
 
     @Test

@@ -222,4 +222,25 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
     private io.kamiflow.payment.PaymentChannel applicationChannel() {
         return channels.byId("stripe").orElseThrow();
     }
+
+    @Test
+    void anExpiredOrdersCheckoutSessionIsExpiredAndACompletedOneIsLeftToItsWebhook() {
+        Shop.productWithKeys(shop, "STR", "12.50", 2);
+        Shop.PlacedOrder idle = shop.order("STR", 1, "stripe-idle@example.com", "stripe");
+        Shop.PlacedOrder paid = shop.order("STR", 1, "stripe-paid@example.com", "stripe");
+        String idleSession = jdbc.queryForObject("SELECT gateway_reference FROM customer_order WHERE order_no = ?",
+                String.class, idle.orderNo());
+        String paidSession = jdbc.queryForObject("SELECT gateway_reference FROM customer_order WHERE order_no = ?",
+                String.class, paid.orderNo());
+        stripe.session(idleSession, "open");
+        stripe.session(paidSession, "complete");
+
+        expireUnpaidOrders();
+
+        assertThat(FakeStripe.expireRequests()).extracting(FakeGateway.Request::path).containsExactlyInAnyOrder(
+                FakeStripe.SESSIONS + "/" + idleSession + "/expire", FakeStripe.SESSIONS + "/" + paidSession + "/expire");
+        assertThat(stripe.sessionStatus(idleSession)).isEqualTo("expired");
+        assertThat(tradeClose(idle.orderNo())).isEqualTo("CLOSED");
+        assertThat(tradeClose(paid.orderNo())).isEqualTo("PAID");
+    }
 }

@@ -35,6 +35,7 @@ public final class FakeWechatPay {
             "WECHATPAY2-SHA256-RSA2048 mchid=\"(\\d+)\",nonce_str=\"([^\"]+)\",timestamp=\"(\\d+)\",serial_no=\"([^\"]+)\",signature=\"([^\"]+)\"");
 
     private final Map<String, Map<String, Object>> refundsByOutRefundNo = new ConcurrentHashMap<>();
+    private final Map<String, String> statesByOrderNo = new ConcurrentHashMap<>();
     private volatile String refuseWith;
     private volatile String createdStatus = "SUCCESS";
     private int counter;
@@ -77,12 +78,35 @@ public final class FakeWechatPay {
 
     /** What the order query by out_trade_no answers for this order: a transaction in the given trade_state. */
     public void transaction(String orderNo, String transactionId, int total, String state) {
+        statesByOrderNo.put(orderNo, state);
         FakeGateway.on("GET", BY_OUT_TRADE_NO + orderNo, request -> {
             if (!merchantSigned(request) || !("mchid=" + TestGatewayKeys.WECHAT_MCH_ID).equals(request.query())) {
                 return signatureError();
             }
             return signedReply(200, ShopClient.json(WechatNotifications.transaction(orderNo, transactionId, total, state)));
         });
+    }
+
+    /**
+     * Answers the close of this order: 204 (signed) and the order is closed, unless its transaction is SUCCESS,
+     * which WeChat refuses (400 ORDERPAID).
+     */
+    public void closable(String orderNo) {
+        FakeGateway.on("POST", BY_OUT_TRADE_NO + orderNo + "/close", request -> {
+            if (!merchantSigned(request)) {
+                return signatureError();
+            }
+            if ("SUCCESS".equals(statesByOrderNo.get(orderNo))) {
+                return signedReply(400, "{\"code\":\"ORDERPAID\",\"message\":\"fake wechat pay: paid\"}");
+            }
+            statesByOrderNo.put(orderNo, "CLOSED");
+            return signedReply(204, "");
+        });
+    }
+
+    public static List<FakeGateway.Request> closeRequests() {
+        return FakeGateway.requests().stream().filter(r -> r.path().startsWith(BY_OUT_TRADE_NO) && r.path().endsWith("/close"))
+                .toList();
     }
 
     public static List<FakeGateway.Request> refundRequests() {

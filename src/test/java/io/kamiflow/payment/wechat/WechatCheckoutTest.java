@@ -48,6 +48,12 @@ class WechatCheckoutTest extends IntegrationTest {
         assertThat(sent.get("mchid").asText()).isEqualTo(TestGatewayKeys.WECHAT_MCH_ID);
         assertThat(sent.get("appid").asText()).isEqualTo(TestGatewayKeys.WECHAT_APP_ID);
         assertThat(sent.get("notify_url").asText()).isEqualTo("https://shop.example/api/payments/wechat/notify");
+        // RFC 3339 with offset: the order's deadline (created_at + order-ttl)
+        java.time.OffsetDateTime created = jdbc.queryForObject("SELECT created_at FROM customer_order WHERE order_no = ?",
+                java.time.OffsetDateTime.class, response.json().get("orderNo").asText());
+        assertThat(sent.get("time_expire").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\+08:00");
+        assertThat(java.time.OffsetDateTime.parse(sent.get("time_expire").asText()).toInstant())
+                .isEqualTo(created.plusMinutes(15).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     @Test

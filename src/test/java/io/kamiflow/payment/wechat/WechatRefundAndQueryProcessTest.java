@@ -304,4 +304,24 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
         assertThat(FakeGateway.requests()).anyMatch(r -> r.path().equals(FakeWechatPay.BY_OUT_TRADE_NO + order.orderNo()));
         assertUntouched(order.orderNo());
     }
+
+    @Test
+    void anExpiredOrderIsClosedAtWechatPayAndAPaidOneIsLeftToItsNotification() {
+        Shop.productWithKeys(shop, "WXR", "12.50", 2);
+        Shop.PlacedOrder idle = shop.order("WXR", 1, "wx-idle@example.com", "wechat");
+        Shop.PlacedOrder paid = shop.order("WXR", 1, "wx-paid@example.com", "wechat");
+        wechat.transaction(idle.orderNo(), "4200000001202501026", 1250, "NOTPAY");
+        wechat.transaction(paid.orderNo(), "4200000001202501027", 1250, "SUCCESS");
+        wechat.closable(idle.orderNo());
+        wechat.closable(paid.orderNo());
+
+        expireUnpaidOrders();
+
+        assertThat(FakeWechatPay.closeRequests()).hasSize(2).allSatisfy(request -> assertThat(
+                new io.kamiflow.support.ShopClient.Response(200, request.body(), "").json().get("mchid").asText())
+                .isEqualTo(io.kamiflow.support.TestGatewayKeys.WECHAT_MCH_ID));
+        assertThat(tradeClose(idle.orderNo())).isEqualTo("CLOSED");
+        assertThat(tradeClose(paid.orderNo())).isEqualTo("PAID");
+        assertThat(orderStatus(paid.orderNo())).isEqualTo("EXPIRED"); // until its notification or compensation
+    }
 }
