@@ -96,11 +96,6 @@ public class KeyDeliveryService {
         return new Attempt(attemptNo, Outcome.SENT, null);
     }
 
-    public boolean everSent(long orderId) {
-        return jdbc.sql("SELECT count(*) FROM delivery_attempt WHERE order_id = ? AND outcome = 'SENT'")
-                .param(orderId).query(Integer.class).single() > 0;
-    }
-
     private void record(long orderId, int attemptNo, String recipient, String outcome, String error, String messageId) {
         jdbc.sql("""
                 INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, error, message_id)

@@ -2,12 +2,16 @@ package io.kamiflow.fulfillment;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.ops.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderStatus;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -22,17 +26,22 @@ public class FulfillmentCommands {
 
     private final RuntimeService runtime;
     private final AuditLog audit;
+    private final JdbcClient jdbc;
 
-    FulfillmentCommands(RuntimeService runtime, AuditLog audit) {
+    FulfillmentCommands(RuntimeService runtime, AuditLog audit, JdbcClient jdbc) {
         this.runtime = runtime;
         this.audit = audit;
+        this.jdbc = jdbc;
     }
 
     @Transactional
     public String resend(Order order) {
         if (order.status() == OrderStatus.MANUAL && waitingFor(order, ProcessVariables.MSG_RESEND_REQUESTED)) {
-            runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_REQUESTED).processInstanceBusinessKey(order.orderNo())
-                    .correlateAll();
+            boolean reached = !runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_REQUESTED)
+                    .processInstanceBusinessKey(order.orderNo()).correlateAllWithResult().isEmpty();
+            if (!reached) { // support completed the task a moment ago: the caller tries again on the new state
+                throw new OptimisticLockingException("order " + order.orderNo() + " left manual delivery while the resend was requested");
+            }
         } else if (order.status() == OrderStatus.DELIVERED) {
             runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_AFTER_DELIVERY).processInstanceBusinessKey(order.orderNo())
                     .setVariables(ids(order)).correlateStartMessage();
@@ -54,19 +63,18 @@ public class FulfillmentCommands {
         if (order.status() == OrderStatus.REFUNDED) {
             throw Problems.conflict("order " + order.orderNo() + " is already refunded");
         }
-        boolean anyRunning = running(order);
-        if (order.paymentId() == null && !anyRunning) {
+        Map<String, Object> reasonVariable = Map.of(ProcessVariables.REFUND_REASON, reason);
+        // Every running instance of the order takes the message. Which ones it reached is read from the
+        // outcome, not from an earlier query: the own payment's instance may have ended a moment ago.
+        Set<String> reached = runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_REQUESTED)
+                .processInstanceBusinessKey(order.orderNo()).setVariables(reasonVariable).correlateAllWithResult().stream()
+                .map(result -> result.getExecution() != null ? result.getExecution().getProcessInstanceId()
+                        : result.getProcessInstance().getId())
+                .collect(Collectors.toSet());
+        if (order.paymentId() == null && reached.isEmpty()) {
             throw Problems.conflict("order " + order.orderNo() + " is " + order.status() + " and has no payment to refund");
         }
-        Map<String, Object> reasonVariable = Map.of(ProcessVariables.REFUND_REASON, reason);
-        boolean ownPaymentRunning = order.paymentId() != null && runtime.createProcessInstanceQuery()
-                .processDefinitionKey(ProcessVariables.PROCESS_KEY).processInstanceBusinessKey(order.orderNo())
-                .variableValueEquals(ProcessVariables.PAYMENT_ID, order.paymentId()).count() > 0;
-        if (anyRunning) {
-            runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_REQUESTED).processInstanceBusinessKey(order.orderNo())
-                    .setVariables(reasonVariable).correlateAll();
-        }
-        if (order.paymentId() != null && !ownPaymentRunning) {
+        if (order.paymentId() != null && !reached.contains(instanceOf(order.paymentId()))) {
             Map<String, Object> variables = ids(order);
             variables.putAll(reasonVariable);
             runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_AFTER_DELIVERY).processInstanceBusinessKey(order.orderNo())
@@ -76,9 +84,11 @@ public class FulfillmentCommands {
         return "refund requested";
     }
 
-    private boolean running(Order order) {
-        return runtime.createProcessInstanceQuery().processDefinitionKey(ProcessVariables.PROCESS_KEY)
-                .processInstanceBusinessKey(order.orderNo()).count() > 0;
+    /** The order-fulfillment instance the payment started (recorded with the payment), or "" for none. */
+    private String instanceOf(long paymentId) {
+        java.util.List<String> ids = jdbc.sql("SELECT process_instance_id FROM payment WHERE id = ?").param(paymentId)
+                .query(String.class).list();
+        return ids.isEmpty() || ids.get(0) == null ? "" : ids.get(0);
     }
 
     private boolean waitingFor(Order order, String message) {

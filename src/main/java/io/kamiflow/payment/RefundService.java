@@ -1,7 +1,6 @@
 package io.kamiflow.payment;
 
 import io.kamiflow.catalog.Money;
-import io.kamiflow.delivery.KeyDeliveryService;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.ordering.Order;
@@ -57,16 +56,13 @@ public class RefundService {
     private final PaymentChannels channels;
     private final OrderRepository orders;
     private final KeyClaimer keys;
-    private final KeyDeliveryService delivery;
     private final AuditLog audit;
 
-    RefundService(JdbcClient jdbc, PaymentChannels channels, OrderRepository orders, KeyClaimer keys,
-                  KeyDeliveryService delivery, AuditLog audit) {
+    RefundService(JdbcClient jdbc, PaymentChannels channels, OrderRepository orders, KeyClaimer keys, AuditLog audit) {
         this.jdbc = jdbc;
         this.channels = channels;
         this.orders = orders;
         this.keys = keys;
-        this.delivery = delivery;
         this.audit = audit;
     }
 
