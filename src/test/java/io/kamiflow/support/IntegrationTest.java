@@ -78,10 +78,13 @@ public abstract class IntegrationTest {
         assertThat(invariants.check()).as("order invariants after this test").isEmpty();
     }
 
-    /** Running instances (orders, alerts, ...) of earlier tests; the job executor may be running one of their jobs right now: retry until the delete wins. */
+    /**
+     * Running instances (orders, alerts, ...) of earlier tests; the job executor may be running one of their jobs right now: retry until the delete wins.
+     * Roots only: deleting a root deletes its called instances (payment-refund), and deleting a called instance its root already took throws.
+     */
     private void deleteRunningOrderProcesses() throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            List<String> running = engine.getRuntimeService().createProcessInstanceQuery()
+            List<String> running = engine.getRuntimeService().createProcessInstanceQuery().rootProcessInstances()
                     .list().stream().map(ProcessInstance::getId).toList();
             if (running.isEmpty()) {
                 return;
