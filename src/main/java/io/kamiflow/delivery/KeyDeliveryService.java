@@ -7,6 +7,7 @@ import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.inventory.KeyVault;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderLinks;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
 import jakarta.mail.MessagingException;
@@ -47,9 +48,11 @@ public class KeyDeliveryService {
     private final JdbcClient jdbc;
     private final JavaMailSender mail;
     private final DeliveryProperties properties;
+    private final OrderLinks links;
 
     KeyDeliveryService(OrderRepository orders, ProductRepository products, KeyVault vault, KeyReveals reveals,
-                       JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties) {
+                       JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties, OrderLinks links) {
+        this.links = links;
         this.orders = orders;
         this.products = products;
         this.vault = vault;
@@ -72,7 +75,7 @@ public class KeyDeliveryService {
         String messageId = "<" + order.orderNo() + "." + attemptNo + "@kamiflow>";
         try {
             MimeMessage message = message(order.buyerEmail(), messageId,
-                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys));
+                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
             // Handing the message to SMTP reveals the keys whatever the server answers (a timeout in DATA may
             // still deliver), and this job's own commit may be lost after the send (a concurrent refund, a
             // crash): the reveal is committed before the send.

@@ -4,8 +4,8 @@ import java.util.List;
 
 import org.springframework.web.util.HtmlUtils;
 
-/** The buyer's key mail, as text and as HTML. */
-record KeyMail(String shopName, String orderNo, String productName, List<String> keys) {
+/** The buyer's key mail, as text and as HTML, with the link to the order page (its token included). */
+record KeyMail(String shopName, String orderNo, String productName, List<String> keys, String orderLink) {
 
     String subject() {
         return "[" + shopName + "] Your keys for order " + orderNo;
@@ -15,7 +15,8 @@ record KeyMail(String shopName, String orderNo, String productName, List<String>
         StringBuilder text = new StringBuilder("Thank you for your order ").append(orderNo).append(".\n\n")
                 .append(productName).append(" x ").append(keys.size()).append(":\n\n");
         keys.forEach(key -> text.append("  ").append(key).append('\n'));
-        return text.append("\nKeep this mail: the keys are yours alone.\n").toString();
+        return text.append("\nYour order page (bookmark it; the link is your access, do not share it):\n").append(orderLink)
+                .append("\n\nKeep this mail: the keys are yours alone.\n").toString();
     }
 
     String html() {
@@ -23,6 +24,9 @@ record KeyMail(String shopName, String orderNo, String productName, List<String>
                 .append("<p>Thank you for your order <b>").append(HtmlUtils.htmlEscape(orderNo)).append("</b>.</p>")
                 .append("<p>").append(HtmlUtils.htmlEscape(productName)).append(" &times; ").append(keys.size()).append("</p><ol>");
         keys.forEach(key -> html.append("<li><code>").append(HtmlUtils.htmlEscape(key)).append("</code></li>"));
-        return html.append("</ol><p>Keep this mail: the keys are yours alone.</p></body></html>").toString();
+        String link = HtmlUtils.htmlEscape(orderLink);
+        return html.append("</ol><p>Your order page (bookmark it; the link is your access, do not share it): <a href=\"")
+                .append(link).append("\">").append(link).append("</a></p>")
+                .append("<p>Keep this mail: the keys are yours alone.</p></body></html>").toString();
     }
 }

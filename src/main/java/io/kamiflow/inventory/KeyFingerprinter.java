@@ -25,6 +25,21 @@ public class KeyFingerprinter {
         return Normalizer.normalize(value.strip(), Normalizer.Form.NFC);
     }
 
+    /**
+     * A key of its own for {@code purpose}, derived from this one: the HMAC input starts with 0xFF, which no
+     * UTF-8 text (and so no card key's fingerprint input) does, so a derived key never equals a stored fingerprint.
+     */
+    public byte[] subkey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update((byte) 0xFF);
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("key derivation failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     public String fingerprint(String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -53,6 +53,10 @@ public class ProdProfileGuard implements EnvironmentPostProcessor {
         if (env.getProperty("spring.mail.host", "").isBlank()) {
             problems.add("spring.mail.host must name the outgoing SMTP server (KAMIFLOW_MAIL_HOST)");
         }
+        if (env.getProperty("kamiflow.storefront.base-url", "").isBlank()) {
+            problems.add("kamiflow.storefront.base-url must be the shop's public address, e.g. https://shop.example.com "
+                    + "(KAMIFLOW_STOREFRONT_BASEURL): key mails link to the order page under it");
+        }
         return problems;
     }
 }

@@ -3,22 +3,38 @@ package io.kamiflow.ordering;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.HexFormat;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.kamiflow.inventory.KeyFingerprinter;
 import org.springframework.stereotype.Component;
 
-/** The buyer's order token: 256 random bits shown once; only its SHA-256 is stored. */
+/**
+ * The buyer's order token: HMAC-SHA256 of the order number under a key derived from the fingerprint key, so the
+ * key mail can carry the order link without the token being stored anywhere; only its SHA-256 is stored.
+ */
 @Component
-class AccessTokens {
+public class AccessTokens {
 
-    private final SecureRandom random = new SecureRandom();
+    private final SecretKeySpec key;
 
-    String newToken() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    AccessTokens(KeyFingerprinter fingerprinter) {
+        this.key = new SecretKeySpec(fingerprinter.subkey("order-access-token"), "HmacSHA256");
+    }
+
+    public String tokenFor(String orderNo) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] token = mac.doFinal(orderNo.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("order token failed (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     String hash(String token) {

@@ -93,8 +93,9 @@ public class CheckoutService {
             throw notEnough(sku, available, quantity);
         }
         Money amount = product.price().times(quantity);
-        String token = tokens.newToken();
-        long id = orders.insert(numbers.next(), product.id(), quantity, amount, email, tokens.hash(token), channel.id(),
+        String orderNo = numbers.next();
+        String token = tokens.tokenFor(orderNo);
+        long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channel.id(),
                 clientAddress);
         if (reserve) {
             Instant until = Instant.now().plus(fulfillmentSettings.getOrderTtl());

@@ -29,7 +29,8 @@ class ProdProfileGuardTest {
                 .withProperty("camunda.bpm.admin-user.id", "demo")
                 .withProperty("camunda.bpm.admin-user.password", "demo")
                 .withProperty("kamiflow.payment.sandbox.secret", ProdProfileGuard.DEV_SANDBOX_SECRET);
-        assertThat(ProdProfileGuard.problems(env)).hasSize(6);
+        assertThat(ProdProfileGuard.problems(env)).hasSize(7)
+                .anyMatch(problem -> problem.startsWith("kamiflow.storefront.base-url"));
     }
 
     @Test
@@ -41,7 +42,8 @@ class ProdProfileGuardTest {
                 .withProperty("camunda.bpm.admin-user.password", "a-long-generated-password")
                 .withProperty("kamiflow.crypto.active-key-id", "2026a")
                 .withProperty("kamiflow.crypto.fingerprint-key", "c29tZS1yYW5kb20tYnl0ZXMtZnJvbS1hLXZhdWx0LTMyYg==")
-                .withProperty("spring.mail.host", "smtp.example.com");
+                .withProperty("spring.mail.host", "smtp.example.com")
+                .withProperty("kamiflow.storefront.base-url", "https://shop.example.com");
         assertThat(ProdProfileGuard.problems(env)).isEmpty();
     }
 }

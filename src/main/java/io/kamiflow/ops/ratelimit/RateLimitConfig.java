@@ -38,7 +38,7 @@ class RateLimitConfig {
                                                                 ExemptAddresses exempt, ObjectMapper json) {
         FilterRegistrationBean<BuyerRateLimitFilter> registration =
                 new FilterRegistrationBean<>(new BuyerRateLimitFilter(limiter, properties, exempt, json));
-        registration.addUrlPatterns("/api/orders", "/api/orders/*");
+        registration.addUrlPatterns("/api/orders", "/api/orders/*", "/products/*", "/orders/*", "/find-order");
         registration.setName("kamiflowBuyerRateLimit");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20); // before the body is read or anything is written
         return registration;

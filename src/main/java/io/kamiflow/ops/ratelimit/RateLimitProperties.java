@@ -47,6 +47,8 @@ public class RateLimitProperties {
     private Limit checkout = new Limit(10, Duration.ofMinutes(1));
     private Limit lookup = new Limit(60, Duration.ofMinutes(1));
     private Limit loginFailures = new Limit(10, Duration.ofMinutes(15));
+    /** "Find my order" requests: each may send a mail. */
+    private Limit findOrder = new Limit(5, Duration.ofMinutes(10));
     /** Unpaid orders holding reserved keys per client address (a NAT may hide a few buyers behind one). */
     private int maxOpenReservationsPerAddress = 10;
     /** How often expired bucket rows are deleted. */
@@ -74,6 +76,14 @@ public class RateLimitProperties {
 
     public void setLookup(Limit lookup) {
         this.lookup = lookup;
+    }
+
+    public Limit getFindOrder() {
+        return findOrder;
+    }
+
+    public void setFindOrder(Limit findOrder) {
+        this.findOrder = findOrder;
     }
 
     public Limit getLoginFailures() {

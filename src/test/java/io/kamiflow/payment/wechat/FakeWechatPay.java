@@ -28,7 +28,7 @@ import io.kamiflow.support.TestGatewayKeys;
 public final class FakeWechatPay {
 
     static final String PREFIX = "/wechat";
-    static final String NATIVE = PREFIX + "/v3/pay/transactions/native";
+    public static final String NATIVE = PREFIX + "/v3/pay/transactions/native";
     static final String REFUNDS = PREFIX + "/v3/refund/domestic/refunds";
     static final String BY_OUT_TRADE_NO = PREFIX + "/v3/pay/transactions/out-trade-no/";
     private static final Pattern AUTHORIZATION = Pattern.compile(
@@ -182,7 +182,7 @@ public final class FakeWechatPay {
     }
 
     /** An answer signed with the WeChat Pay private key, with the headers the SDK verifies. */
-    static FakeGateway.Reply signedReply(int status, String body) {
+    public static FakeGateway.Reply signedReply(int status, String body) {
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         String nonce = UUID.randomUUID().toString().replace("-", "");
         String signature = new RSASigner(TestGatewayKeys.WECHAT_PUBLIC_KEY_ID, TestGatewayKeys.WECHAT_PLATFORM.getPrivate())

@@ -1,0 +1,29 @@
+package io.kamiflow.ordering;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/** The link to an order's page with its access token: what the buyer bookmarks and what the key mail carries. */
+@Component
+public class OrderLinks {
+
+    private final AccessTokens tokens;
+    private final String baseUrl;
+
+    OrderLinks(AccessTokens tokens, @Value("${kamiflow.storefront.base-url:http://localhost:8080}") String baseUrl) {
+        this.tokens = tokens;
+        this.baseUrl = baseUrl.replaceAll("/+$", "");
+    }
+
+    /** The path and query, for links within the shop. */
+    public static String path(String orderNo, String token) {
+        return UriComponentsBuilder.fromPath("/orders/{orderNo}").queryParam("token", token)
+                .buildAndExpand(orderNo).encode().toUriString();
+    }
+
+    /** The absolute link under kamiflow.storefront.base-url, for mails. */
+    public String absolute(String orderNo) {
+        return baseUrl + path(orderNo, tokens.tokenFor(orderNo));
+    }
+}

@@ -1,0 +1,172 @@
+package io.kamiflow.storefront;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.kamiflow.catalog.Product;
+import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.inventory.StockService;
+import io.kamiflow.ops.ratelimit.ClientAddress;
+import io.kamiflow.ordering.CheckoutService;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderLinks;
+import io.kamiflow.ordering.OrderLookupService;
+import io.kamiflow.ordering.OrderStatus;
+import io.kamiflow.ordering.OrderingProperties;
+import io.kamiflow.payment.PaymentChannels;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The buyer's pages: catalogue, product with the checkout form, and the order page that follows the order from
+ * payment to keys. They call the same services as the JSON API; the order page opens only with the order's token.
+ */
+@Controller
+class StorefrontController {
+
+    public record ProductCard(String sku, String name, String price, long available) {
+        public boolean soldOut() {
+            return available == 0;
+        }
+    }
+
+    public record CheckoutForm(Integer quantity, String email, String channel) {
+    }
+
+    /** Orders whose page keeps polling: payment or keys are still to come. */
+    private static final Set<OrderStatus> FOLLOWED = EnumSet.of(OrderStatus.PENDING_PAYMENT, OrderStatus.PAID,
+            OrderStatus.AWAITING_STOCK, OrderStatus.MANUAL);
+    private static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
+
+    private final ProductRepository products;
+    private final StockService stock;
+    private final PaymentChannels channels;
+    private final CheckoutService checkout;
+    private final OrderLookupService lookup;
+    private final OrderingProperties ordering;
+    private final boolean devHelpers;
+
+    StorefrontController(ProductRepository products, StockService stock, PaymentChannels channels,
+                         CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
+                         @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
+        this.products = products;
+        this.stock = stock;
+        this.channels = channels;
+        this.checkout = checkout;
+        this.lookup = lookup;
+        this.ordering = ordering;
+        this.devHelpers = devHelpers;
+    }
+
+    @GetMapping("/")
+    String catalog(Model model, Locale locale) {
+        model.addAttribute("products", products.findActive().stream().map(p -> card(p, locale)).toList());
+        return "catalog";
+    }
+
+    @GetMapping("/products/{sku}")
+    String product(@PathVariable String sku, Model model, Locale locale, HttpServletResponse response) {
+        Optional<Product> product = products.findBySku(sku).filter(Product::active);
+        if (product.isEmpty()) {
+            response.setStatus(HttpStatus.NOT_FOUND.value());
+            return "product-not-found";
+        }
+        return productPage(product.get(), new CheckoutForm(1, "", null), null, model, locale);
+    }
+
+    @PostMapping("/products/{sku}/checkout")
+    String checkout(@PathVariable String sku, @ModelAttribute CheckoutForm form, Model model, Locale locale,
+                    HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect) {
+        Optional<Product> product = products.findBySku(sku).filter(Product::active);
+        if (product.isEmpty()) {
+            response.setStatus(HttpStatus.NOT_FOUND.value());
+            return "product-not-found";
+        }
+        String error = invalid(form);
+        if (error == null) {
+            try {
+                CheckoutService.Checkout placed = checkout.checkout(sku, form.quantity(), form.email().strip(),
+                        form.channel(), ClientAddress.of(request));
+                redirect.addFlashAttribute("payment", placed.payment());
+                return "redirect:" + OrderLinks.path(placed.order().orderNo(), placed.accessToken());
+            } catch (ErrorResponseException refused) {
+                response.setStatus(refused.getStatusCode().value());
+                error = switch (refused.getStatusCode().value()) {
+                    case 409 -> "checkout.error.stock";
+                    case 429 -> "checkout.error.tooMany";
+                    default -> "checkout.error.input";
+                };
+            }
+        } else {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+        }
+        return productPage(product.get(), form, error, model, locale);
+    }
+
+    @GetMapping("/orders/{orderNo}")
+    String order(@PathVariable String orderNo, @RequestParam(required = false) String token, Model model,
+                 Locale locale, HttpServletResponse response) {
+        Optional<OrderLookupService.BuyerView> view = lookup.lookup(orderNo, token);
+        if (view.isEmpty()) { // wrong number or wrong token: one answer for both
+            response.setStatus(HttpStatus.NOT_FOUND.value());
+            return "order-not-found";
+        }
+        Order order = view.get().order();
+        List<String> keys = view.get().keys() == null ? List.of() : view.get().keys();
+        model.addAttribute("order", order);
+        model.addAttribute("product", products.getById(order.productId()).name());
+        model.addAttribute("amount", Prices.format(order.amount(), locale));
+        model.addAttribute("keys", keys);
+        model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
+        model.addAttribute("sandboxPay", devHelpers && order.status() == OrderStatus.PENDING_PAYMENT
+                && "sandbox".equals(order.channel()));
+        if (model.getAttribute("payment") instanceof Map<?, ?> payment && payment.get("codeUrl") instanceof String code) {
+            model.addAttribute("qr", QrCode.of(code));
+        }
+        return "order";
+    }
+
+    private String productPage(Product product, CheckoutForm form, String error, Model model, Locale locale) {
+        model.addAttribute("product", card(product, locale));
+        model.addAttribute("form", form);
+        model.addAttribute("channels", channels.enabledIds());
+        model.addAttribute("maxQuantity", ordering.maxQuantity());
+        model.addAttribute("error", error);
+        return "product";
+    }
+
+    /** Checked here as well as in the service, so the buyer reads what to fix in their language. */
+    private String invalid(CheckoutForm form) {
+        if (form.quantity() == null || form.quantity() < 1 || form.quantity() > ordering.maxQuantity()) {
+            return "checkout.error.quantity";
+        }
+        if (form.email() == null || form.email().strip().length() > 254 || !form.email().strip().matches(EMAIL)) {
+            return "checkout.error.email";
+        }
+        if (form.channel() == null || !channels.enabledIds().contains(form.channel())) {
+            return "checkout.error.channel";
+        }
+        return null;
+    }
+
+    private ProductCard card(Product product, Locale locale) {
+        return new ProductCard(product.sku(), product.name(), Prices.format(product.price(), locale),
+                stock.available(product.id()));
+    }
+}

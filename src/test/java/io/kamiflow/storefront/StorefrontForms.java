@@ -1,0 +1,91 @@
+package io.kamiflow.storefront;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.kamiflow.support.ShopClient;
+
+/** A browser's session with the storefront over plain HTTP: its cookies, the pages' CSRF tokens, form posts. */
+class StorefrontForms {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    private final String base;
+    private final String clientAddress;
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** @param clientAddress sent as X-Forwarded-For from 127.0.0.1 (an internal proxy); null for the exempt loopback */
+    StorefrontForms(int port, String clientAddress) {
+        this.base = "http://127.0.0.1:" + port;
+        this.clientAddress = clientAddress;
+    }
+
+    ShopClient.Response get(String path, String acceptLanguage) {
+        HttpRequest.Builder request = request(path).GET();
+        if (acceptLanguage != null) {
+            request.header("Accept-Language", acceptLanguage);
+        }
+        return send(request);
+    }
+
+    /** The CSRF token the page at {@code path} puts in its form. */
+    String csrfToken(String path) {
+        ShopClient.Response page = get(path, null);
+        Matcher token = CSRF.matcher(page.body());
+        assertThat(token.find()).as("a CSRF field in " + path + ": " + page.body()).isTrue();
+        return token.group(1);
+    }
+
+    ShopClient.Response post(String path, Map<String, String> fields) {
+        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(ShopClient.form(new LinkedHashMap<>(fields)))));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "text/html");
+        if (clientAddress != null) {
+            request.header("X-Forwarded-For", clientAddress);
+        }
+        return request;
+    }
+
+    private ShopClient.Response send(HttpRequest.Builder request) {
+        try {
+            return ShopClient.Response.of(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String header(ShopClient.Response response, String name) {
+        return response.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                .map(h -> h.getValue().get(0)).findFirst().orElse(null);
+    }
+
+    static Map<String, String> checkoutFields(String quantity, String email, String channel, String csrf) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("quantity", quantity);
+        fields.put("email", email);
+        fields.put("channel", channel);
+        if (csrf != null) {
+            fields.put("_csrf", csrf);
+        }
+        return fields;
+    }
+}

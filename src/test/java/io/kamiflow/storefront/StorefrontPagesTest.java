@@ -1,0 +1,148 @@
+package io.kamiflow.storefront;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Shop;
+import io.kamiflow.support.ShopClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * The storefront over real HTTP: what its pages show, that its forms need the CSRF token and count against the
+ * checkout limit, its headers (strict CSP, no referrer), and that a wrong order link reveals nothing.
+ */
+class StorefrontPagesTest extends IntegrationTest {
+
+    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INLINE_STYLE_OR_HANDLER = Pattern.compile("\\s(style|on[a-z]+)=", Pattern.CASE_INSENSITIVE);
+
+    @Value("${kamiflow.rate-limit.checkout.capacity}")
+    int checkouts;
+
+    @Test
+    void theRootIsTheCatalogueWithPricesStockAndSoldOutInTheBuyersLanguage() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 3);
+        Shop.productWithKeys(shop, "GONE", "5.00", 0);
+        StorefrontForms browser = new StorefrontForms(port, null);
+
+        ShopClient.Response english = browser.get("/", "en-US,en;q=0.8");
+        assertThat(english.status()).isEqualTo(200);
+        assertThat(english.contentType()).startsWith("text/html");
+        assertThat(english.body()).contains("Product GAME", "CN¥12.50", "3 in stock", "Product GONE", "Sold out");
+
+        ShopClient.Response chinese = new StorefrontForms(port, null).get("/", "zh-CN,zh;q=0.9,en;q=0.5");
+        assertThat(chinese.body()).contains("商品", "¥12.50", "库存 3", "已售罄").doesNotContain("Sold out");
+
+        // the switch wins over the header, and sticks
+        assertThat(browser.get("/?lang=zh-CN", "en").body()).contains("已售罄");
+        assertThat(browser.get("/", "en").body()).contains("已售罄");
+    }
+
+    @Test
+    void pagesCarryAStrictContentSecurityPolicyAndNoInlineScriptOrStyle() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 3);
+        Shop.PlacedOrder order = Shop.order(shop, "GAME", 1, "csp@example.com");
+        StorefrontForms browser = new StorefrontForms(port, null);
+        for (String path : List.of("/", "/products/GAME", "/orders/" + order.orderNo() + "?token=" + order.accessToken())) {
+            ShopClient.Response page = browser.get(path, null);
+            assertThat(page.status()).as(path).isEqualTo(200);
+            assertThat(StorefrontForms.header(page, "Content-Security-Policy")).as(path)
+                    .isEqualTo(StorefrontSecurity.CONTENT_SECURITY_POLICY);
+            assertThat(StorefrontForms.header(page, "Referrer-Policy")).as(path).isEqualTo("no-referrer");
+            assertThat(StorefrontForms.header(page, "X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+            assertThat(INLINE_SCRIPT.matcher(page.body()).find()).as(path + " has an inline script").isFalse();
+            assertThat(INLINE_STYLE_OR_HANDLER.matcher(page.body()).find()).as(path + " has inline style or handler").isFalse();
+        }
+    }
+
+    @Test
+    void aCheckoutFormWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
+        Shop.productWithKeys(shop(), "GAME", "12.50", 3);
+        StorefrontForms browser = new StorefrontForms(port, null);
+        String token = browser.csrfToken("/products/GAME");
+
+        ShopClient.Response forged = browser.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("1", "victim@example.com", "sandbox", null));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.contentType()).startsWith("application/problem+json");
+        assertThat(forged.json().get("detail").asText()).contains("reload the page");
+        ShopClient.Response wrongToken = browser.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("1", "victim@example.com", "sandbox", "not-" + token));
+        assertThat(wrongToken.status()).isEqualTo(403);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status <> 'AVAILABLE'", Integer.class)).isZero();
+
+        ShopClient.Response placed = browser.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("2", "buyer@example.com", "sandbox", token));
+        assertThat(placed.status()).isEqualTo(302);
+        assertThat(StorefrontForms.header(placed, "Location")).matches(".*/orders/[^/?]+\\?token=[A-Za-z0-9_-]{43}");
+        assertThat(jdbc.queryForObject("SELECT quantity FROM customer_order WHERE buyer_email = 'buyer@example.com'",
+                Integer.class)).isEqualTo(2);
+    }
+
+    @Test
+    void badInputOnTheFormIsExplainedOnThePageAndPlacesNoOrder() {
+        Shop.productWithKeys(shop(), "GAME", "12.50", 3);
+        StorefrontForms browser = new StorefrontForms(port, null);
+        String token = browser.csrfToken("/products/GAME");
+        ShopClient.Response badEmail = browser.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("1", "not-an-email", "sandbox", token));
+        assertThat(badEmail.status()).isEqualTo(400);
+        assertThat(badEmail.body()).contains("Enter a valid email address.");
+        ShopClient.Response tooMany = browser.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("4", "buyer@example.com", "sandbox", token));
+        assertThat(tooMany.status()).isEqualTo(409);
+        assertThat(tooMany.body()).contains("Not enough keys left");
+        ShopClient.Response disabledChannel = browser.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("1", "buyer@example.com", "bitcoin", token));
+        assertThat(disabledChannel.status()).isEqualTo(400);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isZero();
+    }
+
+    @Test
+    void theCheckoutFormCountsAgainstTheCheckoutLimitOfItsAddress() {
+        Shop.productWithKeys(shop(), "GAME", "12.50", 3);
+        StorefrontForms browser = new StorefrontForms(port, "203.0.113.70");
+        String token = browser.csrfToken("/products/GAME");
+        for (int i = 0; i < checkouts; i++) {
+            assertThat(browser.post("/products/GAME/checkout",
+                    StorefrontForms.checkoutFields("1", "bad-email-" + i, "sandbox", token)).status()).isEqualTo(400);
+        }
+        ShopClient.Response limited = browser.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("1", "buyer@example.com", "sandbox", token));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.contentType()).startsWith("application/problem+json");
+        assertThat(limited.retryAfter()).isPositive();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isZero();
+    }
+
+    @Test
+    void aWrongOrderLinkShowsNothingAndRevealsNothing() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 3);
+        Shop.PlacedOrder order = Shop.order(shop, "GAME", 1, "buyer@example.com");
+        assertThat(Shop.pay(shop, order, "T-WRONG").body()).isEqualTo("success");
+        awaitDelivered(order.orderNo());
+        StorefrontForms browser = new StorefrontForms(port, null);
+
+        for (String path : List.of("/orders/" + order.orderNo() + "?token=" + order.accessToken().substring(1) + "x",
+                "/orders/" + order.orderNo(), "/orders/NO-SUCH-ORDER?token=" + order.accessToken())) {
+            ShopClient.Response wrong = browser.get(path, "en");
+            assertThat(wrong.status()).as(path).isEqualTo(404);
+            assertThat(wrong.body()).as(path).contains("Order not found").doesNotContain("class=\"key\"", "Delivered");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_reveal WHERE channel = 'PAGE'", Integer.class)).isZero();
+
+        ShopClient.Response right = browser.get("/orders/" + order.orderNo() + "?token=" + order.accessToken(), "en");
+        assertThat(right.status()).isEqualTo(200);
+        String key = shop.getOrder(order.orderNo(), order.accessToken()).json().get("keys").get(0).asText();
+        assertThat(right.body()).contains("<code class=\"key\">" + key + "</code>", "Delivered.");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_reveal WHERE channel = 'PAGE'", Integer.class)).isOne();
+    }
+}
