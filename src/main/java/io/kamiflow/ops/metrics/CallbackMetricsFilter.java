@@ -24,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class CallbackMetricsFilter extends OncePerRequestFilter {
 
     private static final String PREFIX = "/api/payments/";
-    private static final Set<String> CHANNELS = Set.of("sandbox", "alipay", "wechat", "stripe", "epay");
+    static final Set<String> CHANNELS = Set.of("sandbox", "alipay", "wechat", "stripe", "epay");
+    static final Set<String> REASONS = Set.of("invalid", "unknown_order", "channel_disabled", "too_large", "error");
     private static final String OUTCOME = CallbackMetricsFilter.class.getName() + ".outcome";
 
     private final ShopMetrics metrics;

@@ -3,6 +3,7 @@ package io.kamiflow.ops.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
@@ -34,15 +35,26 @@ public class ShopMetrics {
         this.jdbc = jdbc;
         this.keysVisible = latency("kamiflow.order.keys.visible", "payment received to keys claimed (shown on the order page)");
         this.mailed = latency("kamiflow.order.mailed", "payment received to key mail accepted by SMTP");
+        // Every fixed series exists from the start, so rate() and the "none accepted" alerts see a zero, not nothing.
         for (OrderEvent event : OrderEvent.values()) {
-            orders(event); // every series exists from the start, so rate() and absent-alerts work on a fresh node
+            orders(event);
         }
+        for (String channel : CallbackMetricsFilter.CHANNELS) {
+            for (String outcome : List.of("accepted", "duplicate", "ignored")) {
+                callbacks(channel, outcome, "none");
+            }
+            for (String reason : CallbackMetricsFilter.REASONS) {
+                callbacks(channel, "rejected", reason);
+            }
+        }
+        List.of("sent", "transient_failure", "permanent_failure").forEach(this::mailAttempts);
+        invariantChecks(true);
+        invariantChecks(false);
     }
 
     /** A gateway callback was answered; outcome accepted|duplicate|ignored|rejected, reason none or a fixed rejection reason. */
     public void callback(String channel, String outcome, String reason) {
-        Counter.builder("kamiflow.callbacks").description("payment gateway callbacks by channel and outcome")
-                .tags("channel", channel, "outcome", outcome, "reason", reason).register(registry).increment();
+        callbacks(channel, outcome, reason).increment();
     }
 
     public void order(OrderEvent event) {
@@ -51,8 +63,7 @@ public class ShopMetrics {
 
     /** One delivery mail attempt recorded: sent, transient_failure, permanent_failure. */
     public void mailAttempt(String outcome) {
-        Counter counter = Counter.builder("kamiflow.mail.attempts").description("key mail attempts by outcome")
-                .tag("outcome", outcome.toLowerCase(Locale.ROOT)).register(registry);
+        Counter counter = mailAttempts(outcome);
         AfterCommit.run(counter::increment);
     }
 
@@ -80,8 +91,22 @@ public class ShopMetrics {
     }
 
     public void invariantsChecked(boolean held) {
-        Counter.builder("kamiflow.invariant.checks").description("Reconcile orders runs by outcome")
-                .tag("outcome", held ? "held" : "violated").register(registry).increment();
+        invariantChecks(held).increment();
+    }
+
+    private Counter invariantChecks(boolean held) {
+        return Counter.builder("kamiflow.invariant.checks").description("Reconcile orders runs by outcome")
+                .tag("outcome", held ? "held" : "violated").register(registry);
+    }
+
+    private Counter callbacks(String channel, String outcome, String reason) {
+        return Counter.builder("kamiflow.callbacks").description("payment gateway callbacks by channel and outcome")
+                .tags("channel", channel, "outcome", outcome, "reason", reason).register(registry);
+    }
+
+    private Counter mailAttempts(String outcome) {
+        return Counter.builder("kamiflow.mail.attempts").description("key mail attempts by outcome")
+                .tag("outcome", outcome).register(registry);
     }
 
     private Counter orders(OrderEvent event) {
