@@ -37,6 +37,8 @@ class MetricsTest extends IntegrationTest {
         assertThat(Shop.pay(shop, order, "MET-1").body()).isEqualTo("success");
         assertThat(Shop.pay(shop, order, "MET-1").body()).isEqualTo("success"); // the gateway repeats itself
         awaitDelivered(order.orderNo());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).as("the duplicate changed nothing").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery_attempt WHERE outcome = 'SENT'", Integer.class)).isEqualTo(1);
 
         Metrics after = scrape();
         assertMoved(before, after, 1, "kamiflow_callbacks_total", "channel", "sandbox", "outcome", "accepted");
