@@ -47,6 +47,11 @@ class ReconcileOrdersProcessTest extends ProcessTest {
         assertThat(after.value("kamiflow_invariant_checks_total", "outcome", "violated")
                 - before.value("kamiflow_invariant_checks_total", "outcome", "violated")).isEqualTo(runs);
         assertThat(runs).isGreaterThan(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            Metrics gauges = Metrics.scrape(managementPort);
+            assertThat(gauges.value("kamiflow_camunda_incidents_open")).isGreaterThanOrEqualTo(1);
+            assertThat(gauges.value("kamiflow_camunda_jobs_failed")).isGreaterThanOrEqualTo(1);
+        });
 
         jdbc.update("UPDATE payment SET refunded_at = CURRENT_TIMESTAMP WHERE order_no = ?", order.orderNo()); // ops settle it
     }

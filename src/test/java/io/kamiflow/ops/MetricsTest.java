@@ -11,6 +11,8 @@ import io.kamiflow.support.Metrics;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 
@@ -113,6 +115,28 @@ class MetricsTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> "REFUNDED".equals(status(order))
                 && engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(order.orderNo()).count() == 0);
         assertMoved(before, scrape(), 1, "kamiflow_orders_total", "event", "refunded");
+    }
+
+    @Test
+    void jobsWaitingForAStoppedJobExecutorShowAsBacklog() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "JOBS", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "JOBS", 1, "jobs@example.com");
+        JobExecutor executor = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getJobExecutor();
+        executor.shutdown();
+        try {
+            Shop.pay(shop, order, "JOBS-1");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Metrics metrics = scrape();
+                assertThat(metrics.value("kamiflow_camunda_jobs_due")).isGreaterThanOrEqualTo(1);
+                assertThat(metrics.value("kamiflow_camunda_job_backlog_oldest_seconds")).isGreaterThan(0.5);
+            });
+        } finally {
+            executor.start();
+        }
+        awaitDelivered(order.orderNo());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(scrape().value("kamiflow_camunda_job_backlog_oldest_seconds")).isLessThan(5));
     }
 
     @Test

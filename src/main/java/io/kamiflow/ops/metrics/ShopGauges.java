@@ -103,11 +103,11 @@ class ShopGauges {
                     jdbc.sql("""
                             SELECT min(coalesce(duedate_, create_time_)) FROM act_ru_job
                             WHERE retries_ > 0 AND suspension_state_ = 1 AND (duedate_ IS NULL OR duedate_ <= ?)""")
-                            .param(Timestamp.from(now)).query((rs, row) -> instant(rs.getTimestamp(1))).single(),
+                            .param(Timestamp.from(now)).query((rs, row) -> instant(rs.getTimestamp(1))).list().get(0),
                     jdbc.sql("""
                             SELECT min(o.paid_at) FROM customer_order o WHERE o.status = 'PAID' AND o.quantity >
                                 (SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD')""")
-                            .query((rs, row) -> instant(rs.getTimestamp(1))).single()));
+                            .query((rs, row) -> instant(rs.getTimestamp(1))).list().get(0))); // min() of nothing is null: list, not single()
         } catch (RuntimeException e) { // the database is down or busy: keep the last values, readiness reports the database
             log.warn("could not refresh the shop gauges: {}", e.toString());
         }
