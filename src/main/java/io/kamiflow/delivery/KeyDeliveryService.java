@@ -6,6 +6,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.inventory.KeyVault;
+import io.kamiflow.ops.metrics.ShopMetrics;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderLinks;
 import io.kamiflow.ordering.OrderRepository;
@@ -49,10 +50,13 @@ public class KeyDeliveryService {
     private final JavaMailSender mail;
     private final DeliveryProperties properties;
     private final OrderLinks links;
+    private final ShopMetrics metrics;
 
     KeyDeliveryService(OrderRepository orders, ProductRepository products, KeyVault vault, KeyReveals reveals,
-                       JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties, OrderLinks links) {
+                       JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties, OrderLinks links,
+                       ShopMetrics metrics) {
         this.links = links;
+        this.metrics = metrics;
         this.orders = orders;
         this.products = products;
         this.vault = vault;
@@ -95,6 +99,7 @@ public class KeyDeliveryService {
         record(orderId, attemptNo, order.buyerEmail(), "SENT", null, messageId);
         orders.transition(orderId, OrderStatus.DELIVERED, OrderStatus.PAID, OrderStatus.AWAITING_STOCK,
                 OrderStatus.MANUAL, OrderStatus.DELIVERED);
+        metrics.mailed(orderId);
         log.info("order {} delivered to buyer by email (attempt {})", order.orderNo(), attemptNo);
         return new Attempt(attemptNo, Outcome.SENT, null);
     }
@@ -104,6 +109,11 @@ public class KeyDeliveryService {
                 INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, error, message_id)
                 VALUES (?, 'email', ?, ?, ?, ?, ?)""")
                 .params(orderId, attemptNo, recipient, outcome, error, messageId).update();
+        metrics.mailAttempt(switch (outcome) {
+            case "FAILED_PERMANENT" -> "permanent_failure";
+            case "FAILED_TRANSIENT" -> "transient_failure";
+            default -> "sent";
+        });
     }
 
     private int nextAttemptNo(long orderId) {

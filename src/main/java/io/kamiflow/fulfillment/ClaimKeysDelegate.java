@@ -2,6 +2,7 @@ package io.kamiflow.fulfillment;
 
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
+import io.kamiflow.ops.metrics.ShopMetrics;
 import io.kamiflow.ordering.Order;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -15,11 +16,13 @@ class ClaimKeysDelegate implements JavaDelegate {
     private final InstanceOrders orders;
     private final KeyClaimer claimer;
     private final LowStockMonitor lowStock;
+    private final ShopMetrics metrics;
 
-    ClaimKeysDelegate(InstanceOrders orders, KeyClaimer claimer, LowStockMonitor lowStock) {
+    ClaimKeysDelegate(InstanceOrders orders, KeyClaimer claimer, LowStockMonitor lowStock, ShopMetrics metrics) {
         this.orders = orders;
         this.claimer = claimer;
         this.lowStock = lowStock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -28,6 +31,7 @@ class ClaimKeysDelegate implements JavaDelegate {
         if (!claimer.claim(order.id(), order.productId(), order.quantity())) {
             throw new BpmnError(ProcessVariables.OUT_OF_STOCK_ERROR, "not enough stock for order " + order.orderNo());
         }
+        metrics.keysVisible(order.id());
         lowStock.checkAfterTaking(order.productId());
     }
 }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
+import io.kamiflow.ops.metrics.ShopMetrics;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,9 +21,11 @@ import org.springframework.stereotype.Repository;
 public class OrderRepository {
 
     private final JdbcClient jdbc;
+    private final ShopMetrics metrics;
 
-    OrderRepository(JdbcClient jdbc) {
+    OrderRepository(JdbcClient jdbc, ShopMetrics metrics) {
         this.jdbc = jdbc;
+        this.metrics = metrics;
     }
 
     long insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel,
@@ -63,14 +66,32 @@ public class OrderRepository {
             case DELIVERED -> ", delivered_at = coalesce(delivered_at, CURRENT_TIMESTAMP)";
             default -> "";
         };
-        int updated = jdbc.sql("UPDATE customer_order SET status = :to, updated_at = CURRENT_TIMESTAMP" + stamp
-                        + " WHERE id = :id AND status IN (:from)")
-                .param("to", to.name()).param("id", orderId).param("from", allowed)
-                .update();
-        if (updated != 1) {
+        String update = "UPDATE customer_order SET status = :to, updated_at = CURRENT_TIMESTAMP" + stamp
+                + " WHERE id = :id AND status IN (:from)";
+        // a real change is counted; staying put (an allowed DELIVERED -> DELIVERED resend) is not
+        int changed = jdbc.sql(update + " AND status <> :to").param("to", to.name()).param("id", orderId)
+                .param("from", allowed).update();
+        if (changed == 1) {
+            counted(to);
+            return;
+        }
+        int stayed = allowed.contains(to.name())
+                ? jdbc.sql(update + " AND status = :to").param("to", to.name()).param("id", orderId).param("from", allowed).update()
+                : 0;
+        if (stayed != 1) {
             String actual = jdbc.sql("SELECT order_no || ' is ' || status FROM customer_order WHERE id = ?").param(orderId)
                     .query(String.class).optional().orElse("order id " + orderId + " does not exist");
             throw new IllegalStateException("refused order transition to " + to + " from " + allowed + ": " + actual);
+        }
+    }
+
+    private void counted(OrderStatus to) {
+        switch (to) {
+            case DELIVERED -> metrics.order(ShopMetrics.OrderEvent.DELIVERED);
+            case AWAITING_STOCK -> metrics.order(ShopMetrics.OrderEvent.PARKED);
+            case MANUAL -> metrics.order(ShopMetrics.OrderEvent.MANUAL);
+            case REFUNDED -> metrics.order(ShopMetrics.OrderEvent.REFUNDED);
+            default -> { } // PAID again after the restock wait is the same payment; markPaidBy counts it
         }
     }
 
@@ -79,6 +100,7 @@ public class OrderRepository {
                 UPDATE customer_order SET status = 'PAID', payment_id = ?, paid_at = CURRENT_TIMESTAMP,
                        updated_at = CURRENT_TIMESTAMP WHERE id = ?""")
                 .params(paymentId, orderId).update();
+        metrics.order(ShopMetrics.OrderEvent.PAID);
     }
 
     public void changeEmail(long orderId, String email) {

@@ -6,6 +6,8 @@ import io.kamiflow.fulfillment.FulfillmentStarter;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ops.db.InsertIfAbsent;
+import io.kamiflow.ops.logging.OrderLogContext;
+import io.kamiflow.ops.metrics.CallbackMetricsFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,6 +49,19 @@ public class PaymentRecorder {
 
     @Transactional
     public Outcome record(PaymentNotice notice) {
+        try (var logContext = OrderLogContext.of(notice.orderNo())) {
+            Outcome outcome = recordOnce(notice);
+            CallbackMetricsFilter.mark(switch (outcome) {
+                case RECORDED -> "accepted";
+                case ALREADY_RECORDED -> "duplicate";
+                case UNKNOWN_ORDER -> "unknown_order";
+                case IGNORED -> "ignored";
+            });
+            return outcome;
+        }
+    }
+
+    private Outcome recordOnce(PaymentNotice notice) {
         Optional<Order> order = orders.findByOrderNo(notice.orderNo());
         if (order.isEmpty()) {
             return Outcome.UNKNOWN_ORDER;

@@ -2,15 +2,22 @@ package io.kamiflow.fulfillment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kamiflow.support.Metrics;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /** "Reconcile orders" runs the invariants in production: a broken promise ends as an incident naming the orders. */
 class ReconcileOrdersProcessTest extends ProcessTest {
+
+    private static final String LOST_PAYMENT = "a payment neither paid its order nor was refunded, and no process works on it";
+
+    @LocalManagementPort
+    int managementPort;
 
     @Test
     void aPaymentWhoseProcessWasDeletedBecomesAnIncidentNamingItsOrder() {
@@ -18,8 +25,11 @@ class ReconcileOrdersProcessTest extends ProcessTest {
         Shop.PlacedOrder order = paidOrder("REC", 1, "rec@example.com");
         engine.getRuntimeService().deleteProcessInstance(instanceFor(order.orderNo()).getId(), "deleted by hand in Cockpit");
 
+        Metrics before = Metrics.scrape(managementPort);
         ProcessInstance check = startReconcile();
+        int runs = 0;
         for (int attempt = 0; attempt < 5 && incidentOf(check) == null; attempt++) {
+            runs++;
             Job job = engine.getManagementService().createJobQuery().processInstanceId(check.getId()).singleResult();
             try {
                 engine.getManagementService().executeJob(job.getId());
@@ -31,6 +41,17 @@ class ReconcileOrdersProcessTest extends ProcessTest {
         assertThat(incident).as("an incident after the retries").isNotNull();
         assertThat(incident.getIncidentMessage()).contains("a payment neither paid its order nor was refunded")
                 .contains(order.orderNo());
+        Metrics after = Metrics.scrape(managementPort);
+        assertThat(after.value("kamiflow_invariant_violations_total", "invariant", LOST_PAYMENT)
+                - before.value("kamiflow_invariant_violations_total", "invariant", LOST_PAYMENT)).as("one per failed run").isEqualTo(runs);
+        assertThat(after.value("kamiflow_invariant_checks_total", "outcome", "violated")
+                - before.value("kamiflow_invariant_checks_total", "outcome", "violated")).isEqualTo(runs);
+        assertThat(runs).isGreaterThan(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            Metrics gauges = Metrics.scrape(managementPort);
+            assertThat(gauges.value("kamiflow_camunda_incidents_open")).isGreaterThanOrEqualTo(1);
+            assertThat(gauges.value("kamiflow_camunda_jobs_failed")).isGreaterThanOrEqualTo(1);
+        });
 
         jdbc.update("UPDATE payment SET refunded_at = CURRENT_TIMESTAMP WHERE order_no = ?", order.orderNo()); // ops settle it
     }
@@ -40,8 +61,13 @@ class ReconcileOrdersProcessTest extends ProcessTest {
         Shop.productWithKeys(shop, "REC", "1.00", 2);
         Shop.PlacedOrder order = paidOrder("REC", 1, "rec@example.com");
         executeJobs(instanceFor(order.orderNo()), 2);
+        Metrics before = Metrics.scrape(managementPort);
         ProcessInstance check = startReconcile();
         executeJob(check);
+        Metrics after = Metrics.scrape(managementPort);
+        assertThat(after.value("kamiflow_invariant_checks_total", "outcome", "held")
+                - before.value("kamiflow_invariant_checks_total", "outcome", "held")).isEqualTo(1);
+        assertThat(after.value("kamiflow_invariant_violations_total") - before.value("kamiflow_invariant_violations_total")).isZero();
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat(check).isEnded().hasPassed("OrdersConsistent");
     }
 

@@ -1,0 +1,127 @@
+package io.kamiflow.ops.metrics;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * State gauges read from the database: stock and parked orders per SKU, open support tasks per task, Camunda
+ * incidents and jobs, the oldest paid order still without keys. One refresh every
+ * {@code kamiflow.metrics.refresh-interval} (a handful of cheap aggregate queries), however often Prometheus
+ * scrapes; scrapes read the last values. Every node reports the same numbers: aggregate them with max(), not sum().
+ */
+@Component
+class ShopGauges {
+
+    private static final Logger log = LoggerFactory.getLogger(ShopGauges.class);
+
+    private record Stock(String sku, long available, long lowThreshold, long parked) {
+    }
+
+    private record Tasks(String task, long open, Instant oldest) {
+    }
+
+    private record Engine(long incidents, long dueJobs, long failedJobs, Instant oldestDueJob, Instant oldestPaidWithoutKeys) {
+        static final Engine NONE = new Engine(0, 0, 0, null, null);
+    }
+
+    private final JdbcClient jdbc;
+    private final RuntimeService runtime;
+    private final ManagementService management;
+    private final MultiGauge available;
+    private final MultiGauge lowThreshold;
+    private final MultiGauge parked;
+    private final MultiGauge openTasks;
+    private final MultiGauge oldestTask;
+    private final AtomicReference<Engine> engine = new AtomicReference<>(Engine.NONE);
+
+    ShopGauges(MeterRegistry registry, JdbcClient jdbc, RuntimeService runtime, ManagementService management) {
+        this.jdbc = jdbc;
+        this.runtime = runtime;
+        this.management = management;
+        available = MultiGauge.builder("kamiflow.stock.available.keys").description("keys on sale per product").register(registry);
+        lowThreshold = MultiGauge.builder("kamiflow.stock.low.threshold").description("the product's low-stock threshold")
+                .register(registry);
+        parked = MultiGauge.builder("kamiflow.orders.parked").description("paid orders waiting for stock per product")
+                .register(registry);
+        openTasks = MultiGauge.builder("kamiflow.support.tasks.open").description("open support tasks by task (BPMN id)")
+                .register(registry);
+        oldestTask = MultiGauge.builder("kamiflow.support.task.oldest.age").baseUnit("seconds")
+                .description("age of the oldest open support task by task").register(registry);
+        Gauge.builder("kamiflow.camunda.incidents.open", engine, e -> e.get().incidents())
+                .description("open Camunda incidents").register(registry);
+        Gauge.builder("kamiflow.camunda.jobs.due", engine, e -> e.get().dueJobs())
+                .description("jobs due now with retries left (the job executor's backlog)").register(registry);
+        Gauge.builder("kamiflow.camunda.jobs.failed", engine, e -> e.get().failedJobs())
+                .description("jobs out of retries (each one an incident)").register(registry);
+        Gauge.builder("kamiflow.camunda.job.backlog.oldest", engine, e -> ageSeconds(e.get().oldestDueJob())).baseUnit("seconds")
+                .description("how long the oldest due job has been waiting").register(registry);
+        Gauge.builder("kamiflow.paid.orders.without.keys.oldest", engine, e -> ageSeconds(e.get().oldestPaidWithoutKeys()))
+                .baseUnit("seconds").description("how long the oldest paid order has been waiting for its keys (parked orders aside)")
+                .register(registry);
+    }
+
+    @Scheduled(initialDelay = 0, fixedDelayString = "${kamiflow.metrics.refresh-interval:PT5S}")
+    void refresh() {
+        try {
+            List<Stock> stock = jdbc.sql("""
+                    SELECT p.sku, p.low_stock_threshold,
+                           (SELECT count(*) FROM card_key k WHERE k.product_id = p.id AND k.status = 'AVAILABLE') AS available,
+                           (SELECT count(*) FROM customer_order o WHERE o.product_id = p.id AND o.status = 'AWAITING_STOCK') AS parked
+                    FROM product p WHERE p.active""")
+                    .query((rs, row) -> new Stock(rs.getString("sku"), rs.getLong("available"), rs.getLong("low_stock_threshold"),
+                            rs.getLong("parked"))).list();
+            available.register(stock.stream().map(s -> row(Tags.of("sku", s.sku()), s.available())).toList(), true);
+            lowThreshold.register(stock.stream().map(s -> row(Tags.of("sku", s.sku()), s.lowThreshold())).toList(), true);
+            parked.register(stock.stream().map(s -> row(Tags.of("sku", s.sku()), s.parked())).toList(), true);
+
+            List<Tasks> tasks = jdbc.sql("SELECT task_def_key_, count(*) AS open, min(create_time_) AS oldest FROM act_ru_task "
+                            + "WHERE task_def_key_ IS NOT NULL GROUP BY task_def_key_")
+                    .query((rs, row) -> new Tasks(rs.getString(1), rs.getLong(2), instant(rs.getTimestamp(3)))).list();
+            openTasks.register(tasks.stream().map(t -> row(Tags.of("task", t.task()), t.open())).toList(), true);
+            oldestTask.register(tasks.stream().map(t -> row(Tags.of("task", t.task()), ageSeconds(t.oldest()))).toList(), true);
+
+            Instant now = Instant.now();
+            engine.set(new Engine(
+                    runtime.createIncidentQuery().count(),
+                    management.createJobQuery().executable().count(),
+                    management.createJobQuery().noRetriesLeft().count(),
+                    jdbc.sql("""
+                            SELECT min(coalesce(duedate_, create_time_)) FROM act_ru_job
+                            WHERE retries_ > 0 AND suspension_state_ = 1 AND (duedate_ IS NULL OR duedate_ <= ?)""")
+                            .param(Timestamp.from(now)).query((rs, row) -> instant(rs.getTimestamp(1))).list().get(0),
+                    jdbc.sql("""
+                            SELECT min(o.paid_at) FROM customer_order o WHERE o.status = 'PAID' AND o.quantity >
+                                (SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD')""")
+                            .query((rs, row) -> instant(rs.getTimestamp(1))).list().get(0))); // min() of nothing is null: list, not single()
+        } catch (RuntimeException e) { // the database is down or busy: keep the last values, readiness reports the database
+            log.warn("could not refresh the shop gauges: {}", e.toString());
+        }
+    }
+
+    private static MultiGauge.Row<?> row(Tags tags, double value) {
+        return MultiGauge.Row.of(tags, value);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static double ageSeconds(Instant since) {
+        return since == null ? 0 : Math.max(0, Duration.between(since, Instant.now()).toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,128 @@
+package io.kamiflow.ops.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The shop's event metrics, counted where the event happens and only once its transaction has committed.
+ * Tags are a fixed, small set (channel, outcome, reason, event): never an order number, an email or a key.
+ */
+@Component
+public class ShopMetrics {
+
+    /** Order events of {@code kamiflow_orders_total}. */
+    public enum OrderEvent { PAID, DELIVERED, PARKED, MANUAL, REFUNDED }
+
+    private static final Duration SLO_MIN = Duration.ofMillis(100);
+    private static final Duration SLO_MAX = Duration.ofHours(6);
+
+    private final MeterRegistry registry;
+    private final JdbcClient jdbc;
+    private final Timer keysVisible;
+    private final Timer mailed;
+
+    ShopMetrics(MeterRegistry registry, JdbcClient jdbc) {
+        this.registry = registry;
+        this.jdbc = jdbc;
+        this.keysVisible = latency("kamiflow.order.keys.visible", "payment received to keys claimed (shown on the order page)");
+        this.mailed = latency("kamiflow.order.mailed", "payment received to key mail accepted by SMTP");
+        // Every fixed series exists from the start, so rate() and the "none accepted" alerts see a zero, not nothing.
+        for (OrderEvent event : OrderEvent.values()) {
+            orders(event);
+        }
+        for (String channel : CallbackMetricsFilter.CHANNELS) {
+            for (String outcome : List.of("accepted", "duplicate", "ignored")) {
+                callbacks(channel, outcome, "none");
+            }
+            for (String reason : CallbackMetricsFilter.REASONS) {
+                callbacks(channel, "rejected", reason);
+            }
+        }
+        List.of("sent", "transient_failure", "permanent_failure").forEach(this::mailAttempts);
+        invariantChecks(true);
+        invariantChecks(false);
+    }
+
+    /** A gateway callback was answered; outcome accepted|duplicate|ignored|rejected, reason none or a fixed rejection reason. */
+    public void callback(String channel, String outcome, String reason) {
+        callbacks(channel, outcome, reason).increment();
+    }
+
+    public void order(OrderEvent event) {
+        AfterCommit.run(() -> orders(event).increment());
+    }
+
+    /** One delivery mail attempt recorded: sent, transient_failure, permanent_failure. */
+    public void mailAttempt(String outcome) {
+        Counter counter = mailAttempts(outcome);
+        AfterCommit.run(counter::increment);
+    }
+
+    /** The order's keys were claimed: they are on the order page once this commits. */
+    public void keysVisible(long orderId) {
+        OffsetDateTime received = paymentReceived(orderId);
+        AfterCommit.run(() -> since(keysVisible, received));
+    }
+
+    /** The order's key mail was accepted by SMTP. */
+    public void mailed(long orderId) {
+        OffsetDateTime received = paymentReceived(orderId);
+        AfterCommit.run(() -> since(mailed, received));
+    }
+
+    private OffsetDateTime paymentReceived(long orderId) {
+        return jdbc.sql("SELECT p.received_at FROM customer_order o JOIN payment p ON p.id = o.payment_id WHERE o.id = ?")
+                .param(orderId).query((rs, row) -> rs.getObject(1, OffsetDateTime.class)).optional().orElse(null);
+    }
+
+    /** A "Reconcile orders" run found {@code subjects} orders (or keys) breaking one invariant; counted even though the job fails. */
+    public void invariantViolated(String invariant, int subjects) {
+        Counter.builder("kamiflow.invariant.violations").description("subjects breaking an invariant, per Reconcile orders run")
+                .tag("invariant", invariant).register(registry).increment(subjects);
+    }
+
+    public void invariantsChecked(boolean held) {
+        invariantChecks(held).increment();
+    }
+
+    private Counter invariantChecks(boolean held) {
+        return Counter.builder("kamiflow.invariant.checks").description("Reconcile orders runs by outcome")
+                .tag("outcome", held ? "held" : "violated").register(registry);
+    }
+
+    private Counter callbacks(String channel, String outcome, String reason) {
+        return Counter.builder("kamiflow.callbacks").description("payment gateway callbacks by channel and outcome")
+                .tags("channel", channel, "outcome", outcome, "reason", reason).register(registry);
+    }
+
+    private Counter mailAttempts(String outcome) {
+        return Counter.builder("kamiflow.mail.attempts").description("key mail attempts by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter orders(OrderEvent event) {
+        return Counter.builder("kamiflow.orders").description("order events: paid, delivered, parked, manual, refunded")
+                .tag("event", event.name().toLowerCase(Locale.ROOT)).register(registry);
+    }
+
+    private Timer latency(String name, String description) {
+        return Timer.builder(name).description(description).publishPercentileHistogram()
+                .minimumExpectedValue(SLO_MIN).maximumExpectedValue(SLO_MAX).register(registry);
+    }
+
+    private static void since(Timer timer, OffsetDateTime start) {
+        if (start != null) {
+            Duration elapsed = Duration.between(start.toInstant(), Instant.now());
+            timer.record(elapsed.isNegative() ? Duration.ZERO : elapsed); // clock skew between nodes and database
+        }
+    }
+}
