@@ -26,7 +26,7 @@ class SecurityConfig {
         String webappAuth = camunda.getWebapp().getApplicationPath() + "/api/admin/auth/user/";
         FilterRegistrationBean<LoginThrottleFilter> registration =
                 new FilterRegistrationBean<>(new LoginThrottleFilter(limiter, properties, webappAuth, json));
-        registration.addUrlPatterns("/api/admin/*", "/engine-rest/*", webappAuth + "*");
+        registration.addUrlPatterns("/api/admin/*", "/v3/api-docs", "/v3/api-docs/admin", "/engine-rest/*", webappAuth + "*");
         registration.setName("kamiflowLoginThrottle");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10); // before every filter that checks credentials
         return registration;
@@ -36,7 +36,8 @@ class SecurityConfig {
     FilterRegistrationBean<AdminAuthenticationFilter> adminAuthentication(IdentityService identity, ObjectMapper json) {
         FilterRegistrationBean<AdminAuthenticationFilter> registration =
                 new FilterRegistrationBean<>(new AdminAuthenticationFilter(identity, json));
-        registration.addUrlPatterns("/api/admin/*");
+        // the admin API and its OpenAPI document (and the ungrouped one, which lists every path)
+        registration.addUrlPatterns("/api/admin/*", "/v3/api-docs", "/v3/api-docs/admin");
         registration.setName("kamiflowAdminAuthentication");
         return registration;
     }
