@@ -23,7 +23,11 @@ final class Chromium {
 
     static final Path BINARY = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SCREENSHOTS = Path.of("docs/screenshots");
+    /**
+     * target/screenshots by default, so a test run never changes tracked files; refresh the README's pictures with
+     * -Dkamiflow.screenshots=docs/screenshots.
+     */
+    static final Path SCREENSHOTS = Path.of(System.getProperty("kamiflow.screenshots", "target/screenshots"));
 
     private Chromium() {
     }
@@ -53,7 +57,7 @@ final class Chromium {
         return driver;
     }
 
-    /** Saves what the browser shows as docs/screenshots/{name}.png (the README shows them). */
+    /** Saves what the browser shows as {name}.png under {@link #SCREENSHOTS}. */
     static void screenshot(WebDriver driver, String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
