@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kamiflow.payment.NotifyFields;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -97,7 +98,7 @@ public class TaskSubmissionGuard extends OncePerRequestFilter {
             JsonNode value = variable.getValue().path("value");
             String type = variable.getValue().path("type").asText("String");
             if (field == null) {
-                problems.add("'" + NotifySafe.name(variable.getKey()) + "' is not a field of this task's form (allowed: "
+                problems.add("'" + NotifyFields.loggable(variable.getKey()) + "' is not a field of this task's form (allowed: "
                         + fields.keySet() + ")");
             } else if (!(value.isTextual() || value.isNull() || value.isMissingNode()) || !type.equalsIgnoreCase("String")) {
                 problems.add(field.key() + " must be a string");
@@ -117,14 +118,6 @@ public class TaskSubmissionGuard extends OncePerRequestFilter {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), ProblemDetail.forStatusAndDetail(status, detail));
-    }
-
-    /** Untrusted names made printable and short before they go into an answer. */
-    private static final class NotifySafe {
-        static String name(String value) {
-            String safe = value.replaceAll("[^A-Za-z0-9._-]", "?");
-            return safe.length() > 40 ? safe.substring(0, 40) + "..." : safe;
-        }
     }
 
     /** The request again, with the body this filter already read. */
