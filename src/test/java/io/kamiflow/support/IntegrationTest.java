@@ -59,6 +59,13 @@ public abstract class IntegrationTest {
         TestGatewayKeys.register(registry);
     }
 
+    /** The same infrastructure as arguments, for a second node on the same database ({@link SecondNode}). */
+    static java.util.Map<String, Object> nodeProperties() {
+        java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        infrastructure((name, value) -> properties.put(name, value.get()));
+        return properties;
+    }
+
     private boolean invariantsChecked;
 
     @BeforeEach

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import org.camunda.bpm.engine.spring.ProcessEngineFactoryBean;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -13,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The engine starts its job executor as soon as it exists; its delegates need the domain tables,
- * so Flyway migrates before the engine is built.
+ * so Flyway migrates before the engine is built. Both wait for the {@link StartupLock}.
  */
 @Configuration(proxyBeanMethods = false)
 class EngineAfterMigrations {
@@ -29,6 +31,16 @@ class EngineAfterMigrations {
                 dependOn(factory, definitionName);
             }
         };
+    }
+
+    @Bean(StartupLock.BEAN_NAME)
+    StartupLock kamiflowStartupLock(DataSource dataSource) throws java.sql.SQLException {
+        return new StartupLock(dataSource);
+    }
+
+    @Bean
+    static BeanFactoryPostProcessor migrationsAndEngineAfterStartupLock() {
+        return StartupLock.migrationsAndEngineAfterLock();
     }
 
     private static void dependOn(ConfigurableListableBeanFactory factory, String name) {
