@@ -8,6 +8,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
@@ -24,10 +25,22 @@ class StorefrontSecurity {
 
     static final String[] PATHS = {"/", "/products/**", "/orders/**", "/find-order", "/css/**", "/js/**"};
 
+    /**
+     * The CSRF token in a cookie, not the HTTP session: a form rendered by one node is accepted by any other, and the
+     * storefront needs no session (and no sticky load balancing) at all. HttpOnly, since only the form field, which
+     * the page renders, has to carry it back; SameSite=Lax, so another site's form post does not even send it.
+     */
+    static CookieCsrfTokenRepository csrfTokens() {
+        CookieCsrfTokenRepository tokens = new CookieCsrfTokenRepository(); // HttpOnly by default
+        tokens.setCookieCustomizer(cookie -> cookie.sameSite("Lax"));
+        return tokens;
+    }
+
     @Bean
     SecurityFilterChain storefront(HttpSecurity http, ObjectMapper json) throws Exception {
         return http.securityMatcher(PATHS)
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens()))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         // the order link carries its token: never pass it on to a gateway or any other site

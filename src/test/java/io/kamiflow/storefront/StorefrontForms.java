@@ -23,7 +23,8 @@ class StorefrontForms {
 
     private final String base;
     private final String clientAddress;
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    private final CookieManager cookies = new CookieManager();
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** @param clientAddress sent as X-Forwarded-For from 127.0.0.1 (an internal proxy); null for the exempt loopback */
@@ -42,10 +43,22 @@ class StorefrontForms {
 
     /** The CSRF token the page at {@code path} puts in its form. */
     String csrfToken(String path) {
-        ShopClient.Response page = get(path, null);
+        return csrfToken(get(path, null));
+    }
+
+    static String csrfToken(ShopClient.Response page) {
         Matcher token = CSRF.matcher(page.body());
-        assertThat(token.find()).as("a CSRF field in " + path + ": " + page.body()).isTrue();
+        assertThat(token.find()).as("a CSRF field in: " + page.body()).isTrue();
         return token.group(1);
+    }
+
+    /** Carries this cookie from now on, as a browser that got it from another node of the shop would. */
+    StorefrontForms withCookie(String name, String value) {
+        java.net.HttpCookie cookie = new java.net.HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(URI.create(base + "/"), cookie);
+        return this;
     }
 
     ShopClient.Response post(String path, Map<String, String> fields) {
@@ -71,6 +84,11 @@ class StorefrontForms {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    static java.util.List<String> headers(ShopClient.Response response, String name) {
+        return response.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                .flatMap(h -> h.getValue().stream()).toList();
     }
 
     static String header(ShopClient.Response response, String name) {

@@ -87,6 +87,28 @@ class StorefrontPagesTest extends IntegrationTest {
     }
 
     @Test
+    void theCsrfTokenIsInAnHttpOnlyLaxCookieNotASessionSoAFormFromOneNodeIsAcceptedByAnother() {
+        Shop.productWithKeys(shop(), "GAME", "12.50", 3);
+        ShopClient.Response page = new StorefrontForms(port, null).get("/products/GAME", "en");
+        List<String> setCookies = StorefrontForms.headers(page, "Set-Cookie");
+        String csrfCookie = setCookies.stream().filter(c -> c.startsWith("XSRF-TOKEN=")).findFirst().orElseThrow();
+        assertThat(csrfCookie).containsIgnoringCase("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+        assertThat(setCookies).noneMatch(c -> c.startsWith("JSESSIONID"));
+        String cookieValue = csrfCookie.substring("XSRF-TOKEN=".length(), csrfCookie.indexOf(';'));
+
+        // a browser whose next request reaches another node: it carries the cookie and the form, no session
+        StorefrontForms elsewhere = new StorefrontForms(port, null).withCookie("XSRF-TOKEN", cookieValue);
+        ShopClient.Response placed = elsewhere.post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("1", "buyer@example.com", "sandbox", StorefrontForms.csrfToken(page)));
+        assertThat(placed.status()).isEqualTo(302);
+        // the form's token without its cookie is still refused
+        ShopClient.Response noCookie = new StorefrontForms(port, null).post("/products/GAME/checkout",
+                StorefrontForms.checkoutFields("1", "other@example.com", "sandbox", StorefrontForms.csrfToken(page)));
+        assertThat(noCookie.status()).isEqualTo(403);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
     void badInputOnTheFormIsExplainedOnThePageAndPlacesNoOrder() {
         Shop.productWithKeys(shop(), "GAME", "12.50", 3);
         StorefrontForms browser = new StorefrontForms(port, null);
