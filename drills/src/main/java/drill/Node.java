@@ -95,6 +95,12 @@ final class Node {
         return owner.group(1);
     }
 
+    /** The first line of its current log containing {@code text} (without the log prefix), or "-". */
+    String logLine(String text) throws IOException {
+        return Files.readAllLines(current).stream().filter(line -> line.contains(text))
+                .map(line -> line.replaceFirst("^.*? : ", "")).findFirst().orElse("-");
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }
