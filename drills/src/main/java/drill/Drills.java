@@ -153,6 +153,11 @@ public final class Drills {
         for (String arg : args) {
             opt.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (!thread.getName().startsWith("smtp:")) { // GreenMail's handler when a killed node drops its connection
+                e.printStackTrace();
+            }
+        });
         Drills drills = new Drills(opt);
         int rc;
         try {
