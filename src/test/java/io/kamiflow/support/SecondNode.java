@@ -30,7 +30,8 @@ public final class SecondNode {
         properties.put("server.port", 0);
         properties.put("management.server.port", 0);
         properties.put("spring.application.name", "kamiflow-" + name);
-        properties.put("camunda.bpm.process-engine-name", name);
+        // not "default" (the shared context's engine in Camunda's static registry), and no '-' (the starter ignores such names)
+        properties.put("camunda.bpm.process-engine-name", name.replaceAll("[^A-Za-z0-9]", ""));
         properties.put("camunda.bpm.webapp.enabled", false);
         properties.putAll(overrides);
         List<String> args = new ArrayList<>();
