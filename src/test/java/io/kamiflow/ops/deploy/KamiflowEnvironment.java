@@ -27,8 +27,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.env.MapPropertySource;
@@ -70,18 +70,23 @@ final class KamiflowEnvironment {
         scanConfigurationProperties();
     }
 
-    /** The property names Spring Boot's relaxed binding reads from this environment variable. */
-    static List<ConfigurationPropertyName> propertyNames(String variable) {
-        IterableConfigurationPropertySource source = (IterableConfigurationPropertySource) ConfigurationPropertySource.from(
-                new SystemEnvironmentPropertySource(SYSTEM_ENVIRONMENT, Map.of(variable, "x")));
-        return source.stream().toList();
-    }
-
-    /** The property the variable sets, when one exists under that name (or is a child of a map property). */
+    /**
+     * The existing property the variable sets, asked the way the Binder asks: for each known name, whether
+     * Spring's environment-variable mapping finds a value for it in a source holding only this variable (this
+     * includes Spring's legacy form with underscores for dashes, KAMIFLOW_CRYPTO_ACTIVE_KEY_ID), or for a map
+     * property whether the variable is one of its entries.
+     */
     Optional<ConfigurationPropertyName> existingProperty(String variable) {
-        for (ConfigurationPropertyName name : propertyNames(variable)) {
-            if (known.contains(name) || knownMaps.stream().anyMatch(map -> map.isAncestorOf(name))) {
+        ConfigurationPropertySource source = ConfigurationPropertySource.from(
+                new SystemEnvironmentPropertySource(SYSTEM_ENVIRONMENT, Map.of(variable, "x")));
+        for (ConfigurationPropertyName name : known) {
+            if (source.getConfigurationProperty(name) != null) {
                 return Optional.of(name);
+            }
+        }
+        for (ConfigurationPropertyName map : knownMaps) {
+            if (source.containsDescendantOf(map) == ConfigurationPropertyState.PRESENT) {
+                return Optional.of(map);
             }
         }
         return Optional.empty();
