@@ -85,6 +85,14 @@ class DeployKubernetesTest {
     }
 
     @Test
+    void theFirstStartOverlayRunsOnePodWithoutAutoscaler() {
+        Map<String, Object> overlay = DeployFiles.yaml(DeployFiles.read("deploy/k8s-first-start/kustomization.yaml"));
+        assertThat(list(overlay.get("resources"), "resources")).containsExactly("../k8s");
+        String patches = String.valueOf(overlay.get("patches"));
+        assertThat(patches).contains("path: /spec/replicas", "value: 1", "$patch: delete", "kind: HorizontalPodAutoscaler");
+    }
+
+    @Test
     void threeReplicasProbedOnTheActuatorHealthGroupsAtTheManagementPort() {
         assertThat(at(only("Deployment"), "spec", "replicas")).isEqualTo(3);
         Map<String, Object> container = container();
