@@ -6,6 +6,8 @@ import static io.kamiflow.ops.deploy.DeployFiles.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,8 +17,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 
+import com.sun.net.httpserver.HttpServer;
 import io.kamiflow.inventory.CryptoProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -63,8 +67,41 @@ class DeployComposeTest {
             assertThat(service).as(node + ": reached through the load balancer only").doesNotContainKey("ports");
             String healthcheck = String.join(" ", list(at(service, "healthcheck", "test"), "healthcheck").stream()
                     .map(String::valueOf).toList());
-            assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/8081", "/actuator/health/readiness", " 200 ");
+            assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/8081", "/actuator/health/readiness", "\"$$code\" = 200");
         }
+    }
+
+    @Test
+    void theNodeHealthcheckPassesOnReady200AndFailsOnA503ThatListsUpComponents() throws Exception {
+        List<Object> test = list(at(service("kamiflow-1"), "healthcheck", "test"), "healthcheck.test");
+        assertThat(test.subList(0, 3)).containsExactly("CMD", "bash", "-c");
+        String script = DeployFiles.interpolate(String.valueOf(test.get(3)), name -> null);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        int[] status = {200};
+        server.createContext("/actuator/health/readiness", exchange -> {
+            byte[] body = (status[0] == 200 ? "{\"status\":\"UP\"}"
+                    : "{\"status\":\"DOWN\",\"components\":{\"db\":{\"status\":\"UP\"}}}").getBytes();
+            exchange.sendResponseHeaders(status[0], body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String local = script.replace("/dev/tcp/127.0.0.1/8081", "/dev/tcp/127.0.0.1/" + server.getAddress().getPort());
+            assertThat(local).isNotEqualTo(script);
+            assertThat(runBash(local)).as("ready").isZero();
+            status[0] = 503;
+            assertThat(runBash(local)).as("not ready, though the body says UP for a component").isNotZero();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    static int runBash(String script) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        process.getInputStream().transferTo(OutputStream.nullOutputStream());
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("healthcheck finished").isTrue();
+        return process.exitValue();
     }
 
     @Test
