@@ -54,7 +54,7 @@ class DeployHaproxyConfigTest {
         // set-header drops whatever X-Forwarded-For the client sent; option forwardfor would append after it,
         // and kamiflow (which trusts this proxy) would take the client's made-up address.
         assertThat(frontend).contains("http-request set-header X-Forwarded-For %[src]");
-        assertThat(frontend).contains("http-request set-header X-Forwarded-Proto http");
+        assertThat(frontend).contains("http-request set-header X-Forwarded-Proto %[ssl_fc,iif(https,http)]");
         assertThat(allDirectives()).noneMatch(line -> line.startsWith("option forwardfor"));
         assertThat(allDirectives()).noneMatch(line -> line.matches("http-request add-header X-Forwarded-For.*"));
     }
