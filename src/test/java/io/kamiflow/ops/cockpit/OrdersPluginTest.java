@@ -157,7 +157,7 @@ class OrdersPluginTest extends IntegrationTest {
     }
 
     @Test
-    void aRunningOrderLinksToItsInstanceAndShowsItsOpenTask() {
+    void aRunningOrderLinksToItsInstanceAndShowsItsOpenTaskThenWhoCompletedItAndTheRefund() {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "OPS", "9.90", 1);
         Shop.PlacedOrder order = Shop.order(shop, "OPS", 1, "review@example.com");
@@ -174,6 +174,31 @@ class OrdersPluginTest extends IntegrationTest {
         assertThat(task.get("title").asText()).isEqualTo("Task opened: Review payment for order " + order.orderNo());
         assertThat(task.get("detail").get("state").asText()).isEqualTo("open");
         assertThat(event(events, "PAYMENT").get("detail").get("review").asText()).startsWith("not this order's payment");
+
+        // support refunds it in the task: afterwards the task is done by them, the refund and the audit row are there
+        String taskId = engine.getTaskService().createTaskQuery().singleResult().getId();
+        identity.setAuthentication(SupportDesk.USER, List.of("kamiflow-support")); // as Tasklist does: with their groups
+        try {
+            engine.getTaskService().claim(taskId, SupportDesk.USER);
+            engine.getTaskService().complete(taskId, java.util.Map.of("reviewDecision", "refund"));
+        } finally {
+            identity.clearAuthentication();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REFUNDED".equals(
+                jdbc.queryForObject("SELECT status FROM customer_order", String.class))
+                && engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(order.orderNo()).count() == 0);
+        JsonNode after = ok(admin().plugin("orders/" + order.orderNo()));
+        assertThat(after.get("cockpitLink").isNull()).isTrue();
+        List<JsonNode> later = StreamSupport.stream(after.get("events").spliterator(), false).toList();
+        JsonNode done = later.stream().filter(e -> e.get("title").asText().startsWith("Task completed: Review payment"))
+                .findFirst().orElseThrow(() -> new AssertionError("no completed task in " + later));
+        assertThat(done.get("detail").get("completed by").asText()).isEqualTo(SupportDesk.USER);
+        JsonNode refund = event(later, "REFUND");
+        assertThat(refund.get("detail").get("trade no").asText()).isEqualTo("OPS-T3");
+        assertThat(refund.get("detail").get("refund status").asText()).isNotBlank();
+        assertThat(later).filteredOn(e -> e.get("kind").asText().equals("AUDIT"))
+                .extracting(e -> e.get("title").asText() + " by " + e.get("detail").get("by").asText())
+                .contains("task.complete by " + SupportDesk.USER);
     }
 
     @Test
