@@ -47,6 +47,8 @@ class ClaimInCallbackTest extends ProcessTest {
         assertThatThrownBy(() -> executeJob(instance)).hasMessageContaining("injected fault");
         assertThat(instance).isWaitingAt("ClaimDeferred");
         assertThat(job(instance).getRetries()).isLessThan(3);
+        assertThat(engine.getHistoryService().createHistoricJobLogQuery().processInstanceId(instance.getId()).failureLog()
+                .count()).as("failures stay in the job log").isEqualTo(1);
 
         dropFault();
         executeJob(instance); // Verify payment + Claim keys
