@@ -5,6 +5,7 @@ import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.ordering.Order;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,8 +45,11 @@ class SendKeysDelegate implements JavaDelegate {
         if (outcome.equals("RETRY")) {
             execution.setVariable(ProcessVariables.DELIVERY_RETRIES, retries + 1);
         }
-        execution.setVariable(ProcessVariables.DELIVERY_OUTCOME, outcome);
-        execution.setVariable(ProcessVariables.DELIVERY_ATTEMPTS, attempt.attemptNo());
-        execution.setVariable(ProcessVariables.LAST_DELIVERY_ERROR, attempt.error());
+        // the outcome only picks the next path (same transaction): transient, never written to the database or history
+        execution.setVariable(ProcessVariables.DELIVERY_OUTCOME, Variables.stringValue(outcome, true));
+        if (!outcome.equals("SENT")) { // what support's form and the retry path show; a sent order ends here
+            execution.setVariable(ProcessVariables.DELIVERY_ATTEMPTS, attempt.attemptNo());
+            execution.setVariable(ProcessVariables.LAST_DELIVERY_ERROR, attempt.error());
+        }
     }
 }

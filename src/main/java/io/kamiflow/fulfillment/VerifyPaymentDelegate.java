@@ -3,6 +3,7 @@ package io.kamiflow.fulfillment;
 import io.kamiflow.payment.PaymentVerifier;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.stereotype.Component;
 
 /** Verify payment: does this payment pay this order? The answer picks the next path. */
@@ -21,7 +22,10 @@ class VerifyPaymentDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         PaymentVerifier.Discrepancy discrepancy = verifier.verify(
                 execution.getProcessBusinessKey(), orders.paymentId(execution));
-        execution.setVariable(ProcessVariables.PAYMENT_VERIFIED, discrepancy == null);
-        execution.setVariable(ProcessVariables.DISCREPANCY, discrepancy == null ? null : discrepancy.name());
+        // the verdict only picks the next path (same transaction): transient, never written to the database or history
+        execution.setVariable(ProcessVariables.PAYMENT_VERIFIED, Variables.booleanValue(discrepancy == null, true));
+        if (discrepancy != null) { // the reviewer's form shows it
+            execution.setVariable(ProcessVariables.DISCREPANCY, discrepancy.name());
+        }
     }
 }

@@ -32,8 +32,11 @@ public class LowStockMonitor {
     @Transactional(propagation = Propagation.MANDATORY)
     public void checkAfterTaking(long productId) {
         Product product = products.getById(productId);
-        long available = stock.available(productId);
-        if (product.lowStockThreshold() == 0 || available >= product.lowStockThreshold()) {
+        if (product.lowStockThreshold() == 0) {
+            return;
+        }
+        long available = stock.availableUpTo(productId, product.lowStockThreshold()); // exact below the threshold
+        if (available >= product.lowStockThreshold()) {
             return;
         }
         int flipped = jdbc.sql("UPDATE product SET low_stock_alerted = TRUE WHERE id = ? AND NOT low_stock_alerted")
@@ -51,7 +54,7 @@ public class LowStockMonitor {
     @Transactional(propagation = Propagation.MANDATORY)
     public void onStockAdded(StockAdded event) {
         Product product = products.getById(event.productId());
-        if (stock.available(event.productId()) >= product.lowStockThreshold()) {
+        if (stock.availableUpTo(event.productId(), product.lowStockThreshold()) >= product.lowStockThreshold()) {
             rearm(event.productId());
         }
     }

@@ -20,6 +20,16 @@ public class StockService {
                 .param(productId).query(Long.class).single();
     }
 
+    /**
+     * Keys on sale, counted only up to {@code limit}: exact below it, {@code limit} at or above it. What checkout
+     * and the low-stock check ask ("at least n?"), without counting the whole stock of a product on every order.
+     */
+    public long availableUpTo(long productId, long limit) {
+        return jdbc.sql("""
+                SELECT count(*) FROM (SELECT 1 FROM card_key WHERE product_id = ? AND status = 'AVAILABLE' LIMIT ?) k""")
+                .params(productId, limit).query(Long.class).single();
+    }
+
     public Stock stock(long productId) {
         return jdbc.sql("""
                 SELECT count(CASE WHEN status = 'AVAILABLE' THEN 1 END) AS available,

@@ -88,7 +88,7 @@ public class CheckoutService {
             holdBuyerLock(email);
             openReservations.holdAddressLock(clientAddress); // always after the buyer lock: one lock order, no deadlock
         }
-        long available = stock.available(product.id());
+        long available = stock.availableUpTo(product.id(), quantity);
         if (available < quantity) {
             throw notEnough(sku, available, quantity);
         }

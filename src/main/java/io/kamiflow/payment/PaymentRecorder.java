@@ -12,12 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one idempotent entry for paid notices, whatever the channel: the payment row is unique per
  * (channel, trade no), and only the transaction that inserted it starts fulfillment, in the same commit.
  * Repeats of a notice find the row and change nothing.
+ *
+ * <p>The claim runs in the callback's transaction (see {@link FulfillmentStarter}). If that transaction fails
+ * for any reason, the notice is recorded once more in a new transaction with the claim deferred to a job:
+ * a fault in verifying or claiming never turns into callbacks the gateway repeats forever. When the database
+ * itself is down the second attempt fails too and the gateway gets its 5xx.
  */
 @Service
 public class PaymentRecorder {
@@ -39,29 +46,49 @@ public class PaymentRecorder {
     private final OrderRepository orders;
     private final FulfillmentStarter fulfillment;
     private final InsertIfAbsent inserts;
+    private final TransactionTemplate transactions;
 
-    PaymentRecorder(JdbcClient jdbc, OrderRepository orders, FulfillmentStarter fulfillment, InsertIfAbsent inserts) {
+    PaymentRecorder(JdbcClient jdbc, OrderRepository orders, FulfillmentStarter fulfillment, InsertIfAbsent inserts,
+                    PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.inserts = inserts;
         this.orders = orders;
         this.fulfillment = fulfillment;
     }
 
-    @Transactional
+    /**
+     * Records the notice in its own transaction, or in the caller's when one is active (a compensation job:
+     * there a failure is the job's to retry).
+     */
     public Outcome record(PaymentNotice notice) {
         try (var logContext = OrderLogContext.of(notice.orderNo())) {
-            Outcome outcome = recordOnce(notice);
-            CallbackMetricsFilter.mark(switch (outcome) {
-                case RECORDED -> "accepted";
-                case ALREADY_RECORDED -> "duplicate";
-                case UNKNOWN_ORDER -> "unknown_order";
-                case IGNORED -> "ignored";
-            });
-            return outcome;
+            if (TransactionSynchronizationManager.isActualTransactionActive()) {
+                return recordOnce(notice, false);
+            }
+            try {
+                return transactions.execute(status -> recordOnce(notice, false));
+            } catch (RuntimeException claimFailed) {
+                log.warn("order {}: recording the payment with the claim failed ({}); recording it with the claim deferred to a job",
+                        notice.orderNo(), claimFailed.getClass().getName());
+                log.debug("claim in the callback failed", claimFailed);
+                return transactions.execute(status -> recordOnce(notice, true));
+            }
         }
     }
 
-    private Outcome recordOnce(PaymentNotice notice) {
+    private Outcome recordOnce(PaymentNotice notice, boolean deferClaim) {
+        Outcome outcome = recordPayment(notice, deferClaim);
+        CallbackMetricsFilter.mark(switch (outcome) {
+            case RECORDED -> "accepted";
+            case ALREADY_RECORDED -> "duplicate";
+            case UNKNOWN_ORDER -> "unknown_order";
+            case IGNORED -> "ignored";
+        });
+        return outcome;
+    }
+
+    private Outcome recordPayment(PaymentNotice notice, boolean deferClaim) {
         Optional<Order> order = orders.findByOrderNo(notice.orderNo());
         if (order.isEmpty()) {
             return Outcome.UNKNOWN_ORDER;
@@ -79,7 +106,8 @@ public class PaymentRecorder {
         }
         long paymentId = jdbc.sql("SELECT id FROM payment WHERE channel = ? AND trade_no = ?")
                 .params(notice.channel(), notice.tradeNo()).query(Long.class).single();
-        String instanceId = fulfillment.start(order.get(), paymentId);
+        String instanceId = deferClaim ? fulfillment.startDeferred(order.get(), paymentId)
+                : fulfillment.start(order.get(), paymentId);
         jdbc.sql("UPDATE payment SET process_instance_id = ? WHERE id = ?").params(instanceId, paymentId).update();
         log.info("payment {} recorded for order {} via {} (trade {})", paymentId, notice.orderNo(), notice.channel(),
                 notice.tradeNo());

@@ -58,7 +58,7 @@ class PeriodicProcessesTest extends ProcessTest {
         ClockUtil.reset();
         assertThat(jdbc.queryForObject("SELECT trade_no FROM payment", String.class)).isEqualTo("LOST-TRADE");
         ProcessInstance instance = instanceFor(order.orderNo());
-        executeJobs(instance, 2);
+        executeJob(instance);
         assertThat(instance).isEnded().hasPassed("OrderDelivered");
         assertThat(mailsTo("lost@example.com")).isEqualTo(1);
 
@@ -123,7 +123,7 @@ class PeriodicProcessesTest extends ProcessTest {
             assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey("order-fulfillment")
                     .processInstanceBusinessKey(orderNo).count()).as("instances of order " + orderNo).isEqualTo(1);
             ProcessInstance instance = instanceFor(orderNo);
-            executeJobs(instance, 2);
+            executeJob(instance);
             assertThat(instance).isEnded().hasPassed("OrderDelivered");
             assertThat(orderStatus(orderNo)).isEqualTo("DELIVERED");
         }
@@ -164,7 +164,6 @@ class PeriodicProcessesTest extends ProcessTest {
         runPeriodicProcess("payment-compensation"); // asks about recently expired orders too
         assertThat(jdbc.queryForObject("SELECT trade_no FROM payment", String.class)).isEqualTo("LATE-TRADE");
         ProcessInstance instance = instanceFor(order.orderNo());
-        executeJob(instance);
         assertThat(instance).isWaitingAt("ReviewPayment").variables().containsEntry("discrepancy", "ORDER_NOT_PAYABLE");
 
         runPeriodicProcess("payment-compensation"); // recorded once: the order has its payment now
@@ -195,7 +194,6 @@ class PeriodicProcessesTest extends ProcessTest {
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'"); // the extra key turned out bad
         Shop.pay(shop, paid, "T-paid");
         ProcessInstance parked = instanceFor(paid.orderNo());
-        executeJob(parked);
         assertThat(parked).isWaitingAt("WaitForStock");
 
         ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(16))));

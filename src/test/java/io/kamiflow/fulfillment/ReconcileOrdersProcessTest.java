@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kamiflow.support.Metrics;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
+import io.kamiflow.support.ShopClient;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -22,7 +23,10 @@ class ReconcileOrdersProcessTest extends ProcessTest {
     @Test
     void aPaymentWhoseProcessWasDeletedBecomesAnIncidentNamingItsOrder() {
         Shop.productWithKeys(shop, "REC", "1.00", 2);
-        Shop.PlacedOrder order = paidOrder("REC", 1, "rec@example.com");
+        Shop.PlacedOrder order = Shop.order(shop, "REC", 1, "rec@example.com");
+        // a short payment waits for review: it has not paid the order, and only its instance knows about it
+        assertThat(shop.sandboxNotify(ShopClient.signedNotice(order.orderNo(), "T-short", "0.50", "CNY")).body())
+                .isEqualTo("success");
         engine.getRuntimeService().deleteProcessInstance(instanceFor(order.orderNo()).getId(), "deleted by hand in Cockpit");
 
         Metrics before = Metrics.scrape(managementPort);
@@ -60,7 +64,7 @@ class ReconcileOrdersProcessTest extends ProcessTest {
     void consistentOrdersEndTheCheckQuietly() {
         Shop.productWithKeys(shop, "REC", "1.00", 2);
         Shop.PlacedOrder order = paidOrder("REC", 1, "rec@example.com");
-        executeJobs(instanceFor(order.orderNo()), 2);
+        executeJob(instanceFor(order.orderNo()));
         Metrics before = Metrics.scrape(managementPort);
         ProcessInstance check = startReconcile();
         executeJob(check);

@@ -28,7 +28,7 @@ class RefundByHandProcessTest extends ProcessTest {
     void aPaymentOfAChannelNoLongerConfiguredIsReturnedByHand() {
         Shop.productWithKeys(shop, "RBH", "10.00", 2);
         Shop.PlacedOrder order = paidOrder("RBH", 1, "retired@example.com");
-        executeJobs(instanceFor(order.orderNo()), 2);
+        executeJob(instanceFor(order.orderNo()));
         jdbc.update("UPDATE payment SET channel = 'retired-gateway'"); // the shop stopped using that gateway
 
         ProcessInstance refund = requestRefund(order);
@@ -54,7 +54,7 @@ class RefundByHandProcessTest extends ProcessTest {
     void twoCompletionsOfTheSameRefundByHandRecordItOnce() throws Exception {
         Shop.productWithKeys(shop, "RBH", "10.00", 1);
         Shop.PlacedOrder order = paidOrder("RBH", 1, "twice@example.com");
-        executeJobs(instanceFor(order.orderNo()), 2);
+        executeJob(instanceFor(order.orderNo()));
         jdbc.update("UPDATE payment SET channel = 'retired-gateway'");
         ProcessInstance refund = requestRefund(order);
         executeJob(refund); // Refund payment: handed to support

@@ -24,5 +24,6 @@ class HistoryCleanupTest extends IntegrationTest {
         ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
         assertThat(configuration.getBatchOperationHistoryTimeToLive()).isNotBlank();
         assertThat(configuration.getHistoryCleanupStrategy()).isEqualTo("removalTimeBased");
+        assertThat(configuration.getHistoryRemovalTimeStrategy()).isEqualTo("start");
     }
 }

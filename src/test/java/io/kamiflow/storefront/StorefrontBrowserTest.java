@@ -22,6 +22,7 @@ import com.google.zxing.qrcode.QRCodeReader;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import io.kamiflow.ordering.OrderLinks;
 import io.kamiflow.payment.wechat.FakeWechatPay;
+import io.kamiflow.support.Chromium;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;

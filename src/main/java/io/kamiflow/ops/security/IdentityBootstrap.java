@@ -1,5 +1,6 @@
 package io.kamiflow.ops.security;
 
+import io.kamiflow.ops.cockpit.OrdersAccess;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Component;
  * (camunda.bpm.admin-user, also in camunda-admin) may use the admin API and the support tasks, and
  * that {@code kamiflow-support} may use Tasklist and work its tasks, and nothing else of Camunda:
  * with authorization on, support users cannot open Cockpit or Admin, read process data or set variables.
+ * {@code kamiflow-admin} may open Cockpit and its Orders view.
  */
 @Component
 @Order(0)
@@ -43,6 +45,9 @@ public class IdentityBootstrap implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         ensureGroup(AdminAuthenticationFilter.ADMIN_GROUP, "kamiflow admins");
         ensureGroup(SUPPORT_GROUP, "kamiflow support");
+        // admins open Cockpit and its Orders view (OrdersAccess); support gets neither
+        grant(AdminAuthenticationFilter.ADMIN_GROUP, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
+        grant(AdminAuthenticationFilter.ADMIN_GROUP, Resources.APPLICATION, OrdersAccess.APPLICATION, Permissions.ACCESS);
         grant(SUPPORT_GROUP, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
         grant(SUPPORT_GROUP, Resources.FILTER, "*", Permissions.READ);
         // read, claim and complete; no UPDATE: task variables change only through the form (TaskSubmissionGuard)

@@ -56,7 +56,7 @@ class AlipayRefundAndQueryProcessTest extends ProcessTest {
         Shop.productWithKeys(shop, "ALR", "12.50", 3);
         Shop.PlacedOrder order = shop.order("ALR", 2, "ali-refund@example.com", "alipay");
         assertThat(shop.postForm(NOTIFY, AlipayNotices.paid(order.orderNo(), tradeNo, "25.00")).body()).isEqualTo("success");
-        executeJobs(instanceFor(order.orderNo()), 2);
+        executeJob(instanceFor(order.orderNo()));
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         return order;
     }
@@ -152,7 +152,7 @@ class AlipayRefundAndQueryProcessTest extends ProcessTest {
         assertThat(FakeAlipay.bizContent(FakeAlipay.calls("alipay.trade.query").get(0)).get("out_trade_no").asText())
                 .isEqualTo(order.orderNo());
         ProcessInstance instance = instanceFor(order.orderNo());
-        executeJobs(instance, 2);
+        executeJob(instance);
         assertThat(instance).isEnded().hasPassed("OrderDelivered");
         assertThat(mailsTo("ali-lost@example.com")).isEqualTo(1);
 

@@ -50,7 +50,7 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
                 StripeEventsFixture.session(order.orderNo(), paymentIntent, 2500, "paid"));
         assertThat(shop.send("POST", "/api/payments/stripe/webhook", "application/json", event,
                 Map.of("Stripe-Signature", StripeEventsFixture.sign(event))).status()).isEqualTo(200);
-        executeJobs(instanceFor(order.orderNo()), 2);
+        executeJob(instanceFor(order.orderNo()));
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         return order;
     }
@@ -187,7 +187,7 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
         assertThat(payment).containsEntry("channel", "stripe").containsEntry("trade_no", "pi_lost_1")
                 .containsEntry("amount_minor", 1250L).containsEntry("currency", "CNY");
         ProcessInstance instance = instanceFor(order.orderNo());
-        executeJobs(instance, 2);
+        executeJob(instance);
         assertThat(instance).isEnded().hasPassed("OrderDelivered");
         assertThat(mailsTo("stripe-lost@example.com")).isEqualTo(1);
         FakeGateway.Request search = FakeGateway.requests().stream().filter(r -> r.path().equals(FakeStripe.SEARCH))

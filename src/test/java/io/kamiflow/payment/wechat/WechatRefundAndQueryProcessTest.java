@@ -61,7 +61,7 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
         WechatNotifications.Notification paid = WechatNotifications.paid(order.orderNo(), transactionId, 2500);
         assertThat(shop.send("POST", "/api/payments/wechat/notify", "application/json", paid.body(), paid.headers())
                 .status()).isEqualTo(204);
-        executeJobs(instanceFor(order.orderNo()), 2);
+        executeJob(instanceFor(order.orderNo()));
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         return order;
     }
@@ -280,7 +280,7 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
         assertThat(payment).containsEntry("channel", "wechat").containsEntry("trade_no", "4200000001202501024")
                 .containsEntry("amount_minor", 1250L).containsEntry("raw_status", "SUCCESS");
         ProcessInstance instance = instanceFor(order.orderNo());
-        executeJobs(instance, 2);
+        executeJob(instance);
         assertThat(instance).isEnded().hasPassed("OrderDelivered");
         assertThat(mailsTo("wx-lost@example.com")).isEqualTo(1);
 

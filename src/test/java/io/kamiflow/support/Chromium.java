@@ -1,4 +1,4 @@
-package io.kamiflow.storefront;
+package io.kamiflow.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +18,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The system's headless Chromium (Debian packages chromium and chromium-driver, which .ci/run installs), driven
  * by Selenium through /usr/bin/chromedriver with a fresh profile. Selenium is never asked to find or download a browser.
+ * Shared by the storefront's (phone-sized) and the Cockpit plugin's (desktop-sized) browser tests.
  */
-final class Chromium {
+public final class Chromium {
 
     static final Path BINARY = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -27,13 +28,22 @@ final class Chromium {
      * target/screenshots by default, so a test run never changes tracked files; refresh the README's pictures with
      * -Dkamiflow.screenshots=docs/screenshots.
      */
-    static final Path SCREENSHOTS = Path.of(System.getProperty("kamiflow.screenshots", "target/screenshots"));
+    public static final Path SCREENSHOTS = Path.of(System.getProperty("kamiflow.screenshots", "target/screenshots"));
 
     private Chromium() {
     }
 
     /** A phone-sized window whose requests send {@code acceptLanguage}. */
-    static WebDriver start(String acceptLanguage) {
+    public static WebDriver start(String acceptLanguage) {
+        return start(acceptLanguage, 420, 1000);
+    }
+
+    /** A desktop window (Cockpit is laid out for one). */
+    public static WebDriver desktop() {
+        return start("en-US,en", 1400, 900);
+    }
+
+    private static WebDriver start(String acceptLanguage, int width, int height) {
         if (!Files.isExecutable(BINARY) || !Files.isExecutable(DRIVER)) {
             throw new IllegalStateException("the browser tests need " + BINARY + " and " + DRIVER
                     + ": apt-get install chromium chromium-driver (bash .ci/run does)");
@@ -48,7 +58,7 @@ final class Chromium {
         options.setBinary(BINARY.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=420,1000", "--lang=" + acceptLanguage.split(",")[0]);
+                "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=" + acceptLanguage.split(",")[0]);
         options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
@@ -58,7 +68,7 @@ final class Chromium {
     }
 
     /** Saves what the browser shows as {name}.png under {@link #SCREENSHOTS}. */
-    static void screenshot(WebDriver driver, String name) {
+    public static void screenshot(WebDriver driver, String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();

@@ -1,0 +1,19 @@
+package io.kamiflow.ops.cockpit;
+
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import org.camunda.bpm.cockpit.plugin.resource.AbstractCockpitPluginRootResource;
+
+/** Jersey creates this per request (it is no Spring bean); static assets come from the base class. */
+@Path("plugin/" + OrdersCockpitPlugin.ID)
+public class OrdersRootResource extends AbstractCockpitPluginRootResource {
+
+    public OrdersRootResource() {
+        super(OrdersCockpitPlugin.ID);
+    }
+
+    @Path("{engineName}")
+    public OrdersResource engine(@PathParam("engineName") String engineName) {
+        return subResource(new OrdersResource(engineName, uriInfo), engineName);
+    }
+}

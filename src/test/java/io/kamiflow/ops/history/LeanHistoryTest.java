@@ -1,0 +1,33 @@
+package io.kamiflow.ops.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.Test;
+
+/** A delivered order leaves the history ops read, without the rows nobody reads (LeanHistoryEventHandler). */
+class LeanHistoryTest extends ProcessTest {
+
+    @Test
+    void aDeliveredOrderKeepsItsInstanceStepsAndVariablesButNoDetailsOrRoutineJobLogs() {
+        Shop.productWithKeys(shop, "LEAN", "2.00", 1);
+        Shop.PlacedOrder order = paidOrder("LEAN", 1, "lean@example.com");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        executeJob(instance); // Send keys
+        assertThat(instance).isEnded().hasPassed("ClaimKeys", "SendKeys", "OrderDelivered");
+
+        HistoryService history = engine.getHistoryService();
+        String id = instance.getId();
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(id).completed().count()).isEqualTo(1);
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(id).count()).isGreaterThanOrEqualTo(6);
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(id).list())
+                .extracting(variable -> variable.getName()).containsExactlyInAnyOrder("orderNo", "orderId", "paymentId");
+        assertThat(history.createHistoricDetailQuery().processInstanceId(id).count()).isZero();
+        assertThat(history.createHistoricJobLogQuery().processInstanceId(id).count()).isZero();
+        assertThat(engine.getProcessEngineConfiguration().getHistory()).isEqualTo("full");
+    }
+}
