@@ -1,21 +1,29 @@
 package drill;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.icegreen.greenmail.Managers;
+import com.icegreen.greenmail.imap.ImapHostManager;
+import com.icegreen.greenmail.server.AbstractServer;
+import com.icegreen.greenmail.smtp.SmtpManager;
+import com.icegreen.greenmail.smtp.SmtpServer;
+import com.icegreen.greenmail.smtp.SmtpState;
+import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
 /**
- * The drills' SMTP server (GreenMail, in the driver's JVM) that can go down and come back on the same port. It keeps
- * what it received across restarts as key mails per order: the distinct Message-IDs ({@code <orderNo.attempt@kamiflow>}),
- * so a replayed attempt (same Message-ID) counts as the same mail.
+ * The drills' SMTP server (GreenMail, in the driver's JVM) that can go down and come back on the same port. Every
+ * message is recorded as GreenMail accepts it (a stop clears GreenMail's own store, and reading the store before the
+ * stop would miss a session that completes meanwhile), as key mails per order: the distinct Message-IDs
+ * ({@code <orderNo.attempt@kamiflow>}), so a replayed attempt (same Message-ID) counts as the same mail.
  */
 final class Sink {
 
@@ -23,7 +31,7 @@ final class Sink {
 
     private final int port;
     private GreenMail greenMail;
-    private final Map<String, Set<String>> mailsByOrder = new HashMap<>();
+    private final Map<String, Set<String>> mailsByOrder = new ConcurrentHashMap<>();
 
     Sink(int port) {
         this.port = port;
@@ -31,41 +39,70 @@ final class Sink {
 
     synchronized void start() {
         if (greenMail == null) {
-            greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)) {
+                @Override
+                protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers managers) {
+                    Map<String, AbstractServer> services = super.createServices(config, managers);
+                    Managers recording = recording(managers);
+                    services.replaceAll((protocol, server) -> server instanceof SmtpServer
+                            ? new SmtpServer(server.getServerSetup(), recording) : server);
+                    return services;
+                }
+            };
             greenMail.start();
         }
     }
 
-    /** Connections to the port are refused until {@link #start()}; what arrived so far is kept. */
+    /** Connections to the port are refused until {@link #start()}; what arrived so far stays counted. */
     synchronized void stop() {
         if (greenMail != null) {
-            harvest();
             greenMail.stop();
             greenMail = null;
         }
     }
 
-    /** Distinct key mails (Message-IDs) per order number, everything received so far. */
-    synchronized Map<String, Integer> keyMailsByOrder() {
-        harvest();
+    /** Distinct key mails (Message-IDs) per order number, everything accepted so far. */
+    Map<String, Integer> keyMailsByOrder() {
         Map<String, Integer> counts = new HashMap<>();
         mailsByOrder.forEach((order, ids) -> counts.put(order, ids.size()));
         return counts;
     }
 
-    private void harvest() {
-        if (greenMail == null) {
-            return;
-        }
-        for (MimeMessage message : greenMail.getReceivedMessages()) {
-            try {
-                Matcher id = KEY_MAIL.matcher(String.valueOf(message.getMessageID()));
-                if (id.matches()) {
-                    mailsByOrder.computeIfAbsent(id.group(1), order -> new HashSet<>()).add(id.group(0));
-                }
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
+    private void record(MimeMessage message) {
+        try {
+            Matcher id = KEY_MAIL.matcher(String.valueOf(message.getMessageID()));
+            if (id.matches()) {
+                mailsByOrder.computeIfAbsent(id.group(1), order -> ConcurrentHashMap.newKeySet()).add(id.group(0));
             }
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    /** GreenMail's managers with an SMTP manager that records each message it is handed, then stores it as usual. */
+    private Managers recording(Managers managers) {
+        SmtpManager smtp = new SmtpManager(managers.getImapHostManager(), managers.getUserManager()) {
+            @Override
+            public synchronized void send(SmtpState state) {
+                record(state.getMessage().getMessage());
+                super.send(state);
+            }
+        };
+        return new Managers() {
+            @Override
+            public SmtpManager getSmtpManager() {
+                return smtp;
+            }
+
+            @Override
+            public UserManager getUserManager() {
+                return managers.getUserManager();
+            }
+
+            @Override
+            public ImapHostManager getImapHostManager() {
+                return managers.getImapHostManager();
+            }
+        };
     }
 }
