@@ -99,7 +99,6 @@ public class FulfillmentCommands {
     private static Map<String, Object> ids(Order order) {
         Map<String, Object> variables = new HashMap<>();
         variables.put(ProcessVariables.ORDER_NO, order.orderNo());
-        variables.put(ProcessVariables.ORDER_ID, order.id());
         variables.put(ProcessVariables.PAYMENT_ID, order.paymentId());
         return variables;
     }

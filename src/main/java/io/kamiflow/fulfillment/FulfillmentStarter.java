@@ -42,8 +42,7 @@ public class FulfillmentStarter {
     private ProcessInstantiationBuilder instance(Order order, long paymentId) {
         return runtime.createProcessInstanceByKey(ProcessVariables.PROCESS_KEY)
                 .businessKey(order.orderNo())
-                .setVariables(Map.of(ProcessVariables.ORDER_NO, order.orderNo(),
-                        ProcessVariables.ORDER_ID, order.id(),
+                .setVariables(Map.of(ProcessVariables.ORDER_NO, order.orderNo(), // the task forms show it
                         ProcessVariables.PAYMENT_ID, paymentId));
     }
 }

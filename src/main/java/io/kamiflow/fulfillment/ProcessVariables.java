@@ -9,7 +9,6 @@ public final class ProcessVariables {
 
     public static final String PROCESS_KEY = "order-fulfillment";
     public static final String ORDER_NO = "orderNo";
-    public static final String ORDER_ID = "orderId";
     public static final String PAYMENT_ID = "paymentId";
     public static final String PAYMENT_VERIFIED = "paymentVerified";
     public static final String DISCREPANCY = "discrepancy";

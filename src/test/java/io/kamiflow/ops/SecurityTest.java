@@ -8,8 +8,8 @@ import java.util.Map;
 
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.ShopClient;
+import io.kamiflow.support.SupportDesk;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -25,11 +25,7 @@ class SecurityTest extends IntegrationTest {
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.contentType()).startsWith("application/problem+json");
 
-        if (identity.createUserQuery().userId("clerk").count() == 0) {
-            User clerk = identity.newUser("clerk");
-            clerk.setPassword("clerk-password");
-            identity.saveUser(clerk);
-        }
+        SupportDesk.ensureUser(identity, "clerk", "clerk-password", null); // in no kamiflow group
         assertThat(shop.send("GET", "/api/admin/products/ANY/stock", null, null, basic("clerk", "clerk-password")).status())
                 .isEqualTo(403);
         // a wrong password is refused (and Camunda throttles further attempts for that user, so not the admin here)

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
+import io.kamiflow.support.SupportDesk;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,12 +29,7 @@ class SupportAuthorizationTest extends IntegrationTest {
 
     @BeforeEach
     void supportUser() {
-        if (identity.createUserQuery().userId(USER).count() == 0) {
-            User user = identity.newUser(USER);
-            user.setPassword(PASSWORD);
-            identity.saveUser(user);
-            identity.createMembership(USER, "kamiflow-support");
-        }
+        SupportDesk.ensureUser(identity, USER, PASSWORD, "kamiflow-support");
     }
 
     @Test

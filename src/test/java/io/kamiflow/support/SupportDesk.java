@@ -22,12 +22,24 @@ public final class SupportDesk {
     }
 
     public static void ensureUser(IdentityService identity) {
-        if (identity.createUserQuery().userId(USER).count() == 0) {
-            User user = identity.newUser(USER);
-            user.setPassword(PASSWORD);
-            identity.saveUser(user);
-            identity.createMembership(USER, "kamiflow-support");
+        ensureUser(identity, USER, PASSWORD, "kamiflow-support");
+    }
+
+    /**
+     * Creates a Camunda user once per test database, in the given group unless it is null.
+     * @return true when the user was created now
+     */
+    public static boolean ensureUser(IdentityService identity, String id, String password, String group) {
+        if (identity.createUserQuery().userId(id).count() > 0) {
+            return false;
         }
+        User user = identity.newUser(id);
+        user.setPassword(password);
+        identity.saveUser(user);
+        if (group != null) {
+            identity.createMembership(id, group);
+        }
+        return true;
     }
 
     /** Engine REST with the agent's HTTP Basic credentials. */

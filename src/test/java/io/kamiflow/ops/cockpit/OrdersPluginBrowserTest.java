@@ -14,7 +14,6 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -133,10 +132,7 @@ class OrdersPluginBrowserTest extends IntegrationTest {
     }
 
     private void cockpitViewer() {
-        if (identity.createUserQuery().userId(VIEWER).count() == 0) {
-            User user = identity.newUser(VIEWER);
-            user.setPassword(VIEWER_PASSWORD);
-            identity.saveUser(user);
+        if (SupportDesk.ensureUser(identity, VIEWER, VIEWER_PASSWORD, null)) {
             Authorization cockpit = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
             cockpit.setUserId(VIEWER);
             cockpit.setResource(Resources.APPLICATION);

@@ -17,7 +17,6 @@ import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.SupportDesk;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,12 +34,7 @@ class OrdersPluginTest extends IntegrationTest {
     @BeforeEach
     void users() {
         SupportDesk.ensureUser(identity);
-        if (identity.createUserQuery().userId(MERCHANT).count() == 0) {
-            User user = identity.newUser(MERCHANT);
-            user.setPassword(MERCHANT_PASSWORD);
-            identity.saveUser(user);
-            identity.createMembership(MERCHANT, "kamiflow-admin");
-        }
+        SupportDesk.ensureUser(identity, MERCHANT, MERCHANT_PASSWORD, "kamiflow-admin");
     }
 
     @Test

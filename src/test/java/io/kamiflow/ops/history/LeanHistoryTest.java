@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class LeanHistoryTest extends ProcessTest {
 
     @Test
-    void aDeliveredOrderKeepsItsInstanceStepsAndVariablesButNoDetailsOrRoutineJobLogs() {
+    void aDeliveredOrderKeepsItsInstanceStepsAndVariablesButNoDetailsRoutineJobLogsOrGateways() {
         Shop.productWithKeys(shop, "LEAN", "2.00", 1);
         Shop.PlacedOrder order = paidOrder("LEAN", 1, "lean@example.com");
         ProcessInstance instance = instanceFor(order.orderNo());
@@ -23,9 +23,12 @@ class LeanHistoryTest extends ProcessTest {
         HistoryService history = engine.getHistoryService();
         String id = instance.getId();
         assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(id).completed().count()).isEqualTo(1);
-        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(id).count()).isGreaterThanOrEqualTo(6);
+        assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(id).list())
+                .extracting(activity -> activity.getActivityId())
+                .containsExactlyInAnyOrder("PaymentReceived", "VerifyPayment", "ClaimKeys", "SendKeys", "OrderDelivered")
+                .as("pass-through gateways leave no row").doesNotContain("PaymentMatchesOrder", "KeysDelivered");
         assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(id).list())
-                .extracting(variable -> variable.getName()).containsExactlyInAnyOrder("orderNo", "orderId", "paymentId");
+                .extracting(variable -> variable.getName()).containsExactlyInAnyOrder("orderNo", "paymentId");
         assertThat(history.createHistoricDetailQuery().processInstanceId(id).count()).isZero();
         assertThat(history.createHistoricJobLogQuery().processInstanceId(id).count()).isZero();
         assertThat(engine.getProcessEngineConfiguration().getHistory()).isEqualTo("full");
