@@ -62,8 +62,9 @@ class DeployComposeTest {
         for (String node : NODES) {
             Map<String, Object> service = service(node);
             assertThat(environment(node)).containsEntry("SPRING_PROFILES_ACTIVE", "prod");
-            // longer than the app's 30 s graceful shutdown phase, or docker kills running jobs mid-way
-            assertThat(DurationText.seconds((String) service.get("stop_grace_period"))).as(node).isGreaterThan(30);
+            // longer than the app's two shutdown phases (jobs up to 25 s, then requests up to 30 s), or docker kills
+            // running jobs mid-way
+            assertThat(DurationText.seconds((String) service.get("stop_grace_period"))).as(node).isGreaterThan(55);
             assertThat(service).as(node + ": reached through the load balancer only").doesNotContainKey("ports");
             String healthcheck = String.join(" ", list(at(service, "healthcheck", "test"), "healthcheck").stream()
                     .map(String::valueOf).toList());
