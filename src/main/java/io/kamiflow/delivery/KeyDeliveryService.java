@@ -1,6 +1,7 @@
 package io.kamiflow.delivery;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
@@ -30,7 +31,9 @@ import org.springframework.transaction.annotation.Transactional;
  * the failed attempt must commit so the process can wait and retry, visibly. A success writes the
  * SENT row and DELIVERED status after the SMTP server accepted the mail; should that commit fail,
  * the replayed job sends the same attempt again with the same Message-ID (derived from order and
- * attempt number), so mail clients see one message.
+ * attempt number), so mail clients see one message. A retry after a transient failure to the same address
+ * keeps that failure's Message-ID too: SMTP may have taken the message before the connection broke (seen in
+ * the SMTP-down drill), and the retry is then the same message again, not a second one.
  */
 @Service
 public class KeyDeliveryService {
@@ -76,7 +79,8 @@ public class KeyDeliveryService {
                     + order.quantity() + " keys; refusing to deliver a partial order");
         }
         int attemptNo = nextAttemptNo(orderId);
-        String messageId = "<" + order.orderNo() + "." + attemptNo + "@kamiflow>";
+        String messageId = messageIdOfUnsureAttempt(orderId, order.buyerEmail())
+                .orElse("<" + order.orderNo() + "." + attemptNo + "@kamiflow>");
         try {
             MimeMessage message = message(order.buyerEmail(), messageId,
                     new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
@@ -114,6 +118,15 @@ public class KeyDeliveryService {
             case "FAILED_TRANSIENT" -> "transient_failure";
             default -> "sent";
         });
+    }
+
+    /** The Message-ID of the last attempt when it failed transiently to this recipient (it may have arrived). */
+    private Optional<String> messageIdOfUnsureAttempt(long orderId, String recipient) {
+        return jdbc.sql("""
+                SELECT message_id FROM delivery_attempt WHERE order_id = ?
+                  AND attempt_no = (SELECT max(attempt_no) FROM delivery_attempt WHERE order_id = ?)
+                  AND outcome = 'FAILED_TRANSIENT' AND recipient = ? AND message_id IS NOT NULL""")
+                .params(orderId, orderId, recipient).query(String.class).optional();
     }
 
     private int nextAttemptNo(long orderId) {
