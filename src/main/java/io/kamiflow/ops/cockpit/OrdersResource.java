@@ -24,18 +24,20 @@ public class OrdersResource extends AbstractCockpitPluginResource {
     private static final Pattern ORDER_NO = Pattern.compile("[0-9A-Za-z-]{1,32}");
 
     private final UriInfo uri;
+    private final SpringBeans beans;
 
-    /** Jersey does not inject into sub-resources made with new: the root passes its request's UriInfo. */
-    public OrdersResource(String engineName, UriInfo uri) {
+    /** Jersey does not inject into sub-resources made with new: the root passes its request's UriInfo and beans. */
+    OrdersResource(String engineName, UriInfo uri, SpringBeans beans) {
         super(engineName);
         this.uri = uri;
+        this.beans = beans;
     }
 
     /** Whether the logged-in user has the grant: the frontend shows its navigation entry only then. */
     @GET
     @Path("access")
     public Response access() {
-        return json(200, Map.of("allowed", SpringBeans.get(OrdersAccess.class).allowed(getCurrentAuthentication())));
+        return json(200, Map.of("allowed", beans.get(OrdersAccess.class).allowed(getCurrentAuthentication())));
     }
 
     @GET
@@ -43,7 +45,7 @@ public class OrdersResource extends AbstractCockpitPluginResource {
     public Response search() {
         return guarded(() -> {
             OrderFilter filter = OrderFilter.parse(uri.getQueryParameters());
-            return json(200, SpringBeans.get(OrderSearch.class).search(filter));
+            return json(200, beans.get(OrderSearch.class).search(filter));
         });
     }
 
@@ -54,13 +56,13 @@ public class OrdersResource extends AbstractCockpitPluginResource {
             if (!ORDER_NO.matcher(orderNo).matches()) {
                 throw new InvalidQuery("orderNo: letters, digits and '-' only, at most 32");
             }
-            return SpringBeans.get(OrderTimeline.class).of(orderNo).map(timeline -> json(200, timeline))
+            return beans.get(OrderTimeline.class).of(orderNo).map(timeline -> json(200, timeline))
                     .orElseGet(() -> problem(404, "Not Found", "no order " + orderNo));
         });
     }
 
     private Response guarded(Supplier<Response> answer) {
-        if (!SpringBeans.get(OrdersAccess.class).allowed(getCurrentAuthentication())) {
+        if (!beans.get(OrdersAccess.class).allowed(getCurrentAuthentication())) {
             return problem(403, "Forbidden", "the Orders view needs the Camunda grant ACCESS on application "
                     + OrdersAccess.APPLICATION);
         }
@@ -71,7 +73,7 @@ public class OrdersResource extends AbstractCockpitPluginResource {
         }
     }
 
-    private static Response problem(int status, String title, String detail) {
+    private Response problem(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);
@@ -80,14 +82,14 @@ public class OrdersResource extends AbstractCockpitPluginResource {
         return Response.status(status).type("application/problem+json").entity(write(body)).build();
     }
 
-    private static Response json(int status, Object body) {
+    private Response json(int status, Object body) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8")).entity(write(body)).build();
     }
 
     /** Written with kamiflow's ObjectMapper, so records and nulls look like the rest of kamiflow's JSON. */
-    private static String write(Object body) {
+    private String write(Object body) {
         try {
-            return SpringBeans.get(ObjectMapper.class).writeValueAsString(body);
+            return beans.get(ObjectMapper.class).writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,9 @@
 package io.kamiflow.ops.cockpit;
 
+import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import org.camunda.bpm.cockpit.plugin.resource.AbstractCockpitPluginRootResource;
 
 /** Jersey creates this per request (it is no Spring bean); static assets come from the base class. */
@@ -12,8 +14,11 @@ public class OrdersRootResource extends AbstractCockpitPluginRootResource {
         super(OrdersCockpitPlugin.ID);
     }
 
+    @Context
+    private ServletContext servletContext;
+
     @Path("{engineName}")
     public OrdersResource engine(@PathParam("engineName") String engineName) {
-        return subResource(new OrdersResource(engineName, uriInfo), engineName);
+        return subResource(new OrdersResource(engineName, uriInfo, SpringBeans.of(servletContext)), engineName);
     }
 }

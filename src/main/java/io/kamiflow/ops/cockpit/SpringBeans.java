@@ -1,29 +1,27 @@
 package io.kamiflow.ops.cockpit;
 
-import org.springframework.beans.BeansException;
+import jakarta.servlet.ServletContext;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationContextAware;
-import org.springframework.stereotype.Component;
+import org.springframework.web.context.support.WebApplicationContextUtils;
 
 /**
- * Camunda's webapp lets Jersey instantiate plugin resources, outside Spring: they reach kamiflow's beans
- * through this holder, set once the context starts.
+ * Camunda's webapp lets Jersey instantiate plugin resources, outside Spring: they reach kamiflow's beans through
+ * the application context of the servlet context serving the request (not a static holder: two kamiflow contexts
+ * in one JVM, as in tests, must each answer with their own beans).
  */
-@Component
-class SpringBeans implements ApplicationContextAware {
+final class SpringBeans {
 
-    private static volatile ApplicationContext context;
+    private final ApplicationContext context;
 
-    @Override
-    public void setApplicationContext(ApplicationContext applicationContext) throws BeansException {
-        context = applicationContext;
+    private SpringBeans(ApplicationContext context) {
+        this.context = context;
     }
 
-    static <T> T get(Class<T> type) {
-        ApplicationContext current = context;
-        if (current == null) {
-            throw new IllegalStateException("the Spring context has not started yet");
-        }
-        return current.getBean(type);
+    static SpringBeans of(ServletContext servletContext) {
+        return new SpringBeans(WebApplicationContextUtils.getRequiredWebApplicationContext(servletContext));
+    }
+
+    <T> T get(Class<T> type) {
+        return context.getBean(type);
     }
 }
