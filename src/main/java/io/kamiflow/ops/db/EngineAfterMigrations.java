@@ -20,15 +20,16 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class EngineAfterMigrations {
 
+    private static final String FLYWAY = "flywayInitializer";
+
     @Bean
     static BeanFactoryPostProcessor processEngineDependsOnFlyway() {
         return factory -> {
-            if (!factory.containsBeanDefinition("flywayInitializer")) {
+            if (!factory.containsBeanDefinition(FLYWAY)) {
                 return;
             }
-            for (String name : factory.getBeanNamesForType(ProcessEngineFactoryBean.class, true, false)) {
-                String definitionName = name.startsWith("&") ? name.substring(1) : name;
-                dependOn(factory, definitionName);
+            for (String engine : engineDefinitionNames(factory)) {
+                dependOn(factory, engine, FLYWAY);
             }
         };
     }
@@ -38,15 +39,28 @@ class EngineAfterMigrations {
         return new StartupLock(dataSource);
     }
 
+    /** Flyway and the process engine are built only once this node holds the start-up lock. */
     @Bean
     static BeanFactoryPostProcessor migrationsAndEngineAfterStartupLock() {
-        return StartupLock.migrationsAndEngineAfterLock();
+        return factory -> {
+            if (factory.containsBeanDefinition(FLYWAY)) {
+                dependOn(factory, FLYWAY, StartupLock.BEAN_NAME);
+            }
+            for (String engine : engineDefinitionNames(factory)) {
+                dependOn(factory, engine, StartupLock.BEAN_NAME);
+            }
+        };
     }
 
-    private static void dependOn(ConfigurableListableBeanFactory factory, String name) {
+    private static List<String> engineDefinitionNames(ConfigurableListableBeanFactory factory) {
+        return Arrays.stream(factory.getBeanNamesForType(ProcessEngineFactoryBean.class, true, false))
+                .map(name -> name.startsWith("&") ? name.substring(1) : name).toList();
+    }
+
+    private static void dependOn(ConfigurableListableBeanFactory factory, String name, String dependency) {
         BeanDefinition definition = factory.getBeanDefinition(name);
         List<String> dependsOn = new ArrayList<>(definition.getDependsOn() == null ? List.of() : Arrays.asList(definition.getDependsOn()));
-        dependsOn.add("flywayInitializer");
+        dependsOn.add(dependency);
         definition.setDependsOn(dependsOn.toArray(String[]::new));
     }
 }

@@ -4,19 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.camunda.bpm.engine.spring.ProcessEngineFactoryBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 
@@ -97,24 +90,5 @@ public class StartupLock implements ApplicationListener<ApplicationReadyEvent>, 
                 return result.getBoolean(1);
             }
         }
-    }
-
-    /** Flyway and the process engine are built only once this node holds the lock. */
-    static BeanFactoryPostProcessor migrationsAndEngineAfterLock() {
-        return factory -> {
-            if (factory.containsBeanDefinition("flywayInitializer")) {
-                dependOn(factory, "flywayInitializer");
-            }
-            for (String name : factory.getBeanNamesForType(ProcessEngineFactoryBean.class, true, false)) {
-                dependOn(factory, name.startsWith("&") ? name.substring(1) : name);
-            }
-        };
-    }
-
-    private static void dependOn(ConfigurableListableBeanFactory factory, String name) {
-        BeanDefinition definition = factory.getBeanDefinition(name);
-        List<String> dependsOn = new ArrayList<>(definition.getDependsOn() == null ? List.of() : Arrays.asList(definition.getDependsOn()));
-        dependsOn.add(BEAN_NAME);
-        definition.setDependsOn(dependsOn.toArray(String[]::new));
     }
 }
