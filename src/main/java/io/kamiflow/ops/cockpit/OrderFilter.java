@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.kamiflow.ordering.OrderStatus;
+import io.kamiflow.payment.NotifyFields;
 
 /**
  * The search as validated from query parameters: each one is checked, and unknown names are refused so a typo
@@ -32,15 +33,15 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
     static OrderFilter parse(Map<String, List<String>> params) {
         for (Map.Entry<String, List<String>> param : params.entrySet()) {
             if (!NAMES.contains(param.getKey())) {
-                throw new InvalidQuery("unknown parameter '" + printable(param.getKey()) + "'; known: " + String.join(", ", NAMES.stream().sorted().toList()));
+                throw new InvalidQuery("unknown parameter '" + NotifyFields.loggable(param.getKey()) + "'; known: " + String.join(", ", NAMES.stream().sorted().toList()));
             }
             if (param.getValue().size() > 1) {
                 throw new InvalidQuery(param.getKey() + ": give it once");
             }
         }
         String orderNo = text(params, "orderNo");
-        if (orderNo != null && !ORDER_NO.matcher(orderNo).matches()) {
-            throw new InvalidQuery("orderNo: letters, digits and '-' only, at most 32");
+        if (orderNo != null) {
+            checkOrderNo(orderNo);
         }
         String email = text(params, "email");
         if (email != null && (email.length() > 254 || !email.contains("@"))) {
@@ -68,6 +69,13 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
         return new OrderFilter(orderNo, email, status, channel, from, to, page, size);
     }
 
+    /** An order number or its prefix, as the search and the timeline take it. */
+    static void checkOrderNo(String orderNo) {
+        if (!ORDER_NO.matcher(orderNo).matches()) {
+            throw new InvalidQuery("orderNo: letters, digits and '-' only, at most 32");
+        }
+    }
+
     private static String text(Map<String, List<String>> params, String name) {
         List<String> values = params.get(name);
         if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
@@ -89,7 +97,7 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new InvalidQuery(name + " must be a whole number from " + min + " to " + max + " (got '" + printable(value) + "')");
+        throw new InvalidQuery(name + " must be a whole number from " + min + " to " + max + " (got '" + NotifyFields.loggable(value) + "')");
     }
 
     private static Instant time(Map<String, List<String>> params, String name, boolean endOfDay) {
@@ -105,13 +113,7 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new InvalidQuery(name + " must be a date (2026-01-31) or an instant (2026-01-31T08:00:00Z), got '"
-                    + printable(value) + "'");
+                    + NotifyFields.loggable(value) + "'");
         }
-    }
-
-    /** Echoes client input into a detail without control characters and at a bounded length. */
-    private static String printable(String value) {
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 40 ? clean : clean.substring(0, 40) + "...";
     }
 }

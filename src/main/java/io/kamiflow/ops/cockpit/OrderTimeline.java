@@ -43,6 +43,9 @@ class OrderTimeline {
     record Timeline(OrderSearch.Row order, Keys keys, String cockpitLink, List<Instance> processes, List<Event> events) {
     }
 
+    private record Found(long id, Long paymentId, OrderSearch.Row row) {
+    }
+
     private final JdbcTemplate jdbc;
     private final HistoryService history;
     private final RuntimeService runtime;
@@ -56,16 +59,17 @@ class OrderTimeline {
     }
 
     Optional<Timeline> of(String orderNo) {
-        List<Map<String, Object>> found = jdbc.queryForList("SELECT o.id FROM customer_order o WHERE o.order_no = ?", orderNo);
+        List<Found> found = jdbc.query("SELECT o.*, p.sku FROM customer_order o JOIN product p ON p.id = o.product_id"
+                + " WHERE o.order_no = ?", (rs, n) -> new Found(rs.getLong("id"), rs.getObject("payment_id", Long.class),
+                OrderSearch.row(rs)), orderNo);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        long orderId = ((Number) found.get(0).get("id")).longValue();
-        OrderSearch.Row order = jdbc.queryForObject("SELECT o.*, p.sku FROM customer_order o JOIN product p ON p.id = o.product_id"
-                + " WHERE o.id = ?", (rs, n) -> OrderSearch.row(rs), orderId);
+        long orderId = found.get(0).id();
+        OrderSearch.Row order = found.get(0).row();
         List<Event> events = new ArrayList<>();
-        orderEvents(orderId, order, events);
-        payments(orderId, orderNo, events);
+        orderEvents(order, events);
+        payments(found.get(0).paymentId(), orderNo, events);
         Keys keys = claim(orderId, events);
         deliveryAttempts(orderId, events);
         reveals(orderId, events);
@@ -78,7 +82,7 @@ class OrderTimeline {
         return Optional.of(new Timeline(order, keys, link, processes, events));
     }
 
-    private void orderEvents(long orderId, OrderSearch.Row order, List<Event> events) {
+    private void orderEvents(OrderSearch.Row order, List<Event> events) {
         events.add(new Event(order.createdAt(), "CHECKOUT", "Order placed", details(
                 "product", order.sku(), "quantity", Integer.toString(order.quantity()),
                 "amount", order.amount() + " " + order.currency(), "channel", order.channel(), "buyer", order.email())));
@@ -90,8 +94,8 @@ class OrderTimeline {
         }
     }
 
-    private void payments(long orderId, String orderNo, List<Event> events) {
-        Long paying = jdbc.queryForObject("SELECT payment_id FROM customer_order WHERE id = ?", Long.class, orderId);
+    /** @param paying the payment that paid the order, if one did */
+    private void payments(Long paying, String orderNo, List<Event> events) {
         jdbc.query("SELECT * FROM payment WHERE order_no = ? ORDER BY id", rs -> {
             long id = rs.getLong("id");
             String amount = new Money(rs.getLong("amount_minor"), rs.getString("currency")).amount() + " " + rs.getString("currency");

@@ -3,7 +3,6 @@ package io.kamiflow.ops.cockpit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +19,6 @@ import org.camunda.bpm.cockpit.plugin.resource.AbstractCockpitPluginResource;
  * (timeline). Every answer but {@code access} needs the kamiflow-orders grant; client errors are problem+json.
  */
 public class OrdersResource extends AbstractCockpitPluginResource {
-
-    private static final Pattern ORDER_NO = Pattern.compile("[0-9A-Za-z-]{1,32}");
 
     private final UriInfo uri;
     private final SpringBeans beans;
@@ -53,9 +50,7 @@ public class OrdersResource extends AbstractCockpitPluginResource {
     @Path("orders/{orderNo}")
     public Response timeline(@PathParam("orderNo") String orderNo) {
         return guarded(() -> {
-            if (!ORDER_NO.matcher(orderNo).matches()) {
-                throw new InvalidQuery("orderNo: letters, digits and '-' only, at most 32");
-            }
+            OrderFilter.checkOrderNo(orderNo);
             return beans.get(OrderTimeline.class).of(orderNo).map(timeline -> json(200, timeline))
                     .orElseGet(() -> problem(404, "Not Found", "no order " + orderNo));
         });
