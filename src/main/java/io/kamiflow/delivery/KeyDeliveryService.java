@@ -78,8 +78,9 @@ public class KeyDeliveryService {
             throw new IllegalStateException("order " + order.orderNo() + " holds " + keys.size() + " of "
                     + order.quantity() + " keys; refusing to deliver a partial order");
         }
-        int attemptNo = nextAttemptNo(orderId);
-        String messageId = messageIdOfUnsureAttempt(orderId, order.buyerEmail())
+        Optional<LastAttempt> last = lastAttempt(orderId);
+        int attemptNo = last.map(previous -> previous.attemptNo() + 1).orElse(1);
+        String messageId = last.filter(previous -> previous.mayHaveArrived(order.buyerEmail())).map(LastAttempt::messageId)
                 .orElse("<" + order.orderNo() + "." + attemptNo + "@kamiflow>");
         try {
             MimeMessage message = message(order.buyerEmail(), messageId,
@@ -120,18 +121,22 @@ public class KeyDeliveryService {
         });
     }
 
-    /** The Message-ID of the last attempt when it failed transiently to this recipient (it may have arrived). */
-    private Optional<String> messageIdOfUnsureAttempt(long orderId, String recipient) {
-        return jdbc.sql("""
-                SELECT message_id FROM delivery_attempt WHERE order_id = ?
-                  AND attempt_no = (SELECT max(attempt_no) FROM delivery_attempt WHERE order_id = ?)
-                  AND outcome = 'FAILED_TRANSIENT' AND recipient = ? AND message_id IS NOT NULL""")
-                .params(orderId, orderId, recipient).query(String.class).optional();
+    private record LastAttempt(int attemptNo, String outcome, String recipient, String messageId) {
+
+        /** A transient failure to the same address: SMTP may have taken the message before the connection broke. */
+        boolean mayHaveArrived(String to) {
+            return "FAILED_TRANSIENT".equals(outcome) && to.equals(recipient) && messageId != null;
+        }
     }
 
-    private int nextAttemptNo(long orderId) {
-        return jdbc.sql("SELECT coalesce(max(attempt_no), 0) + 1 FROM delivery_attempt WHERE order_id = ?")
-                .param(orderId).query(Integer.class).single();
+    private Optional<LastAttempt> lastAttempt(long orderId) {
+        return jdbc.sql("""
+                SELECT attempt_no, outcome, recipient, message_id FROM delivery_attempt WHERE order_id = ?
+                ORDER BY attempt_no DESC LIMIT 1""")
+                .param(orderId)
+                .query((rs, row) -> new LastAttempt(rs.getInt("attempt_no"), rs.getString("outcome"),
+                        rs.getString("recipient"), rs.getString("message_id")))
+                .optional();
     }
 
     private MimeMessage message(String to, String messageId, KeyMail content) {
