@@ -21,15 +21,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 /** With Camunda authorization on, support works its tasks in Tasklist and sees nothing else of Camunda. */
 class SupportAuthorizationTest extends IntegrationTest {
 
-    private static final String USER = "helpdesk";
-    private static final String PASSWORD = "helpdesk-password";
-
     @Autowired
     IdentityService identity;
 
     @BeforeEach
     void supportUser() {
-        SupportDesk.ensureUser(identity, USER, PASSWORD, "kamiflow-support");
+        SupportDesk.ensureUser(identity);
     }
 
     @Test
@@ -94,9 +91,9 @@ class SupportAuthorizationTest extends IntegrationTest {
     @Test
     void supportMayLogIntoTasklistButNotCockpitOrAdmin() {
         ShopClient shop = shop();
-        assertThat(login(shop, "tasklist", USER, PASSWORD)).isEqualTo(200);
-        assertThat(login(shop, "cockpit", USER, PASSWORD)).isIn(401, 403);
-        assertThat(login(shop, "admin", USER, PASSWORD)).isIn(401, 403);
+        assertThat(login(shop, "tasklist", SupportDesk.USER, SupportDesk.PASSWORD)).isEqualTo(200);
+        assertThat(login(shop, "cockpit", SupportDesk.USER, SupportDesk.PASSWORD)).isIn(401, 403);
+        assertThat(login(shop, "admin", SupportDesk.USER, SupportDesk.PASSWORD)).isIn(401, 403);
         assertThat(login(shop, "cockpit", ShopClient.ADMIN_USER, ShopClient.ADMIN_PASSWORD)).isEqualTo(200);
     }
 
@@ -121,7 +118,7 @@ class SupportAuthorizationTest extends IntegrationTest {
     }
 
     private static ShopClient.Response support(ShopClient shop, String method, String path, String json) {
-        return shop.send(method, path, json == null ? null : "application/json", json, basic(USER, PASSWORD));
+        return shop.send(method, path, json == null ? null : "application/json", json, basic(SupportDesk.USER, SupportDesk.PASSWORD));
     }
 
     private static ShopClient.Response admin(ShopClient shop, String method, String path, String json) {
