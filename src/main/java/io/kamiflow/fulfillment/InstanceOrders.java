@@ -8,11 +8,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * What a delegate acts on, taken from what no client can change. The order comes from the business key
- * (the order no), never from a variable; the payment id variable is trusted only when that payment
- * belongs to the instance's order. Variables stay in Cockpit for people to read.
+ * (the order no), never from a variable. The payment an instance serves is the payment row that names the
+ * instance (set in the transaction that started it); a payment id variable (instances an admin started for
+ * a finished order, payment-refund's input, the transient one of the callback's own transaction) is trusted
+ * only when that payment belongs to the instance's order. An order's happy path writes no variables at all.
  */
-@Component
-class InstanceOrders {
+@Component("instanceOrders")
+public class InstanceOrders {
 
     private final OrderRepository orders;
     private final JdbcClient jdbc;
@@ -29,9 +31,16 @@ class InstanceOrders {
                         + " names no order (business key " + orderNo + ")"));
     }
 
-    long paymentId(DelegateExecution execution) {
-        long paymentId = ProcessVariables.paymentId(execution);
+    /** Public for payment-refund's input mapping, {@code ${instanceOrders.paymentId(execution)}}. */
+    public long paymentId(DelegateExecution execution) {
         String orderNo = execution.getProcessBusinessKey();
+        if (execution.getVariable(ProcessVariables.PAYMENT_ID) == null) {
+            return jdbc.sql("SELECT id FROM payment WHERE order_no = ? AND process_instance_id = ?")
+                    .params(orderNo, execution.getProcessInstanceId()).query(Long.class).optional()
+                    .orElseThrow(() -> new IllegalStateException("instance " + execution.getProcessInstanceId()
+                            + " of order " + orderNo + " serves no payment"));
+        }
+        long paymentId = ProcessVariables.paymentId(execution);
         boolean ours = jdbc.sql("SELECT count(*) FROM payment WHERE id = ? AND order_no = ?").params(paymentId, orderNo)
                 .query(Long.class).single() == 1;
         if (!ours) {

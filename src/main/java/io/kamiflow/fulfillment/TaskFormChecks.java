@@ -36,7 +36,14 @@ class TaskFormChecks {
     /** Tasklist lists tasks by name: support sees which order each one is about (the diagram keeps the plain name). */
     @Bean
     TaskListener nameTaskAfterOrder() {
-        return task -> task.setName(task.getName() + " for order " + orderNo(task));
+        return task -> {
+            String orderNo = orderNo(task);
+            task.setName(task.getName() + " for order " + orderNo);
+            // the forms show it; an order that never needs a person carries no variables at all
+            if (task.getVariable(ProcessVariables.ORDER_NO) == null) {
+                task.getExecution().setVariable(ProcessVariables.ORDER_NO, orderNo);
+            }
+        };
     }
 
     @Bean
