@@ -6,6 +6,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.springframework.mail.MailParseException;
 import org.springframework.mail.MailPreparationException;
+import org.springframework.mail.MailSendException;
 
 /**
  * Tells a failure that another try may cure (server down, timeout, 4xx) from one it cannot
@@ -18,6 +19,14 @@ final class MailFailures {
 
     static boolean isPermanent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // Spring reports a message the server refused in the exception's failed messages, not as its cause
+            if (t instanceof MailSendException send) {
+                for (Exception perMessage : send.getMessageExceptions()) {
+                    if (perMessage != t && isPermanent(perMessage)) {
+                        return true;
+                    }
+                }
+            }
             if (t instanceof SMTPAddressFailedException rejected) {
                 return rejected.getReturnCode() >= 500;
             }

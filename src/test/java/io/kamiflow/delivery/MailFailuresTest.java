@@ -22,6 +22,21 @@ class MailFailuresTest {
     }
 
     @Test
+    void aRefusalReportedTheWaySpringReportsItIsPermanentToo() throws AddressException {
+        // JavaMailSenderImpl puts a per-message failure in the failed-messages map, with no cause
+        InternetAddress to = new InternetAddress("gone@example.com");
+        MailSendException refused = new MailSendException(java.util.Map.of("message",
+                new jakarta.mail.SendFailedException("Invalid Addresses",
+                        new SMTPAddressFailedException(to, "RCPT TO", 550, "550 5.1.1 no such user"))));
+        MailSendException busy = new MailSendException(java.util.Map.of("message",
+                new jakarta.mail.SendFailedException("Invalid Addresses",
+                        new SMTPAddressFailedException(to, "RCPT TO", 452, "452 4.2.2 mailbox full"))));
+        assertThat(refused.getCause()).isNull();
+        assertThat(MailFailures.isPermanent(refused)).isTrue();
+        assertThat(MailFailures.isPermanent(busy)).isFalse();
+    }
+
+    @Test
     void connectionProblemsAreTransientAndDescribedOnOneLine() {
         MailSendException down = new MailSendException("Mail server connection failed",
                 new java.net.ConnectException("Connection refused\nsecond line"));
