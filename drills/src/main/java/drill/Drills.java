@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +77,8 @@ public final class Drills {
         final AtomicInteger timeouts = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
         final AtomicInteger repeats = new AtomicInteger();
+        /** Run in the callback's thread right after its success (drill d: look at the order page at once). */
+        volatile Consumer<Placed> afterSuccess;
 
         String describe() {
             return String.format(Locale.ROOT, "callbacks: %d success, %d repeated (5xx %d, timeout %d, refused %d)%s",
@@ -292,13 +295,15 @@ public final class Drills {
         List<String> notes = new ArrayList<>();
         AtomicLong downFrom = new AtomicLong(Long.MAX_VALUE);
         AtomicLong downUntil = new AtomicLong(Long.MAX_VALUE);
+        // each order page is read once, by the callback's thread right after `success`: a poller over thousands of
+        // pages on a saturated machine measured its own lag (41 s at full size), not the app
         Map<String, Long> keysSeenMs = new ConcurrentHashMap<>();
-        Callbacks[] holder = new Callbacks[1];
-        Thread poller = new Thread(() -> pollKeys(orders, holder, keysSeenMs), "order-page-poller");
         Callbacks callbacks = new Callbacks();
-        holder[0] = callbacks;
-        poller.setDaemon(true);
-        poller.start();
+        callbacks.afterSuccess = order -> {
+            if (keysOnPage(order)) {
+                keysSeenMs.put(order.orderNo(), System.currentTimeMillis());
+            }
+        };
         pay(orders, load, callbacks, () -> {
             sink.stop();
             downFrom.set(System.currentTimeMillis());
@@ -308,7 +313,6 @@ public final class Drills {
             downUntil.set(System.currentTimeMillis());
             log("SMTP sink started again");
         });
-        poller.join(Duration.ofSeconds(120).toMillis());
         // paid while the mail server was down: how long until the keys were on the order page
         long paidDuringOutage = 0;
         long maxKeysMs = 0;
@@ -326,8 +330,8 @@ public final class Drills {
                 maxKeysMs = Math.max(maxKeysMs, seen - paid);
             }
         }
-        notes.add(String.format(Locale.ROOT, "SMTP down 30 s mid-load; %d orders paid meanwhile, keys on their page within %.1f s"
-                + " of the callback (%d never shown)", paidDuringOutage, maxKeysMs / 1000.0, neverShown));
+        notes.add(String.format(Locale.ROOT, "SMTP down 30 s mid-load; %d orders paid meanwhile, keys on their page at the first look"
+                + " right after `success` (within %.1f s; %d without keys)", paidDuringOutage, maxKeysMs / 1000.0, neverShown));
         Row row = measure("d SMTP down 30 s (" + drillOrders + " orders)", productId, orders, callbacks, true, notes);
         return expect(row, paidDuringOutage > 0 && neverShown == 0,
                 "keys of orders paid during the outage not on the page (or no order paid during it)");
@@ -506,6 +510,9 @@ public final class Drills {
                     if (resp.status() == 200 && resp.body().trim().equals("success")) {
                         callbacks.succeeded.add(order.orderNo());
                         callbacks.succeededAtMs.put(order.orderNo(), System.currentTimeMillis());
+                        if (callbacks.afterSuccess != null) {
+                            callbacks.afterSuccess.accept(order);
+                        }
                         return;
                     }
                     if (resp.status() < 500) {
@@ -527,27 +534,16 @@ public final class Drills {
     }
 
     /** Polls the order pages of paid orders until each shows its keys; records when. */
-    private void pollKeys(List<Placed> orders, Callbacks[] callbacks, Map<String, Long> seen) {
-        long deadline = System.nanoTime() + load.toNanos() + Duration.ofSeconds(60).toNanos();
-        while (seen.size() < orders.size() && System.nanoTime() < deadline) {
-            try {
-                parallel(orders.size(), 8, i -> {
-                    Placed order = orders.get(i);
-                    if (seen.containsKey(order.orderNo()) || !callbacks[0].succeeded.contains(order.orderNo())) {
-                        return;
-                    }
-                    Node[] live = live();
-                    HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(live[i % live.length].baseUrl()
-                                    + "/api/orders/" + order.orderNo())).header("X-Order-Token", order.token())
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (page.statusCode() == 200 && page.body().matches("(?s).*\"keys\"\\s*:\\s*\\[\\s*\".*")) {
-                        seen.put(order.orderNo(), System.currentTimeMillis());
-                    }
-                });
-                Thread.sleep(200);
-            } catch (Exception e) {
-                // a node going away mid-poll: poll again
-            }
+    /** One look at the order page, as the buyer's browser would right after paying: are the keys on it? */
+    private boolean keysOnPage(Placed order) {
+        try {
+            Node[] live = live();
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(live[0].baseUrl()
+                            + "/api/orders/" + order.orderNo())).header("X-Order-Token", order.token())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return page.statusCode() == 200 && page.body().matches("(?s).*\"keys\"\\s*:\\s*\\[\\s*\".*");
+        } catch (Exception e) {
+            return false; // counted as not shown: the drill fails and says so
         }
     }
 
