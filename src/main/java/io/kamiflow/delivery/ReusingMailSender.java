@@ -71,6 +71,7 @@ class ReusingMailSender extends JavaMailSenderImpl implements DisposableBean {
     private void giveBack(Connection connection) {
         if (!closed && System.nanoTime() - connection.openedAt < maxAgeNanos) {
             if (idleCount.incrementAndGet() <= maxIdle) {
+                connection.reused = true; // a failure on it may be the server having dropped it meanwhile
                 connection.lastUsed = System.nanoTime();
                 idle.offerFirst(connection);
                 return;
@@ -114,7 +115,6 @@ class ReusingMailSender extends JavaMailSenderImpl implements DisposableBean {
         }
 
         boolean stillGood() {
-            reused = true;
             long now = System.nanoTime();
             if (now - openedAt >= maxAgeNanos) {
                 return false;

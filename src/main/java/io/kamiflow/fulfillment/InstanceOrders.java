@@ -34,13 +34,14 @@ public class InstanceOrders {
     /** Public for payment-refund's input mapping, {@code ${instanceOrders.paymentId(execution)}}. */
     public long paymentId(DelegateExecution execution) {
         String orderNo = execution.getProcessBusinessKey();
-        if (execution.getVariable(ProcessVariables.PAYMENT_ID) == null) {
+        Object variable = execution.getVariable(ProcessVariables.PAYMENT_ID);
+        if (variable == null) {
             return jdbc.sql("SELECT id FROM payment WHERE order_no = ? AND process_instance_id = ?")
                     .params(orderNo, execution.getProcessInstanceId()).query(Long.class).optional()
                     .orElseThrow(() -> new IllegalStateException("instance " + execution.getProcessInstanceId()
                             + " of order " + orderNo + " serves no payment"));
         }
-        long paymentId = ProcessVariables.paymentId(execution);
+        long paymentId = ((Number) variable).longValue();
         boolean ours = jdbc.sql("SELECT count(*) FROM payment WHERE id = ? AND order_no = ?").params(paymentId, orderNo)
                 .query(Long.class).single() == 1;
         if (!ours) {

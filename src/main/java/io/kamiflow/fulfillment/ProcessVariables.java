@@ -39,10 +39,6 @@ public final class ProcessVariables {
     public static final String MSG_REFUND_REQUESTED = "RefundRequested";
     public static final String MSG_REFUND_AFTER_DELIVERY = "RefundAfterDelivery";
 
-    static long paymentId(org.camunda.bpm.engine.delegate.VariableScope scope) {
-        return ((Number) scope.getVariable(PAYMENT_ID)).longValue();
-    }
-
     private ProcessVariables() {
     }
 }
