@@ -5,8 +5,11 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Set;
 
 import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.spring.boot.starter.configuration.impl.DefaultJobConfiguration;
@@ -35,7 +38,7 @@ class JobExecutionConfig {
      * acquisition so the queued runnables unlock their jobs instead of running them.
      */
     @Bean(DefaultJobConfiguration.JobConfiguration.CAMUNDA_TASK_EXECUTOR_QUALIFIER)
-    static ThreadPoolTaskExecutor camundaTaskExecutor(CamundaBpmProperties camunda) {
+    static ThreadPoolTaskExecutor camundaTaskExecutor(CamundaBpmProperties camunda, ImmediateJobs immediateJobs) {
         JobExecutionProperty settings = camunda.getJobExecution();
         ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
         pool.setCorePoolSize(settings.getCorePoolSize());
@@ -45,6 +48,8 @@ class JobExecutionConfig {
             pool.setKeepAliveSeconds(settings.getKeepAliveSeconds());
         }
         pool.setThreadNamePrefix("camundaTaskExecutor-");
+        pool.setTaskDecorator(immediateJobs::thenRunWaiting);
+        immediateJobs.runOn(pool);
         pool.setWaitForTasksToCompleteOnShutdown(true);
         pool.setAwaitTerminationSeconds(30);
         return pool;
@@ -68,9 +73,22 @@ class JobExecutionConfig {
     @Bean
     JobExecutorShutdown jobExecutorShutdown(JobExecutor jobExecutor,
                                             @Qualifier(DefaultJobConfiguration.JobConfiguration.CAMUNDA_TASK_EXECUTOR_QUALIFIER)
-                                            ThreadPoolTaskExecutor pool, DataSource dataSource,
+                                            ThreadPoolTaskExecutor pool, ImmediateJobs immediateJobs, DataSource dataSource,
                                             @Value("${kamiflow.jobs.shutdown-grace:PT25S}") Duration grace) {
-        return new JobExecutorShutdown(jobExecutor, pool, dataSource, grace);
+        return new JobExecutorShutdown(jobExecutor, pool, immediateJobs, dataSource, grace);
+    }
+
+    /** Send keys runs on the node that took the payment, right after the callback's commit (README, Performance). */
+    @Bean
+    static ImmediateJobs immediateJobs(DataSource dataSource, MeterRegistry meters,
+                                       @Value("${kamiflow.jobs.immediate.activities:SendKeys}") Set<String> activities,
+                                       @Value("${kamiflow.jobs.immediate.max-waiting:1000}") int maxWaiting) {
+        return new ImmediateJobs(activities, maxWaiting, dataSource, meters);
+    }
+
+    @Bean
+    ImmediateJobsPlugin immediateJobsPlugin(ImmediateJobs immediateJobs) {
+        return new ImmediateJobsPlugin(immediateJobs);
     }
 
     static String lockOwner() {

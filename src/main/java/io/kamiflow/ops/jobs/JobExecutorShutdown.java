@@ -21,7 +21,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * <p>Camunda's own {@code ExecuteJobsRunnable} unlocks its jobs when it finds the job executor inactive, so after
  * {@link JobExecutor#shutdown()} the pool is drained rather than cancelled. Batches the acquisition thread held back
  * (the pool's queue was full) are locked by this node but in no runnable: once the pool has terminated nothing of
- * this node runs any more, and every job still carrying its lock owner is unlocked in the database. If a job is still
+ * this node runs any more, and every job still carrying its lock owner is unlocked in the database: these and the
+ * jobs taken right after their commit ({@link ImmediateJobs}) that no thread started. If a job is still
  * running at the end of the grace period its lock is left to expire, as unlocking it could let a second node run it
  * concurrently.
  *
@@ -34,13 +35,16 @@ public class JobExecutorShutdown implements SmartLifecycle {
 
     private final JobExecutor jobExecutor;
     private final ThreadPoolTaskExecutor pool;
+    private final ImmediateJobs immediateJobs;
     private final JdbcTemplate jdbc;
     private final Duration grace;
     private volatile boolean running;
 
-    JobExecutorShutdown(JobExecutor jobExecutor, ThreadPoolTaskExecutor pool, DataSource dataSource, Duration grace) {
+    JobExecutorShutdown(JobExecutor jobExecutor, ThreadPoolTaskExecutor pool, ImmediateJobs immediateJobs,
+                        DataSource dataSource, Duration grace) {
         this.jobExecutor = jobExecutor;
         this.pool = pool;
+        this.immediateJobs = immediateJobs;
         this.jdbc = new JdbcTemplate(dataSource);
         this.grace = grace;
     }
@@ -69,7 +73,7 @@ public class JobExecutorShutdown implements SmartLifecycle {
         jobExecutor.shutdown(); // waits for the acquisition thread; the runnables that start from now on unlock their jobs
         ThreadPoolExecutor executor = pool.getThreadPoolExecutor();
         int active = executor.getActiveCount();
-        int queued = executor.getQueue().size();
+        int queued = executor.getQueue().size() + immediateJobs.waiting();
         executor.shutdown();
         boolean drained;
         try {
