@@ -43,9 +43,10 @@ class ImmediateJobsPlugin extends AbstractProcessEnginePlugin {
             this.immediateJobs = immediateJobs;
         }
 
+        /** Camunda's hint, or this node's own run right after the commit; both only for jobs in this executor's priority range. */
         @Override
         protected void hintJobExecutor(JobEntity job) {
-            if (!immediateJobs.takeAfterCommit(job)) {
+            if (!isJobPriorityInJobExecutorPriorityRange(job.getPriority()) || !immediateJobs.takeAfterCommit(job)) {
                 super.hintJobExecutor(job);
             }
         }
