@@ -29,7 +29,6 @@ import org.camunda.bpm.engine.impl.persistence.entity.MessageEntity;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
@@ -61,7 +60,7 @@ public class ImmediateJobs {
     private final int capacity;
     private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
-    private final JdbcTemplate jdbc;
+    private final JobLocks locks;
     private final Counter ran;
     private final Counter handedOver;
     private volatile ProcessEngineConfigurationImpl engine;
@@ -70,7 +69,7 @@ public class ImmediateJobs {
     ImmediateJobs(Set<String> activityIds, int capacity, DataSource dataSource, MeterRegistry meters) {
         this.activityIds = Set.copyOf(activityIds);
         this.capacity = capacity;
-        this.jdbc = new JdbcTemplate(dataSource);
+        this.locks = new JobLocks(dataSource);
         String description = "jobs this node took right after the commit that created them: run here, or handed to "
                 + "the job acquisition when they could not start within half their lock time";
         this.ran = Counter.builder("kamiflow.jobs.immediate").tag("outcome", "run").description(description).register(meters);
@@ -195,9 +194,7 @@ public class ImmediateJobs {
     private void handOver(String jobId, String why) {
         JobExecutor jobExecutor = engine.getJobExecutor();
         try {
-            // REV_ + 1 as in Camunda's own unlock: a stale copy of the job fails its optimistic lock
-            jdbc.update("UPDATE act_ru_job SET lock_owner_ = NULL, lock_exp_time_ = NULL, rev_ = rev_ + 1 "
-                    + "WHERE id_ = ? AND lock_owner_ = ?", jobId, jobExecutor.getLockOwner());
+            locks.unlock(jobId, jobExecutor.getLockOwner());
             handedOver.increment();
             log.info("job {} handed to the job acquisition: {}", jobId, why);
         } catch (RuntimeException e) {

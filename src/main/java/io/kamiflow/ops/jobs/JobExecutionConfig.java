@@ -10,7 +10,6 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
-
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.spring.boot.starter.configuration.impl.DefaultJobConfiguration;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;

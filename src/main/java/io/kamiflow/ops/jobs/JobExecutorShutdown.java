@@ -10,7 +10,6 @@ import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
@@ -36,7 +35,7 @@ public class JobExecutorShutdown implements SmartLifecycle {
     private final JobExecutor jobExecutor;
     private final ThreadPoolTaskExecutor pool;
     private final ImmediateJobs immediateJobs;
-    private final JdbcTemplate jdbc;
+    private final JobLocks locks;
     private final Duration grace;
     private volatile boolean running;
 
@@ -45,7 +44,7 @@ public class JobExecutorShutdown implements SmartLifecycle {
         this.jobExecutor = jobExecutor;
         this.pool = pool;
         this.immediateJobs = immediateJobs;
-        this.jdbc = new JdbcTemplate(dataSource);
+        this.locks = new JobLocks(dataSource);
         this.grace = grace;
     }
 
@@ -95,9 +94,7 @@ public class JobExecutorShutdown implements SmartLifecycle {
     /** Jobs still locked by this node after its pool terminated: acquired, never handed to a thread. */
     int unlockLeftovers(String owner) {
         try {
-            // REV_ + 1: Camunda's optimistic locking sees the change, as it would after its own unlock
-            return jdbc.update("UPDATE act_ru_job SET lock_owner_ = NULL, lock_exp_time_ = NULL, rev_ = rev_ + 1 "
-                    + "WHERE lock_owner_ = ?", owner);
+            return locks.unlockAllHeldBy(owner);
         } catch (RuntimeException e) {
             log.warn("job executor: could not unlock the jobs held by {}; their locks expire by themselves: {}", owner, e.toString());
             return 0;
