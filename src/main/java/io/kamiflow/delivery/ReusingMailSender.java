@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,8 +28,9 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  * <li>At most {@code maxIdle} connections wait; one older than {@code maxAge} is closed instead of reused.</li>
  * <li>A connection idle longer than {@link #CHECK_AFTER_IDLE} is checked with NOOP before it is reused.</li>
  * <li>A connection a send failed on is closed, never reused. When the server had dropped a reused connection
- * (the socket failed, not a timeout and not an SMTP answer), the mail goes once more on a fresh connection:
- * the server never had it. Any other failure reaches the caller as before (MailFailures tells which).</li>
+ * (the socket failed, not a timeout and not an SMTP answer; or it hit end of stream where the answer to MAIL FROM
+ * or DATA was due, before any content went out), the mail goes once more on a fresh connection: the server never
+ * had it. Any other failure reaches the caller as before (MailFailures tells which).</li>
  * </ul>
  */
 class ReusingMailSender extends JavaMailSenderImpl implements DisposableBean {
@@ -94,6 +96,10 @@ class ReusingMailSender extends JavaMailSenderImpl implements DisposableBean {
     static boolean isDroppedConnection(MessagingException failure) {
         boolean socketFailed = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SMTPSendFailedException sent && sent.getReturnCode() == -1) {
+                // -1: the socket hit EOF where an answer was due. Safe to repeat only before the content went out.
+                return beforeContent(sent.getCommand());
+            }
             if (t instanceof SMTPSendFailedException || t instanceof SMTPAddressFailedException
                     || t instanceof SocketTimeoutException) {
                 return false;
@@ -101,6 +107,11 @@ class ReusingMailSender extends JavaMailSenderImpl implements DisposableBean {
             socketFailed |= t instanceof IOException;
         }
         return socketFailed;
+    }
+
+    private static boolean beforeContent(String command) {
+        String upper = command == null ? "" : command.toUpperCase(Locale.ROOT);
+        return upper.startsWith("MAIL FROM") || upper.equals("DATA");
     }
 
     private final class Connection {

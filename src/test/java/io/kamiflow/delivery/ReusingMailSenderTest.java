@@ -71,6 +71,10 @@ class ReusingMailSenderTest extends IntegrationTest {
         assertThat(ReusingMailSender.isDroppedConnection(new SMTPSendFailedException("DATA", 451, "451 try later",
                 new IOException("x"), null, null, null))).as("the server answered").isFalse();
         assertThat(ReusingMailSender.isDroppedConnection(new MessagingException("no socket involved"))).isFalse();
+        assertThat(ReusingMailSender.isDroppedConnection(new SMTPSendFailedException("MAIL FROM:<shop@kamiflow.test>", -1,
+                "[EOF]", null, null, null, null))).as("closed where MAIL FROM's answer was due (seen after a restart)").isTrue();
+        assertThat(ReusingMailSender.isDroppedConnection(new SMTPSendFailedException(".", -1, "[EOF]", null, null, null,
+                null))).as("closed after the content: the server may have taken the mail").isFalse();
         assertThat(new InternetAddress("x@example.com")).isNotNull();
     }
 
