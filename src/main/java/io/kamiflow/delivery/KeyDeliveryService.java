@@ -69,8 +69,23 @@ public class KeyDeliveryService {
         this.properties = properties;
     }
 
+    /** An attempt's mail, built and numbered, not yet sent. */
+    public record Prepared(Order order, int attemptNo, String messageId, KeyMail content) {
+        @Override
+        public String toString() { // never the keys
+            return "attempt " + attemptNo + " for order " + order.orderNo();
+        }
+    }
+
+    /** Prepare, send and record in the caller's transaction (a Send keys job); the reveal commits on its own. */
     @Transactional(propagation = Propagation.MANDATORY)
     public Attempt attempt(long orderId) {
+        Prepared prepared = prepare(orderId);
+        return record(prepared, send(prepared, () -> { }));
+    }
+
+    /** Reads the order, its keys and its last attempt and builds the mail; needs no transaction. */
+    public Prepared prepare(long orderId) {
         Order order = orders.getById(orderId);
         Product product = products.getById(order.productId());
         List<String> keys = vault.keysSoldTo(orderId);
@@ -82,31 +97,53 @@ public class KeyDeliveryService {
         int attemptNo = last.map(previous -> previous.attemptNo() + 1).orElse(1);
         String messageId = last.filter(previous -> previous.mayHaveArrived(order.buyerEmail())).map(LastAttempt::messageId)
                 .orElse("<" + order.orderNo() + "." + attemptNo + "@kamiflow>");
+        return new Prepared(order, attemptNo, messageId,
+                new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
+    }
+
+    /**
+     * Reveals the keys in a transaction of its own, committed before the send ({@code alsoBeforeReveal} runs first in
+     * that transaction; what it throws aborts the reveal and the send), then hands the mail to SMTP. Records nothing.
+     */
+    public Attempt send(Prepared prepared, Runnable alsoBeforeReveal) {
+        Order order = prepared.order();
         try {
-            MimeMessage message = message(order.buyerEmail(), messageId,
-                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
+            MimeMessage message = message(order.buyerEmail(), prepared.messageId(), prepared.content());
             // Handing the message to SMTP reveals the keys whatever the server answers (a timeout in DATA may
-            // still deliver), and this job's own commit may be lost after the send (a concurrent refund, a
+            // still deliver), and the recording commit may be lost after the send (a concurrent refund, a
             // crash): the reveal is committed before the send.
-            if (!reveals.revealCommitted(orderId, order.quantity(), KeyReveals.Channel.MAIL)) {
+            if (!reveals.revealCommitted(order.id(), order.quantity(), KeyReveals.Channel.MAIL, alsoBeforeReveal)) {
                 throw new IllegalStateException("order " + order.orderNo() + " no longer holds its keys (refunded meanwhile?); "
                         + "not mailing them");
             }
             mail.send(message);
         } catch (MailException e) {
             Outcome outcome = MailFailures.isPermanent(e) ? Outcome.PERMANENT_FAILURE : Outcome.TRANSIENT_FAILURE;
-            String error = MailFailures.describe(e);
-            record(orderId, attemptNo, order.buyerEmail(),
-                    outcome == Outcome.PERMANENT_FAILURE ? "FAILED_PERMANENT" : "FAILED_TRANSIENT", error, messageId);
-            log.warn("order {} delivery attempt {} failed ({}): {}", order.orderNo(), attemptNo, outcome, error);
-            return new Attempt(attemptNo, outcome, error);
+            return new Attempt(prepared.attemptNo(), outcome, MailFailures.describe(e));
         }
-        record(orderId, attemptNo, order.buyerEmail(), "SENT", null, messageId);
-        orders.transition(orderId, OrderStatus.DELIVERED, OrderStatus.PAID, OrderStatus.AWAITING_STOCK,
+        return new Attempt(prepared.attemptNo(), Outcome.SENT, null);
+    }
+
+    /** Records the attempt; a sent one makes the order DELIVERED. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Attempt record(Prepared prepared, Attempt attempt) {
+        Order order = prepared.order();
+        String outcome = switch (attempt.outcome()) {
+            case SENT -> "SENT";
+            case PERMANENT_FAILURE -> "FAILED_PERMANENT";
+            case TRANSIENT_FAILURE -> "FAILED_TRANSIENT";
+        };
+        record(order.id(), attempt.attemptNo(), order.buyerEmail(), outcome, attempt.error(), prepared.messageId());
+        if (attempt.outcome() != Outcome.SENT) {
+            log.warn("order {} delivery attempt {} failed ({}): {}", order.orderNo(), attempt.attemptNo(), attempt.outcome(),
+                    attempt.error());
+            return attempt;
+        }
+        orders.transition(order.id(), OrderStatus.DELIVERED, OrderStatus.PAID, OrderStatus.AWAITING_STOCK,
                 OrderStatus.MANUAL, OrderStatus.DELIVERED);
-        metrics.mailed(orderId);
-        log.info("order {} delivered to buyer by email (attempt {})", order.orderNo(), attemptNo);
-        return new Attempt(attemptNo, Outcome.SENT, null);
+        metrics.mailed(order.id());
+        log.info("order {} delivered to buyer by email (attempt {})", order.orderNo(), attempt.attemptNo());
+        return attempt;
     }
 
     private void record(long orderId, int attemptNo, String recipient, String outcome, String error, String messageId) {

@@ -18,6 +18,15 @@ import org.springframework.stereotype.Component;
 @ConfigurationProperties("kamiflow.fulfillment")
 public class FulfillmentSettings {
 
+    /**
+     * Whether the paying callback ends its instance at "Key mail queued" and its node mails the keys right after the
+     * commit (the default, {@link KeyMailQueue}), or leaves the instance waiting for a Send keys job.
+     */
+    private boolean mailAfterCommit = true;
+    /** How long a queued key mail is its node's alone; after that any node hands it to a Send keys job. */
+    private Duration keyMailLease = Duration.ofSeconds(60);
+    /** Threads that send queued key mails (each holds at most one database connection at a time). */
+    private int keyMailThreads = 4;
     /** Waits between delivery attempts after transient failures; after the last one a person takes over. */
     private List<Duration> retrySchedule = new ArrayList<>(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2)));
@@ -63,6 +72,30 @@ public class FulfillmentSettings {
 
     public String refundCheckLimitIso() {
         return refundCheckLimit.toString();
+    }
+
+    public boolean isMailAfterCommit() {
+        return mailAfterCommit;
+    }
+
+    public void setMailAfterCommit(boolean mailAfterCommit) {
+        this.mailAfterCommit = mailAfterCommit;
+    }
+
+    public Duration getKeyMailLease() {
+        return keyMailLease;
+    }
+
+    public void setKeyMailLease(Duration keyMailLease) {
+        this.keyMailLease = keyMailLease;
+    }
+
+    public int getKeyMailThreads() {
+        return keyMailThreads;
+    }
+
+    public void setKeyMailThreads(int keyMailThreads) {
+        this.keyMailThreads = keyMailThreads;
     }
 
     public Duration getRefundCheckInterval() {

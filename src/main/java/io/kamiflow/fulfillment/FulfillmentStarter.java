@@ -27,6 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class FulfillmentStarter {
 
     static final String CLAIM_DEFERRED = "ClaimDeferred";
+    /** Transient: set only by {@link #start}, so only the paying callback's own claim may queue the key mail. */
+    static final String CLAIMED_IN_CALLBACK = "claimedInCallback";
 
     static final Duration DEFINITION_TTL = Duration.ofSeconds(10);
 
@@ -42,7 +44,22 @@ public class FulfillmentStarter {
     /** @return the id of the new instance, for the payment row's record of which instance serves it */
     @Transactional(propagation = Propagation.MANDATORY)
     public String start(Order order, long paymentId) {
-        return instance(order, paymentId).execute().getId();
+        return instance(order, paymentId).setVariable(CLAIMED_IN_CALLBACK, Variables.booleanValue(true, true))
+                .execute().getId();
+    }
+
+    /**
+     * A new instance for an order whose paying instance has ended (its queued key mail failed, or its node left it),
+     * started before {@code activityId} with {@code variables} and the order's payment id, as the admin's message
+     * starts do. @return the instance id
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public String startAt(Order order, String activityId, java.util.Map<String, Object> variables) {
+        return runtime.createProcessInstanceById(latestDefinitionId()).businessKey(order.orderNo())
+                .setVariables(variables)
+                .setVariable(ProcessVariables.ORDER_NO, order.orderNo())
+                .setVariable(ProcessVariables.PAYMENT_ID, order.paymentId())
+                .startBeforeActivity(activityId).execute().getId();
     }
 
     /** @return the id of the new instance, which waits in a job before Verify payment */

@@ -58,8 +58,9 @@ public class OrderInvariants {
             new Check("two payments share one process instance", """
                     SELECT min(p.order_no) FROM payment p WHERE p.process_instance_id IS NOT NULL
                     GROUP BY p.process_instance_id HAVING count(*) > 1"""),
-            new Check("a paid order has no running order-fulfillment instance", """
+            new Check("a paid order has no running order-fulfillment instance and no queued key mail", """
                     SELECT o.order_no FROM customer_order o WHERE o.status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
+                    AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
                     AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ = e.proc_def_id_
                                     WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
                                       AND d.key_ = 'order-fulfillment')"""));

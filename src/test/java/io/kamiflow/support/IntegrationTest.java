@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
+import io.kamiflow.fulfillment.FulfillmentSettings;
 import io.kamiflow.inventory.StockSettings;
 import io.kamiflow.ops.OrderInvariants;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -45,6 +46,8 @@ public abstract class IntegrationTest {
     protected StockSettings stockSettings;
     @Autowired
     protected OrderInvariants invariants;
+    @Autowired
+    protected FulfillmentSettings fulfillmentSettings;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -72,11 +75,12 @@ public abstract class IntegrationTest {
     void cleanState() throws Exception {
         invariantsChecked = false;
         deleteRunningOrderProcesses();
-        jdbc.execute("TRUNCATE audit_event, delivery_attempt, key_reveal, payment, card_key, customer_order, product, admin_alert, "
+        jdbc.execute("TRUNCATE audit_event, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, admin_alert, "
                 + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket RESTART IDENTITY CASCADE");
         TestMail.start(); // in case a failed test left it down
         TestMail.get().purgeEmailFromAllMailboxes();
         stockSettings.setReservation(StockSettings.Reservation.ON_CHECKOUT); // the configured default
+        fulfillmentSettings.setMailAfterCommit(true); // likewise
     }
 
     /**

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Process tests drive order-fulfillment job by job: the shared context's job executor is paused
- * for the test and resumed afterwards, so camunda-bpm-assert sees every wait state. Tests that move
+ * for the test and resumed afterwards, so camunda-bpm-assert sees every wait state; the paying callback leaves its
+ * instance at Send keys (mail-after-commit off) instead of mailing on its own threads (KeyMailQueueTest covers that). Tests that move
  * the engine clock get it reset afterwards.
  */
 public abstract class ProcessTest extends IntegrationTest {
@@ -33,6 +34,7 @@ public abstract class ProcessTest extends IntegrationTest {
     void pauseJobExecutor() {
         init(engine);
         jobExecutor().shutdown();
+        fulfillmentSettings.setMailAfterCommit(false); // Send keys as a job, which these tests run one by one
         shop = shop();
     }
 

@@ -35,8 +35,12 @@ class ShopGauges {
     private record Tasks(String task, long open, Instant oldest) {
     }
 
-    private record Engine(long incidents, long dueJobs, long failedJobs, Instant oldestDueJob, Instant oldestPaidWithoutKeys) {
-        static final Engine NONE = new Engine(0, 0, 0, null, null);
+    private record Engine(long incidents, long dueJobs, long failedJobs, Instant oldestDueJob, Instant oldestPaidWithoutKeys,
+                          long queuedKeyMails, Instant oldestQueuedKeyMail) {
+        static final Engine NONE = new Engine(0, 0, 0, null, null, 0, null);
+    }
+
+    private record Queued(long count, Instant oldest) {
     }
 
     private final JdbcClient jdbc;
@@ -73,6 +77,10 @@ class ShopGauges {
         Gauge.builder("kamiflow.paid.orders.without.keys.oldest", engine, e -> ageSeconds(e.get().oldestPaidWithoutKeys()))
                 .baseUnit("seconds").description("how long the oldest paid order has been waiting for its keys (parked orders aside)")
                 .register(registry);
+        Gauge.builder("kamiflow.key.mails.queued", engine, e -> e.get().queuedKeyMails())
+                .description("key mails queued by paying callbacks and not yet recorded (all nodes)").register(registry);
+        Gauge.builder("kamiflow.key.mail.queued.oldest", engine, e -> ageSeconds(e.get().oldestQueuedKeyMail()))
+                .baseUnit("seconds").description("how long the oldest queued key mail has been waiting").register(registry);
     }
 
     @Scheduled(initialDelay = 0, fixedDelayString = "${kamiflow.metrics.refresh-interval:PT5S}")
@@ -96,6 +104,8 @@ class ShopGauges {
             oldestTask.register(tasks.stream().map(t -> row(Tags.of("task", t.task()), ageSeconds(t.oldest()))).toList(), true);
 
             Instant now = Instant.now();
+            Queued queued = jdbc.sql("SELECT count(*), min(queued_at) FROM key_mail_queue")
+                    .query((rs, row) -> new Queued(rs.getLong(1), instant(rs.getTimestamp(2)))).single();
             engine.set(new Engine(
                     runtime.createIncidentQuery().count(),
                     management.createJobQuery().executable().count(),
@@ -107,7 +117,8 @@ class ShopGauges {
                     jdbc.sql("""
                             SELECT min(o.paid_at) FROM customer_order o WHERE o.status = 'PAID' AND o.quantity >
                                 (SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD')""")
-                            .query((rs, row) -> instant(rs.getTimestamp(1))).list().get(0))); // min() of nothing is null: list, not single()
+                            .query((rs, row) -> instant(rs.getTimestamp(1))).list().get(0), // min() of nothing is null: list, not single()
+                    queued.count(), queued.oldest()));
         } catch (RuntimeException e) { // the database is down or busy: keep the last values, readiness reports the database
             log.warn("could not refresh the shop gauges: {}", e.toString());
         }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -27,6 +28,11 @@ class ImmediateJobsTest extends IntegrationTest {
     ImmediateJobs immediateJobs;
     @Autowired
     MeterRegistry meters;
+
+    @BeforeEach
+    void sendKeysAsAJob() {
+        fulfillmentSettings.setMailAfterCommit(false); // immediate jobs serve Send keys jobs, not the queued key mail
+    }
 
     @AfterEach
     void jobExecutorRuns() {

@@ -1,0 +1,273 @@
+package io.kamiflow.fulfillment;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.kamiflow.delivery.KeyDeliveryService;
+import io.kamiflow.inventory.KeyReveals;
+import io.kamiflow.ops.logging.OrderLogContext;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderRepository;
+import io.kamiflow.ordering.OrderStatus;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Key mails of orders claimed in the paying callback, sent by the node that took the payment right after that
+ * commit, without a Send keys job: the callback's instance ends at "Key mail queued", so Camunda writes no runtime
+ * rows for a happy order (README, Performance). A row in {@code key_mail_queue}, committed with the claim, keeps
+ * the promise until the mail is recorded:
+ * <ul>
+ * <li>Sending: the lease is renewed in the reveal's transaction (committed before the send, as Send keys does), the
+ * mail goes out, and the attempt is recorded in the transaction that deletes the row. A failed mail starts an
+ * order-fulfillment instance at "Keys delivered?", which retries, hands over to support or records the page
+ * delivery exactly as after a failed Send keys.</li>
+ * <li>A row whose lease has passed (its node crashed, stopped, or fell that far behind) is handed by any node's
+ * sweep to a new instance at Send keys, with its retries and incidents. The old owner finds the row gone and sends
+ * nothing; had it already sent, the new attempt repeats the same Message-ID.</li>
+ * <li>Threads: each send holds at most one database connection at a time and none while talking to SMTP.</li>
+ * </ul>
+ */
+@Component("keyMailQueue")
+public class KeyMailQueue implements SmartLifecycle {
+
+    static final String QUEUE_KEY_MAIL = "QueueKeyMail";
+    static final String SEND_KEYS = "SendKeys";
+    static final String KEYS_DELIVERED = "KeysDelivered";
+    private static final int SWEEP_BATCH = 100;
+    private static final int MAX_WAITING = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(KeyMailQueue.class);
+
+    private final JdbcClient jdbc;
+    private final KeyDeliveryService delivery;
+    private final KeyReveals reveals;
+    private final FulfillmentStarter starter;
+    private final FulfillmentSettings settings;
+    private final OrderRepository orders;
+    private final TransactionTemplate transactions;
+    private final ObjectProvider<JobExecutor> jobExecutor;
+    private volatile String owner;
+    private volatile ThreadPoolExecutor pool; // null while stopped
+
+    KeyMailQueue(JdbcClient jdbc, KeyDeliveryService delivery, KeyReveals reveals, FulfillmentStarter starter,
+                 FulfillmentSettings settings, OrderRepository orders, PlatformTransactionManager transactionManager,
+                 ObjectProvider<JobExecutor> jobExecutor) {
+        this.jdbc = jdbc;
+        this.delivery = delivery;
+        this.reveals = reveals;
+        this.starter = starter;
+        this.settings = settings;
+        this.orders = orders;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.jobExecutor = jobExecutor;
+    }
+
+    /** The "Key mail queued?" gateway: only the paying callback's own claim, and only while this node sends. */
+    public boolean takes(DelegateExecution execution) {
+        return pool != null && settings.isMailAfterCommit()
+                && Boolean.TRUE.equals(execution.getVariable(FulfillmentStarter.CLAIMED_IN_CALLBACK));
+    }
+
+    /** Queue key mail: the row commits with the claim, and the mail is handed to this node's senders after that. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void queue(Order order) {
+        jdbc.sql("INSERT INTO key_mail_queue (order_id, owner, lease_until) VALUES (?, ?, ?)")
+                .params(order.id(), owner, leaseEnd()).update();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                submit(order.id(), order.orderNo());
+            }
+        });
+    }
+
+    private void submit(long orderId, String orderNo) {
+        ThreadPoolExecutor senders = pool;
+        try {
+            if (senders != null) {
+                senders.execute(() -> send(orderId, orderNo));
+                return;
+            }
+        } catch (RejectedExecutionException full) {
+            // falls through
+        }
+        log.warn("order {}: key mail not taken by this node's senders (stopped or {} waiting); a Send keys job takes it "
+                + "after the lease", orderNo, MAX_WAITING);
+    }
+
+    /** One attempt; whatever goes wrong before it is recorded leaves the row to the sweep, at once. */
+    void send(long orderId, String orderNo) {
+        try (var logContext = OrderLogContext.of(orderNo)) {
+            if (pool == null) {
+                return; // stopping: stop() hands the row over
+            }
+            try {
+                KeyDeliveryService.Prepared prepared = delivery.prepare(orderId);
+                KeyDeliveryService.Attempt attempt = delivery.send(prepared, () -> renewLease(orderId));
+                transactions.executeWithoutResult(tx -> record(prepared, attempt, tx));
+            } catch (LeaseLost lost) {
+                log.info("order {}: queued key mail was taken over by a Send keys job (lease passed); not sending it here",
+                        orderNo);
+            } catch (RuntimeException e) {
+                log.warn("order {}: queued key mail not delivered here ({}); handing it to a Send keys job", orderNo,
+                        e.getClass().getName());
+                handOver(orderId);
+            }
+        }
+    }
+
+    private void record(KeyDeliveryService.Prepared prepared, KeyDeliveryService.Attempt attempt, TransactionStatus tx) {
+        Order order = prepared.order();
+        int released = jdbc.sql("DELETE FROM key_mail_queue WHERE order_id = ? AND owner = ?").params(order.id(), owner).update();
+        if (released == 0) { // taken over after the lease passed: that Send keys job sends this same message again
+            tx.setRollbackOnly();
+            return;
+        }
+        delivery.record(prepared, attempt);
+        if (attempt.outcome() != KeyDeliveryService.Outcome.SENT) {
+            boolean readOnPage = reveals.revealedThrough(order.id(), KeyReveals.Channel.PAGE);
+            starter.startAt(order, KEYS_DELIVERED, DeliveryOutcomes.after(attempt, null, readOnPage, settings.maxRetries()));
+        }
+    }
+
+    /** In the reveal's transaction: the row is still this node's, and stays so for the send. */
+    private void renewLease(long orderId) {
+        int renewed = jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE order_id = ? AND owner = ?")
+                .params(leaseEnd(), orderId, owner).update();
+        if (renewed == 0) {
+            throw new LeaseLost();
+        }
+    }
+
+    private void handOver(long orderId) {
+        try {
+            jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE order_id = ? AND owner = ?")
+                    .params(Timestamp.from(Instant.now()), orderId, owner).update();
+        } catch (RuntimeException e) {
+            log.warn("could not hand a key mail over ({}); it goes when its lease passes", e.getClass().getName());
+        }
+    }
+
+    /**
+     * Any node: rows whose lease has passed become Send keys jobs of new order-fulfillment instances (skipping rows
+     * another node is sweeping or renewing). An order no longer PAID (refunded meanwhile) only loses its row.
+     */
+    @Scheduled(initialDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT5S}",
+            fixedDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT5S}")
+    public int sweep() {
+        int total = 0;
+        int handed;
+        do {
+            handed = transactions.execute(tx -> sweepBatch());
+            total += handed;
+        } while (handed == SWEEP_BATCH);
+        return total;
+    }
+
+    private int sweepBatch() {
+        List<Long> due = jdbc.sql("""
+                SELECT order_id FROM key_mail_queue WHERE lease_until < ? ORDER BY lease_until
+                LIMIT ? FOR UPDATE SKIP LOCKED""").params(Timestamp.from(Instant.now()), SWEEP_BATCH)
+                .query(Long.class).list();
+        for (long orderId : due) {
+            Order order = orders.getById(orderId);
+            if (order.status() == OrderStatus.PAID) {
+                starter.startAt(order, SEND_KEYS, Map.of());
+                log.info("order {}: queued key mail handed to a Send keys job", order.orderNo());
+            } else {
+                log.info("order {}: queued key mail dropped, the order is {}", order.orderNo(), order.status());
+            }
+            jdbc.sql("DELETE FROM key_mail_queue WHERE order_id = ?").param(orderId).update();
+        }
+        return due.size();
+    }
+
+    private Timestamp leaseEnd() {
+        return Timestamp.from(Instant.now().plus(settings.getKeyMailLease()));
+    }
+
+    @Override
+    public void start() {
+        JobExecutor executor = jobExecutor.getIfAvailable();
+        owner = executor != null ? executor.getLockOwner() : java.util.UUID.randomUUID().toString();
+        AtomicInteger threadNo = new AtomicInteger();
+        int threads = settings.getKeyMailThreads();
+        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_WAITING), task -> {
+            Thread thread = new Thread(task, "keyMail-" + threadNo.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Sends in progress finish; waiting ones are handed over at once (their rows' leases end now). */
+    @Override
+    public void stop() {
+        ThreadPoolExecutor senders = pool;
+        pool = null;
+        if (senders == null) {
+            return;
+        }
+        senders.shutdown();
+        try {
+            if (!senders.awaitTermination(25, TimeUnit.SECONDS)) {
+                log.warn("key mails still sending after 25 s; their rows go when their leases pass");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            int handed = jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE owner = ?")
+                    .params(Timestamp.from(Instant.now()), owner).update();
+            if (handed > 0) {
+                log.info("stopping: {} queued key mails handed to any node's sweep", handed);
+            }
+        } catch (RuntimeException e) {
+            log.warn("stopping: could not hand queued key mails over ({}); they go when their leases pass",
+                    e.getClass().getName());
+        }
+    }
+
+    /** This node's sending threads (tests hold them busy to play a node that falls behind or dies). */
+    ThreadPoolExecutor senders() {
+        return pool;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return pool != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE; // with the job executor: callbacks after this take the Send keys job path
+    }
+
+    /** The row was swept meanwhile: another node's Send keys job owns this mail now. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost() {
+            super("key mail lease lost", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.kamiflow.fulfillment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+
+import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Shop;
+import io.kamiflow.support.ShopClient;
+import io.kamiflow.support.TestMail;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The paying callback's instance ends at "Key mail queued" and the node mails right after the commit; a failed mail
+ * starts the retry path, and a mail its node never sent (crash, far behind) becomes a Send keys job once the lease
+ * has passed, without a second message.
+ */
+class KeyMailQueueTest extends IntegrationTest {
+
+    @Autowired
+    KeyMailQueue queue;
+
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void sendersFreeAndMailServerBack() {
+        release.countDown();
+        TestMail.start();
+    }
+
+    @Test
+    void aPaidOrderIsMailedRightAfterTheCallbackWithoutAnyJobOrRunningInstance() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 2);
+        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 2, "fast@example.com");
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        awaitDelivered(order.orderNo());
+        assertThat(mailsTo("fast@example.com")).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt", String.class)).containsExactly("SENT");
+        assertThat(jdbc.queryForList("SELECT channel FROM key_reveal", String.class)).containsExactly("MAIL", "MAIL");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
+        assertThat(passed(order.orderNo()))
+                .contains("VerifyPayment", "ClaimKeys", "QueueKeyMail", "KeyMailQueued").doesNotContain("SendKeys");
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(order.orderNo())
+                .count()).as("one instance for the order").isEqualTo(1);
+    }
+
+    @Test
+    void aMailServerDownAtTheCallbackStartsTheRetryPathWhichDeliversOnceItIsBack() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "patient@example.com");
+        TestMail.stop();
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        await().atMost(Duration.ofSeconds(20)).until(() -> running(order.orderNo()) == 1);
+        ProcessInstance retry = engine.getRuntimeService().createProcessInstanceQuery()
+                .processInstanceBusinessKey(order.orderNo()).singleResult();
+        assertThat(engine.getRuntimeService().getActivityInstance(retry.getId()).getChildActivityInstances()[0].getActivityId())
+                .isEqualTo("WaitBeforeRetry");
+        assertThat(engine.getRuntimeService().getVariable(retry.getId(), "deliveryAttempts")).isEqualTo(1);
+        assertThat(engine.getRuntimeService().getVariable(retry.getId(), "paymentId")).isNotNull();
+        assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt", String.class)).containsExactly("FAILED_TRANSIENT");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
+        assertThat(orderStatus(order.orderNo())).isEqualTo("PAID");
+
+        TestMail.start();
+        Job timer = engine.getManagementService().createJobQuery().processInstanceId(retry.getId()).singleResult();
+        engine.getManagementService().executeJob(timer.getId()); // the wait is over; Send keys follows as its own job
+        awaitDelivered(order.orderNo());
+        assertThat(mailsTo("patient@example.com")).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt ORDER BY attempt_no", String.class))
+                .containsExactly("FAILED_TRANSIENT", "SENT");
+    }
+
+    @Test
+    void aMailItsNodeNeverSentIsTakenOverAfterTheLeaseAndTheLateSenderSendsNothing() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "once@example.com");
+        holdSenders(); // the node falls behind (or dies): its queued mail waits
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isEqualTo(1);
+        assertThat(queue.sweep()).as("lease not passed: nobody else takes it").isZero();
+        assertThat(running(order.orderNo())).isZero();
+        assertInvariants(); // a queued mail counts as the order's keeper
+
+        jdbc.update("UPDATE key_mail_queue SET lease_until = lease_until - INTERVAL '2 minutes'"); // time passes
+        assertThat(queue.sweep()).isEqualTo(1);
+        awaitDelivered(order.orderNo()); // the new instance's Send keys job
+        release.countDown(); // the late sender wakes up
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.senders().getActiveCount() == 0
+                && queue.senders().getQueue().isEmpty());
+        assertThat(mailsTo("once@example.com")).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt", String.class)).containsExactly("SENT");
+        assertThat(passed(order.orderNo())).containsOnlyOnce("SendKeys");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
+    }
+
+    @Test
+    void aRefundWhileTheMailWaitsReturnsTheKeysAndTheMailIsNeverSent() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "refunded@example.com");
+        holdSenders();
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", "application/json",
+                "{\"reason\":\"changed their mind\"}").status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REFUNDED".equals(orderStatus(order.orderNo())));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.senders().getActiveCount() == 0
+                && queue.senders().getQueue().isEmpty());
+        assertThat(queue.sweep()).as("handed over at once, dropped: the order is refunded").isEqualTo(1);
+        assertThat(mailsTo("refunded@example.com")).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_reveal", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE'", Integer.class))
+                .as("never revealed: back on sale").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> running(order.orderNo()) == 0);
+    }
+
+    private void holdSenders() {
+        ThreadPoolExecutor senders = queue.senders();
+        CountDownLatch busy = new CountDownLatch(senders.getMaximumPoolSize());
+        for (int i = 0; i < senders.getMaximumPoolSize(); i++) {
+            senders.execute(() -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        try {
+            assertThat(busy.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Activities passed by every instance of the order. */
+    private java.util.List<String> passed(String orderNo) {
+        return engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(orderNo).list()
+                .stream().flatMap(instance -> engine.getHistoryService().createHistoricActivityInstanceQuery()
+                        .processInstanceId(instance.getId()).list().stream().map(HistoricActivityInstance::getActivityId))
+                .toList();
+    }
+
+    private long running(String orderNo) {
+        return engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(orderNo).count();
+    }
+
+    private String orderStatus(String orderNo) {
+        return jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo);
+    }
+
+    private static long mailsTo(String address) {
+        return java.util.Arrays.stream(TestMail.get().getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(address);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).count();
+    }
+}
