@@ -2,6 +2,7 @@ package io.kamiflow.delivery;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
@@ -69,11 +70,18 @@ public class KeyDeliveryService {
         this.properties = properties;
     }
 
-    /** An attempt's mail, built and numbered, not yet sent. */
-    public record Prepared(Order order, int attemptNo, String messageId, KeyMail content) {
+    /**
+     * An attempt's mail, numbered and built (or the reason it could not be built: a permanent failure that revealed
+     * nothing), not yet sent.
+     */
+    public record Prepared(Order order, int attemptNo, String messageId, MimeMessage message, MailException unprepared) {
         @Override
         public String toString() { // never the keys
             return "attempt " + attemptNo + " for order " + order.orderNo();
+        }
+
+        public boolean ready() {
+            return unprepared == null;
         }
     }
 
@@ -81,10 +89,15 @@ public class KeyDeliveryService {
     @Transactional(propagation = Propagation.MANDATORY)
     public Attempt attempt(long orderId) {
         Prepared prepared = prepare(orderId);
-        return record(prepared, send(prepared, () -> { }));
+        Order order = prepared.order();
+        // Handing the message to SMTP reveals the keys whatever the server answers (a timeout in DATA may still
+        // deliver), and this job's commit may be lost after the send (a concurrent refund, a crash): the reveal is
+        // committed before the send, in a transaction of its own.
+        return record(prepared, send(prepared,
+                () -> reveals.revealCommitted(order.id(), order.quantity(), KeyReveals.Channel.MAIL)));
     }
 
-    /** Reads the order, its keys and its last attempt and builds the mail; needs no transaction. */
+    /** Reads the order, its keys and its last attempt and builds the mail, in the caller's transaction if any. */
     public Prepared prepare(long orderId) {
         Order order = orders.getById(orderId);
         Product product = products.getById(order.productId());
@@ -97,26 +110,29 @@ public class KeyDeliveryService {
         int attemptNo = last.map(previous -> previous.attemptNo() + 1).orElse(1);
         String messageId = last.filter(previous -> previous.mayHaveArrived(order.buyerEmail())).map(LastAttempt::messageId)
                 .orElse("<" + order.orderNo() + "." + attemptNo + "@kamiflow>");
-        return new Prepared(order, attemptNo, messageId,
-                new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
+        try {
+            MimeMessage message = message(order.buyerEmail(), messageId,
+                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
+            return new Prepared(order, attemptNo, messageId, message, null);
+        } catch (MailException e) {
+            return new Prepared(order, attemptNo, messageId, null, e);
+        }
     }
 
     /**
-     * Reveals the keys in a transaction of its own, committed before the send ({@code alsoBeforeReveal} runs first in
-     * that transaction; what it throws aborts the reveal and the send), then hands the mail to SMTP. Records nothing.
+     * Hands a prepared mail to SMTP once {@code revealCommitted} confirms the keys' reveal is committed (it must be
+     * before the send: see {@link #attempt}); a mail that could not be built fails without a reveal. Records nothing.
      */
-    public Attempt send(Prepared prepared, Runnable alsoBeforeReveal) {
-        Order order = prepared.order();
+    public Attempt send(Prepared prepared, BooleanSupplier revealCommitted) {
         try {
-            MimeMessage message = message(order.buyerEmail(), prepared.messageId(), prepared.content());
-            // Handing the message to SMTP reveals the keys whatever the server answers (a timeout in DATA may
-            // still deliver), and the recording commit may be lost after the send (a concurrent refund, a
-            // crash): the reveal is committed before the send.
-            if (!reveals.revealCommitted(order.id(), order.quantity(), KeyReveals.Channel.MAIL, alsoBeforeReveal)) {
-                throw new IllegalStateException("order " + order.orderNo() + " no longer holds its keys (refunded meanwhile?); "
-                        + "not mailing them");
+            if (!prepared.ready()) {
+                throw prepared.unprepared();
             }
-            mail.send(message);
+            if (!revealCommitted.getAsBoolean()) {
+                throw new IllegalStateException("order " + prepared.order().orderNo() + " no longer holds its keys "
+                        + "(refunded meanwhile?); not mailing them");
+            }
+            mail.send(prepared.message());
         } catch (MailException e) {
             Outcome outcome = MailFailures.isPermanent(e) ? Outcome.PERMANENT_FAILURE : Outcome.TRANSIENT_FAILURE;
             return new Attempt(prepared.attemptNo(), outcome, MailFailures.describe(e));

@@ -39,8 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rows for a happy order (README, Performance). A row in {@code key_mail_queue}, committed with the claim, keeps
  * the promise until the mail is recorded:
  * <ul>
- * <li>Sending: the lease is renewed in the reveal's transaction (committed before the send, as Send keys does), the
- * mail goes out, and the attempt is recorded in the transaction that deletes the row. A failed mail starts an
+ * <li>Sending: one transaction renews the lease, reads the order and its keys and reveals them (committed before the
+ * send, as Send keys does); the mail goes out; the attempt is recorded in the transaction that deletes the row. A failed mail starts an
  * order-fulfillment instance at "Keys delivered?", which retries, hands over to support or records the page
  * delivery exactly as after a failed Send keys.</li>
  * <li>A row whose lease has passed (its node crashed, stopped, or fell that far behind) is handed by any node's
@@ -124,9 +124,16 @@ public class KeyMailQueue implements SmartLifecycle {
                 return; // stopping: stop() hands the row over
             }
             try {
-                KeyDeliveryService.Prepared prepared = delivery.prepare(orderId);
-                KeyDeliveryService.Attempt attempt = delivery.send(prepared, () -> renewLease(orderId));
-                transactions.executeWithoutResult(tx -> record(prepared, attempt, tx));
+                // one transaction renews the lease, reads and reveals, and commits before the send; one records
+                Revealed revealed = transactions.execute(tx -> {
+                    renewLease(orderId);
+                    KeyDeliveryService.Prepared prepared = delivery.prepare(orderId);
+                    Order order = prepared.order();
+                    return new Revealed(prepared, prepared.ready()
+                            && reveals.reveal(order.id(), order.quantity(), KeyReveals.Channel.MAIL));
+                });
+                KeyDeliveryService.Attempt attempt = delivery.send(revealed.prepared(), revealed::keysRevealed);
+                transactions.executeWithoutResult(tx -> record(revealed.prepared(), attempt, tx));
             } catch (LeaseLost lost) {
                 log.info("order {}: queued key mail was taken over by a Send keys job (lease passed); not sending it here",
                         orderNo);
@@ -150,6 +157,9 @@ public class KeyMailQueue implements SmartLifecycle {
             boolean readOnPage = reveals.revealedThrough(order.id(), KeyReveals.Channel.PAGE);
             starter.startAt(order, KEYS_DELIVERED, DeliveryOutcomes.after(attempt, null, readOnPage, settings.maxRetries()));
         }
+    }
+
+    private record Revealed(KeyDeliveryService.Prepared prepared, boolean keysRevealed) {
     }
 
     /** In the reveal's transaction: the row is still this node's, and stays so for the send. */

@@ -56,15 +56,7 @@ public class KeyReveals {
      * (a mail) and must stay recorded even if the caller's transaction is rolled back after it.
      */
     public boolean revealCommitted(long orderId, int quantity, Channel channel) {
-        return revealCommitted(orderId, quantity, channel, () -> { });
-    }
-
-    /** The same, with {@code first} run first in that transaction (what it throws rolls the reveal back). */
-    public boolean revealCommitted(long orderId, int quantity, Channel channel, Runnable first) {
-        return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
-            first.run();
-            return reveal(orderId, quantity, channel);
-        }));
+        return Boolean.TRUE.equals(ownTransaction.execute(tx -> reveal(orderId, quantity, channel)));
     }
 
     public boolean revealedThrough(long orderId, Channel channel) {

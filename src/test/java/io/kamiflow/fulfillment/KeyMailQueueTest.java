@@ -81,6 +81,24 @@ class KeyMailQueueTest extends IntegrationTest {
     }
 
     @Test
+    void aMailThatCannotBeBuiltGoesToSupportWithTheKeysUnrevealed() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "typo@example.com");
+        holdSenders();
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        jdbc.update("UPDATE customer_order SET buyer_email = 'not an address@@example' WHERE order_no = ?", order.orderNo());
+        release.countDown();
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.getTaskService().createTaskQuery()
+                .processInstanceBusinessKey(order.orderNo()).taskDefinitionKey("ManualDelivery").count() == 1);
+        assertThat(orderStatus(order.orderNo())).isEqualTo("MANUAL");
+        assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt", String.class)).containsExactly("FAILED_PERMANENT");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_reveal", Integer.class)).as("nothing went out").isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
+        assertThat(passed(order.orderNo())).contains("KeyMailQueued", "MarkManualDelivery").doesNotContain("WaitBeforeRetry");
+    }
+
+    @Test
     void aMailItsNodeNeverSentIsTakenOverAfterTheLeaseAndTheLateSenderSendsNothing() throws Exception {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
