@@ -256,13 +256,14 @@ public final class Drills {
         Callbacks callbacks = pay(orders, burst, () -> {
             awaitLocked(owner);
             victim.kill();
-            lockedAtKill.set(lockedBy(owner)); // what the dead node holds: nobody runs these until their locks expire
-            log("killed %s (kill -9) with %d jobs locked by it", victim.name, lockedAtKill.get());
+            lockedAtKill.set(heldBy(owner)); // what the dead node holds: nobody runs these until their locks expire
+            log("killed %s (kill -9) holding %d jobs or queued key mails", victim.name, lockedAtKill.get());
         });
-        notes.add("kill -9 " + victim.name + " mid-load with " + lockedAtKill.get() + " jobs locked by it (lock time 60 s)");
+        notes.add("kill -9 " + victim.name + " mid-load holding " + lockedAtKill.get()
+                + " locked jobs or queued key mails (lock time and lease 60 s)");
         Row row = measure("b kill -9 one node (" + drillOrders + " orders)", productId, orders, callbacks, true, notes);
-        row = expect(row, lockedAtKill.get() > 0, "the killed node held no job: the drill did not test the lock expiry");
-        return expect(row, lockedBy(owner) == 0, "jobs still locked by the killed node");
+        row = expect(row, lockedAtKill.get() > 0, "the killed node held no job or queued mail: the drill did not test the lock expiry");
+        return expect(row, heldBy(owner) == 0, "jobs or queued key mails still held by the killed node");
     }
 
     /** c. PostgreSQL down for ~10 s in the middle: 5xx meanwhile, never success without the payment row. */
@@ -351,26 +352,26 @@ public final class Drills {
         Callbacks callbacks = pay(orders, burst, () -> {
             locked[0] = awaitLocked(owner);
             stopTook[0] = victim.terminate(Duration.ofSeconds(90));
-            locked[1] = lockedBy(owner);
-            log("%s stopped by SIGTERM in %s (exit %s), %d jobs locked by it before, %d after", victim.name,
+            locked[1] = heldBy(owner);
+            log("%s stopped by SIGTERM in %s (exit %s), %d jobs or queued key mails held by it before, %d after", victim.name,
                     stopTook[0] == null ? "more than 90 s" : stopTook[0].toMillis() + " ms",
                     stopTook[0] == null ? "-" : Integer.toString(victim.exitValue()), locked[0], locked[1]);
         });
-        notes.add(String.format(Locale.ROOT, "SIGTERM %s mid-load with %d jobs locked by it: stopped in %s, %d left locked"
+        notes.add(String.format(Locale.ROOT, "SIGTERM %s mid-load holding %d jobs or queued key mails: stopped in %s, %d left held"
                         + " (its log: %s)", victim.name, locked[0],
                 stopTook[0] == null ? "> 90 s" : String.format(Locale.ROOT, "%.1f s", stopTook[0].toMillis() / 1000.0),
                 locked[1], victim.logLine("job executor stopped")));
         Row row = measure("e SIGTERM one node (" + drillOrders + " orders)", productId, orders, callbacks, true, notes);
-        row = expect(row, locked[0] > 0, "the node held no job when told to stop: the drill did not test the hand-over");
+        row = expect(row, locked[0] > 0, "the node held no job or queued mail when told to stop: the drill did not test the hand-over");
         boolean graceful = stopTook[0] != null && stopTook[0].compareTo(Duration.ofSeconds(60)) < 0 && locked[1] == 0;
-        return expect(row, graceful, "the node did not stop within 60 s (two 30 s phases) or left jobs locked");
+        return expect(row, graceful, "the node did not stop within 60 s (two 30 s phases) or left jobs or queued key mails held");
     }
 
-    /** Waits (up to 15 s) until the node holds locked jobs, so the fault hits work in flight; returns how many. */
+    /** Waits (up to 15 s) until the node holds jobs or queued mails, so the fault hits work in flight; returns how many. */
     private long awaitLocked(String owner) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         long locked;
-        while ((locked = lockedBy(owner)) == 0 && System.nanoTime() < deadline) {
+        while ((locked = heldBy(owner)) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         return locked;
@@ -669,9 +670,12 @@ public final class Drills {
         return violations;
     }
 
-    private long lockedBy(String owner) throws SQLException {
+    private long heldBy(String owner) throws SQLException {
         try (Connection db = db()) {
-            return queryLong(db, "SELECT count(*) FROM act_ru_job WHERE lock_owner_ = ?", owner);
+            // jobs it locked, and key mails it queued that no other node may take yet
+            return queryLong(db, """
+                    SELECT (SELECT count(*) FROM act_ru_job WHERE lock_owner_ = ?)
+                         + (SELECT count(*) FROM key_mail_queue WHERE owner = ? AND lease_until > now())""", owner, owner);
         }
     }
 
