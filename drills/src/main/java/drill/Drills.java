@@ -246,11 +246,22 @@ public final class Drills {
     /** b. kill -9 node A in the middle: its locked jobs wait for the lock time, then node B delivers them. */
     private Row killNode() throws Exception {
         ensureNodes(null, null);
+        try (SilentSmtp silent = new SilentSmtp()) {
+            return killNode(silent);
+        }
+    }
+
+    /**
+     * The victim mails into a silent SMTP port, so the mails of the payments it takes stay in flight (queued, or waiting
+     * for the greeting) until the kill; a node keeping up with a small burst would otherwise hold nothing to lose.
+     */
+    private Row killNode(SilentSmtp silent) throws Exception {
+        Node victim = nodes[0];
+        restartWithSmtp(0, silent);
         String sku = "B" + run;
         long productId = seed(sku, drillOrders);
         List<Placed> orders = placeAll(sku, drillOrders, new AtomicInteger());
         List<String> notes = new ArrayList<>();
-        Node victim = nodes[0];
         String owner = victim.lockOwner();
         AtomicLong lockedAtKill = new AtomicLong(-1);
         Callbacks callbacks = pay(orders, burst, () -> {
@@ -341,11 +352,19 @@ public final class Drills {
     /** e. SIGTERM node B in the middle: it stops within the grace period, leaves no job locked, loses nothing. */
     private Row terminateNode() throws Exception {
         ensureNodes(null, CHECKOUT);
+        try (SilentSmtp silent = new SilentSmtp()) {
+            return terminateNode(silent);
+        }
+    }
+
+    /** As in b, the victim mails into a silent SMTP port so it surely holds mails in flight when told to stop. */
+    private Row terminateNode(SilentSmtp silent) throws Exception {
+        Node victim = nodes[1];
+        restartWithSmtp(1, silent);
         String sku = "E" + run;
         long productId = seed(sku, drillOrders);
         List<Placed> orders = placeAll(sku, drillOrders, new AtomicInteger());
         List<String> notes = new ArrayList<>();
-        Node victim = nodes[1];
         String owner = victim.lockOwner();
         Duration[] stopTook = new Duration[1];
         long[] locked = {-1, -1};
@@ -380,12 +399,15 @@ public final class Drills {
     // -------------------------------------------------------------------------------------------------------- nodes
 
     /** Both nodes up; a node whose stock mode differs from {@code required} (when given) is restarted in it. */
+    private final boolean[] mailsSilenced = new boolean[2];
+
     private void ensureNodes(String required, String forRestart) throws Exception {
         List<Node> starting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            if (nodes[i].alive() && (required == null || required.equals(modes[i]))) {
+            if (nodes[i].alive() && !mailsSilenced[i] && (required == null || required.equals(modes[i]))) {
                 continue;
             }
+            mailsSilenced[i] = false;
             if (nodes[i].alive()) {
                 log("restarting %s in %s mode", nodes[i].name, required);
                 nodes[i].terminate(Duration.ofSeconds(90));
@@ -400,6 +422,18 @@ public final class Drills {
             log("%s ready (%s), %d s after start, lock owner %s", node.name, modes[node == nodes[0] ? 0 : 1],
                     (System.nanoTime() - t0) / 1_000_000_000L, node.lockOwner());
         }
+    }
+
+    /** Restarts node {@code i} (same stock mode) mailing into {@code silent}; the next drill's ensureNodes restores it. */
+    private void restartWithSmtp(int i, SilentSmtp silent) throws Exception {
+        Node node = nodes[i];
+        if (node.alive()) {
+            node.terminate(Duration.ofSeconds(90));
+        }
+        node.start(modes[i], Map.of("KAMIFLOW_MAIL_PORT", Integer.toString(silent.port())));
+        node.awaitReady(Duration.ofSeconds(300));
+        log("%s restarted mailing into a silent SMTP port, lock owner %s", node.name, node.lockOwner());
+        mailsSilenced[i] = true;
     }
 
     private Node[] live() {

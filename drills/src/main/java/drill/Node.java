@@ -46,6 +46,11 @@ final class Node {
 
     /** Starts the process (stock mode: on-payment or on-checkout); {@link #awaitReady} waits for it. */
     void start(String stockReservation) throws IOException {
+        start(stockReservation, Map.of());
+    }
+
+    /** The same, with {@code extraEnv} for this start only (a fault drill's own SMTP port, say). */
+    void start(String stockReservation, Map<String, String> extraEnv) throws IOException {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(jvm);
         command.addAll(List.of("-jar", jar.toString()));
@@ -54,6 +59,7 @@ final class Node {
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
         builder.environment().put("KAMIFLOW_STOCK_RESERVATION", stockReservation);
+        builder.environment().putAll(extraEnv);
         builder.redirectErrorStream(true);
         Path target = starts++ == 0 ? log : log.resolveSibling(name + "." + starts + ".log");
         builder.redirectOutput(target.toFile());

@@ -77,7 +77,7 @@ class JobExecutionConfig {
         return new JobExecutorShutdown(jobExecutor, pool, immediateJobs, dataSource, grace);
     }
 
-    /** Send keys runs on the node that took the payment, right after the callback's commit (README, Performance). */
+    /** A Send keys job created by a request runs on that node right after the commit (README, Scaling out). */
     @Bean
     static ImmediateJobs immediateJobs(DataSource dataSource, MeterRegistry meters,
                                        @Value("${kamiflow.jobs.immediate.activities:SendKeys}") Set<String> activities,
