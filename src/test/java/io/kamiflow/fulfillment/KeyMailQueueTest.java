@@ -123,6 +123,45 @@ class KeyMailQueueTest extends IntegrationTest {
     }
 
     @Test
+    void aStoppingNodeFinishesTheMailsItIsSendingAndHandsTheQueuedOnesOverAtOnce() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 3);
+        Shop.PlacedOrder first = Shop.order(shop, "QUEUE", 1, "first@example.com");
+        Shop.PlacedOrder second = Shop.order(shop, "QUEUE", 1, "second@example.com");
+        Shop.PlacedOrder third = Shop.order(shop, "QUEUE", 1, "third@example.com");
+        holdSenders(); // stands for mails in the SMTP conversation: stop() waits for them
+        assertThat(Shop.pay(shop, first, "T-" + first.orderNo()).body()).isEqualTo("success");
+        assertThat(Shop.pay(shop, second, "T-" + second.orderNo()).body()).isEqualTo("success");
+        Thread stopping = new Thread(queue::stop);
+        try {
+            stopping.start();
+            Thread.sleep(300);
+            assertThat(stopping.isAlive()).as("waits for the sends in progress").isTrue();
+            release.countDown();
+            stopping.join(10_000);
+            assertThat(stopping.isAlive()).isFalse();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue WHERE lease_until <= now()", Integer.class))
+                    .as("both waiting mails handed over: their leases ended at the stop").isEqualTo(2);
+
+            // a callback the stopping node still answers takes the Send keys job path
+            assertThat(Shop.pay(shop, third, "T-" + third.orderNo()).body()).isEqualTo("success");
+            awaitDelivered(third.orderNo());
+            assertThat(passed(third.orderNo())).contains("SendKeys").doesNotContain("QueueKeyMail");
+
+            assertThat(queue.sweep()).as("any node's next sweep").isEqualTo(2);
+            awaitDelivered(first.orderNo());
+            awaitDelivered(second.orderNo());
+        } finally {
+            stopping.join(30_000);
+            queue.start();
+        }
+        for (String buyer : new String[] {"first@example.com", "second@example.com", "third@example.com"}) {
+            assertThat(mailsTo(buyer)).as(buyer).isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
+    }
+
+    @Test
     void aRefundWhileTheMailWaitsReturnsTheKeysAndTheMailIsNeverSent() {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
