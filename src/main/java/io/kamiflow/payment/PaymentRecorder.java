@@ -96,16 +96,15 @@ public class PaymentRecorder {
         if (!notice.paid()) {
             return Outcome.IGNORED;
         }
-        int inserted = inserts.insert("""
+        Optional<Long> inserted = inserts.insertReturningId("""
                 INSERT INTO payment (channel, trade_no, order_no, amount_minor, currency, raw_status, event_id, raw_notice)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", "channel, trade_no", notice.channel(), notice.tradeNo(), notice.orderNo(),
                 notice.amount().minor(), notice.amount().currency(), notice.rawStatus(), truncate(notice.eventId(), 128),
                 notice.rawNotice());
-        if (inserted == 0) {
+        if (inserted.isEmpty()) {
             return Outcome.ALREADY_RECORDED;
         }
-        long paymentId = jdbc.sql("SELECT id FROM payment WHERE channel = ? AND trade_no = ?")
-                .params(notice.channel(), notice.tradeNo()).query(Long.class).single();
+        long paymentId = inserted.get();
         String instanceId = deferClaim ? fulfillment.startDeferred(order.get(), paymentId)
                 : fulfillment.start(order.get(), paymentId);
         jdbc.sql("UPDATE payment SET process_instance_id = ? WHERE id = ?").params(instanceId, paymentId).update();

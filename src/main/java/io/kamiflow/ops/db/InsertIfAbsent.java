@@ -1,12 +1,19 @@
 package io.kamiflow.ops.db;
 
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +44,36 @@ public class InsertIfAbsent {
             return jdbc.update(insertSql, params);
         } catch (DuplicateKeyException e) {
             return 0;
+        }
+    }
+
+    /**
+     * The same for a table with a generated {@code id}, returning it with the insert (no second query).
+     * @return the new row's id, empty when a row with the same unique key already existed
+     */
+    public Optional<Long> insertReturningId(String insertSql, String conflictColumns, Object... params) {
+        String sql = postgres ? insertSql + " ON CONFLICT (" + conflictColumns + ") DO NOTHING" : insertSql;
+        GeneratedKeyHolder generated = new GeneratedKeyHolder();
+        PreparedStatementCreator statement = connection -> {
+            // PostgreSQL: RETURNING id only (RETURN_GENERATED_KEYS would return every column); H2: its generated columns
+            PreparedStatement prepared = postgres ? connection.prepareStatement(sql, new String[] {"id"})
+                    : connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+            new ArgumentPreparedStatementSetter(params).setValues(prepared);
+            return prepared;
+        };
+        try {
+            if (jdbc.update(statement, generated) == 0) {
+                return Optional.empty();
+            }
+            // H2 returns every generated column (id and defaults such as received_at): take the id by name
+            return Optional.of(Objects.requireNonNull(generated.getKeys(), "no generated keys").entrySet().stream()
+                    .filter(column -> column.getKey().equalsIgnoreCase("id")).map(column -> ((Number) column.getValue()).longValue())
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the insert returned no id")));
+        } catch (DuplicateKeyException e) {
+            if (postgres) {
+                throw e;
+            }
+            return Optional.empty();
         }
     }
 
