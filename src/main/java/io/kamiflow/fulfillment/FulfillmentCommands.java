@@ -27,8 +27,10 @@ public class FulfillmentCommands {
     private final RuntimeService runtime;
     private final AuditLog audit;
     private final JdbcClient jdbc;
+    private final KeyMailQueue keyMails;
 
-    FulfillmentCommands(RuntimeService runtime, AuditLog audit, JdbcClient jdbc) {
+    FulfillmentCommands(RuntimeService runtime, AuditLog audit, JdbcClient jdbc, KeyMailQueue keyMails) {
+        this.keyMails = keyMails;
         this.runtime = runtime;
         this.audit = audit;
         this.jdbc = jdbc;
@@ -63,6 +65,7 @@ public class FulfillmentCommands {
         if (order.status() == OrderStatus.REFUNDED) {
             throw Problems.conflict("order " + order.orderNo() + " is already refunded");
         }
+        keyMails.cancel(order); // a key mail still queued is not sent after the refund was asked for
         Map<String, Object> reasonVariable = Map.of(ProcessVariables.REFUND_REASON, reason);
         // Every running instance of the order takes the message. Which ones it reached is read from the
         // outcome, not from an earlier query: the own payment's instance may have ended a moment ago.

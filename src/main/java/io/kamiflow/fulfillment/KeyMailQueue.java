@@ -103,6 +103,16 @@ public class KeyMailQueue implements SmartLifecycle {
         });
     }
 
+    /**
+     * A refund was requested: the order's queued key mail, if any, is dropped in the same transaction. A sender that
+     * has not revealed yet then finds its lease gone and sends nothing (the row lock orders the two), and no sweep
+     * turns the mail into a Send keys job. @return whether a queued mail was dropped
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean cancel(Order order) {
+        return jdbc.sql("DELETE FROM key_mail_queue WHERE order_id = ?").param(order.id()).update() > 0;
+    }
+
     private void submit(long orderId, String orderNo) {
         ThreadPoolExecutor senders = pool;
         try {
