@@ -83,10 +83,7 @@ class KeyMailQueueTest extends IntegrationTest {
     @Test
     void aMailThatCannotBeBuiltGoesToSupportWithTheKeysUnrevealed() {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
-        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "typo@example.com");
-        holdSenders();
-        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        Shop.PlacedOrder order = paidWhileTheSendersAreBusy(shop, "typo@example.com");
         jdbc.update("UPDATE customer_order SET buyer_email = 'not an address@@example' WHERE order_no = ?", order.orderNo());
         release.countDown();
         await().atMost(Duration.ofSeconds(20)).until(() -> engine.getTaskService().createTaskQuery()
@@ -101,10 +98,7 @@ class KeyMailQueueTest extends IntegrationTest {
     @Test
     void aMailItsNodeNeverSentIsTakenOverAfterTheLeaseAndTheLateSenderSendsNothing() throws Exception {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
-        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "once@example.com");
-        holdSenders(); // the node falls behind (or dies): its queued mail waits
-        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        Shop.PlacedOrder order = paidWhileTheSendersAreBusy(shop, "once@example.com");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isEqualTo(1);
         assertThat(queue.sweep()).as("lease not passed: nobody else takes it").isZero();
         assertThat(running(order.orderNo())).isZero();
@@ -164,10 +158,7 @@ class KeyMailQueueTest extends IntegrationTest {
     @Test
     void aRefundWhileTheMailWaitsReturnsTheKeysAndTheMailIsNeverSent() {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
-        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "refunded@example.com");
-        holdSenders();
-        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        Shop.PlacedOrder order = paidWhileTheSendersAreBusy(shop, "refunded@example.com");
         assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", "application/json",
                 "{\"reason\":\"changed their mind\"}").status()).isEqualTo(202);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class))
@@ -183,6 +174,15 @@ class KeyMailQueueTest extends IntegrationTest {
                 .as("never revealed: back on sale").isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> running(order.orderNo()) == 0);
+    }
+
+    /** One key, one order paid while this node's mail threads are all busy: its mail waits in the queue. */
+    private Shop.PlacedOrder paidWhileTheSendersAreBusy(ShopClient shop, String email) {
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, email);
+        holdSenders();
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+        return order;
     }
 
     private void holdSenders() {
