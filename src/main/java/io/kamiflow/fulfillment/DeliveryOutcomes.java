@@ -4,7 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.kamiflow.delivery.KeyDeliveryService;
+import io.kamiflow.inventory.KeyReveals;
 import org.camunda.bpm.engine.variable.Variables;
+import org.springframework.stereotype.Component;
 
 /**
  * Which way "Keys delivered?" goes after an attempt, and the variables that carry it there: delivered, wait and
@@ -12,24 +14,26 @@ import org.camunda.bpm.engine.variable.Variables;
  * has read the keys there), or hand over to support. Send keys sets them on its execution; a queued key mail that
  * failed starts an instance at the gateway with them.
  */
-final class DeliveryOutcomes {
+@Component
+class DeliveryOutcomes {
 
-    private DeliveryOutcomes() {
+    private final KeyReveals reveals;
+    private final FulfillmentSettings settings;
+
+    DeliveryOutcomes(KeyReveals reveals, FulfillmentSettings settings) {
+        this.reveals = reveals;
+        this.settings = settings;
     }
 
-    /**
-     * @param retriesSoFar transient failures already waited for (null: none)
-     * @param readOnPage   whether the buyer has read the keys on the order page
-     */
-    static Map<String, Object> after(KeyDeliveryService.Attempt attempt, Object retriesSoFar, boolean readOnPage,
-                                     int maxRetries) {
+    /** @param retriesSoFar transient failures already waited for (null: none) */
+    Map<String, Object> after(long orderId, KeyDeliveryService.Attempt attempt, Object retriesSoFar) {
         int retries = retriesSoFar == null ? 0 : ((Number) retriesSoFar).intValue();
         String outcome = switch (attempt.outcome()) {
             case SENT -> "SENT";
             case PERMANENT_FAILURE -> "FAILED";
-            case TRANSIENT_FAILURE -> retries < maxRetries ? "RETRY" : "FAILED";
+            case TRANSIENT_FAILURE -> retries < settings.maxRetries() ? "RETRY" : "FAILED";
         };
-        if (outcome.equals("FAILED") && readOnPage) {
+        if (outcome.equals("FAILED") && reveals.revealedThrough(orderId, KeyReveals.Channel.PAGE)) {
             outcome = "ON_PAGE";
         }
         Map<String, Object> variables = new HashMap<>();

@@ -64,6 +64,7 @@ public class KeyMailQueue implements SmartLifecycle {
     private final KeyDeliveryService delivery;
     private final KeyReveals reveals;
     private final FulfillmentStarter starter;
+    private final DeliveryOutcomes outcomes;
     private final FulfillmentSettings settings;
     private final OrderRepository orders;
     private final TransactionTemplate transactions;
@@ -72,12 +73,13 @@ public class KeyMailQueue implements SmartLifecycle {
     private volatile ThreadPoolExecutor pool; // null while stopped
 
     KeyMailQueue(JdbcClient jdbc, KeyDeliveryService delivery, KeyReveals reveals, FulfillmentStarter starter,
-                 FulfillmentSettings settings, OrderRepository orders, PlatformTransactionManager transactionManager,
-                 ObjectProvider<JobExecutor> jobExecutor) {
+                 DeliveryOutcomes outcomes, FulfillmentSettings settings, OrderRepository orders,
+                 PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor) {
         this.jdbc = jdbc;
         this.delivery = delivery;
         this.reveals = reveals;
         this.starter = starter;
+        this.outcomes = outcomes;
         this.settings = settings;
         this.orders = orders;
         this.transactions = new TransactionTemplate(transactionManager);
@@ -164,8 +166,7 @@ public class KeyMailQueue implements SmartLifecycle {
         }
         delivery.record(prepared, attempt);
         if (attempt.outcome() != KeyDeliveryService.Outcome.SENT) {
-            boolean readOnPage = reveals.revealedThrough(order.id(), KeyReveals.Channel.PAGE);
-            starter.startAt(order, KEYS_DELIVERED, DeliveryOutcomes.after(attempt, null, readOnPage, settings.maxRetries()));
+            starter.startAt(order, KEYS_DELIVERED, outcomes.after(order.id(), attempt, null));
         }
     }
 

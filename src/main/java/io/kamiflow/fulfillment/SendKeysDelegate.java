@@ -1,7 +1,6 @@
 package io.kamiflow.fulfillment;
 
 import io.kamiflow.delivery.KeyDeliveryService;
-import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.ordering.Order;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -15,23 +14,18 @@ class SendKeysDelegate implements JavaDelegate {
 
     private final InstanceOrders orders;
     private final KeyDeliveryService delivery;
-    private final KeyReveals reveals;
-    private final FulfillmentSettings settings;
+    private final DeliveryOutcomes outcomes;
 
-    SendKeysDelegate(InstanceOrders orders, KeyDeliveryService delivery, KeyReveals reveals, FulfillmentSettings settings) {
+    SendKeysDelegate(InstanceOrders orders, KeyDeliveryService delivery, DeliveryOutcomes outcomes) {
         this.orders = orders;
         this.delivery = delivery;
-        this.reveals = reveals;
-        this.settings = settings;
+        this.outcomes = outcomes;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
         Order order = orders.order(execution);
         KeyDeliveryService.Attempt attempt = delivery.attempt(order.id());
-        boolean readOnPage = attempt.outcome() != KeyDeliveryService.Outcome.SENT
-                && reveals.revealedThrough(order.id(), KeyReveals.Channel.PAGE);
-        execution.setVariables(DeliveryOutcomes.after(attempt, execution.getVariable(ProcessVariables.DELIVERY_RETRIES),
-                readOnPage, settings.maxRetries()));
+        execution.setVariables(outcomes.after(order.id(), attempt, execution.getVariable(ProcessVariables.DELIVERY_RETRIES)));
     }
 }
