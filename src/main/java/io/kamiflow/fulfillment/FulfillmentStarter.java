@@ -1,6 +1,7 @@
 package io.kamiflow.fulfillment;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.kamiflow.ordering.Order;
 import org.camunda.bpm.engine.RepositoryService;
@@ -54,7 +55,7 @@ public class FulfillmentStarter {
      * starts do. @return the instance id
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public String startAt(Order order, String activityId, java.util.Map<String, Object> variables) {
+    public String startAt(Order order, String activityId, Map<String, Object> variables) {
         return runtime.createProcessInstanceById(latestDefinitionId()).businessKey(order.orderNo())
                 .setVariables(variables)
                 .setVariable(ProcessVariables.ORDER_NO, order.orderNo())

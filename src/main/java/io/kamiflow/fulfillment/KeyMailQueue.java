@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,9 +41,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the promise until the mail is recorded:
  * <ul>
  * <li>Sending: one transaction renews the lease, reads the order and its keys and reveals them (committed before the
- * send, as Send keys does); the mail goes out; the attempt is recorded in the transaction that deletes the row. A failed mail starts an
- * order-fulfillment instance at "Keys delivered?", which retries, hands over to support or records the page
- * delivery exactly as after a failed Send keys.</li>
+ * send, as Send keys does); the mail goes out; the attempt is recorded in the transaction that deletes the row. A
+ * failed mail starts an order-fulfillment instance at "Keys delivered?", which retries, hands over to support or
+ * records the page delivery exactly as after a failed Send keys.</li>
  * <li>A row whose lease has passed (its node crashed, stopped, or fell that far behind) is handed by any node's
  * sweep to a new instance at Send keys, with its retries and incidents. The old owner finds the row gone and sends
  * nothing; had it already sent, the new attempt repeats the same Message-ID.</li>
@@ -52,7 +53,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("keyMailQueue")
 public class KeyMailQueue implements SmartLifecycle {
 
-    static final String QUEUE_KEY_MAIL = "QueueKeyMail";
     static final String SEND_KEYS = "SendKeys";
     static final String KEYS_DELIVERED = "KeysDelivered";
     private static final int SWEEP_BATCH = 100;
@@ -184,11 +184,16 @@ public class KeyMailQueue implements SmartLifecycle {
 
     private void handOver(long orderId) {
         try {
-            jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE order_id = ? AND owner = ?")
-                    .params(Timestamp.from(Instant.now()), orderId, owner).update();
+            endLeases("order_id = ? AND owner = ?", orderId, owner);
         } catch (RuntimeException e) {
             log.warn("could not hand a key mail over ({}); it goes when its lease passes", e.getClass().getName());
         }
+    }
+
+    /** Ends the leases of the rows {@code where} selects: the next sweep of any node takes them. */
+    private int endLeases(String where, Object... params) {
+        return jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE " + where).param(Timestamp.from(Instant.now()))
+                .params(params).update();
     }
 
     /**
@@ -232,7 +237,7 @@ public class KeyMailQueue implements SmartLifecycle {
     @Override
     public void start() {
         JobExecutor executor = jobExecutor.getIfAvailable();
-        owner = executor != null ? executor.getLockOwner() : java.util.UUID.randomUUID().toString();
+        owner = executor != null ? executor.getLockOwner() : UUID.randomUUID().toString();
         AtomicInteger threadNo = new AtomicInteger();
         int threads = settings.getKeyMailThreads();
         pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_WAITING), task -> {
@@ -259,8 +264,7 @@ public class KeyMailQueue implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         try {
-            int handed = jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE owner = ?")
-                    .params(Timestamp.from(Instant.now()), owner).update();
+            int handed = endLeases("owner = ?", owner);
             if (handed > 0) {
                 log.info("stopping: {} queued key mails handed to any node's sweep", handed);
             }

@@ -37,11 +37,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * and one commit fewer per order, and the job starts in milliseconds.
  *
  * <p>Only jobs created outside the job executor (a request thread: an admin resend, a callback on a stopping node; the
- * key mail queue's sweep) whose activity is listed qualify. (The paying callback's own key mail needs no job at all:
- * {@code KeyMailQueue}.) Such a
- * job is inserted already locked by this node, as Camunda inserts the exclusive follow-up job it will run itself, so
- * no other node takes it; after the commit it waits in this node's memory for a thread of Camunda's job pool, which
- * runs it as Camunda's job executor does (same command, retries, incidents, failure handling). The same pool
+ * key mail queue's sweep) whose activity is listed qualify; the paying callback's own key mail needs no job at all
+ * ({@code KeyMailQueue}). Such a job is inserted already locked by this node, as Camunda inserts the exclusive
+ * follow-up job it will run itself, so no other node takes it; after the commit it waits in this node's memory for a
+ * thread of Camunda's job pool, which runs it as Camunda's job executor does (same command, retries, incidents,
+ * failure handling). The same pool
  * and thread count as every other job: a Send keys job holds one connection and takes a second for the reveal, so more
  * job threads than connections could starve each other. A pool thread takes waiting jobs whenever it has nothing of
  * the acquisition's queued.
