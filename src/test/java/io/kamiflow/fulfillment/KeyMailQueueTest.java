@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -206,7 +207,7 @@ class KeyMailQueueTest extends IntegrationTest {
     }
 
     /** Activities passed by every instance of the order. */
-    private java.util.List<String> passed(String orderNo) {
+    private List<String> passed(String orderNo) {
         return engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(orderNo).list()
                 .stream().flatMap(instance -> engine.getHistoryService().createHistoricActivityInstanceQuery()
                         .processInstanceId(instance.getId()).list().stream().map(HistoricActivityInstance::getActivityId))
@@ -215,19 +216,5 @@ class KeyMailQueueTest extends IntegrationTest {
 
     private long running(String orderNo) {
         return engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(orderNo).count();
-    }
-
-    private String orderStatus(String orderNo) {
-        return jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo);
-    }
-
-    private static long mailsTo(String address) {
-        return java.util.Arrays.stream(TestMail.get().getReceivedMessages()).filter(m -> {
-            try {
-                return m.getAllRecipients()[0].toString().equals(address);
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).count();
     }
 }

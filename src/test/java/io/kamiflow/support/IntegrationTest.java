@@ -135,9 +135,17 @@ public abstract class IntegrationTest {
 
     /** Waits for the order's keys to be out and its process to have ended, so no job outlives the test. */
     protected void awaitDelivered(String orderNo) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(
-                jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo))
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(orderStatus(orderNo))
                 && engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(orderNo).count() == 0);
+    }
+
+    protected String orderStatus(String orderNo) {
+        return jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo);
+    }
+
+    /** Mails the SMTP server has taken for {@code address}. */
+    protected int mailsTo(String address) {
+        return TestMail.get().getReceivedMessagesForDomain(address).length;
     }
 
     protected ShopClient shop() {

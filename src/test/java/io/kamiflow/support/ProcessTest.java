@@ -227,10 +227,6 @@ public abstract class ProcessTest extends IntegrationTest {
         engine.getTaskService().complete(openTask(instance).getId(), formVariables);
     }
 
-    protected String orderStatus(String orderNo) {
-        return jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, orderNo);
-    }
-
     protected int keysOf(String orderNo, String status) {
         return jdbc.queryForObject("""
                 SELECT count(*) FROM card_key k JOIN customer_order o ON o.id = k.order_id
@@ -239,9 +235,5 @@ public abstract class ProcessTest extends IntegrationTest {
 
     protected int keysIn(String status) {
         return jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = ?", Integer.class, status);
-    }
-
-    protected int mailsTo(String address) {
-        return TestMail.get().getReceivedMessagesForDomain(address).length;
     }
 }
