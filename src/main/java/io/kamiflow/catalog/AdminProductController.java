@@ -1,7 +1,7 @@
 package io.kamiflow.catalog;
 
 import io.kamiflow.ops.AuditLog;
-import io.kamiflow.ops.web.Problems;
+import io.kamiflow.web.Problems;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.PositiveOrZero;

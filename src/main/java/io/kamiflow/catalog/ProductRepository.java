@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-import io.kamiflow.ops.db.InsertIfAbsent;
+import io.kamiflow.db.InsertIfAbsent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 

@@ -1,6 +1,6 @@
 package io.kamiflow.delivery;
 
-import io.kamiflow.ops.db.InsertIfAbsent;
+import io.kamiflow.db.InsertIfAbsent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.mail.MailException;

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.kamiflow.ops.AuditLog;
-import io.kamiflow.ops.web.Problems;
+import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderStatus;
 import org.camunda.bpm.engine.OptimisticLockingException;

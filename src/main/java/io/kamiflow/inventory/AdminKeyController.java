@@ -2,7 +2,7 @@ package io.kamiflow.inventory;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
-import io.kamiflow.ops.web.Problems;
+import io.kamiflow.web.Problems;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

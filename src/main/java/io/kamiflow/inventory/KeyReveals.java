@@ -2,7 +2,7 @@ package io.kamiflow.inventory;
 
 import java.util.List;
 
-import io.kamiflow.ops.db.InsertIfAbsent;
+import io.kamiflow.db.InsertIfAbsent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;

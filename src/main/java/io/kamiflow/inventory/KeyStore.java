@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.kamiflow.ops.db.InsertIfAbsent;
+import io.kamiflow.db.InsertIfAbsent;
 import org.springframework.stereotype.Component;
 
 /** Writes new keys: encrypts each value and inserts it unless its fingerprint is already stocked for the product. */

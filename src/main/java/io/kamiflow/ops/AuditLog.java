@@ -1,6 +1,6 @@
 package io.kamiflow.ops;
 
-import io.kamiflow.ops.security.AdminPrincipal;
+import io.kamiflow.security.AdminPrincipal;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -4,10 +4,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.kamiflow.ops.db.InsertIfAbsent;
-import io.kamiflow.ops.ratelimit.ExemptAddresses;
-import io.kamiflow.ops.ratelimit.RateLimitProperties;
-import io.kamiflow.ops.web.Problems;
+import io.kamiflow.db.InsertIfAbsent;
+import io.kamiflow.security.ratelimit.ExemptAddresses;
+import io.kamiflow.security.ratelimit.RateLimitProperties;
+import io.kamiflow.web.Problems;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.kamiflow.ops.ratelimit.ClientAddress;
-import io.kamiflow.ops.web.Problems;
+import io.kamiflow.security.ratelimit.ClientAddress;
+import io.kamiflow.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;

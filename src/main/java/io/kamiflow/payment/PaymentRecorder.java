@@ -5,7 +5,7 @@ import java.util.Optional;
 import io.kamiflow.fulfillment.FulfillmentStarter;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
-import io.kamiflow.ops.db.InsertIfAbsent;
+import io.kamiflow.db.InsertIfAbsent;
 import io.kamiflow.ops.logging.OrderLogContext;
 import io.kamiflow.ops.metrics.CallbackMetricsFilter;
 import org.slf4j.Logger;

@@ -10,7 +10,7 @@ import java.util.Set;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.StockService;
-import io.kamiflow.ops.ratelimit.ClientAddress;
+import io.kamiflow.security.ratelimit.ClientAddress;
 import io.kamiflow.ordering.CheckoutService;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderLinks;

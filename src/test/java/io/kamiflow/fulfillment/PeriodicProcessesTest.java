@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
-import io.kamiflow.payment.sandbox.SandboxGateway;
+import io.kamiflow.gateway.sandbox.SandboxGateway;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
 import org.camunda.bpm.engine.history.HistoricJobLog;

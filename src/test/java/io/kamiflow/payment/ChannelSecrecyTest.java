@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 
-import io.kamiflow.payment.alipay.AlipayNotices;
-import io.kamiflow.payment.epay.EpayNotices;
-import io.kamiflow.payment.stripe.StripeEventsFixture;
-import io.kamiflow.payment.wechat.WechatNotifications;
+import io.kamiflow.gateway.alipay.AlipayNotices;
+import io.kamiflow.gateway.epay.EpayNotices;
+import io.kamiflow.gateway.stripe.StripeEventsFixture;
+import io.kamiflow.gateway.wechat.WechatNotifications;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;

@@ -21,7 +21,7 @@ import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import io.kamiflow.ordering.OrderLinks;
-import io.kamiflow.payment.wechat.FakeWechatPay;
+import io.kamiflow.gateway.wechat.FakeWechatPay;
 import io.kamiflow.support.Chromium;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kamiflow.payment.sandbox.SandboxSignature;
+import io.kamiflow.gateway.sandbox.SandboxSignature;
 
 /** Real HTTP to the running app, the way buyers, admins and gateways reach it. Thread-safe. */
 public class ShopClient {

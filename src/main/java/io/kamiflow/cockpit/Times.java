@@ -1,0 +1,22 @@
+package io.kamiflow.cockpit;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Date;
+
+/** Times in the plugin's JSON are ISO-8601 instants (UTC), whatever the database session's zone. */
+final class Times {
+
+    private Times() {
+    }
+
+    static String text(ResultSet rs, String column) throws SQLException {
+        Timestamp value = rs.getTimestamp(column);
+        return value == null ? null : value.toInstant().toString();
+    }
+
+    static String text(Date value) {
+        return value == null ? null : value.toInstant().toString();
+    }
+}

@@ -1,0 +1,73 @@
+package io.kamiflow.gateway.sandbox;
+
+import java.util.Map;
+import java.util.Optional;
+
+import io.kamiflow.catalog.Product;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.Payment;
+import io.kamiflow.payment.PaymentChannel;
+import io.kamiflow.payment.PaymentInstructions;
+import io.kamiflow.payment.PaymentNotice;
+import io.kamiflow.payment.RefundResult;
+import org.springframework.stereotype.Component;
+
+@Component
+class SandboxChannel implements PaymentChannel {
+
+    static final String ID = "sandbox";
+
+    private final SandboxProperties properties;
+    private final SandboxGateway gateway;
+
+    SandboxChannel(SandboxProperties properties, SandboxGateway gateway) {
+        this.properties = properties;
+        this.gateway = gateway;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public boolean enabled() {
+        return properties.enabled();
+    }
+
+    @Override
+    public Map<String, Object> checkout(Order order, Product product) {
+        return PaymentInstructions.of(ID, order).with("notifyUrl", "/api/payments/sandbox/notify").toMap();
+    }
+
+    @Override
+    public boolean supportsQuery() {
+        return true;
+    }
+
+    @Override
+    public Optional<PaymentNotice> query(Order order) {
+        return gateway.paidTradeFor(order.orderNo()).map(trade -> PaymentNotice.paid(ID, trade.tradeNo(), trade.orderNo(),
+                trade.amount(), "PAID", "query: tradeNo=" + trade.tradeNo()));
+    }
+
+    @Override
+    public boolean supportsClose() {
+        return true;
+    }
+
+    @Override
+    public CloseOutcome close(Order order) {
+        return gateway.close(order.orderNo()) ? CloseOutcome.CLOSED : CloseOutcome.ALREADY_PAID;
+    }
+
+    @Override
+    public boolean supportsRefund() {
+        return true;
+    }
+
+    @Override
+    public RefundResult refund(Payment payment, String reason) {
+        return RefundResult.succeeded(gateway.refund(payment));
+    }
+}

@@ -1,9 +1,0 @@
-package io.kamiflow.ops.cockpit;
-
-/** A client error in the plugin's query parameters; the message is the problem's detail. */
-class InvalidQuery extends RuntimeException {
-
-    InvalidQuery(String detail) {
-        super(detail);
-    }
-}

@@ -1,0 +1,82 @@
+package io.kamiflow.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * The support forms under forms/ (Camunda Forms JSON), read once: which fields each form has and which
+ * values they accept. A task submission may set these fields and nothing else.
+ */
+@Component
+public class TaskForms {
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    /** One input of a form: its allowed values (radio/select), required, max length, email format. */
+    record Field(String key, Set<String> options, boolean required, Integer maxLength, boolean email) {
+
+        Optional<String> problem(String value) {
+            if (value == null || value.isEmpty()) {
+                return required ? Optional.of(key + " is required") : Optional.empty();
+            }
+            if (options != null && !options.contains(value)) {
+                return Optional.of(key + " must be one of " + options);
+            }
+            if (maxLength != null && value.length() > maxLength) {
+                return Optional.of(key + " is longer than " + maxLength + " characters");
+            }
+            if (email && !EMAIL.matcher(value.strip()).matches()) {
+                return Optional.of(key + " is not a valid email address");
+            }
+            return Optional.empty();
+        }
+    }
+
+    private final Map<String, Map<String, Field>> forms = new HashMap<>();
+
+    TaskForms(ObjectMapper json) throws IOException {
+        for (Resource resource : new PathMatchingResourcePatternResolver().getResources("classpath*:forms/*.form")) {
+            try (InputStream in = resource.getInputStream()) {
+                JsonNode form = json.readTree(in);
+                forms.put(form.path("id").asText(), fields(form));
+            }
+        }
+    }
+
+    /** @return the fields of the form with this id, empty when kamiflow has no such form */
+    Optional<Map<String, Field>> fields(String formId) {
+        return Optional.ofNullable(forms.get(formId));
+    }
+
+    private static Map<String, Field> fields(JsonNode form) {
+        Map<String, Field> fields = new LinkedHashMap<>();
+        for (JsonNode component : form.path("components")) {
+            if (!component.hasNonNull("key")) {
+                continue; // text and layout components take no input
+            }
+            List<String> options = new ArrayList<>();
+            component.path("values").forEach(value -> options.add(value.path("value").asText()));
+            JsonNode validate = component.path("validate");
+            fields.put(component.get("key").asText(), new Field(component.get("key").asText(),
+                    options.isEmpty() ? null : Set.copyOf(options),
+                    validate.path("required").asBoolean(false),
+                    validate.hasNonNull("maxLength") ? validate.get("maxLength").asInt() : null,
+                    "email".equals(validate.path("validationType").asText())));
+        }
+        return fields;
+    }
+}

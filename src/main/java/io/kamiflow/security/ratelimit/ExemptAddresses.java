@@ -1,0 +1,42 @@
+package io.kamiflow.security.ratelimit;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.apache.catalina.util.NetMask;
+import org.springframework.stereotype.Component;
+
+/**
+ * Client addresses the buyer limits do not apply to: by default loopback, i.e. tools the operator runs on
+ * the host itself. A proxy in front must send X-Forwarded-For, or every buyer would look like loopback.
+ */
+@Component
+public class ExemptAddresses {
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private final List<NetMask> masks;
+
+    ExemptAddresses(RateLimitProperties properties) {
+        this.masks = properties.getExemptAddresses().stream().map(String::strip).map(NetMask::new).toList();
+    }
+
+    public boolean isExempt(String address) {
+        InetAddress parsed = literal(address);
+        return parsed != null && masks.stream().anyMatch(mask -> mask.matches(parsed));
+    }
+
+    /** Only IP literals: anything else (a forwarded header may hold any text) must never trigger a DNS lookup. */
+    private static InetAddress literal(String address) {
+        if (address == null || !(IPV4.matcher(address).matches() || address.indexOf(':') >= 0)) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.kamiflow.gateway.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+
+import io.kamiflow.payment.RefundService;
+import io.kamiflow.support.FakeGateway;
+import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Refunds through the Stripe Refunds API and lost payments found by PaymentIntent search, against a fake Stripe. */
+class StripeRefundAndQueryProcessTest extends ProcessTest {
+
+    @Autowired
+    RefundService refunds;
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    private FakeStripe stripe;
+
+    @BeforeEach
+    void fakeStripe() {
+        stripe = FakeStripe.install();
+    }
+
+    @AfterEach
+    void resetFake() {
+        FakeGateway.reset();
+    }
+
+    private Shop.PlacedOrder deliveredOrder(String paymentIntent) {
+        Shop.productWithKeys(shop, "STR", "12.50", 3);
+        Shop.PlacedOrder order = shop.order("STR", 2, "stripe-refund@example.com", "stripe");
+        String event = StripeEventsFixture.event("checkout.session.completed",
+                StripeEventsFixture.session(order.orderNo(), paymentIntent, 2500, "paid"));
+        assertThat(shop.send("POST", "/api/payments/stripe/webhook", "application/json", event,
+                Map.of("Stripe-Signature", StripeEventsFixture.sign(event))).status()).isEqualTo(200);
+        executeJob(instanceFor(order.orderNo()));
+        assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+        return order;
+    }
+
+    @Test
+    void aPendingRefundIsFollowedUpUntilStripeSaysSucceeded() {
+        stripe.answerRefundsWith("pending");
+        Shop.PlacedOrder order = deliveredOrder("pi_pending_1");
+
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment: Stripe answers pending
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "PROCESSING");
+        String refundId = jdbc.queryForObject("SELECT refund_reference FROM payment", String.class);
+        assertThat(refundId).startsWith("re_test_");
+
+        stripe.settleRefund(refundId, "succeeded");
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+        assertThat(jdbc.queryForMap("SELECT refund_status, refund_reference FROM payment"))
+                .containsEntry("refund_status", "SUCCEEDED").containsEntry("refund_reference", refundId);
+        assertThat(FakeStripe.refundRetrievals()).singleElement()
+                .satisfies(request -> assertThat(request.path()).endsWith("/" + refundId));
+        assertThat(FakeStripe.refundRequests()).hasSize(1);
+    }
+
+    @Test
+    void aPendingRefundStripeLaterFailsIsReturnedByHand() {
+        stripe.answerRefundsWith("pending");
+        Shop.PlacedOrder order = deliveredOrder("pi_pending_2");
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment
+        stripe.settleRefund(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class), "failed");
+
+        executeJobAt(refund, "WaitForRefundResult");
+        executeJobAt(refund, "CheckRefundResult");
+
+        assertThat(openTask(refund).getName()).isEqualTo("Return the money by hand for order " + order.orderNo());
+        assertThat(engine.getTaskService().getVariables(openTask(refund).getId()))
+                .hasEntrySatisfying("refundWhy", why -> assertThat((String) why).contains("failed"));
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "MANUAL_PENDING");
+    }
+
+    @Test
+    void adminRefundGoesThroughStripeOnceAndVoidsTheKeys() {
+        Shop.PlacedOrder order = deliveredOrder("pi_refund_1");
+
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment
+        assertThat(refund).isEnded().hasPassed("RefundPayment", "OrderRefunded");
+
+        assertThat(FakeStripe.refundRequests()).singleElement().satisfies(request -> {
+            assertThat(request.headers().get("Idempotency-Key")).isEqualTo("KF-REFUND-" + paymentId());
+            assertThat(FakeStripe.form(request)).containsEntry("payment_intent", "pi_refund_1").containsEntry("amount", "2500")
+                    .containsEntry("metadata[orderNo]", order.orderNo());
+        });
+        Map<String, Object> payment = jdbc.queryForMap("SELECT * FROM payment");
+        assertThat(payment.get("refunded_at")).isNotNull();
+        assertThat((String) payment.get("refund_reference")).startsWith("re_test_");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+        assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
+
+        // the job replayed after its commit: the payment is refunded, Stripe is not asked again
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> refunds.refund(paymentId(), "replayed"));
+        assertThat(FakeStripe.refundRequests()).hasSize(1);
+        assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class))
+                .isEqualTo(payment.get("refund_reference"));
+    }
+
+    @Test
+    void aRetriedRefundWhoseCommitWasLostGetsStripesFirstAnswerBack() {
+        Shop.PlacedOrder order = deliveredOrder("pi_refund_2");
+        // an earlier attempt reached Stripe, then its transaction rolled back
+        var channel = (StripeChannel) applicationChannel();
+        String first = channel.refund(new io.kamiflow.payment.Payment(paymentId(), "stripe", "pi_refund_2", order.orderNo(),
+                new io.kamiflow.catalog.Money(2500, "CNY")), "first try").reference();
+
+        executeJob(requestRefund(order));
+
+        assertThat(FakeStripe.refundRequests()).hasSize(2).allSatisfy(request ->
+                assertThat(request.headers().get("Idempotency-Key")).isEqualTo("KF-REFUND-" + paymentId()));
+        assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class)).isEqualTo(first);
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+    }
+
+    @Test
+    void aPaymentRefundedInTheDashboardIsRecordedWithThatRefund() {
+        Shop.PlacedOrder order = deliveredOrder("pi_refund_3");
+        stripe.refundedInDashboard("pi_refund_3", 2500);
+
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund);
+
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+        assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class)).startsWith("re_dashboard_");
+    }
+
+    @Test
+    void aRefusedRefundLeavesThePaymentUnrefundedAndTheJobRetrying() {
+        Shop.PlacedOrder order = deliveredOrder("pi_refund_4");
+        stripe.refuseRefunds("insufficient_funds");
+
+        ProcessInstance refund = requestRefund(order);
+        assertThatThrownBy(() -> executeJob(refund)).hasMessageContaining("stripe refused the refund")
+                .hasMessageNotContaining(io.kamiflow.support.TestGatewayKeys.STRIPE_API_KEY);
+
+        assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
+        assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+        assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
+        Job job = job(refund); // in the called payment-refund
+        assertThat(job.getRetries()).isEqualTo(4);
+        assertThat(job.getExceptionMessage()).contains("insufficient_funds");
+
+        stripe.acceptRefunds(); // the next retry goes through
+        executeJob(refund);
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+    }
+
+    @Test
+    void compensationFindsAPaymentIntentWhoseWebhookWasLost() {
+        Shop.productWithKeys(shop, "STR", "12.50", 2);
+        Shop.PlacedOrder order = shop.order("STR", 1, "stripe-lost@example.com", "stripe");
+        stripe.paid(order.orderNo(), "pi_lost_1", 1250);
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(3))));
+        runPeriodicProcess("payment-compensation");
+        ClockUtil.reset();
+
+        Map<String, Object> payment = jdbc.queryForMap("SELECT * FROM payment");
+        assertThat(payment).containsEntry("channel", "stripe").containsEntry("trade_no", "pi_lost_1")
+                .containsEntry("amount_minor", 1250L).containsEntry("currency", "CNY");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        executeJob(instance);
+        assertThat(instance).isEnded().hasPassed("OrderDelivered");
+        assertThat(mailsTo("stripe-lost@example.com")).isEqualTo(1);
+        FakeGateway.Request search = FakeGateway.requests().stream().filter(r -> r.path().equals(FakeStripe.SEARCH))
+                .findFirst().orElseThrow();
+        assertThat(FakeStripe.form(new FakeGateway.Request("GET", search.path(), null, Map.of(), search.query())).get("query"))
+                .isEqualTo("metadata['orderNo']:'" + order.orderNo() + "' AND status:'succeeded'");
+
+        // the webhook arrives late: the same PaymentIntent, the same payment
+        String event = StripeEventsFixture.event("payment_intent.succeeded",
+                StripeEventsFixture.paymentIntent(order.orderNo(), "pi_lost_1", 1250));
+        assertThat(shop.send("POST", "/api/payments/stripe/webhook", "application/json", event,
+                Map.of("Stripe-Signature", StripeEventsFixture.sign(event))).status()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void compensationLeavesAnOrderStripeHasNoPaymentFor() {
+        Shop.productWithKeys(shop, "STR", "12.50", 2);
+        Shop.PlacedOrder order = shop.order("STR", 1, "stripe-unpaid@example.com", "stripe");
+
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(3))));
+        runPeriodicProcess("payment-compensation");
+        ClockUtil.reset();
+
+        assertThat(FakeGateway.requests()).anyMatch(r -> r.path().equals(FakeStripe.SEARCH));
+        assertUntouched(order.orderNo());
+    }
+
+    @Autowired
+    io.kamiflow.payment.PaymentChannels channels;
+
+    private io.kamiflow.payment.PaymentChannel applicationChannel() {
+        return channels.byId("stripe").orElseThrow();
+    }
+
+    @Test
+    void anExpiredOrdersCheckoutSessionIsExpiredAndACompletedOneIsLeftToItsWebhook() {
+        Shop.productWithKeys(shop, "STR", "12.50", 2);
+        Shop.PlacedOrder idle = shop.order("STR", 1, "stripe-idle@example.com", "stripe");
+        Shop.PlacedOrder paid = shop.order("STR", 1, "stripe-paid@example.com", "stripe");
+        String idleSession = jdbc.queryForObject("SELECT gateway_reference FROM customer_order WHERE order_no = ?",
+                String.class, idle.orderNo());
+        String paidSession = jdbc.queryForObject("SELECT gateway_reference FROM customer_order WHERE order_no = ?",
+                String.class, paid.orderNo());
+        stripe.session(idleSession, "open");
+        stripe.session(paidSession, "complete");
+
+        expireUnpaidOrders();
+
+        assertThat(FakeStripe.expireRequests()).extracting(FakeGateway.Request::path).containsExactlyInAnyOrder(
+                FakeStripe.SESSIONS + "/" + idleSession + "/expire", FakeStripe.SESSIONS + "/" + paidSession + "/expire");
+        assertThat(stripe.sessionStatus(idleSession)).isEqualTo("expired");
+        assertThat(tradeClose(idle.orderNo())).isEqualTo("CLOSED");
+        assertThat(tradeClose(paid.orderNo())).isEqualTo("PAID");
+    }
+}

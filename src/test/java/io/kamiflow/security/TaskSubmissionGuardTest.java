@@ -1,0 +1,123 @@
+package io.kamiflow.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Shop;
+import io.kamiflow.support.ShopClient;
+import io.kamiflow.support.SupportDesk;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A support agent completes a task with its form's fields only: nothing else reaches the process, whether
+ * through engine REST or Tasklist's own API, and the audit log names the agent.
+ */
+class TaskSubmissionGuardTest extends IntegrationTest {
+
+    @Autowired
+    IdentityService identity;
+
+    private ShopClient shop;
+    private Shop.PlacedOrder order;
+    private Shop.PlacedOrder other;
+    private String taskId;
+    private Object paymentIdBefore;
+
+    @BeforeEach
+    void reviewTask() {
+        SupportDesk.ensureUser(identity);
+        shop = shop();
+        Shop.productWithKeys(shop, "GUARD", "20.00", 3);
+        other = Shop.order(shop, "GUARD", 1, "other@example.com");
+        order = Shop.order(shop, "GUARD", 1, "guard@example.com");
+        shop.sandboxNotify(ShopClient.signedNotice(other.orderNo(), "OTHER-1", "20.00", "CNY"));
+        shop.sandboxNotify(ShopClient.signedNotice(order.orderNo(), "GUARD-1", "2.00", "CNY")); // wrong amount: review
+        await().atMost(Duration.ofSeconds(20)).until(() -> task() != null);
+        taskId = task().getId();
+        paymentIdBefore = engine.getTaskService().getVariable(taskId, "paymentId");
+    }
+
+    @Test
+    void aFieldOutsideTheFormIsRefusedAndChangesNothing() {
+        long otherPayment = jdbc.queryForObject("SELECT id FROM payment WHERE trade_no = 'OTHER-1'", Long.class);
+        ShopClient.Response reply = SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
+                "{\"variables\":{\"reviewDecision\":{\"value\":\"refund\"},\"paymentId\":{\"value\":" + otherPayment
+                        + ",\"type\":\"Long\"}}}");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("detail").asText()).contains("'paymentId' is not a field of this task's form");
+        assertUnchanged();
+
+        assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/complete",
+                "{\"variables\":{\"reviewDecision\":{\"value\":\"refund\"},\"orderNo\":{\"value\":\"" + other.orderNo()
+                        + "\"}}}").status()).isEqualTo(400);
+        assertUnchanged();
+    }
+
+    @Test
+    void aValueOutsideTheFormsOptionsIsRefused() {
+        ShopClient.Response reply = SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
+                "{\"variables\":{\"reviewDecision\":{\"value\":\"accept-and-refund\"}}}");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().get("detail").asText()).contains("reviewDecision must be one of");
+        assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
+                "{\"variables\":{\"reviewDecision\":{\"value\":true,\"type\":\"Boolean\"}}}").status()).isEqualTo(400);
+        assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
+                "{\"variables\":{}}").status()).as("the decision is required").isEqualTo(400);
+        assertUnchanged();
+    }
+
+    @Test
+    void supportCannotSetProcessVariablesBesideTheForm() {
+        String put = "{\"value\":999,\"type\":\"Long\"}";
+        assertThat(SupportDesk.rest(shop, "PUT", "/engine-rest/task/" + taskId + "/variables/paymentId", put).status())
+                .isEqualTo(403);
+        assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/variables",
+                "{\"modifications\":{\"paymentId\":" + put + "}}").status()).isEqualTo(403);
+        assertThat(SupportDesk.rest(shop, "PUT", "/engine-rest/task/" + taskId + "/localVariables/paymentId", put).status())
+                .isEqualTo(403);
+        assertUnchanged();
+    }
+
+    @Test
+    void tasklistsOwnApiIsGuardedTooAndTheAuditNamesTheAgent() throws Exception {
+        SupportDesk.Tasklist tasklist = new SupportDesk.Tasklist(port);
+        String path = "/api/engine/engine/default/task/" + taskId + "/submit-form";
+        HttpResponse<String> refused = tasklist.post(path, "application/json",
+                "{\"variables\":{\"reviewDecision\":{\"value\":\"refund\"},\"buyerEmailMasked\":{\"value\":\"x\"}}}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertUnchanged();
+
+        HttpResponse<String> accepted = tasklist.post(path, "application/json",
+                "{\"variables\":{\"reviewDecision\":{\"value\":\"refund\",\"type\":\"String\"},"
+                        + "\"reviewNote\":{\"value\":\"amount was wrong\",\"type\":\"String\"}}}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REFUNDED".equals(
+                jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, order.orderNo())));
+        assertThat(jdbc.queryForObject("SELECT actor FROM audit_event WHERE action = 'task.complete' AND subject = ?",
+                String.class, order.orderNo())).isEqualTo(SupportDesk.USER);
+        assertThat(jdbc.queryForObject("SELECT refunded_at IS NOT NULL FROM payment WHERE trade_no = 'OTHER-1'",
+                Boolean.class)).as("the other order's payment").isFalse();
+    }
+
+    private Task task() {
+        return engine.getTaskService().createTaskQuery().processInstanceBusinessKey(order == null ? "-" : order.orderNo())
+                .singleResult();
+    }
+
+    private void assertUnchanged() {
+        assertThat(task()).as("the task is still open").isNotNull();
+        assertThat(engine.getTaskService().getVariable(taskId, "paymentId")).isEqualTo(paymentIdBefore);
+        assertThat(engine.getTaskService().getVariable(taskId, "orderNo")).isEqualTo(order.orderNo());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment WHERE refunded_at IS NOT NULL", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'task.complete'", Integer.class)).isZero();
+    }
+}

@@ -1,0 +1,33 @@
+package io.kamiflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.ShopClient;
+import org.junit.jupiter.api.Test;
+
+/** The JSON APIs are documented with OpenAPI: the buyer part for anyone, the admin part for admins only. */
+class ApiDocsTest extends IntegrationTest {
+
+    @Test
+    void theBuyerApiIsDocumentedForEveryoneWithoutTheAdminPaths() {
+        ShopClient.Response buyer = shop().send("GET", "/v3/api-docs/buyer", null, null, java.util.Map.of());
+        assertThat(buyer.status()).isEqualTo(200);
+        assertThat(buyer.json().get("paths").has("/api/orders")).isTrue();
+        assertThat(buyer.json().get("paths").has("/api/orders/{orderNo}")).isTrue();
+        assertThat(buyer.json().get("paths").has("/api/products")).isTrue();
+        assertThat(buyer.json().get("paths").has("/api/payments/sandbox/notify")).isTrue();
+        assertThat(buyer.body()).doesNotContain("/api/admin");
+        assertThat(shop().send("GET", "/swagger-ui/index.html", null, null, java.util.Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theAdminApiDocumentNeedsAdminCredentials() {
+        assertThat(shop().send("GET", "/v3/api-docs/admin", null, null, java.util.Map.of()).status()).isEqualTo(401);
+        assertThat(shop().send("GET", "/v3/api-docs", null, null, java.util.Map.of()).status()).isEqualTo(401);
+        ShopClient.Response admin = shop().admin("GET", "/v3/api-docs/admin", null, null);
+        assertThat(admin.status()).isEqualTo(200);
+        assertThat(admin.json().get("paths").has("/api/admin/products")).isTrue();
+        assertThat(admin.json().get("paths").has("/api/admin/orders/{orderNo}/refund")).isTrue();
+    }
+}
