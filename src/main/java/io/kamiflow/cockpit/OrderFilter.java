@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.kamiflow.ordering.OrderStatus;
-import io.kamiflow.payment.NotifyFields;
+import io.kamiflow.web.LogSafe;
 
 /**
  * The search as validated from query parameters: each one is checked, and unknown names are refused so a typo
@@ -33,7 +33,7 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
     static OrderFilter parse(Map<String, List<String>> params) {
         for (Map.Entry<String, List<String>> param : params.entrySet()) {
             if (!NAMES.contains(param.getKey())) {
-                throw new InvalidQuery("unknown parameter '" + NotifyFields.loggable(param.getKey()) + "'; known: " + String.join(", ", NAMES.stream().sorted().toList()));
+                throw new InvalidQuery("unknown parameter '" + LogSafe.of(param.getKey()) + "'; known: " + String.join(", ", NAMES.stream().sorted().toList()));
             }
             if (param.getValue().size() > 1) {
                 throw new InvalidQuery(param.getKey() + ": give it once");
@@ -97,7 +97,7 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new InvalidQuery(name + " must be a whole number from " + min + " to " + max + " (got '" + NotifyFields.loggable(value) + "')");
+        throw new InvalidQuery(name + " must be a whole number from " + min + " to " + max + " (got '" + LogSafe.of(value) + "')");
     }
 
     private static Instant time(Map<String, List<String>> params, String name, boolean endOfDay) {
@@ -113,7 +113,7 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new InvalidQuery(name + " must be a date (2026-01-31) or an instant (2026-01-31T08:00:00Z), got '"
-                    + NotifyFields.loggable(value) + "'");
+                    + LogSafe.of(value) + "'");
         }
     }
 }

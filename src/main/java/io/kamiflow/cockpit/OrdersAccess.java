@@ -1,5 +1,7 @@
 package io.kamiflow.cockpit;
 
+import io.kamiflow.security.IdentityBootstrap;
+
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
@@ -13,7 +15,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrdersAccess {
 
-    public static final String APPLICATION = "kamiflow-orders";
+    public static final String APPLICATION = IdentityBootstrap.ORDERS_APPLICATION;
 
     private final AuthorizationService authorizations;
 

@@ -1,5 +1,8 @@
 package io.kamiflow.delivery;
 
+import io.kamiflow.inventory.LowStock;
+import org.springframework.context.event.EventListener;
+
 import io.kamiflow.db.InsertIfAbsent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +48,12 @@ public class AdminAlerts {
      * Sent after the transaction that took the stock below the threshold commits; the caller has
      * already flipped the product's alert flag so concurrent claims send one alert.
      */
-    public void lowStockAfterCommit(String sku, long available, int threshold, Runnable onFailure) {
+    @EventListener
+    public void onLowStock(LowStock event) {
+        lowStockAfterCommit(event.sku(), event.available(), event.threshold(), event.rearm());
+    }
+
+    private void lowStockAfterCommit(String sku, long available, int threshold, Runnable onFailure) {
         String subject = "[kamiflow] Low stock: " + sku + " has " + available + " keys left";
         String text = "Available keys of " + sku + " fell below the threshold of " + threshold + ": " + available + " left.\n"
                 + "Import more with POST /api/admin/products/" + sku + "/keys.\n";

@@ -157,7 +157,7 @@ public class KeyDeliveryService {
         }
         orders.transition(order.id(), OrderStatus.DELIVERED, OrderStatus.PAID, OrderStatus.AWAITING_STOCK,
                 OrderStatus.MANUAL, OrderStatus.DELIVERED);
-        metrics.mailed(order);
+        metrics.mailed(order.paidAt());
         log.info("order {} delivered to buyer by email (attempt {})", order.orderNo(), attempt.attemptNo());
         return attempt;
     }

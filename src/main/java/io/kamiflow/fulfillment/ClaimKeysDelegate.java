@@ -31,7 +31,7 @@ class ClaimKeysDelegate implements JavaDelegate {
         if (!claimer.claim(order.id(), order.productId(), order.quantity())) {
             throw new BpmnError(ProcessVariables.OUT_OF_STOCK_ERROR, "not enough stock for order " + order.orderNo());
         }
-        metrics.keysVisible(order);
+        metrics.keysVisible(order.paidAt());
         lowStock.checkAfterTaking(order.productId());
     }
 }

@@ -1,5 +1,7 @@
 package io.kamiflow.fulfillment;
 
+import io.kamiflow.ordering.PaymentWindow;
+
 import java.util.List;
 
 import io.kamiflow.ordering.OrderExpiryService;
@@ -24,16 +26,18 @@ class ExpireUnpaidOrdersDelegate implements JavaDelegate {
     private final OrderExpiryService expiry;
     private final TradeCloser closer;
     private final FulfillmentSettings settings;
+    private final PaymentWindow window;
 
-    ExpireUnpaidOrdersDelegate(OrderExpiryService expiry, TradeCloser closer, FulfillmentSettings settings) {
+    ExpireUnpaidOrdersDelegate(OrderExpiryService expiry, TradeCloser closer, FulfillmentSettings settings, PaymentWindow window) {
         this.expiry = expiry;
         this.closer = closer;
         this.settings = settings;
+        this.window = window;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        int expired = expiry.expireCreatedBefore(ClockUtil.getCurrentTime().toInstant().minus(settings.getOrderTtl()));
+        int expired = expiry.expireCreatedBefore(ClockUtil.getCurrentTime().toInstant().minus(window.getOrderTtl()));
         List<String> toClose = closer.takeTradesToClose();
         execution.setVariable("expiredOrders", expired);
         execution.setVariable(TRADES_TO_CLOSE, Variables.objectValue(toClose, true).create());

@@ -1,5 +1,7 @@
 package io.kamiflow.fulfillment;
 
+import io.kamiflow.ordering.PaymentWindow;
+
 import java.util.List;
 
 import io.kamiflow.payment.PaymentCompensation;
@@ -21,16 +23,18 @@ class FindOrdersToCheckDelegate implements JavaDelegate {
 
     private final PaymentCompensation compensation;
     private final FulfillmentSettings settings;
+    private final PaymentWindow window;
 
-    FindOrdersToCheckDelegate(PaymentCompensation compensation, FulfillmentSettings settings) {
+    FindOrdersToCheckDelegate(PaymentCompensation compensation, FulfillmentSettings settings, PaymentWindow window) {
         this.compensation = compensation;
         this.settings = settings;
+        this.window = window;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
         List<String> orderNos = compensation.ordersToCheck(ClockUtil.getCurrentTime().toInstant(),
-                settings.getCompensationMinAge(), settings.getOrderTtl().plus(settings.getCompensationMinAge()),
+                settings.getCompensationMinAge(), window.getOrderTtl().plus(settings.getCompensationMinAge()),
                 settings.getCompensationExpiredWindow());
         execution.setVariable(ORDERS_TO_CHECK, Variables.objectValue(orderNos, true).create());
         execution.setVariable("ordersFound", orderNos.size());

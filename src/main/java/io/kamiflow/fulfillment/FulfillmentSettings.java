@@ -1,11 +1,9 @@
 package io.kamiflow.fulfillment;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.kamiflow.ordering.Order;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -32,8 +30,6 @@ public class FulfillmentSettings {
             Duration.ofMinutes(30), Duration.ofHours(2)));
     /** How long a paid order waits for restock before support decides. */
     private Duration restockTimeout = Duration.ofDays(1);
-    /** How long an order may stay unpaid (and its reservation held). */
-    private Duration orderTtl = Duration.ofMinutes(15);
     /** Timer cycles of the periodic processes. */
     private String expiryCycle = "R/PT1M";
     private String compensationCycle = "R/PT5M";
@@ -55,11 +51,6 @@ public class FulfillmentSettings {
 
     public int maxRetries() {
         return retrySchedule.size();
-    }
-
-    /** When an order stops being payable: created_at + order-ttl (the moment order-expiry expires it). */
-    public Instant expiresAt(Order order) {
-        return order.createdAt().toInstant().plus(orderTtl);
     }
 
     public String restockTimeoutIso() {
@@ -128,14 +119,6 @@ public class FulfillmentSettings {
 
     public void setRestockTimeout(Duration restockTimeout) {
         this.restockTimeout = restockTimeout;
-    }
-
-    public Duration getOrderTtl() {
-        return orderTtl;
-    }
-
-    public void setOrderTtl(Duration orderTtl) {
-        this.orderTtl = orderTtl;
     }
 
     public String getExpiryCycle() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.PaidOrders;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
@@ -25,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
  * so a version deployed by another node is used within that time.
  */
 @Component
-public class FulfillmentStarter {
+public class FulfillmentStarter implements PaidOrders {
 
     static final String CLAIM_DEFERRED = "ClaimDeferred";
     /** Transient: set only by {@link #start}, so only the paying callback's own claim may queue the key mail. */
@@ -43,6 +44,7 @@ public class FulfillmentStarter {
     }
 
     /** @return the id of the new instance, for the payment row's record of which instance serves it */
+    @Override
     @Transactional(propagation = Propagation.MANDATORY)
     public String start(Order order, long paymentId) {
         return instance(order, paymentId).setVariable(CLAIMED_IN_CALLBACK, Variables.booleanValue(true, true))
@@ -64,6 +66,7 @@ public class FulfillmentStarter {
     }
 
     /** @return the id of the new instance, which waits in a job before Verify payment */
+    @Override
     @Transactional(propagation = Propagation.MANDATORY)
     public String startDeferred(Order order, long paymentId) {
         return instance(order, paymentId).startBeforeActivity(CLAIM_DEFERRED).execute().getId();

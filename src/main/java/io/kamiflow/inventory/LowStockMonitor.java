@@ -2,7 +2,7 @@ package io.kamiflow.inventory;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
-import io.kamiflow.delivery.AdminAlerts;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -19,13 +19,13 @@ public class LowStockMonitor {
     private final JdbcClient jdbc;
     private final ProductRepository products;
     private final StockService stock;
-    private final AdminAlerts alerts;
+    private final ApplicationEventPublisher events;
 
-    LowStockMonitor(JdbcClient jdbc, ProductRepository products, StockService stock, AdminAlerts alerts) {
+    LowStockMonitor(JdbcClient jdbc, ProductRepository products, StockService stock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.products = products;
         this.stock = stock;
-        this.alerts = alerts;
+        this.events = events;
     }
 
     /** After stock went down (a claim or reservation). */
@@ -42,7 +42,7 @@ public class LowStockMonitor {
         int flipped = jdbc.sql("UPDATE product SET low_stock_alerted = TRUE WHERE id = ? AND NOT low_stock_alerted")
                 .param(productId).update();
         if (flipped == 1) {
-            alerts.lowStockAfterCommit(product.sku(), available, product.lowStockThreshold(), () -> rearm(productId));
+            events.publishEvent(new LowStock(product.sku(), available, product.lowStockThreshold(), () -> rearm(productId)));
         }
     }
 

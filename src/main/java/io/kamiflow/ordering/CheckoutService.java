@@ -7,15 +7,12 @@ import java.util.Map;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
-import io.kamiflow.fulfillment.FulfillmentSettings;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.inventory.StockSettings;
 import io.kamiflow.db.InsertIfAbsent;
 import io.kamiflow.web.Problems;
-import io.kamiflow.payment.PaymentChannel;
-import io.kamiflow.payment.PaymentChannels;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -37,10 +34,10 @@ public class CheckoutService {
     private final OrderRepository orders;
     private final OrderNumbers numbers;
     private final AccessTokens tokens;
-    private final PaymentChannels channels;
+    private final PaymentOptions channels;
     private final OrderingProperties properties;
     private final StockSettings stockSettings;
-    private final FulfillmentSettings fulfillmentSettings;
+    private final PaymentWindow paymentWindow;
     private final KeyClaimer claimer;
     private final LowStockMonitor lowStock;
     private final InsertIfAbsent inserts;
@@ -48,8 +45,8 @@ public class CheckoutService {
     private final OpenReservations openReservations;
 
     CheckoutService(ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
-                    AccessTokens tokens, PaymentChannels channels, OrderingProperties properties,
-                    StockSettings stockSettings, FulfillmentSettings fulfillmentSettings, KeyClaimer claimer,
+                    AccessTokens tokens, PaymentOptions channels, OrderingProperties properties,
+                    StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
                     LowStockMonitor lowStock, InsertIfAbsent inserts, JdbcClient jdbc,
                     OpenReservations openReservations) {
         this.products = products;
@@ -60,7 +57,7 @@ public class CheckoutService {
         this.channels = channels;
         this.properties = properties;
         this.stockSettings = stockSettings;
-        this.fulfillmentSettings = fulfillmentSettings;
+        this.paymentWindow = paymentWindow;
         this.claimer = claimer;
         this.lowStock = lowStock;
         this.inserts = inserts;
@@ -78,9 +75,9 @@ public class CheckoutService {
         if (quantity < 1 || quantity > properties.maxQuantity()) {
             throw Problems.badRequest("quantity must be between 1 and " + properties.maxQuantity());
         }
-        PaymentChannel channel = channels.enabled(channelId)
-                .orElseThrow(() -> Problems.badRequest("channel '" + channelId + "' is not available; use one of "
-                        + channels.enabledIds()));
+        if (!channels.isEnabled(channelId)) {
+            throw Problems.badRequest("channel '" + channelId + "' is not available; use one of " + channels.enabledIds());
+        }
         Product product = products.findBySku(sku).filter(Product::active)
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
         boolean reserve = stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
@@ -95,17 +92,17 @@ public class CheckoutService {
         Money amount = product.price().times(quantity);
         String orderNo = numbers.next();
         String token = tokens.tokenFor(orderNo);
-        long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channel.id(),
+        long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
                 clientAddress);
         if (reserve) {
-            Instant until = Instant.now().plus(fulfillmentSettings.getOrderTtl());
+            Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
             if (!claimer.reserve(id, product.id(), quantity, until)) {
                 throw notEnough(sku, stock.available(product.id()), quantity); // rolls the order back too
             }
             lowStock.checkAfterTaking(product.id());
         }
         Order order = orders.getById(id);
-        return new Checkout(order, token, channel.checkout(order, product));
+        return new Checkout(order, token, channels.checkout(channelId, order, product));
     }
 
     private void holdBuyerLock(String email) {

@@ -5,8 +5,6 @@ import java.util.List;
 
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.ops.AuditLog;
-import io.kamiflow.payment.PaymentChannel;
-import io.kamiflow.payment.PaymentChannels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -26,9 +24,9 @@ public class OrderExpiryService {
     private final OrderRepository orders;
     private final KeyClaimer claimer;
     private final AuditLog audit;
-    private final PaymentChannels channels;
+    private final PaymentOptions channels;
 
-    OrderExpiryService(OrderRepository orders, KeyClaimer claimer, AuditLog audit, PaymentChannels channels) {
+    OrderExpiryService(OrderRepository orders, KeyClaimer claimer, AuditLog audit, PaymentOptions channels) {
         this.orders = orders;
         this.claimer = claimer;
         this.audit = audit;
@@ -45,7 +43,7 @@ public class OrderExpiryService {
         }
         // the gateway may still take the buyer's money: its trade is closed after this commit, one job per order
         orders.requestTradeClose(stale.stream()
-                .filter(order -> channels.byId(order.channel()).filter(PaymentChannel::supportsClose).isPresent())
+                .filter(order -> channels.closesTrades(order.channel()))
                 .map(Order::id).toList());
         int released = claimer.release(stale.stream().map(Order::id).toList());
         if (!stale.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.kamiflow.payment;
 
+import io.kamiflow.web.LogSafe;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -48,11 +50,7 @@ public final class NotifyFields {
 
     /** An untrusted identifier made safe for a log line: printable, short. */
     public static String loggable(String value) {
-        if (value == null) {
-            return "-";
-        }
-        String safe = value.replaceAll("[^A-Za-z0-9._:-]", "?");
-        return safe.length() > 40 ? safe.substring(0, 40) + "..." : safe;
+        return LogSafe.of(value);
     }
 
     /**

@@ -1,12 +1,17 @@
 package io.kamiflow.payment;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import io.kamiflow.catalog.Product;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.PaymentOptions;
 import org.springframework.stereotype.Component;
 
+/** The configured channels, by id; checkout and expiry see them as {@link PaymentOptions}. */
 @Component
-public class PaymentChannels {
+public class PaymentChannels implements PaymentOptions {
 
     private final List<PaymentChannel> channels;
 
@@ -23,7 +28,24 @@ public class PaymentChannels {
         return channels.stream().filter(c -> c.id().equals(id)).findFirst();
     }
 
+    @Override
     public List<String> enabledIds() {
         return channels.stream().filter(PaymentChannel::enabled).map(PaymentChannel::id).sorted().toList();
+    }
+
+    @Override
+    public boolean isEnabled(String channelId) {
+        return enabled(channelId).isPresent();
+    }
+
+    @Override
+    public Map<String, Object> checkout(String channelId, Order order, Product product) {
+        return enabled(channelId).orElseThrow(() -> new IllegalStateException("channel " + channelId + " is off"))
+                .checkout(order, product);
+    }
+
+    @Override
+    public boolean closesTrades(String channelId) {
+        return byId(channelId).filter(PaymentChannel::supportsClose).isPresent();
     }
 }

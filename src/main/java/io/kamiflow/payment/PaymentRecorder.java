@@ -2,7 +2,6 @@ package io.kamiflow.payment;
 
 import java.util.Optional;
 
-import io.kamiflow.fulfillment.FulfillmentStarter;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.db.InsertIfAbsent;
@@ -21,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (channel, trade no), and only the transaction that inserted it starts fulfillment, in the same commit.
  * Repeats of a notice find the row and change nothing.
  *
- * <p>The claim runs in the callback's transaction (see {@link FulfillmentStarter}). If that transaction fails
+ * <p>The claim runs in the callback's transaction (see {@link PaidOrders}). If that transaction fails
  * for any reason, the notice is recorded once more in a new transaction with the claim deferred to a job:
  * a fault in verifying or claiming never turns into callbacks the gateway repeats forever. When the database
  * itself is down the second attempt fails too and the gateway gets its 5xx.
@@ -44,11 +43,11 @@ public class PaymentRecorder {
 
     private final JdbcClient jdbc;
     private final OrderRepository orders;
-    private final FulfillmentStarter fulfillment;
+    private final PaidOrders fulfillment;
     private final InsertIfAbsent inserts;
     private final TransactionTemplate transactions;
 
-    PaymentRecorder(JdbcClient jdbc, OrderRepository orders, FulfillmentStarter fulfillment, InsertIfAbsent inserts,
+    PaymentRecorder(JdbcClient jdbc, OrderRepository orders, PaidOrders fulfillment, InsertIfAbsent inserts,
                     PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);

@@ -1,6 +1,5 @@
 package io.kamiflow.security;
 
-import io.kamiflow.cockpit.OrdersAccess;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Authorization;
@@ -30,6 +29,8 @@ import org.springframework.stereotype.Component;
 public class IdentityBootstrap implements ApplicationRunner {
 
     public static final String SUPPORT_GROUP = "kamiflow-support";
+    /** The Camunda application whose ACCESS grant opens Cockpit's Orders view (cockpit.OrdersAccess checks it). */
+    public static final String ORDERS_APPLICATION = "kamiflow-orders";
 
     private final IdentityService identity;
     private final AuthorizationService authorizations;
@@ -47,7 +48,7 @@ public class IdentityBootstrap implements ApplicationRunner {
         ensureGroup(SUPPORT_GROUP, "kamiflow support");
         // admins open Cockpit and its Orders view (OrdersAccess); support gets neither
         grant(AdminAuthenticationFilter.ADMIN_GROUP, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
-        grant(AdminAuthenticationFilter.ADMIN_GROUP, Resources.APPLICATION, OrdersAccess.APPLICATION, Permissions.ACCESS);
+        grant(AdminAuthenticationFilter.ADMIN_GROUP, Resources.APPLICATION, ORDERS_APPLICATION, Permissions.ACCESS);
         grant(SUPPORT_GROUP, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
         grant(SUPPORT_GROUP, Resources.FILTER, "*", Permissions.READ);
         // read, claim and complete; no UPDATE: task variables change only through the form (TaskSubmissionGuard)

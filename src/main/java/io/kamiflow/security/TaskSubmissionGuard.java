@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kamiflow.payment.NotifyFields;
+import io.kamiflow.web.LogSafe;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -98,7 +98,7 @@ public class TaskSubmissionGuard extends OncePerRequestFilter {
             JsonNode value = variable.getValue().path("value");
             String type = variable.getValue().path("type").asText("String");
             if (field == null) {
-                problems.add("'" + NotifyFields.loggable(variable.getKey()) + "' is not a field of this task's form (allowed: "
+                problems.add("'" + LogSafe.of(variable.getKey()) + "' is not a field of this task's form (allowed: "
                         + fields.keySet() + ")");
             } else if (!(value.isTextual() || value.isNull() || value.isMissingNode()) || !type.equalsIgnoreCase("String")) {
                 problems.add(field.key() + " must be a string");

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
-import io.kamiflow.fulfillment.FulfillmentSettings;
+import io.kamiflow.ordering.PaymentWindow;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.NotifyFields;
@@ -50,9 +50,9 @@ class AlipayChannel implements PaymentChannel {
     private final PublicKey alipayPublicKey;
     private final PrivateKey merchantKey;
     private final AlipayOpenApi api;
-    private final FulfillmentSettings settings;
+    private final PaymentWindow settings;
 
-    AlipayChannel(AlipayProperties properties, ObjectMapper json, FulfillmentSettings settings) {
+    AlipayChannel(AlipayProperties properties, ObjectMapper json, PaymentWindow settings) {
         this.properties = properties;
         this.json = json;
         this.settings = settings;

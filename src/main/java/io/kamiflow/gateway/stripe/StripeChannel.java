@@ -18,7 +18,7 @@ import com.stripe.param.RefundListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
-import io.kamiflow.fulfillment.FulfillmentSettings;
+import io.kamiflow.ordering.PaymentWindow;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
@@ -47,10 +47,10 @@ class StripeChannel implements PaymentChannel {
 
     private final StripeProperties properties;
     private final StripeClient client;
-    private final FulfillmentSettings settings;
+    private final PaymentWindow settings;
     private final OrderRepository orders;
 
-    StripeChannel(StripeProperties properties, FulfillmentSettings settings, OrderRepository orders) {
+    StripeChannel(StripeProperties properties, PaymentWindow settings, OrderRepository orders) {
         this.properties = properties;
         this.settings = settings;
         this.orders = orders;

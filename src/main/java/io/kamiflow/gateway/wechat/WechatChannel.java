@@ -26,7 +26,7 @@ import com.wechat.pay.java.service.refund.model.Refund;
 import com.wechat.pay.java.service.refund.model.Status;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
-import io.kamiflow.fulfillment.FulfillmentSettings;
+import io.kamiflow.ordering.PaymentWindow;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.NotifyFields;
@@ -61,9 +61,9 @@ class WechatChannel implements PaymentChannel {
     private final WechatProperties properties;
     private final NativePayService nativePay;
     private final RefundService refunds;
-    private final FulfillmentSettings settings;
+    private final PaymentWindow settings;
 
-    WechatChannel(WechatProperties properties, FulfillmentSettings settings) {
+    WechatChannel(WechatProperties properties, PaymentWindow settings) {
         this.properties = properties;
         this.settings = settings;
         HttpClient http = properties.canCallApi() ? httpClient(properties) : null;

@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 
-import io.kamiflow.ordering.Order;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -70,14 +69,12 @@ public class ShopMetrics {
      * from the order's paid time (the callback's transaction start, as the payment row's; a reviewed payment's: its
      * acceptance), read with the order, not queried again.
      */
-    public void keysVisible(Order paidOrder) {
-        OffsetDateTime paid = paidOrder.paidAt();
+    public void keysVisible(OffsetDateTime paid) {
         AfterCommit.run(() -> since(keysVisible, paid));
     }
 
     /** The key mail of an order read after it became PAID was accepted by SMTP. */
-    public void mailed(Order paidOrder) {
-        OffsetDateTime paid = paidOrder.paidAt();
+    public void mailed(OffsetDateTime paid) {
         AfterCommit.run(() -> since(mailed, paid));
     }
 

@@ -1,0 +1,7 @@
+/**
+ * Who may do what: admin and engine authentication against Camunda's identity service, the login throttle, the
+ * guard on task submissions, the buyer rate limits and forwarded client addresses ({@code ratelimit}), the users
+ * and grants set up at start, and the prod guard that refuses dev defaults. Depends only on {@code web}; the domain
+ * may use {@code ClientAddress}, {@code ExemptAddresses} and {@code RateLimitProperties}, nothing else.
+ */
+package io.kamiflow.security;
