@@ -12,6 +12,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /** The embedded default's sample shop: one product with 100 generated keys, a support login, and the logins printed. */
@@ -28,14 +29,16 @@ class DevData implements ApplicationRunner {
     private final IdentityBootstrap identity;
     private final CamundaBpmProperties camunda;
     private final boolean sampleProduct;
+    private final Environment env;
 
     DevData(ProductRepository products, KeyImportService keys, IdentityBootstrap identity, CamundaBpmProperties camunda,
-            @Value("${kamiflow.dev.sample-product:true}") boolean sampleProduct) {
+            @Value("${kamiflow.dev.sample-product:true}") boolean sampleProduct, Environment env) {
         this.products = products;
         this.keys = keys;
         this.identity = identity;
         this.camunda = camunda;
         this.sampleProduct = sampleProduct;
+        this.env = env;
     }
 
     @Override
@@ -51,7 +54,11 @@ class DevData implements ApplicationRunner {
                   Cockpit/Tasklist: /camunda   admin login: {} / {}   support login: support / support
                   Sample product:   {}  (100 keys)    Mailbox: GET /dev/mail
                   Pay an order:     POST /dev/sandbox/pay/{orderNo}
+                  Ports:            shop http://localhost:{}/   mail sink smtp 127.0.0.1:{}   management http://localhost:{}/actuator
                 =====================================================""",
-                camunda.getAdminUser().getId(), camunda.getAdminUser().getPassword(), SAMPLE_SKU);
+                camunda.getAdminUser().getId(), camunda.getAdminUser().getPassword(), SAMPLE_SKU,
+                env.getProperty("local.server.port", env.getProperty("server.port", "8080")),
+                env.getProperty("spring.mail.port"),
+                env.getProperty("local.management.port", env.getProperty("management.server.port", "-")));
     }
 }
