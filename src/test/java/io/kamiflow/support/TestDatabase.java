@@ -8,7 +8,7 @@ import java.sql.Statement;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * Finds the PostgreSQL the tests run on, once per JVM, in the order the README gives:
+ * Finds the PostgreSQL the tests run on, once per JVM, in the order docs/testing.md gives:
  * KAMIFLOW_TEST_DB_URL (with KAMIFLOW_TEST_DB_USER / KAMIFLOW_TEST_DB_PASSWORD), else the
  * kamiflow_test database on localhost:5432 (created when the server lets us), else an embedded
  * PostgreSQL (zonky; it refuses to run as root), else a failure that says how to get one.
