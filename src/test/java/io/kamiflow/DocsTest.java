@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * The README is the newcomer's page and docs/ the shelf behind it: every relative link in the repository's markdown
  * resolves (the file or folder exists inside the repository and, for a {@code #anchor} into a markdown file, that file
  * has a heading with that GitHub slug), the README stays under 300 lines, and every page of docs/ says right under its
- * title whom it is for (a line starting {@code For:}) and is on the README's map. Plain JUnit: no Spring, no database.
+ * title, in one line starting {@code For:}, whom it is for and is on the README's map. Plain JUnit: no Spring, no database.
  * Links are found with regular expressions outside fenced code blocks and inline code; absolute URLs (a scheme such as
  * http:, https:, mailto:) are not followed, and anchors into files other than markdown are not checked.
  */
@@ -101,13 +101,21 @@ class DocsTest {
             }
         }
         for (Path page : pages) {
-            List<String> text = Files.readAllLines(page, StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank()).limit(2).toList();
+            List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
+            List<Integer> filled = new ArrayList<>();
+            for (int i = 0; i < lines.size() && filled.size() < 2; i++) {
+                if (!lines.get(i).isBlank()) {
+                    filled.add(i);
+                }
+            }
             String name = ROOT.relativize(page).toString().replace('\\', '/');
-            assertThat(text).as("%s: a title and a line under it", name).hasSize(2);
-            assertThat(text.get(0)).as("%s: its first line is its title", name).startsWith("# ");
-            assertThat(text.get(1)).as("%s: the first line after its title says whom the page is for", name)
+            assertThat(filled).as("%s: a title and a line under it", name).hasSize(2);
+            assertThat(lines.get(filled.get(0))).as("%s: its first line is its title", name).startsWith("# ");
+            int forLine = filled.get(1);
+            assertThat(lines.get(forLine)).as("%s: the first line after its title says whom the page is for", name)
                     .startsWith("For: ");
+            assertThat(forLine + 1 == lines.size() || lines.get(forLine + 1).isBlank())
+                    .as("%s: whom the page is for fits on one line (%s)", name, lines.get(forLine)).isTrue();
             assertThat(readmeTargets).as("%s is on the README's map of docs/", name)
                     .anyMatch(t -> t.equals(name) || t.startsWith(name + "#"));
         }
