@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
  * The README is the newcomer's page and docs/ the shelf behind it: every relative link in the repository's markdown
  * resolves (the file or folder exists inside the repository and, for a {@code #anchor} into a markdown file, that file
  * has a heading with that GitHub slug), the README stays under 300 lines, and every page of docs/ says right under its
- * title, in one line starting {@code For:}, whom it is for and is on the README's map. Plain JUnit: no Spring, no database.
- * Links are found with regular expressions outside fenced code blocks and inline code; absolute URLs (a scheme such as
- * http:, https:, mailto:) are not followed, and anchors into files other than markdown are not checked.
+ * title, in one line starting {@code For:}, whom it is for and is on the README's map. Plain JUnit: no Spring, no
+ * database. Links are found with regular expressions outside fenced code blocks and inline code; absolute URLs (a
+ * scheme such as http:, https:, mailto:) are not followed, and anchors into files other than markdown are not checked.
  */
 class DocsTest {
 
@@ -38,7 +38,7 @@ class DocsTest {
     private static final Path DOCS = ROOT.resolve("docs");
     private static final int README_MAX_LINES = 300;
 
-    /** The target of an inline link or image: {@code ](target)} or {@code ](target "title")}, also {@code ](<target>)}. */
+    /** The target of an inline link or image: {@code ](target)}, {@code ](target "title")} or {@code ](<target>)}. */
     private static final Pattern INLINE = Pattern.compile(
             "\\]\\(\\s*(?:<([^>]*)>|([^)\\s]+))(?:\\s+(?:\"[^\"]*\"|'[^']*'|\\([^)]*\\)))?\\s*\\)");
     /** A reference definition: {@code [label]: target}. */
@@ -264,8 +264,8 @@ class DocsTest {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                return !dir.equals(ROOT) && (name.startsWith(".") || name.equals("target") || name.equals("node_modules"))
-                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                boolean skip = name.startsWith(".") || name.equals("target") || name.equals("node_modules");
+                return !dir.equals(ROOT) && skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override

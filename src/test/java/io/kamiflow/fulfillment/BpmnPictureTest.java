@@ -44,9 +44,9 @@ class BpmnPictureTest {
     private static final String BPMN_JS = "META-INF/resources/webjars/bpmn-js/8.0.0/dist/";
     private static final List<String> ASSETS = List.of("bpmn-viewer.production.min.js", "assets/diagram-js.css");
     /**
-     * bpmn-js gives each renderer a random id and ends the id of every marker (arrow heads, the default-flow slash) with
-     * it, e.g. {@code sequenceflow-end-white-black-3ylk8qcrnmsbjppu8p0sc2dbi}: the one thing in its SVG that changes
-     * from run to run. Each such suffix is replaced by {@code r1}, {@code r2}, ... in order of appearance.
+     * bpmn-js gives each renderer a random id and ends the id of every marker (arrow heads, the default-flow slash)
+     * with it, e.g. {@code sequenceflow-end-white-black-3ylk8qcrnmsbjppu8p0sc2dbi}: the one thing in its SVG that
+     * changes from run to run. Each such suffix is replaced by {@code r1}, {@code r2}, ... in order of appearance.
      */
     private static final Pattern MARKER_ID = Pattern.compile("<marker id=\"[^\"]*-([a-z0-9]{16,})\"");
 
@@ -152,7 +152,8 @@ class BpmnPictureTest {
     /** The model as bpmn-js's viewer saves it, its random marker ids numbered, ending with a newline. */
     @SuppressWarnings("unchecked")
     private static String render(String xml) {
-        Map<String, Object> result = (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript(RENDER, xml);
+        Map<String, Object> result =
+                (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript(RENDER, xml);
         assertThat(result.get("error")).as("bpmn-js could not draw the model").isNull();
         assertThat((List<String>) result.get("warnings")).as("bpmn-js's warnings on importing the model").isEmpty();
         return normalise((String) result.get("svg"));
