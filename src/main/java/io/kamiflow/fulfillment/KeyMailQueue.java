@@ -37,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Key mails of orders claimed in the paying callback, sent by the node that took the payment right after that
  * commit, without a Send keys job: the callback's instance ends at "Key mail queued", so Camunda writes no runtime
- * rows for a happy order (README, Performance). A row in {@code key_mail_queue}, committed with the claim, keeps
+ * rows for a happy order (docs/performance.md). A row in {@code key_mail_queue}, committed with the claim, keeps
  * the promise until the mail is recorded:
  * <ul>
  * <li>Sending: one transaction renews the lease, reads the order and its keys and reveals them (committed before the

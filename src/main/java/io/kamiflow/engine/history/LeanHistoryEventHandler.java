@@ -22,7 +22,7 @@ import org.camunda.bpm.engine.impl.history.handler.DbHistoryEventHandler;
  * start activity and time. Message start events (an admin's resend or refund) stay.</li>
  * </ul>
  * The history level stays {@code full} (incidents, tasks, user operations, the Orders view), so databases made
- * by earlier versions start unchanged. Measured effect in README, "Performance".
+ * by earlier versions start unchanged. Measured effect in docs/performance.md.
  */
 public class LeanHistoryEventHandler extends DbHistoryEventHandler {
 

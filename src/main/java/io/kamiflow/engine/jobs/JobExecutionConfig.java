@@ -77,7 +77,7 @@ class JobExecutionConfig {
         return new JobExecutorShutdown(jobExecutor, pool, immediateJobs, dataSource, grace);
     }
 
-    /** A Send keys job created by a request runs on that node right after the commit (README, Scaling out). */
+    /** A Send keys job created by a request runs on that node right after the commit (docs/scaling.md). */
     @Bean
     static ImmediateJobs immediateJobs(DataSource dataSource, MeterRegistry meters,
                                        @Value("${kamiflow.jobs.immediate.activities:SendKeys}") Set<String> activities,
