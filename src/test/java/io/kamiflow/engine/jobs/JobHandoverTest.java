@@ -3,17 +3,12 @@ package io.kamiflow.engine.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import io.kamiflow.support.FakeSmtp;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.SecondNode;
 import io.kamiflow.support.Shop;
@@ -43,7 +38,7 @@ class JobHandoverTest extends IntegrationTest {
     void aStoppingNodeFinishesItsRunningJobUnlocksTheRestAndTheOtherNodeDeliversEveryOrderOnce() throws Exception {
         JobExecutor here = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getJobExecutor();
         here.shutdown(); // this node watches until the other one stops
-        try (SmtpThatNeverAnswers smtp = new SmtpThatNeverAnswers()) {
+        try (FakeSmtp smtp = FakeSmtp.silent()) {
             // one job thread and a mail server that holds each mail for the 3 s read timeout: one job runs, the rest wait
             ConfigurableApplicationContext other = SecondNode.start("handover-test", Map.of(
                     "spring.mail.port", smtp.port(),
@@ -63,7 +58,7 @@ class JobHandoverTest extends IntegrationTest {
                 orders.add(order);
             }
             // a key mail is in the SMTP conversation and more jobs are locked by the other node, not started
-            await().atMost(Duration.ofSeconds(30)).until(() -> smtp.accepted() >= 1 && lockedBy(otherOwner) >= 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> smtp.connections() >= 1 && lockedBy(otherOwner) >= 2);
             int lockedAtStop = lockedBy(otherOwner);
 
             long stopping = System.nanoTime();
@@ -96,44 +91,5 @@ class JobHandoverTest extends IntegrationTest {
 
     private int lockedBy(String owner) {
         return jdbc.queryForObject("SELECT count(*) FROM act_ru_job WHERE lock_owner_ = ?", Integer.class, owner);
-    }
-
-    /** Accepts SMTP connections and never says a word: the client waits for its read timeout. */
-    static final class SmtpThatNeverAnswers implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> held = new CopyOnWriteArrayList<>();
-        private final AtomicInteger accepted = new AtomicInteger();
-
-        SmtpThatNeverAnswers() throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        held.add(server.accept());
-                        accepted.incrementAndGet();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "smtp-never-answers");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int accepted() {
-            return accepted.get();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket socket : held) {
-                socket.close();
-            }
-        }
     }
 }
