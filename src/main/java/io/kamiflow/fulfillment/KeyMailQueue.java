@@ -1,6 +1,7 @@
 package io.kamiflow.fulfillment;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +70,14 @@ public class KeyMailQueue implements SmartLifecycle {
     private final OrderRepository orders;
     private final TransactionTemplate transactions;
     private final ObjectProvider<JobExecutor> jobExecutor;
+    private final Clock clock;
     private volatile String owner;
     private volatile ThreadPoolExecutor pool; // null while stopped
 
     KeyMailQueue(JdbcClient jdbc, KeyDeliveryService delivery, KeyReveals reveals, FulfillmentStarter starter,
                  DeliveryOutcomes outcomes, FulfillmentSettings settings, OrderRepository orders,
-                 PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor) {
+                 PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor,
+                 ObjectProvider<Clock> clock) {
         this.jdbc = jdbc;
         this.delivery = delivery;
         this.reveals = reveals;
@@ -84,6 +87,7 @@ public class KeyMailQueue implements SmartLifecycle {
         this.orders = orders;
         this.transactions = new TransactionTemplate(transactionManager);
         this.jobExecutor = jobExecutor;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
     /** The "Key mail queued?" gateway: only the paying callback's own claim, and only while this node sends. */
@@ -192,7 +196,7 @@ public class KeyMailQueue implements SmartLifecycle {
 
     /** Ends the leases of the rows {@code where} selects: the next sweep of any node takes them. */
     private int endLeases(String where, Object... params) {
-        return jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE " + where).param(Timestamp.from(Instant.now()))
+        return jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE " + where).param(Timestamp.from(Instant.now(clock)))
                 .params(params).update();
     }
 
@@ -215,7 +219,7 @@ public class KeyMailQueue implements SmartLifecycle {
     private int sweepBatch() {
         List<Long> due = jdbc.sql("""
                 SELECT order_id FROM key_mail_queue WHERE lease_until < ? ORDER BY lease_until
-                LIMIT ? FOR UPDATE SKIP LOCKED""").params(Timestamp.from(Instant.now()), SWEEP_BATCH)
+                LIMIT ? FOR UPDATE SKIP LOCKED""").params(Timestamp.from(Instant.now(clock)), SWEEP_BATCH)
                 .query(Long.class).list();
         for (long orderId : due) {
             Order order = orders.getById(orderId);
@@ -231,7 +235,7 @@ public class KeyMailQueue implements SmartLifecycle {
     }
 
     private Timestamp leaseEnd() {
-        return Timestamp.from(Instant.now().plus(settings.getKeyMailLease()));
+        return Timestamp.from(Instant.now(clock).plus(settings.getKeyMailLease()));
     }
 
     @Override
