@@ -1,8 +1,5 @@
 package io.kamiflow.fulfillment;
 
-import java.sql.Timestamp;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,8 +38,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rows for a happy order (docs/performance.md). A row in {@code key_mail_queue}, committed with the claim, keeps
  * the promise until the mail is recorded:
  * <ul>
+ * <li>Leases are on the database's clock ({@link KeyMailLeases}), so nodes whose clocks disagree agree on them.</li>
  * <li>Sending: one transaction renews the lease, reads the order and its keys and reveals them (committed before the
- * send, as Send keys does); the mail goes out; the attempt is recorded in the transaction that deletes the row. A
+ * send, as Send keys does); the mail goes out, its lease renewed every third of the lease while the SMTP
+ * conversation runs ({@link KeyMailHeartbeat}); the attempt is recorded in the transaction that deletes the row. A
  * failed mail starts an order-fulfillment instance at "Keys delivered?", which retries, hands over to support or
  * records the page delivery exactly as after a failed Send keys.</li>
  * <li>A row whose lease has passed (its node crashed, stopped, or fell that far behind) is handed by any node's
@@ -61,7 +60,6 @@ public class KeyMailQueue implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KeyMailQueue.class);
 
-    private final JdbcClient jdbc;
     private final KeyDeliveryService delivery;
     private final KeyReveals reveals;
     private final FulfillmentStarter starter;
@@ -70,15 +68,15 @@ public class KeyMailQueue implements SmartLifecycle {
     private final OrderRepository orders;
     private final TransactionTemplate transactions;
     private final ObjectProvider<JobExecutor> jobExecutor;
-    private final Clock clock;
+    private final KeyMailLeases leases;
+    private final KeyMailHeartbeat heartbeat;
+    private final TransactionTemplate ownTransaction;
     private volatile String owner;
     private volatile ThreadPoolExecutor pool; // null while stopped
 
     KeyMailQueue(JdbcClient jdbc, KeyDeliveryService delivery, KeyReveals reveals, FulfillmentStarter starter,
                  DeliveryOutcomes outcomes, FulfillmentSettings settings, OrderRepository orders,
-                 PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor,
-                 ObjectProvider<Clock> clock) {
-        this.jdbc = jdbc;
+                 PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor) {
         this.delivery = delivery;
         this.reveals = reveals;
         this.starter = starter;
@@ -87,7 +85,10 @@ public class KeyMailQueue implements SmartLifecycle {
         this.orders = orders;
         this.transactions = new TransactionTemplate(transactionManager);
         this.jobExecutor = jobExecutor;
-        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        ownTransaction.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
+        this.leases = new KeyMailLeases(jdbc, settings::getKeyMailLease);
+        this.heartbeat = new KeyMailHeartbeat(leases, settings::getKeyMailLease);
     }
 
     /** The "Key mail queued?" gateway: only the paying callback's own claim, and only while this node sends. */
@@ -99,8 +100,7 @@ public class KeyMailQueue implements SmartLifecycle {
     /** Queue key mail: the row commits with the claim, and the mail is handed to this node's senders after that. */
     @Transactional(propagation = Propagation.MANDATORY)
     void queue(Order order) {
-        jdbc.sql("INSERT INTO key_mail_queue (order_id, owner, lease_until) VALUES (?, ?, ?)")
-                .params(order.id(), owner, leaseEnd()).update();
+        leases.insert(order.id(), owner);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
@@ -116,7 +116,7 @@ public class KeyMailQueue implements SmartLifecycle {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean cancel(Order order) {
-        return jdbc.sql("DELETE FROM key_mail_queue WHERE order_id = ?").param(order.id()).update() > 0;
+        return leases.drop(order.id());
     }
 
     private void submit(long orderId, String orderNo) {
@@ -129,8 +129,10 @@ public class KeyMailQueue implements SmartLifecycle {
         } catch (RejectedExecutionException full) {
             // falls through
         }
-        log.warn("order {}: key mail not taken by this node's senders (stopped or {} waiting); a Send keys job takes it "
-                + "after the lease", orderNo, MAX_WAITING);
+        log.warn("order {}: key mail not taken by this node's senders (stopping, or {} waiting); handing it to a Send "
+                + "keys job", orderNo, MAX_WAITING);
+        // after the callback's commit, whose connection is still bound to this thread: a transaction of its own
+        ownTransaction.executeWithoutResult(tx -> handOver(orderId));
     }
 
     /** One attempt; whatever goes wrong before it is recorded leaves the row to the sweep, at once. */
@@ -139,6 +141,7 @@ public class KeyMailQueue implements SmartLifecycle {
             if (pool == null) {
                 return; // stopping: stop() hands the row over
             }
+            heartbeat.sending(orderId); // from here until recorded, stop() leaves this row alone and its lease is renewed
             try {
                 // one transaction renews the lease, reads and reveals, and commits before the send; one records
                 Revealed revealed = transactions.execute(tx -> {
@@ -154,17 +157,19 @@ public class KeyMailQueue implements SmartLifecycle {
                 log.info("order {}: queued key mail was taken over by a Send keys job (lease passed); not sending it here",
                         orderNo);
             } catch (RuntimeException e) {
+                heartbeat.done(orderId); // no renewal after the hand-over below
                 log.warn("order {}: queued key mail not delivered here ({}); handing it to a Send keys job", orderNo,
                         e.getClass().getName());
                 handOver(orderId);
+            } finally {
+                heartbeat.done(orderId);
             }
         }
     }
 
     private void record(KeyDeliveryService.Prepared prepared, KeyDeliveryService.Attempt attempt, TransactionStatus tx) {
         Order order = prepared.order();
-        int released = jdbc.sql("DELETE FROM key_mail_queue WHERE order_id = ? AND owner = ?").params(order.id(), owner).update();
-        if (released == 0) { // taken over after the lease passed: that Send keys job sends this same message again
+        if (!leases.release(order.id(), owner)) { // taken over after the lease passed: that Send keys job sends this same message again
             tx.setRollbackOnly();
             return;
         }
@@ -179,25 +184,17 @@ public class KeyMailQueue implements SmartLifecycle {
 
     /** In the reveal's transaction: the row is still this node's, and stays so for the send. */
     private void renewLease(long orderId) {
-        int renewed = jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE order_id = ? AND owner = ?")
-                .params(leaseEnd(), orderId, owner).update();
-        if (renewed == 0) {
+        if (!leases.renew(orderId, owner)) {
             throw new LeaseLost();
         }
     }
 
     private void handOver(long orderId) {
         try {
-            endLeases("order_id = ? AND owner = ?", orderId, owner);
+            leases.end(orderId, owner);
         } catch (RuntimeException e) {
             log.warn("could not hand a key mail over ({}); it goes when its lease passes", e.getClass().getName());
         }
-    }
-
-    /** Ends the leases of the rows {@code where} selects: the next sweep of any node takes them. */
-    private int endLeases(String where, Object... params) {
-        return jdbc.sql("UPDATE key_mail_queue SET lease_until = ? WHERE " + where).param(Timestamp.from(Instant.now(clock)))
-                .params(params).update();
     }
 
     /**
@@ -217,10 +214,7 @@ public class KeyMailQueue implements SmartLifecycle {
     }
 
     private int sweepBatch() {
-        List<Long> due = jdbc.sql("""
-                SELECT order_id FROM key_mail_queue WHERE lease_until < ? ORDER BY lease_until
-                LIMIT ? FOR UPDATE SKIP LOCKED""").params(Timestamp.from(Instant.now(clock)), SWEEP_BATCH)
-                .query(Long.class).list();
+        List<Long> due = leases.passed(SWEEP_BATCH);
         for (long orderId : due) {
             Order order = orders.getById(orderId);
             if (order.status() == OrderStatus.PAID) {
@@ -229,13 +223,9 @@ public class KeyMailQueue implements SmartLifecycle {
             } else {
                 log.info("order {}: queued key mail dropped, the order is {}", order.orderNo(), order.status());
             }
-            jdbc.sql("DELETE FROM key_mail_queue WHERE order_id = ?").param(orderId).update();
+            leases.drop(orderId);
         }
         return due.size();
-    }
-
-    private Timestamp leaseEnd() {
-        return Timestamp.from(Instant.now(clock).plus(settings.getKeyMailLease()));
     }
 
     @Override
@@ -249,6 +239,7 @@ public class KeyMailQueue implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
+        heartbeat.start(owner);
     }
 
     /** Sends in progress finish; waiting ones are handed over at once (their rows' leases end now). */
@@ -268,7 +259,8 @@ public class KeyMailQueue implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         try {
-            int handed = endLeases("owner = ?", owner);
+            // a mail still in conversation keeps its lease: handed over now, a second sender could mail it again
+            int handed = leases.endAllBut(owner, heartbeat.inConversation());
             if (handed > 0) {
                 log.info("stopping: {} queued key mails handed to any node's sweep", handed);
             }
@@ -276,6 +268,7 @@ public class KeyMailQueue implements SmartLifecycle {
             log.warn("stopping: could not hand queued key mails over ({}); they go when their leases pass",
                     e.getClass().getName());
         }
+        heartbeat.stop(); // mails still in conversation: their leases run out by themselves
     }
 
     /** This node's sending threads (tests hold them busy to play a node that falls behind or dies). */
