@@ -17,6 +17,7 @@ import io.kamiflow.support.SecondNode;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A queued key mail's lease holds for as long as its SMTP conversation runs, on the database's clock: a relay that
  * answers DATA after several leases gets the mail once, and neither a second node's sweep nor the sender's own takes
- * it over meanwhile; a node whose clock runs ahead takes no live lease.
+ * it over meanwhile; a node whose clock runs ahead takes no live lease (and reports how far ahead it is).
  */
 class KeyMailLeaseTest extends IntegrationTest {
 
@@ -93,6 +94,9 @@ class KeyMailLeaseTest extends IntegrationTest {
         Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5));
         try (ConfigurableApplicationContext node = SecondNode.start("lease-ahead", Map.of(),
                 context -> context.getBeanFactory().registerSingleton("clock", ahead))) {
+            MeterRegistry meters = node.getBean(MeterRegistry.class);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(meters.get("kamiflow.clock.skew").gauge()
+                    .value()).as("the node knows its clock is off").isBetween(290.0, 310.0));
             assertThat(node.getBean(KeyMailQueue.class).sweep()).as("mails the node ahead took over").isZero();
             assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isEqualTo(1);
             assertThat(running(order.orderNo())).isZero();

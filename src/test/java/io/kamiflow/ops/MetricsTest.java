@@ -149,7 +149,7 @@ class MetricsTest extends IntegrationTest {
         for (String gauge : new String[] {"kamiflow_camunda_incidents_open", "kamiflow_camunda_jobs_due",
                 "kamiflow_camunda_jobs_failed", "kamiflow_camunda_job_backlog_oldest_seconds",
                 "kamiflow_paid_orders_without_keys_oldest_seconds", "kamiflow_key_mails_queued",
-                "kamiflow_key_mail_queued_oldest_seconds"}) {
+                "kamiflow_key_mail_queued_oldest_seconds", "kamiflow_clock_skew_seconds"}) {
             assertThat(metrics.has(gauge)).as(gauge).isTrue();
         }
     }
