@@ -15,6 +15,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -117,8 +119,22 @@ class DeployKubernetesTest {
         int preStop = Integer.parseInt(String.valueOf(command.get(1)));
         assertThat(preStop).isPositive();
         int grace = (Integer) pod().get("terminationGracePeriodSeconds");
-        // SIGTERM comes after preStop; then running jobs finish (up to 25 s), then requests in flight (up to 30 s)
-        assertThat(grace).isGreaterThan(preStop + 55);
+        // SIGTERM comes after preStop; the node's whole stop fits its budget, then the JVM exits
+        long budget = KamiflowEnvironment.shutdownBudget(podEnvironment(true)).plus(KamiflowEnvironment.JVM_EXIT).toSeconds();
+        assertThat(grace).as("terminationGracePeriodSeconds against preStop + kamiflow.shutdown.budget + the JVM's exit")
+                .isGreaterThanOrEqualTo((int) (preStop + budget));
+    }
+
+    @Test
+    void theReadmeStatesTheManifestsGracePeriod() {
+        int grace = (Integer) pod().get("terminationGracePeriodSeconds");
+        String readme = DeployFiles.read(DIR + "/README.md");
+        Matcher stated = Pattern.compile("(?:terminationGracePeriodSeconds: |grace period )(\\d+)").matcher(readme);
+        List<Integer> values = new ArrayList<>();
+        while (stated.find()) {
+            values.add(Integer.parseInt(stated.group(1)));
+        }
+        assertThat(values).as("grace periods deploy/k8s/README.md states").isNotEmpty().containsOnly(grace);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -25,6 +26,7 @@ import io.kamiflow.security.ProdProfileGuard;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
@@ -139,6 +141,15 @@ final class KamiflowEnvironment {
         env.setActiveProfiles(profiles.toArray(String[]::new));
         ConfigurationPropertySources.attach(env);
         return env;
+    }
+
+    /** What an orchestrator's grace period must add to the node's shutdown budget: the JVM's exit after the context closed. */
+    static final Duration JVM_EXIT = Duration.ofSeconds(10);
+
+    /** kamiflow.shutdown.budget as a node with these variables reads it: how long its stop may take, SIGTERM to closed. */
+    static Duration shutdownBudget(Map<String, String> variables) {
+        return Binder.get(springEnvironment(variables)).bind("kamiflow.shutdown.budget", Duration.class)
+                .orElseThrow(() -> new AssertionError("kamiflow.shutdown.budget is not set (application.yml)"));
     }
 
     /** Runs the prod guard as SpringApplication would at start; throws its refusal. */
