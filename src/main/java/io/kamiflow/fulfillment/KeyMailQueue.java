@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.kamiflow.delivery.KeyDeliveryService;
 import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.ops.logging.OrderLogContext;
+import io.kamiflow.ops.shutdown.ShutdownBudget;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
@@ -71,12 +72,14 @@ public class KeyMailQueue implements SmartLifecycle {
     private final KeyMailLeases leases;
     private final KeyMailHeartbeat heartbeat;
     private final TransactionTemplate ownTransaction;
+    private final ShutdownBudget shutdown;
     private volatile String owner;
     private volatile ThreadPoolExecutor pool; // null while stopped
 
     KeyMailQueue(JdbcClient jdbc, KeyDeliveryService delivery, KeyReveals reveals, FulfillmentStarter starter,
                  DeliveryOutcomes outcomes, FulfillmentSettings settings, OrderRepository orders,
-                 PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor) {
+                 PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor,
+                 ShutdownBudget shutdown) {
         this.delivery = delivery;
         this.reveals = reveals;
         this.starter = starter;
@@ -85,6 +88,7 @@ public class KeyMailQueue implements SmartLifecycle {
         this.orders = orders;
         this.transactions = new TransactionTemplate(transactionManager);
         this.jobExecutor = jobExecutor;
+        this.shutdown = shutdown;
         this.ownTransaction = new TransactionTemplate(transactionManager);
         ownTransaction.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
         this.leases = new KeyMailLeases(jdbc, settings::getKeyMailLease);
@@ -242,7 +246,23 @@ public class KeyMailQueue implements SmartLifecycle {
         heartbeat.start(owner);
     }
 
-    /** Sends in progress finish; waiting ones are handed over at once (their rows' leases end now). */
+    /** Stops beside the job executor (its own thread), within the shutdown budget's share for work in progress. */
+    @Override
+    public void stop(Runnable stopped) {
+        Thread stopping = new Thread(() -> {
+            try {
+                stop();
+            } finally {
+                stopped.run();
+            }
+        }, "keyMailQueue-stop");
+        stopping.start();
+    }
+
+    /**
+     * Sends in progress finish within the shutdown budget's drain time; waiting ones are handed over at once (their
+     * rows' leases end now); a send still in its SMTP conversation after that keeps its lease, which runs out.
+     */
     @Override
     public void stop() {
         ThreadPoolExecutor senders = pool;
@@ -252,8 +272,9 @@ public class KeyMailQueue implements SmartLifecycle {
         }
         senders.shutdown();
         try {
-            if (!senders.awaitTermination(25, TimeUnit.SECONDS)) {
-                log.warn("key mails still sending after 25 s; their rows go when their leases pass");
+            if (!senders.awaitTermination(shutdown.drain().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("key mails still in their SMTP conversation after {} ms; their leases run out by themselves",
+                        shutdown.drain().toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -283,7 +304,7 @@ public class KeyMailQueue implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE; // with the job executor: callbacks after this take the Send keys job path
+        return SmartLifecycle.DEFAULT_PHASE; // beside the job executor: callbacks after this take the Send keys job path
     }
 
     /** The row was swept meanwhile: another node's Send keys job owns this mail now. */

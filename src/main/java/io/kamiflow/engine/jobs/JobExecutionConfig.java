@@ -3,12 +3,12 @@ package io.kamiflow.engine.jobs;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
 
 import javax.sql.DataSource;
 
+import io.kamiflow.ops.shutdown.ShutdownBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.spring.boot.starter.configuration.impl.DefaultJobConfiguration;
@@ -50,7 +50,7 @@ class JobExecutionConfig {
         pool.setTaskDecorator(immediateJobs::thenRunWaiting);
         immediateJobs.runOn(pool);
         pool.setWaitForTasksToCompleteOnShutdown(true);
-        pool.setAwaitTerminationSeconds(30);
+        pool.setAwaitTerminationSeconds(0); // JobExecutorShutdown waited within the shutdown budget; closing waits no more
         return pool;
     }
 
@@ -73,8 +73,8 @@ class JobExecutionConfig {
     JobExecutorShutdown jobExecutorShutdown(JobExecutor jobExecutor,
                                             @Qualifier(DefaultJobConfiguration.JobConfiguration.CAMUNDA_TASK_EXECUTOR_QUALIFIER)
                                             ThreadPoolTaskExecutor pool, ImmediateJobs immediateJobs, DataSource dataSource,
-                                            @Value("${kamiflow.jobs.shutdown-grace:PT25S}") Duration grace) {
-        return new JobExecutorShutdown(jobExecutor, pool, immediateJobs, dataSource, grace);
+                                            ShutdownBudget budget) {
+        return new JobExecutorShutdown(jobExecutor, pool, immediateJobs, dataSource, budget);
     }
 
     /** A Send keys job created by a request runs on that node right after the commit (docs/scaling.md). */

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import io.kamiflow.ops.shutdown.ShutdownBudget;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +22,12 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * {@link JobExecutor#shutdown()} the pool is drained rather than cancelled. Batches the acquisition thread held back
  * (the pool's queue was full) are locked by this node but in no runnable: once the pool has terminated nothing of
  * this node runs any more, and every job still carrying its lock owner is unlocked in the database: these and the
- * jobs taken right after their commit ({@link ImmediateJobs}) that no thread started. If a job is still
- * running at the end of the grace period its lock is left to expire, as unlocking it could let a second node run it
- * concurrently.
+ * jobs taken right after their commit ({@link ImmediateJobs}) that no thread started. Running jobs may finish
+ * within the shutdown budget's drain time ({@link ShutdownBudget#drain()}); if a job is still running after that,
+ * the locks are left to expire, as unlocking a running job could let a second node run it concurrently.
  *
- * <p>Stops in the first shutdown phase, before the web server's graceful shutdown, so callbacks still accepted
- * meanwhile start processes whose jobs another node picks up.
+ * <p>Stops in the first shutdown phase, on a thread of its own beside the key mail queue, before the web server's
+ * graceful shutdown, so callbacks still accepted meanwhile start processes whose jobs another node picks up.
  */
 public class JobExecutorShutdown implements SmartLifecycle {
 
@@ -36,16 +37,16 @@ public class JobExecutorShutdown implements SmartLifecycle {
     private final ThreadPoolTaskExecutor pool;
     private final ImmediateJobs immediateJobs;
     private final JobLocks locks;
-    private final Duration grace;
+    private final ShutdownBudget budget;
     private volatile boolean running;
 
     JobExecutorShutdown(JobExecutor jobExecutor, ThreadPoolTaskExecutor pool, ImmediateJobs immediateJobs,
-                        DataSource dataSource, Duration grace) {
+                        DataSource dataSource, ShutdownBudget budget) {
         this.jobExecutor = jobExecutor;
         this.pool = pool;
         this.immediateJobs = immediateJobs;
         this.locks = new JobLocks(dataSource);
-        this.grace = grace;
+        this.budget = budget;
     }
 
     @Override
@@ -64,9 +65,23 @@ public class JobExecutorShutdown implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE; // stopped first
     }
 
+    /** Stops beside the key mail queue, on a thread of its own: the phase waits for both at once. */
+    @Override
+    public void stop(Runnable stopped) {
+        Thread stopping = new Thread(() -> {
+            try {
+                stop();
+            } finally {
+                stopped.run();
+            }
+        }, "jobExecutor-stop");
+        stopping.start();
+    }
+
     @Override
     public void stop() {
         running = false;
+        Duration grace = budget.drain();
         long started = System.nanoTime();
         String owner = jobExecutor.getLockOwner();
         jobExecutor.shutdown(); // waits for the acquisition thread; the runnables that start from now on unlock their jobs
@@ -82,8 +97,8 @@ public class JobExecutorShutdown implements SmartLifecycle {
             drained = false;
         }
         if (!drained) {
-            log.warn("job executor: jobs still running after {} s; their locks (owner {}) expire by themselves",
-                    grace.toSeconds(), owner);
+            log.warn("job executor: jobs still running after {} ms; their locks (owner {}) expire by themselves",
+                    grace.toMillis(), owner);
             return;
         }
         int unlocked = unlockLeftovers(owner);
