@@ -1,5 +1,7 @@
 package io.kamiflow.delivery;
 
+import java.util.regex.Pattern;
+
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -13,6 +15,12 @@ import org.springframework.mail.MailSendException;
  * (address rejected with 5xx, address invalid): the latter skips the remaining retries.
  */
 final class MailFailures {
+
+    /**
+     * A word with an @ in it, valid address or not: servers echo the refused recipient, Spring and Jakarta Mail quote
+     * the server and the address they could not parse.
+     */
+    private static final Pattern ADDRESS = Pattern.compile("[^\\s<>()\\[\\],;:\"'`]*@[^\\s<>()\\[\\],;:\"'`]*");
 
     private MailFailures() {
     }
@@ -44,7 +52,11 @@ final class MailFailures {
         return false;
     }
 
-    /** A one-line reason for ops and support: exception types and messages, never the mail's content. */
+    /**
+     * A one-line reason for ops and support: exception types and messages, never the mail's content and no address
+     * (it goes into delivery_attempt.error, the log and the Manual delivery form's variable; the attempt's recipient
+     * column says where the mail went).
+     */
     static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null) {
@@ -52,7 +64,7 @@ final class MailFailures {
         }
         String text = failure.getClass().getSimpleName() + ": " + failure.getMessage()
                 + (root == failure ? "" : " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")");
-        text = text.replaceAll("[\\r\\n\\t]+", " ");
+        text = ADDRESS.matcher(text.replaceAll("[\\r\\n\\t]+", " ")).replaceAll("(address)");
         return text.length() <= 500 ? text : text.substring(0, 500);
     }
 }

@@ -43,4 +43,27 @@ class MailFailuresTest {
         assertThat(MailFailures.isPermanent(down)).isFalse();
         assertThat(MailFailures.describe(down)).contains("Connection refused").doesNotContain("\n");
     }
+
+    /**
+     * Servers echo the refused recipient ("550 5.1.1 <gone@example.com>: ...") and Spring quotes it: the description
+     * goes into delivery_attempt.error, the log and the Manual delivery form's process variable, which must hold no
+     * address (issue 19, hole 8). The reason stays readable.
+     */
+    @Test
+    void theDescriptionOfARefusedRecipientHoldsNoAddress() throws AddressException {
+        InternetAddress to = new InternetAddress("Gone.Buyer+shop@Example.com");
+        MailSendException refused = new MailSendException(java.util.Map.of("message",
+                new jakarta.mail.SendFailedException("Invalid Addresses", new SMTPAddressFailedException(to, "RCPT TO", 550,
+                        "550 5.1.1 <Gone.Buyer+shop@Example.com>: Recipient address rejected: User unknown"))));
+        assertThat(refused.getMessage()).as("what Spring reports").contains("Gone.Buyer+shop@Example.com");
+
+        String described = MailFailures.describe(refused);
+
+        assertThat(described).doesNotContainIgnoringCase("gone.buyer").doesNotContainIgnoringCase("example.com")
+                .doesNotContain("@")
+                .contains("550 5.1.1", "Recipient address rejected: User unknown");
+        assertThat(MailFailures.describe(new org.springframework.mail.MailParseException(
+                "Illegal address in string ``not an address@@Example.com''"))).as("an address that does not even parse")
+                .doesNotContain("@").doesNotContainIgnoringCase("example.com").contains("Illegal address");
+    }
 }
