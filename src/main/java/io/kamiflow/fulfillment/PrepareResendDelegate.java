@@ -7,7 +7,10 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** Prepare resend: apply a corrected address (validated by the task form check) and restart the retry schedule. */
+/**
+ * Prepare resend: restart the retry schedule. Support's corrected address is already in the order (the task form
+ * check put it there); an instance whose form was submitted before that still carries it as a variable, applied here.
+ */
 @Component
 class PrepareResendDelegate implements JavaDelegate {
 

@@ -1,5 +1,7 @@
 package io.kamiflow.fulfillment;
 
+import java.util.Set;
+
 /**
  * The only variables order-fulfillment carries: ids and statuses, never key values or buyer secrets.
  * Ids are there for people reading Cockpit; delegates take the order from the business key and check the
@@ -32,6 +34,16 @@ public final class ProcessVariables {
     public static final String GATEWAY_REFUND_STATUS = "gatewayRefundStatus";
     public static final String MANUAL_REFUND_REFERENCE = "manualRefundReference";
     public static final String MANUAL_REFUND_NOTE = "manualRefundNote";
+
+    /**
+     * Variables that may describe a person: what support and admins type (notes, reasons, references) and the masked
+     * address the Manual delivery form shows. They live while their instance runs and never reach the history
+     * (LeanHistoryEventHandler), which outlives the order's retention; what must be kept goes to the audit log or the
+     * order, where the retention policy erases it in time. A corrected address does not even stay that long: the
+     * form check moves it into the order in the submitting transaction.
+     */
+    public static final Set<String> KEPT_OUT_OF_HISTORY = Set.of(CORRECTED_EMAIL, BUYER_EMAIL_MASKED, MANUAL_NOTE,
+            REVIEW_NOTE, REFUND_REASON, MANUAL_REFUND_REFERENCE, MANUAL_REFUND_NOTE);
 
     public static final String MSG_STOCK_REPLENISHED = "StockReplenished";
     public static final String MSG_RESEND_REQUESTED = "ResendRequested";

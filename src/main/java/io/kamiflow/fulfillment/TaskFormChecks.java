@@ -50,10 +50,9 @@ class TaskFormChecks {
     TaskListener manualDeliveryFormCheck() {
         return task -> {
             String action = choice(task, ProcessVariables.MANUAL_ACTION, Set.of("resend", "deliveredByHand", "refund"));
-            Object corrected = task.getVariable(ProcessVariables.CORRECTED_EMAIL);
-            if (corrected instanceof String email && !email.isBlank()
-                    && (!email.strip().matches(EMAIL) || email.strip().length() > 254)) {
-                throw new ProcessEngineException("correctedEmail is not a valid email address");
+            String corrected = correctedEmail(task);
+            if (corrected != null && action.equals("resend")) {
+                correctEmail(order(task), corrected);
             }
             Object note = task.getVariable(ProcessVariables.MANUAL_NOTE);
             if (action.equals("deliveredByHand")) {
@@ -70,9 +69,37 @@ class TaskFormChecks {
         };
     }
 
+    /**
+     * A corrected address goes into the order in this (the submitting) transaction and the variable goes again before
+     * anything is written, so no process variable or history row ever holds it. It applies to a resend only.
+     */
+    private static String correctedEmail(DelegateTask task) {
+        Object corrected = task.getVariable(ProcessVariables.CORRECTED_EMAIL);
+        task.removeVariable(ProcessVariables.CORRECTED_EMAIL);
+        if (!(corrected instanceof String email) || email.isBlank()) {
+            return null;
+        }
+        if (!email.strip().matches(EMAIL) || email.strip().length() > 254) {
+            throw new ProcessEngineException("correctedEmail is not a valid email address");
+        }
+        return email.strip();
+    }
+
+    private void correctEmail(Order order, String email) {
+        if (!email.equals(order.buyerEmail())) {
+            orders.changeEmail(order.id(), email);
+            audit.record("order.email-corrected", order.orderNo(), "by support before resend");
+        }
+    }
+
+    /** The note (free text that may name the buyer) is kept in the audit log, not in the history. */
     @Bean
     TaskListener reviewPaymentFormCheck() {
-        return task -> completed(task, "reviewDecision=" + choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund")));
+        return task -> {
+            String decision = choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund"));
+            Object note = task.getVariable(ProcessVariables.REVIEW_NOTE);
+            completed(task, "reviewDecision=" + decision + (note == null || note.toString().isBlank() ? "" : ": " + note));
+        };
     }
 
     @Bean

@@ -4,13 +4,14 @@ import java.util.Set;
 
 import io.kamiflow.fulfillment.ProcessVariables;
 import org.camunda.bpm.engine.impl.history.event.HistoricActivityInstanceEventEntity;
+import org.camunda.bpm.engine.impl.history.event.HistoricFormPropertyEventEntity;
 import org.camunda.bpm.engine.impl.history.event.HistoricJobLogEvent;
 import org.camunda.bpm.engine.impl.history.event.HistoricVariableUpdateEventEntity;
 import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
 import org.camunda.bpm.engine.impl.history.handler.DbHistoryEventHandler;
 
 /**
- * Camunda's database history handler without the two kinds of rows nobody reads but every order paid for:
+ * Camunda's database history handler without the rows nobody reads but every order paid for, and without personal data:
  * <ul>
  * <li>variable update details (ACT_HI_DETAIL): each variable's final value stays in ACT_HI_VARINST, who did what
  * on a task is in the task history and kamiflow's audit log;</li>
@@ -20,6 +21,10 @@ import org.camunda.bpm.engine.impl.history.handler.DbHistoryEventHandler;
  * no time and the next step's row says which way it went. Event-based gateways are wait states and stay;</li>
  * <li>the none start event of order-fulfillment (ACT_HI_ACTINST): the process instance's own row holds its
  * start activity and time. Message start events (an admin's resend or refund) stay.</li>
+ * <li>submitted form fields (ACT_HI_DETAIL): copies of what support typed into a task form, kept as long as the
+ * history; the decision is in the variables and the audit log;</li>
+ * <li>any history of the variables in {@link ProcessVariables#KEPT_OUT_OF_HISTORY} (ACT_HI_VARINST): they may
+ * describe a person, and the history outlives the retention of personal data.</li>
  * </ul>
  * The history level stays {@code full} (incidents, tasks, user operations, the Orders view), so databases made
  * by earlier versions start unchanged. Measured effect in docs/performance.md.
@@ -32,7 +37,10 @@ public class LeanHistoryEventHandler extends DbHistoryEventHandler {
     public void handleEvent(HistoryEvent event) {
         if (event instanceof HistoricJobLogEvent jobLog && isRoutineOrderJobLog(jobLog)
                 || event instanceof HistoricActivityInstanceEventEntity activity
-                        && (isPassThroughGateway(activity) || isOrderStart(activity))) {
+                        && (isPassThroughGateway(activity) || isOrderStart(activity))
+                || event instanceof HistoricFormPropertyEventEntity
+                || event instanceof HistoricVariableUpdateEventEntity variable
+                        && ProcessVariables.KEPT_OUT_OF_HISTORY.contains(variable.getVariableName())) {
             return;
         }
         super.handleEvent(event);
