@@ -111,6 +111,9 @@ public class KeyDeliveryService {
         String messageId = last.filter(previous -> previous.mayHaveArrived(order.buyerEmail())).map(LastAttempt::messageId)
                 .orElse("<" + order.orderNo() + "." + attemptNo + "@kamiflow>");
         try {
+            if (order.personalDataErased()) { // a late payment of an order past its retention: support delivers by hand
+                throw new MailPreparationException("the buyer's address was erased under the retention policy");
+            }
             MimeMessage message = message(order.buyerEmail(), messageId,
                     new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
             return new Prepared(order, attemptNo, messageId, message, null);

@@ -41,9 +41,13 @@ public class OrderLinkMail {
         this.properties = properties;
     }
 
-    /** Sends the link when {@code orderNo} is an order of {@code email}; otherwise does nothing, silently. */
+    /**
+     * Sends the link when {@code orderNo} is an order of {@code email}; otherwise does nothing, silently. An order whose
+     * buyer data the retention policy erased has no address any more: nothing is sent, and the answer is the same.
+     */
     public void resend(String orderNo, String email) {
         sender.execute(() -> orders.findByOrderNo(orderNo.strip())
+                .filter(order -> !order.personalDataErased())
                 .filter(order -> order.buyerEmail().toLowerCase(Locale.ROOT).equals(email.strip().toLowerCase(Locale.ROOT)))
                 .ifPresent(this::send));
     }

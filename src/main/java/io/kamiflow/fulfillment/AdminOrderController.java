@@ -34,8 +34,10 @@ class AdminOrderController {
     private static final Logger log = LoggerFactory.getLogger(AdminOrderController.class);
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** @param personalDataErasedAt when the retention policy erased the buyer's data (email is then a placeholder) */
     record OrderSummary(String orderNo, String status, String sku, int quantity, String amount, String currency,
-                        String channel, String email, String createdAt, String paidAt, String deliveredAt) {
+                        String channel, String email, String createdAt, String paidAt, String deliveredAt,
+                        String personalDataErasedAt) {
     }
 
     record PaymentView(String channel, String tradeNo, String amount, String currency, String status, String receivedAt,
@@ -150,7 +152,7 @@ class AdminOrderController {
     private OrderSummary summary(Order order, String sku) {
         return new OrderSummary(order.orderNo(), order.status().name(), sku, order.quantity(), order.amount().amount(),
                 order.amount().currency(), order.channel(), order.buyerEmail(), text(order.createdAt()),
-                text(order.paidAt()), text(order.deliveredAt()));
+                text(order.paidAt()), text(order.deliveredAt()), text(order.personalDataErasedAt()));
     }
 
     private static String text(Object value) {

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
@@ -28,16 +29,27 @@ public class FulfillmentCommands {
     private final AuditLog audit;
     private final JdbcClient jdbc;
     private final KeyMailQueue keyMails;
+    private final OrderRepository orders;
 
-    FulfillmentCommands(RuntimeService runtime, AuditLog audit, JdbcClient jdbc, KeyMailQueue keyMails) {
+    FulfillmentCommands(RuntimeService runtime, AuditLog audit, JdbcClient jdbc, KeyMailQueue keyMails, OrderRepository orders) {
         this.keyMails = keyMails;
+        this.orders = orders;
         this.runtime = runtime;
         this.audit = audit;
         this.jdbc = jdbc;
     }
 
+    /**
+     * The order's row is locked first: "Forget personal data" skips a locked order, and an order it erased a moment ago
+     * is seen erased here. Its keys can no longer be mailed (there is no address), so the resend is refused.
+     */
     @Transactional
-    public String resend(Order order) {
+    public String resend(Order requested) {
+        Order order = orders.lockByOrderNo(requested.orderNo()).orElseThrow();
+        if (order.personalDataErased()) {
+            throw Problems.conflict("order " + order.orderNo() + " has no buyer address any more: its personal data was "
+                    + "erased on " + order.personalDataErasedAt().toLocalDate() + " under the retention policy");
+        }
         if (order.status() == OrderStatus.MANUAL && waitingFor(order, ProcessVariables.MSG_RESEND_REQUESTED)) {
             boolean reached = !runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_REQUESTED)
                     .processInstanceBusinessKey(order.orderNo()).correlateAllWithResult().isEmpty();

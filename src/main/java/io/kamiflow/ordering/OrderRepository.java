@@ -209,6 +209,6 @@ public class OrderRepository {
                 rs.getString("access_token_hash"), rs.getString("channel"), OrderStatus.valueOf(rs.getString("status")),
                 rs.getObject("payment_id", Long.class),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("paid_at", OffsetDateTime.class),
-                rs.getObject("delivered_at", OffsetDateTime.class));
+                rs.getObject("delivered_at", OffsetDateTime.class), rs.getObject("personal_data_erased_at", OffsetDateTime.class));
     }
 }
