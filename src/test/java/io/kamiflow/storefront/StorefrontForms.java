@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import io.kamiflow.support.ShopClient;
 
 /** A browser's session with the storefront over plain HTTP: its cookies, the pages' CSRF tokens, form posts. */
-class StorefrontForms {
+public class StorefrontForms {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -28,7 +28,7 @@ class StorefrontForms {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** @param clientAddress sent as X-Forwarded-For from 127.0.0.1 (an internal proxy); null for the exempt loopback */
-    StorefrontForms(int port, String clientAddress) {
+    public StorefrontForms(int port, String clientAddress) {
         this.base = "http://127.0.0.1:" + port;
         this.clientAddress = clientAddress;
     }
@@ -42,7 +42,7 @@ class StorefrontForms {
     }
 
     /** The CSRF token the page at {@code path} puts in its form. */
-    String csrfToken(String path) {
+    public String csrfToken(String path) {
         return csrfToken(get(path, null));
     }
 
@@ -61,7 +61,7 @@ class StorefrontForms {
         return this;
     }
 
-    ShopClient.Response post(String path, Map<String, String> fields) {
+    public ShopClient.Response post(String path, Map<String, String> fields) {
         return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(ShopClient.form(new LinkedHashMap<>(fields)))));
     }

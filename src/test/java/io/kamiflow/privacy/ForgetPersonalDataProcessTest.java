@@ -1,0 +1,232 @@
+package io.kamiflow.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import io.kamiflow.storefront.StorefrontForms;
+import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.Shop;
+import io.kamiflow.support.ShopClient;
+import io.kamiflow.support.TestMail;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real "Forget personal data" process, with the engine clock moved past each retention of the defaults: every
+ * kind of personal data is kept inside its window and gone after it, orders with work keep theirs, the accounting
+ * stays, and the buyer's paths answer as before for orders inside the window and neutrally for erased ones.
+ */
+class ForgetPersonalDataProcessTest extends ProcessTest {
+
+    private static final String PROCESS = "forget-personal-data";
+    private static final String ERASED = PersonalDataRetention.ERASED;
+
+    /** Orders in every state the policy tells apart, placed and paid through the API and driven through the process. */
+    private Shop.PlacedOrder delivered;
+    private Shop.PlacedOrder retried;
+    private Shop.PlacedOrder refunded;
+    private Shop.PlacedOrder expired;
+    private Shop.PlacedOrder manual;
+    private Shop.PlacedOrder parked;
+    private Shop.PlacedOrder paid;
+
+    @AfterEach
+    void mailServerBack() {
+        TestMail.start();
+    }
+
+    @Test
+    void aYearOfRetentionErasesEachKindOfPersonalDataAfterItsTimeAndKeepsTheAccounting() throws Exception {
+        placeOrdersInEveryState();
+        Map<String, Object> accounting = accounting();
+        Map<String, Object> personal = personalData();
+        List<String> details = auditDetails();
+        assertThat(details).as("the refund's reason, at least").anySatisfy(detail -> assertThat(detail).contains("changed their mind"));
+
+        runAt(Duration.ofDays(6)); // inside every window
+        assertThat(personalData()).isEqualTo(personal);
+
+        runAt(Duration.ofDays(8)); // past the unpaid order's week
+        assertThat(email(expired)).isEqualTo(ERASED);
+        assertThat(clientAddress(expired)).isNull();
+        assertThat(email(delivered)).isEqualTo("delivered@retention.example.com");
+        assertThat(clientAddress(delivered)).isNotNull();
+
+        runAt(Duration.ofDays(31)); // past the month of addresses, gateway notices and delivery errors
+        for (Shop.PlacedOrder ended : List.of(delivered, retried, refunded)) {
+            assertThat(clientAddress(ended)).as("client address of " + ended.orderNo()).isNull();
+            assertThat(rawNotice(ended)).as("gateway notice of " + ended.orderNo()).isNull();
+        }
+        assertThat(errors(retried)).as("delivery errors of an ended order").containsOnlyNulls().hasSize(1);
+        assertThat(email(delivered)).isEqualTo("delivered@retention.example.com");
+        assertThat(recipients(retried)).containsOnly("retried@retention.example.com");
+        assertKeptWhileWorkIsOpen();
+
+        runAt(Duration.ofDays(91)); // past the buyer's email
+        for (Shop.PlacedOrder ended : List.of(delivered, retried, refunded, expired)) {
+            assertThat(email(ended)).as("email of " + ended.orderNo()).isEqualTo(ERASED);
+        }
+        for (Shop.PlacedOrder mailed : List.of(delivered, retried, refunded)) {
+            assertThat(recipients(mailed)).as("delivery recipients of " + mailed.orderNo()).isNotEmpty().containsOnly(ERASED);
+        }
+        assertKeptWhileWorkIsOpen();
+        assertThat(accounting()).as("orders, amounts, payments and keys for the books").isEqualTo(accounting);
+        assertThat(auditDetails()).as("audit details are kept for a year").isEqualTo(details);
+        assertTheBuyersPathsAnswerNeutrallyForErasedOrders();
+        accounting = accounting(); // the order page recorded its reveal of the keys
+
+        runAt(Duration.ofDays(366)); // past the audit details' year
+        assertThat(auditDetails()).containsOnlyNulls();
+        assertThat(jdbc.queryForList("SELECT actor || ' ' || action || ' ' || subject FROM audit_event", String.class))
+                .as("who did what to which order stays").contains("admin order.refund " + refunded.orderNo());
+        assertKeptWhileWorkIsOpen();
+        assertThat(accounting()).isEqualTo(accounting);
+    }
+
+    private void placeOrdersInEveryState() {
+        Shop.productWithKeys(shop, "KEEP", "5.00", 10);
+        delivered = paidOrder("KEEP", 1, "delivered@retention.example.com");
+        executeJob(instanceFor(delivered.orderNo())); // Send keys
+
+        retried = paidOrder("KEEP", 1, "retried@retention.example.com");
+        ProcessInstance retrying = instanceFor(retried.orderNo());
+        TestMail.stop();
+        executeJob(retrying); // a failed attempt: its error is recorded
+        TestMail.start();
+        executeJobs(retrying, 2); // the wait, the attempt that delivers
+        assertThat(retrying).isEnded().hasPassed("OrderDelivered");
+
+        refunded = paidOrder("KEEP", 1, "refunded@retention.example.com");
+        executeJob(instanceFor(refunded.orderNo()));
+        ProcessInstance refund = requestRefund(refunded);
+        executeJob(refund);
+        assertThat(refund).isEnded();
+        assertThat(orderStatus(refunded.orderNo())).isEqualTo("REFUNDED");
+
+        manual = paidOrder("KEEP", 1, "manual@retention.example.com");
+        jdbc.update("UPDATE customer_order SET buyer_email = 'manual@@retention.example.com' WHERE order_no = ?", manual.orderNo());
+        executeJob(instanceFor(manual.orderNo())); // refused at once: support's task
+        assertThat(instanceFor(manual.orderNo())).isWaitingAt("ManualDelivery");
+
+        paid = paidOrder("KEEP", 1, "paid@retention.example.com"); // waits at Send keys
+
+        expired = Shop.order(shop, "KEEP", 1, "expired@retention.example.com");
+        expireUnpaidOrders();
+
+        takeKeysOnPayment(); // two orders for the last key: the second one paid waits for stock
+        Shop.productWithKeys(shop, "LAST", "3.00", 1);
+        Shop.PlacedOrder first = Shop.order(shop, "LAST", 1, "first@retention.example.com");
+        parked = Shop.order(shop, "LAST", 1, "parked@retention.example.com");
+        Shop.pay(shop, first, "T-" + first.orderNo());
+        executeJob(instanceFor(first.orderNo()));
+        Shop.pay(shop, parked, "T-" + parked.orderNo());
+        assertThat(instanceFor(parked.orderNo())).isWaitingAt("WaitForStock");
+
+        assertThat(Map.of(delivered, "DELIVERED", retried, "DELIVERED", refunded, "REFUNDED", expired, "EXPIRED",
+                manual, "MANUAL", paid, "PAID", parked, "AWAITING_STOCK"))
+                .allSatisfy((order, status) -> assertThat(orderStatus(order.orderNo())).isEqualTo(status));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order WHERE client_address IS NULL", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment WHERE raw_notice IS NULL", Integer.class)).isZero();
+        assertThat(errors(retried)).hasSize(1).doesNotContainNull();
+    }
+
+    /** An order with work left (paid, parked, in support's hands) keeps all its personal data, however old. */
+    private void assertKeptWhileWorkIsOpen() {
+        assertThat(email(manual)).isEqualTo("manual@@retention.example.com");
+        assertThat(email(paid)).isEqualTo("paid@retention.example.com");
+        assertThat(email(parked)).isEqualTo("parked@retention.example.com");
+        for (Shop.PlacedOrder busy : List.of(manual, paid, parked)) {
+            assertThat(clientAddress(busy)).as("client address of " + busy.orderNo()).isNotNull();
+            assertThat(rawNotice(busy)).as("gateway notice of " + busy.orderNo()).isNotNull();
+        }
+        assertThat(errors(manual)).doesNotContainNull().hasSize(1);
+        assertThat(recipients(manual)).containsOnly("manual@@retention.example.com");
+    }
+
+    private void assertTheBuyersPathsAnswerNeutrallyForErasedOrders() throws Exception {
+        ShopClient.Response page = shop.getOrder(delivered.orderNo(), delivered.accessToken());
+        assertThat(page.status()).as("the order page still opens with its token").isEqualTo(200);
+        assertThat(page.json().get("keys")).hasSize(1);
+        assertThat(page.body()).doesNotContain("@", "erased");
+
+        TestMail.get().purgeEmailFromAllMailboxes();
+        StorefrontForms browser = new StorefrontForms(port, "203.0.113.90");
+        String csrf = browser.csrfToken("/find-order");
+        ShopClient.Response forErased = browser.post("/find-order",
+                Map.of("orderNo", delivered.orderNo(), "email", "delivered@retention.example.com", "_csrf", csrf));
+        ShopClient.Response forKept = browser.post("/find-order",
+                Map.of("orderNo", paid.orderNo(), "email", "paid@retention.example.com", "_csrf", csrf));
+        assertThat(forErased.status()).isEqualTo(200).isEqualTo(forKept.status());
+        await().atMost(Duration.ofSeconds(10)).until(() -> mailsTo("paid@retention.example.com") == 1);
+        Thread.sleep(500); // a mail for the erased order would be here by now
+        assertThat(TestMail.get().getReceivedMessages()).as("only the order inside the window gets its link").hasSize(1);
+
+        ShopClient.Response resend = shop.admin("POST", "/api/admin/orders/" + delivered.orderNo() + "/resend", null, null);
+        assertThat(resend.status()).isEqualTo(409);
+        assertThat(resend.json().get("detail").asText()).contains("erased");
+    }
+
+    /** Fires the process with the engine clock this far after now. */
+    private void runAt(Duration later) {
+        ClockUtil.setCurrentTime(Date.from(Instant.now().plus(later)));
+        runPeriodicProcess(PROCESS);
+    }
+
+    private Map<String, Object> personalData() {
+        return Map.of(
+                "orders", jdbc.queryForList("SELECT order_no, buyer_email, client_address FROM customer_order ORDER BY id"),
+                "notices", jdbc.queryForList("SELECT id, raw_notice FROM payment ORDER BY id"),
+                "attempts", jdbc.queryForList("SELECT id, recipient, error FROM delivery_attempt ORDER BY id"),
+                "audit", jdbc.queryForList("SELECT id, detail FROM audit_event ORDER BY id"));
+    }
+
+    private Map<String, Object> accounting() {
+        return Map.of(
+                "orders", jdbc.queryForList("""
+                        SELECT order_no, product_id, quantity, amount_minor, currency, status, channel, payment_id,
+                               created_at, paid_at, delivered_at, access_token_hash FROM customer_order ORDER BY id"""),
+                "payments", jdbc.queryForList("""
+                        SELECT id, channel, trade_no, order_no, amount_minor, currency, raw_status, event_id, received_at,
+                               refunded_at, refund_reference, refund_status FROM payment ORDER BY id"""),
+                "keys", jdbc.queryForList("SELECT id, status, order_id, sold_at, revealed_at FROM card_key ORDER BY id"),
+                "reveals", jdbc.queryForList("SELECT key_id, order_id, channel FROM key_reveal ORDER BY id"),
+                "attempts", jdbc.queryForList("SELECT order_id, attempt_no, outcome, message_id, attempted_at FROM delivery_attempt ORDER BY id"));
+    }
+
+    private String email(Shop.PlacedOrder order) {
+        return jdbc.queryForObject("SELECT buyer_email FROM customer_order WHERE order_no = ?", String.class, order.orderNo());
+    }
+
+    private String clientAddress(Shop.PlacedOrder order) {
+        return jdbc.queryForObject("SELECT client_address FROM customer_order WHERE order_no = ?", String.class, order.orderNo());
+    }
+
+    private String rawNotice(Shop.PlacedOrder order) {
+        return jdbc.queryForObject("SELECT raw_notice FROM payment WHERE order_no = ?", String.class, order.orderNo());
+    }
+
+    private List<String> errors(Shop.PlacedOrder order) {
+        return jdbc.queryForList("""
+                SELECT a.error FROM delivery_attempt a JOIN customer_order o ON o.id = a.order_id
+                WHERE o.order_no = ? AND a.outcome <> 'SENT' ORDER BY a.attempt_no""", String.class, order.orderNo());
+    }
+
+    private List<String> recipients(Shop.PlacedOrder order) {
+        return jdbc.queryForList("""
+                SELECT a.recipient FROM delivery_attempt a JOIN customer_order o ON o.id = a.order_id
+                WHERE o.order_no = ? ORDER BY a.attempt_no""", String.class, order.orderNo());
+    }
+
+    private List<String> auditDetails() {
+        return jdbc.queryForList("SELECT detail FROM audit_event ORDER BY id", String.class);
+    }
+}
