@@ -11,9 +11,8 @@ import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.inventory.StockSettings;
-import io.kamiflow.db.InsertIfAbsent;
+import io.kamiflow.db.LockRows;
 import io.kamiflow.web.Problems;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -40,14 +39,13 @@ public class CheckoutService {
     private final PaymentWindow paymentWindow;
     private final KeyClaimer claimer;
     private final LowStockMonitor lowStock;
-    private final InsertIfAbsent inserts;
-    private final JdbcClient jdbc;
+    private final LockRows lockRows;
     private final OpenReservations openReservations;
 
     CheckoutService(ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
                     AccessTokens tokens, PaymentOptions channels, OrderingProperties properties,
                     StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
-                    LowStockMonitor lowStock, InsertIfAbsent inserts, JdbcClient jdbc,
+                    LowStockMonitor lowStock, LockRows lockRows,
                     OpenReservations openReservations) {
         this.products = products;
         this.stock = stock;
@@ -60,8 +58,7 @@ public class CheckoutService {
         this.paymentWindow = paymentWindow;
         this.claimer = claimer;
         this.lowStock = lowStock;
-        this.inserts = inserts;
-        this.jdbc = jdbc;
+        this.lockRows = lockRows;
         this.openReservations = openReservations;
     }
 
@@ -107,8 +104,7 @@ public class CheckoutService {
 
     private void holdBuyerLock(String email) {
         String key = email.toLowerCase(Locale.ROOT);
-        inserts.insert("INSERT INTO buyer_lock (email) VALUES (?)", "email", key);
-        jdbc.sql("SELECT email FROM buyer_lock WHERE email = ? FOR UPDATE").param(key).query(String.class).single();
+        lockRows.hold("buyer_lock", "email", key);
         OpenReservations.Held held = openReservations.held("lower(o.buyer_email) = ?", key);
         if (held.count() >= stockSettings.getMaxOpenReservationsPerBuyer()) {
             throw Problems.tooManyRequests("this email already holds " + held.count()

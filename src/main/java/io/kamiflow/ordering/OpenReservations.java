@@ -4,7 +4,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.kamiflow.db.InsertIfAbsent;
+import io.kamiflow.db.LockRows;
 import io.kamiflow.security.ratelimit.ExemptAddresses;
 import io.kamiflow.security.ratelimit.RateLimitProperties;
 import io.kamiflow.web.Problems;
@@ -27,13 +27,13 @@ class OpenReservations {
     }
 
     private final JdbcClient jdbc;
-    private final InsertIfAbsent inserts;
+    private final LockRows lockRows;
     private final RateLimitProperties limits;
     private final ExemptAddresses exempt;
 
-    OpenReservations(JdbcClient jdbc, InsertIfAbsent inserts, RateLimitProperties limits, ExemptAddresses exempt) {
+    OpenReservations(JdbcClient jdbc, LockRows lockRows, RateLimitProperties limits, ExemptAddresses exempt) {
         this.jdbc = jdbc;
-        this.inserts = inserts;
+        this.lockRows = lockRows;
         this.limits = limits;
         this.exempt = exempt;
     }
@@ -42,8 +42,7 @@ class OpenReservations {
         if (address == null || exempt.isExempt(address)) {
             return;
         }
-        inserts.insert("INSERT INTO address_lock (address) VALUES (?)", "address", address);
-        jdbc.sql("SELECT address FROM address_lock WHERE address = ? FOR UPDATE").param(address).query(String.class).single();
+        lockRows.hold("address_lock", "address", address);
         Held held = held("o.client_address = ?", address);
         if (held.count() >= limits.getMaxOpenReservationsPerAddress()) {
             throw Problems.tooManyRequests("this address already holds " + held.count()

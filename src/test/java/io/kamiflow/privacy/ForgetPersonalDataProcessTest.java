@@ -6,11 +6,16 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.kamiflow.storefront.StorefrontForms;
+import io.kamiflow.support.Concurrently;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
@@ -19,6 +24,9 @@ import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The real "Forget personal data" process, with the engine clock moved past each retention of the defaults: every
@@ -30,6 +38,13 @@ class ForgetPersonalDataProcessTest extends ProcessTest {
     private static final String PROCESS = "forget-personal-data";
     private static final String ERASED = PersonalDataRetention.ERASED;
 
+    @Autowired
+    RetentionSettings retention;
+    @Autowired
+    PersonalDataRetention forget;
+    @Autowired
+    PlatformTransactionManager transactions;
+
     /** Orders in every state the policy tells apart, placed and paid through the API and driven through the process. */
     private Shop.PlacedOrder delivered;
     private Shop.PlacedOrder retried;
@@ -40,8 +55,9 @@ class ForgetPersonalDataProcessTest extends ProcessTest {
     private Shop.PlacedOrder paid;
 
     @AfterEach
-    void mailServerBack() {
+    void mailServerBackAndDefaultBatches() {
         TestMail.start();
+        retention.setBatchSize(500);
     }
 
     @Test
@@ -90,6 +106,124 @@ class ForgetPersonalDataProcessTest extends ProcessTest {
                 .as("who did what to which order stays").contains("admin order.refund " + refunded.orderNo());
         assertKeptWhileWorkIsOpen();
         assertThat(accounting()).isEqualTo(accounting);
+    }
+
+    @Test
+    void aBacklogIsErasedInBoundedBatchesEachInAJobAndTransactionOfItsOwn() {
+        Shop.productWithKeys(shop, "MANY", "1.00", 5);
+        for (int i = 0; i < 5; i++) {
+            executeJob(instanceFor(paidOrder("MANY", 1, "many" + i + "@retention.example.com").orderNo()));
+        }
+        retention.setBatchSize(2);
+        List<String> earlierRuns = runs();
+
+        runAt(Duration.ofDays(91));
+
+        assertThat(jdbc.queryForList("SELECT buyer_email FROM customer_order", String.class)).hasSize(5).containsOnly(ERASED);
+        List<String> thisRun = runs();
+        thisRun.removeAll(earlierRuns);
+        assertThat(thisRun).hasSize(1);
+        String run = thisRun.get(0);
+        assertThat(engine.getHistoryService().createHistoricJobLogQuery().processInstanceId(run)
+                .activityIdIn("ForgetPersonalData").successLog().count()).as("batches of 2, 2 and 1, a job each").isEqualTo(3);
+        assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(run)
+                .variableName("rowsForgotten").singleResult().getValue()).as("5 orders, 5 buyers' lock rows and more")
+                .isInstanceOfSatisfying(Integer.class, rows -> assertThat(rows).isGreaterThanOrEqualTo(10));
+    }
+
+    @Test
+    void idleLockRowsGoWhileAHeldOneStaysAndTheBuyerCapStillHoldsAgainstTheErasure() throws Exception {
+        Shop.productWithKeys(shop, "LOCKS", "1.00", 20);
+        Shop.order(shop, "LOCKS", 1, "held@retention.example.com");
+        Shop.order(shop, "LOCKS", 1, "idle@retention.example.com");
+        assertThat(shop.send("POST", "/api/orders", "application/json", ShopClient.json(Map.of("sku", "LOCKS", "quantity", 1,
+                "email", "behind-nat@retention.example.com", "channel", "sandbox")), Map.of("X-Forwarded-For", "203.0.113.91"))
+                .status()).isEqualTo(201);
+        assertThat(jdbc.queryForList("SELECT address FROM address_lock", String.class)).containsExactly("203.0.113.91");
+
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch erased = new CountDownLatch(1);
+        Thread checkoutInFlight = new Thread(() -> new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            jdbc.queryForList("SELECT email FROM buyer_lock WHERE email = 'held@retention.example.com' FOR UPDATE");
+            locked.countDown();
+            try {
+                erased.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        checkoutInFlight.start();
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        runPeriodicProcess(PROCESS);
+        erased.countDown();
+        checkoutInFlight.join(10_000);
+        assertThat(jdbc.queryForList("SELECT email FROM buyer_lock", String.class)).as("the held lock row stays")
+                .containsExactly("held@retention.example.com");
+        assertThat(jdbc.queryForList("SELECT address FROM address_lock", String.class)).isEmpty();
+        runPeriodicProcess(PROCESS);
+        assertThat(jdbc.queryForList("SELECT email FROM buyer_lock", String.class)).isEmpty();
+
+        // a buyer holds one reserving order; four more checkouts race erasures of the lock rows: the cap of 3 holds
+        List<Callable<Integer>> racing = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            racing.add(() -> shop.createOrder("LOCKS", 1, "held@retention.example.com", "sandbox").status());
+        }
+        for (int i = 0; i < 2; i++) {
+            racing.add(() -> {
+                for (int round = 0; round < 20; round++) {
+                    new TransactionTemplate(transactions).executeWithoutResult(tx -> forget.forgetBatch(Instant.now()));
+                }
+                return 0;
+            });
+        }
+        List<Integer> statuses = Concurrently.run(racing.size(), racing).subList(0, 4);
+        assertThat(statuses).as("checkouts of the same buyer during erasures").containsOnly(201, 429)
+                .filteredOn(status -> status == 201).hasSize(2);
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM customer_order WHERE buyer_email = 'held@retention.example.com'
+                AND status = 'PENDING_PAYMENT'""", Integer.class)).isEqualTo(3);
+    }
+
+    /**
+     * The erasure locks an idle lock row (SKIP LOCKED) and deletes it; a checkout that found the row present (so its
+     * insert did nothing) and waits to lock it then finds it gone, and must insert it again rather than fail.
+     */
+    @Test
+    void aCheckoutWaitingForALockRowTheErasureDeletesTakesANewOne() throws Exception {
+        Shop.productWithKeys(shop, "LOCKS", "1.00", 5);
+        Shop.order(shop, "LOCKS", 1, "waiting@retention.example.com"); // leaves the buyer's lock row
+        CountDownLatch erasureHoldsTheRow = new CountDownLatch(1);
+        CountDownLatch checkoutWaits = new CountDownLatch(1);
+        Thread erasure = new Thread(() -> new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            jdbc.queryForList("SELECT email FROM buyer_lock FOR UPDATE SKIP LOCKED");
+            erasureHoldsTheRow.countDown();
+            try {
+                checkoutWaits.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            jdbc.update("DELETE FROM buyer_lock WHERE email = 'waiting@retention.example.com'");
+        }));
+        erasure.start();
+        assertThat(erasureHoldsTheRow.await(10, TimeUnit.SECONDS)).isTrue();
+
+        var checkout = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> shop.createOrder("LOCKS", 1, "waiting@retention.example.com", "sandbox"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("""
+                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM buyer_lock%'""",
+                Integer.class) == 1);
+        checkoutWaits.countDown();
+        erasure.join(10_000);
+
+        ShopClient.Response placed = checkout.get(30, TimeUnit.SECONDS);
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order WHERE buyer_email = 'waiting@retention.example.com'",
+                Integer.class)).isEqualTo(2);
+    }
+
+    private List<String> runs() {
+        return new ArrayList<>(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey(PROCESS)
+                .list().stream().map(run -> run.getId()).toList());
     }
 
     private void placeOrdersInEveryState() {
