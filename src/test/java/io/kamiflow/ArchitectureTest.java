@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The house's rooms and the one way their arrows point (docs/architecture.md draws them): foundation rooms
- * ({@code web}, {@code db}, {@code security}, {@code ops}) below the domain ({@code catalog} < {@code inventory}
+ * ({@code web}, {@code db}, {@code privacy}, {@code security}, {@code ops}) below the domain ({@code catalog} < {@code inventory}
  * < {@code ordering} < {@code payment} < {@code delivery}, {@code gateway}), the process orchestration
  * ({@code fulfillment}) above them, and the rooms that face people or the engine ({@code storefront},
  * {@code cockpit}, {@code engine}, {@code dev}) on top.
@@ -71,8 +71,8 @@ class ArchitectureTest {
     void paymentKnowsNoGatewayAndFoundationsKnowNoDomain() {
         noClasses().that().resideInAnyPackage("io.kamiflow.payment", "io.kamiflow.ordering..", "io.kamiflow.catalog..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.kamiflow.gateway..").check(main);
-        noClasses().that().resideInAnyPackage("io.kamiflow.web..", "io.kamiflow.db..", "io.kamiflow.security..",
-                        "io.kamiflow.ops..")
+        noClasses().that().resideInAnyPackage("io.kamiflow.web..", "io.kamiflow.db..", "io.kamiflow.privacy..",
+                        "io.kamiflow.security..", "io.kamiflow.ops..")
                 .should().dependOnClassesThat().resideInAnyPackage(DOMAIN).check(main);
     }
 
