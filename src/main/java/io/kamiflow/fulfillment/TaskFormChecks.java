@@ -65,7 +65,7 @@ class TaskFormChecks {
                     throw new ProcessEngineException("order " + order.orderNo() + " no longer holds its keys");
                 }
             }
-            completed(task, "manualAction=" + action);
+            completed(task, withNote("manualAction=" + action, note));
         };
     }
 
@@ -92,13 +92,11 @@ class TaskFormChecks {
         }
     }
 
-    /** The note (free text that may name the buyer) is kept in the audit log, not in the history. */
     @Bean
     TaskListener reviewPaymentFormCheck() {
         return task -> {
             String decision = choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund"));
-            Object note = task.getVariable(ProcessVariables.REVIEW_NOTE);
-            completed(task, "reviewDecision=" + decision + (note == null || note.toString().isBlank() ? "" : ": " + note));
+            completed(task, withNote("reviewDecision=" + decision, task.getVariable(ProcessVariables.REVIEW_NOTE)));
         };
     }
 
@@ -117,6 +115,14 @@ class TaskFormChecks {
     private Order order(DelegateTask task) {
         String orderNo = orderNo(task);
         return orders.findByOrderNo(orderNo).orElseThrow(() -> new ProcessEngineException("no order " + orderNo));
+    }
+
+    /**
+     * Support's note joins the decision in the audit log: it is free text that may name the buyer, so it is kept there
+     * (erased with the audit details) and not in the process history.
+     */
+    private static String withNote(String decision, Object note) {
+        return note == null || note.toString().isBlank() ? decision : decision + ": " + note;
     }
 
     private void completed(DelegateTask task, String decision) {

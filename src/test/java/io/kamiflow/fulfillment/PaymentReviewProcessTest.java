@@ -31,6 +31,11 @@ class PaymentReviewProcessTest extends ProcessTest {
         assertThat(instance).isEnded().hasPassedInOrder("ReviewPayment", "AcceptPayment", "ClaimKeys", "SendKeys", "OrderDelivered");
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
         assertThat(mailsTo("short@example.com")).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT detail FROM audit_event WHERE action = 'task.complete'", String.class))
+                .as("the note is kept in the audit log, not in the history")
+                .isEqualTo("ReviewPayment: reviewDecision=accept: buyer paid the rest by bank transfer");
+        assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
+                .variableName("reviewNote").count()).isZero();
     }
 
     @Test

@@ -72,6 +72,10 @@ class PersonalDataSecrecyTest extends ProcessTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'order.email-corrected' AND subject = ?",
                 Integer.class, order.orderNo())).isEqualTo(1);
 
+        assertThat(jdbc.queryForObject("SELECT detail FROM audit_event WHERE action = 'task.complete' AND subject = ?",
+                String.class, order.orderNo())).as("support's note is kept in the audit log, erased with its details")
+                .endsWith("the buyer phoned: mail " + corrected + " instead");
+
         assertThat(engineRowsContaining(domain)).as("engine rows holding the buyer's domain").isEmpty();
         // the scan read this order's engine rows: its variables are in the history, without addresses
         assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
