@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.kamiflow.support.FakeGateway;
@@ -33,6 +35,8 @@ public final class FakeStripe {
     /** Checkout Session status (open, complete, expired) by id. */
     private final Map<String, String> sessionStatus = new ConcurrentHashMap<>();
     private volatile String refuseWith;
+    private volatile CountDownLatch reached;
+    private volatile CountDownLatch release;
     private volatile String createdStatus = "succeeded";
     private int counter;
 
@@ -44,7 +48,10 @@ public final class FakeStripe {
         FakeGateway.on("POST", SESSIONS, request -> stripe.authorized(request) ? json(200, Map.of("id", "cs_test_" + stripe.next(),
                 "object", "checkout.session", "url", "https://checkout.stripe.com/c/pay/cs", "payment_status", "unpaid"))
                 : unauthorized());
-        FakeGateway.on("POST", REFUNDS, stripe::refund);
+        FakeGateway.on("POST", REFUNDS, request -> {
+            stripe.holdIfAsked();
+            return stripe.refund(request);
+        });
         // GET /v1/refunds/{id} is registered per refund as it is created
         FakeGateway.on("GET", "/stripe/v1/refunds", stripe::listRefunds);
         FakeGateway.on("GET", SEARCH, stripe::search);
@@ -83,6 +90,23 @@ public final class FakeStripe {
         String status = sessionStatus.get(sessionId);
         return Map.of("id", sessionId, "object", "checkout.session", "status", status,
                 "payment_status", "complete".equals(status) ? "paid" : "unpaid");
+    }
+
+    /**
+     * Refund requests hang from now on: each one counts {@code reached} down and is answered only once
+     * {@code release} is (or after 30 s), the way a gateway that stopped answering keeps the caller waiting.
+     */
+    public void holdRefunds(CountDownLatch reached, CountDownLatch release) {
+        this.reached = reached;
+        this.release = release;
+    }
+
+    private void holdIfAsked() throws InterruptedException {
+        CountDownLatch held = release;
+        if (held != null) {
+            reached.countDown();
+            held.await(30, TimeUnit.SECONDS);
+        }
     }
 
     /** Refunds are refused from now on, with Stripe's error code (e.g. "insufficient_funds"). */
