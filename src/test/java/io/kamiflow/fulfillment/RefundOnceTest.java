@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -147,6 +148,22 @@ class RefundOnceTest extends ProcessTest {
             assertThat(answer.contentType()).startsWith("application/problem+json");
             assertThat(answer.json().get("detail").asText()).contains("already");
         });
+    }
+
+    @ParameterizedTest(name = "one request, order at {0}")
+    @EnumSource(value = Place.class, names = {"QUEUED_MAIL_FAILED", "QUEUED_MAIL_SWEPT"})
+    void oneRefundRequestForAnOrderTheKeyMailQueueCarriesOnIsOneRefund(Place place) {
+        Shop.PlacedOrder order = orderAt(place, Channel.BY_HAND);
+
+        assertThat(shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status()).isEqualTo(202);
+        settle(order, Channel.BY_HAND);
+
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey("payment-refund")
+                .processInstanceBusinessKey(order.orderNo()).count()).as("payment-refund instances").isEqualTo(1);
+        assertThat(engine.getHistoryService().createHistoricTaskInstanceQuery().processInstanceBusinessKey(order.orderNo())
+                .taskDefinitionKey("ReturnMoneyByHand").count()).as("Return the money by hand tasks").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'payment.refund' AND subject = ?",
+                Integer.class, order.orderNo())).as("refunds recorded").isEqualTo(1);
     }
 
     /** Everything the refund left runs to its end; support returns the money where no gateway does. */
