@@ -1,18 +1,20 @@
 package io.kamiflow.fulfillment;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.kamiflow.ops.AuditLog;
+import io.kamiflow.payment.RefundService;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,16 +29,17 @@ public class FulfillmentCommands {
 
     private final RuntimeService runtime;
     private final AuditLog audit;
-    private final JdbcClient jdbc;
     private final KeyMailQueue keyMails;
     private final OrderRepository orders;
+    private final RefundService refunds;
 
-    FulfillmentCommands(RuntimeService runtime, AuditLog audit, JdbcClient jdbc, KeyMailQueue keyMails, OrderRepository orders) {
+    FulfillmentCommands(RuntimeService runtime, AuditLog audit, KeyMailQueue keyMails, OrderRepository orders,
+                        RefundService refunds) {
         this.keyMails = keyMails;
         this.orders = orders;
         this.runtime = runtime;
         this.audit = audit;
-        this.jdbc = jdbc;
+        this.refunds = refunds;
     }
 
     /**
@@ -68,42 +71,83 @@ public class FulfillmentCommands {
     }
 
     /**
-     * Refunds every payment of the order: running instances (each holds one payment: the order's own,
-     * or a duplicate under review) are interrupted by message; the order's own payment, when no running
-     * instance holds it any more (delivered, delivered by hand), gets a refund instance of its own.
+     * Refunds every payment of the order that has no refund yet, once, however many requests, nodes or instances
+     * there are. The payments' rows are locked first, so concurrent requests take turns and each sees what the one
+     * before decided: a payment whose refund was decided (by an earlier request or by support) and is still carried
+     * by a running instance is not refunded again, and a request that finds nothing left to refund answers 409 with
+     * where each refund stands. For each payment to refund, the order's running instances that serve it (found by
+     * business key, whoever started them: the paying callback, the key mail queue, an admin) take the message
+     * (interrupting whatever they wait for); a payment no running instance serves gets a refund instance of its own.
+     * A refund whose carrying instance no longer runs (deleted in Cockpit) is carried on the same way.
      */
     @Transactional
     public String refund(Order order, String reason) {
-        if (order.status() == OrderStatus.REFUNDED) {
-            throw Problems.conflict("order " + order.orderNo() + " is already refunded");
-        }
         keyMails.cancel(order); // a key mail still queued is not sent after the refund was asked for
-        Map<String, Object> reasonVariable = Map.of(ProcessVariables.REFUND_REASON, reason);
-        // Every running instance of the order takes the message. Which ones it reached is read from the
-        // outcome, not from an earlier query: the own payment's instance may have ended a moment ago.
-        Set<String> reached = runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_REQUESTED)
-                .processInstanceBusinessKey(order.orderNo()).setVariables(reasonVariable).correlateAllWithResult().stream()
-                .map(result -> result.getExecution() != null ? result.getExecution().getProcessInstanceId()
-                        : result.getProcessInstance().getId())
-                .collect(Collectors.toSet());
-        if (order.paymentId() == null && reached.isEmpty()) {
+        List<RefundService.PaymentRefund> payments = refunds.lockRefunds(order.orderNo());
+        if (payments.isEmpty()) {
             throw Problems.conflict("order " + order.orderNo() + " is " + order.status() + " and has no payment to refund");
         }
-        if (order.paymentId() != null && !reached.contains(instanceOf(order.paymentId()))) {
-            Map<String, Object> variables = ids(order);
-            variables.putAll(reasonVariable);
-            runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_AFTER_DELIVERY).processInstanceBusinessKey(order.orderNo())
-                    .setVariables(variables).correlateStartMessage();
+        Map<Long, List<String>> serving = runningInstancesByPayment(order.orderNo(), payments);
+        List<RefundService.PaymentRefund> toRefund = payments.stream()
+                .filter(payment -> !payment.decided() || !payment.moneyReturned() && !carried(payment, serving)).toList();
+        if (toRefund.isEmpty()) {
+            throw Problems.conflict(payments.stream().allMatch(RefundService.PaymentRefund::moneyReturned)
+                    ? "order " + order.orderNo() + " is already refunded"
+                    : "order " + order.orderNo() + ": its refund was already requested (" + payments.stream()
+                            .map(payment -> payment.channel() + " " + payment.tradeNo() + ": " + payment.status())
+                            .collect(Collectors.joining(", ")) + ")");
+        }
+        Map<String, Object> reasonVariable = Map.of(ProcessVariables.REFUND_REASON, reason);
+        for (RefundService.PaymentRefund payment : toRefund) {
+            refunds.recordRequest(payment.paymentId());
+            List<String> instances = serving.getOrDefault(payment.paymentId(), List.of());
+            for (String instance : instances) {
+                boolean reached = !runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_REQUESTED)
+                        .processInstanceId(instance).setVariables(reasonVariable).correlateAllWithResult().isEmpty();
+                if (!reached) { // it ended or moved on a moment ago: the caller tries again on the new state
+                    throw new OptimisticLockingException("instance " + instance + " of order " + order.orderNo()
+                            + " left while its refund was requested");
+                }
+            }
+            if (instances.isEmpty()) {
+                Map<String, Object> variables = new HashMap<>(reasonVariable);
+                variables.put(ProcessVariables.ORDER_NO, order.orderNo());
+                variables.put(ProcessVariables.PAYMENT_ID, payment.paymentId());
+                runtime.createMessageCorrelation(ProcessVariables.MSG_REFUND_AFTER_DELIVERY)
+                        .processInstanceBusinessKey(order.orderNo()).setVariables(variables).correlateStartMessage();
+            }
         }
         audit.record("order.refund", order.orderNo(), "requested through the admin API: " + reason);
         return "refund requested";
     }
 
-    /** The order-fulfillment instance the payment started (recorded with the payment), or "" for none. */
-    private String instanceOf(long paymentId) {
-        java.util.List<String> ids = jdbc.sql("SELECT process_instance_id FROM payment WHERE id = ?").param(paymentId)
-                .query(String.class).list();
-        return ids.isEmpty() || ids.get(0) == null ? "" : ids.get(0);
+    /**
+     * The order's running order-fulfillment instances by the payment each serves: its payment id variable (instances
+     * started after the paying one: the key mail queue's, an admin's), else the payment row that names it.
+     */
+    private Map<Long, List<String>> runningInstancesByPayment(String orderNo, List<RefundService.PaymentRefund> payments) {
+        Map<Long, List<String>> serving = new HashMap<>();
+        for (ProcessInstance instance : runtime.createProcessInstanceQuery().processDefinitionKey(ProcessVariables.PROCESS_KEY)
+                .processInstanceBusinessKey(orderNo).list()) {
+            Object variable = runtime.getVariable(instance.getId(), ProcessVariables.PAYMENT_ID);
+            Long paymentId = variable instanceof Number number ? Long.valueOf(number.longValue())
+                    : payments.stream().filter(payment -> instance.getId().equals(payment.processInstanceId()))
+                    .map(RefundService.PaymentRefund::paymentId).findFirst().orElse(null);
+            if (paymentId != null) {
+                serving.computeIfAbsent(paymentId, id -> new ArrayList<>()).add(instance.getId());
+            }
+        }
+        return serving;
+    }
+
+    /**
+     * Whether a running instance carries the payment's decided refund: its payment-refund instance, or (decided by an
+     * admin's request and not yet taken up) an order-fulfillment instance serving the payment, which will call it.
+     */
+    private boolean carried(RefundService.PaymentRefund payment, Map<Long, List<String>> serving) {
+        return payment.refundInstanceId() != null
+                ? runtime.createProcessInstanceQuery().processInstanceId(payment.refundInstanceId()).count() > 0
+                : serving.containsKey(payment.paymentId());
     }
 
     private boolean waitingFor(Order order, String message) {

@@ -40,6 +40,11 @@ public class FulfillmentSettings {
     /** How often a refund the gateway still settles is checked, and for how long before support takes over. */
     private Duration refundCheckInterval = Duration.ofMinutes(1);
     private Duration refundCheckLimit = Duration.ofDays(1);
+    /**
+     * Threads that call payment gateways for process activities (Refund payment, Check refund result), each holding
+     * no database connection while the gateway answers ({@link GatewayWorker}).
+     */
+    private int gatewayCallThreads = 2;
     /** Orders expired unpaid within this window are still asked about: a late payment's callback may be lost. */
     private Duration compensationExpiredWindow = Duration.ofHours(24);
 
@@ -95,6 +100,14 @@ public class FulfillmentSettings {
 
     public void setRefundCheckInterval(Duration refundCheckInterval) {
         this.refundCheckInterval = refundCheckInterval;
+    }
+
+    public int getGatewayCallThreads() {
+        return gatewayCallThreads;
+    }
+
+    public void setGatewayCallThreads(int gatewayCallThreads) {
+        this.gatewayCallThreads = gatewayCallThreads;
     }
 
     public Duration getRefundCheckLimit() {

@@ -41,7 +41,15 @@ public class InstanceOrders {
                     .orElseThrow(() -> new IllegalStateException("instance " + execution.getProcessInstanceId()
                             + " of order " + orderNo + " serves no payment"));
         }
-        long paymentId = ((Number) variable).longValue();
+        return paymentOf(orderNo, variable);
+    }
+
+    /** The payment a payment id variable names, trusted only when that payment belongs to the order. */
+    long paymentOf(String orderNo, Object variable) {
+        if (!(variable instanceof Number number)) {
+            throw new IllegalStateException("order " + orderNo + ": no payment id given");
+        }
+        long paymentId = number.longValue();
         boolean ours = jdbc.sql("SELECT count(*) FROM payment WHERE id = ? AND order_no = ?").params(paymentId, orderNo)
                 .query(Long.class).single() == 1;
         if (!ours) {

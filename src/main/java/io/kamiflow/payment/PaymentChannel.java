@@ -58,21 +58,23 @@ public interface PaymentChannel {
     }
 
     /**
-     * Returns the money of a recorded payment through the gateway. Must be idempotent per payment
-     * (gateways take a refund request id; use the payment id). Answers SUCCEEDED with the gateway's refund
-     * reference, or PROCESSING when the gateway settles it later (then {@link #checkRefund} must work);
-     * a refusal throws, so the job is retried.
+     * Returns the money of a recorded payment through the gateway, under {@code requestId}: the refund's idempotency
+     * key (Stripe Idempotency-Key, Alipay out_request_no, WeChat out_refund_no), the same for every call of this
+     * refund, so a repeated call (after a crash, a timeout, a failure) gets the gateway's first refund back instead of
+     * a second one. Called outside any transaction; must bound its time (connect at most 5 s, read at most 10 s) and
+     * not retry by itself: the process retries. Answers SUCCEEDED with the gateway's refund reference, or PROCESSING
+     * when the gateway settles it later (then {@link #checkRefund} must work); a refusal throws.
      */
-    default RefundResult refund(Payment payment, String reason) {
+    default RefundResult refund(Payment payment, String requestId, String reason) {
         throw new UnsupportedOperationException(id() + " cannot refund through its API");
     }
 
     /**
-     * Follows up a refund {@link #refund} answered PROCESSING (its reference is the one that answer carried):
-     * SUCCEEDED, still PROCESSING, or FAILED when the gateway gave it up (support then returns the money by
-     * hand). Only channels that answer PROCESSING need it.
+     * Follows up a refund {@link #refund} answered PROCESSING (its request id, and the reference that answer
+     * carried): SUCCEEDED, still PROCESSING, or FAILED when the gateway gave it up (support then returns the money
+     * by hand). Only channels that answer PROCESSING need it. Called outside any transaction, with bounded time.
      */
-    default RefundResult checkRefund(Payment payment, String reference) {
+    default RefundResult checkRefund(Payment payment, String requestId, String reference) {
         throw new UnsupportedOperationException(id() + " cannot check a refund through its API");
     }
 }

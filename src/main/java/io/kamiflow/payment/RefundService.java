@@ -1,5 +1,10 @@
 package io.kamiflow.payment;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
 import io.kamiflow.catalog.Money;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.ops.AuditLog;
@@ -12,30 +17,35 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Returns a payment's money and settles the order. The payment row says where its refund stands
- * ({@code refund_status}): PROCESSING while the gateway settles it, SUCCEEDED once the gateway confirmed it,
- * MANUAL_PENDING while support returns it by hand, MANUAL_DONE once support recorded that;
- * {@code refunded_at} is set only when the money is confirmed returned. Every step locks the payment row
- * and acts only on the state it finds, so a replayed or concurrent job never asks the gateway twice nor
- * records a refund twice; the gateway request itself is idempotent per payment (the channel keys it on the
- * payment id).
+ * A payment's refund, as a state of its row moved only under that row's lock, so it happens once whatever the number
+ * of requests, nodes or process instances ({@code refund_status}): REQUESTED once decided (the gateway not asked, or
+ * its answer not recorded yet), PROCESSING while the gateway settles it, SUCCEEDED once the gateway confirmed it,
+ * MANUAL_PENDING while support returns it by hand, MANUAL_DONE once support recorded that; {@code refunded_at} is
+ * set only when the money is confirmed returned. The decision fixes the request id every gateway call of this refund
+ * carries ({@code refund_request_id}) and the payment-refund instance that carries it ({@code refund_instance_id}).
+ * Nothing here talks to a gateway: {@link GatewayRefunds} does, outside any transaction, and records the answer here.
  * <p>
- * When the refunded payment is the one that paid the order, the order becomes REFUNDED as soon as the
- * refund is decided: keys never revealed go back to stock, keys that may have reached the
- * buyer (order page, mail attempt, by hand) become VOID.
- * A refunded duplicate payment leaves the order as it is.
+ * When the refunded payment is the one that paid the order, the order becomes REFUNDED as soon as the refund is
+ * decided: keys never revealed go back to stock, keys that may have reached the buyer (order page, mail attempt, by
+ * hand) become VOID. A refunded duplicate payment leaves the order as it is.
  */
 @Service
 public class RefundService {
 
     /** Where a refund stands after a step, as the payment-refund process routes on it. */
     public enum Progress {
+        /** decided and carried by this instance: ask the gateway */
+        REQUESTED,
         /** the money is confirmed returned */
         SUCCEEDED,
         /** the gateway accepted the refund and settles it later: follow it up */
         PROCESSING,
+        /** another running payment-refund instance carries this refund: nothing to do here */
+        UNDER_WAY,
         /** the rest go to support: the channel cannot refund through its API ... */
         NO_REFUND_API,
         /** ... is not configured (any more) ... */
@@ -46,11 +56,28 @@ public class RefundService {
         WITH_SUPPORT
     }
 
+    /** A payment of an order and where its refund stands (status null: no refund decided). */
+    public record PaymentRefund(long paymentId, String channel, String tradeNo, String status, String refundInstanceId,
+                                String processInstanceId) {
+        public boolean decided() {
+            return status != null;
+        }
+
+        public boolean moneyReturned() {
+            return "SUCCEEDED".equals(status) || "MANUAL_DONE".equals(status);
+        }
+    }
+
     /** What support sees in the "Return the money by hand" task. */
     public record ManualRefund(Payment payment, String gatewayReference) {
     }
 
+    /** A payment row as a refund step found it under its lock (or read it, outside one). */
+    record Locked(Payment payment, String status, String reference, String requestId, String instanceId) {
+    }
+
     private static final Logger log = LoggerFactory.getLogger(RefundService.class);
+    private static final String CARRIERS = RefundService.class.getName() + ".carriers";
 
     private final JdbcClient jdbc;
     private final PaymentChannels channels;
@@ -66,83 +93,139 @@ public class RefundService {
         this.audit = audit;
     }
 
-    private record Locked(Payment payment, String status, String reference) {
+    /**
+     * An admin's refund request: locks every payment of the order (in id order, as every refund step locks one of
+     * them), so concurrent requests take turns here and each sees what the one before decided.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<PaymentRefund> lockRefunds(String orderNo) {
+        return jdbc.sql("SELECT * FROM payment WHERE order_no = ? ORDER BY id FOR UPDATE").param(orderNo)
+                .query((rs, row) -> new PaymentRefund(rs.getLong("id"), rs.getString("channel"), rs.getString("trade_no"),
+                        rs.getString("refund_status"), rs.getString("refund_instance_id"),
+                        rs.getString("process_instance_id")))
+                .list();
+    }
+
+    /** The admin's request decides the refund of a payment locked by {@link #lockRefunds} that has none yet. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void recordRequest(long paymentId) {
+        jdbc.sql("""
+                UPDATE payment SET refund_status = 'REQUESTED', refund_request_id = ?, refund_requested_at = CURRENT_TIMESTAMP
+                WHERE id = ? AND refund_status IS NULL""").params(requestId(paymentId), paymentId).update();
     }
 
     /**
-     * Refund payment: asks the gateway where the channel can refund, else hands the refund to support. A payment
-     * whose refund was already requested is not requested again; its state decides what comes next.
+     * Record refund decision, the first step of payment-refund, in the transaction that started it: this instance
+     * carries the refund unless another running one does ({@code running} says which instances run; one that took
+     * the refund earlier in this same transaction runs too, though the engine has not written it yet). A refund not
+     * decided yet is decided now; the order is settled. Answers which way the refund goes on from here.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public Progress refund(long paymentId, String reason) {
+    public Progress decide(long paymentId, String instanceId, Predicate<String> running) {
         Locked locked = lock(paymentId);
-        Payment payment = locked.payment();
-        Progress progress;
-        if (locked.status() != null) {
-            progress = switch (locked.status()) {
-                case "SUCCEEDED", "MANUAL_DONE" -> Progress.SUCCEEDED;
-                case "PROCESSING" -> Progress.PROCESSING;
-                default -> Progress.WITH_SUPPORT;
-            };
-        } else {
-            PaymentChannel channel = channels.byId(payment.channel()).filter(PaymentChannel::enabled).orElse(null);
-            if (channel == null || !channel.supportsRefund()) {
-                progress = channel == null ? Progress.CHANNEL_NOT_CONFIGURED : Progress.NO_REFUND_API;
-                handToSupport(locked, progress.name() + "; " + reason);
-            } else {
-                RefundResult result = channel.refund(payment, reason);
-                progress = switch (result.state()) {
-                    case SUCCEEDED -> {
-                        confirmReturned(payment, "SUCCEEDED", result.reference(), reason);
-                        yield Progress.SUCCEEDED;
-                    }
-                    case PROCESSING -> {
-                        jdbc.sql("UPDATE payment SET refund_status = 'PROCESSING', refund_reference = ? WHERE id = ?")
-                                .params(result.reference(), paymentId).update();
-                        audit.record("payment.refund.requested", payment.orderNo(), describe(payment) + " ref "
-                                + result.reference() + ": accepted by the gateway, settling; " + reason);
-                        yield Progress.PROCESSING;
-                    }
-                    case FAILED -> {
-                        handToSupport(locked, "the gateway answered " + result.gatewayStatus() + "; " + reason);
-                        yield Progress.GATEWAY_GAVE_UP;
-                    }
-                };
-            }
+        if ("SUCCEEDED".equals(locked.status()) || "MANUAL_DONE".equals(locked.status())) {
+            settleOrder(paymentId, locked.payment().orderNo());
+            return Progress.SUCCEEDED;
         }
-        Order order = orders.lockByOrderNo(payment.orderNo()).orElseThrow();
+        if (locked.status() != null && locked.instanceId() != null && !locked.instanceId().equals(instanceId)
+                && (carriersOfThisTransaction().contains(locked.instanceId()) || running.test(locked.instanceId()))) {
+            log.info("refund of payment {} is carried by instance {}; instance {} leaves it", paymentId,
+                    locked.instanceId(), instanceId);
+            return Progress.UNDER_WAY;
+        }
+        if (locked.status() == null) {
+            recordRequest(paymentId);
+        }
+        jdbc.sql("UPDATE payment SET refund_instance_id = ? WHERE id = ?").params(instanceId, paymentId).update();
+        carriersOfThisTransaction().add(instanceId);
+        settleOrder(paymentId, locked.payment().orderNo());
+        return switch (locked.status() == null ? "REQUESTED" : locked.status()) {
+            case "REQUESTED" -> channelProgress(locked.payment());
+            case "PROCESSING" -> Progress.PROCESSING;
+            default -> Progress.WITH_SUPPORT;
+        };
+    }
+
+    /** REQUESTED when the payment's channel refunds through its API, else why support returns the money. */
+    private Progress channelProgress(Payment payment) {
+        PaymentChannel channel = channels.byId(payment.channel()).filter(PaymentChannel::enabled).orElse(null);
+        return channel == null ? Progress.CHANNEL_NOT_CONFIGURED
+                : channel.supportsRefund() ? Progress.REQUESTED : Progress.NO_REFUND_API;
+    }
+
+    private void settleOrder(long paymentId, String orderNo) {
+        Order order = orders.lockByOrderNo(orderNo).orElseThrow();
         boolean paidThisOrder = order.paymentId() == null || order.paymentId() == paymentId;
         if (paidThisOrder && order.status() != OrderStatus.REFUNDED) {
             keys.settleRefund(order.id());
             orders.transition(order.id(), OrderStatus.REFUNDED, OrderStatus.values());
         }
-        return progress;
+    }
+
+    /** The payment's row as it is now, without a lock: what a step outside a transaction decides on. */
+    Locked read(long paymentId) {
+        return jdbc.sql("SELECT * FROM payment WHERE id = ?").param(paymentId).query(RefundService::locked).single();
     }
 
     /**
-     * Check refund result: asks the gateway about a refund it is still settling. SUCCEEDED records the money as
-     * returned; FAILED leaves the payment for support. Once the payment left PROCESSING nothing is asked.
+     * The gateway's answer to the refund request, in a transaction of its own after the call: recorded only while the
+     * refund is still REQUESTED (a second answer, after a crash and a repeated call, changes nothing).
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public RefundResult checkRefund(long paymentId) {
+    Progress recordAnswer(long paymentId, RefundResult result, String reason) {
         Locked locked = lock(paymentId);
-        Payment payment = locked.payment();
-        if (!"PROCESSING".equals(locked.status())) {
-            return "SUCCEEDED".equals(locked.status()) || "MANUAL_DONE".equals(locked.status())
-                    ? RefundResult.succeeded(locked.reference()) : RefundResult.failed(locked.reference(), locked.status());
+        if (!"REQUESTED".equals(locked.status())) {
+            return progressOf(locked.status());
         }
-        PaymentChannel channel = channels.byId(payment.channel()).filter(PaymentChannel::enabled)
-                .orElseThrow(() -> new IllegalStateException("channel " + payment.channel() + " of payment " + paymentId
-                        + " is not configured any more; its refund cannot be checked"));
-        RefundResult result = channel.checkRefund(payment, locked.reference());
+        Payment payment = locked.payment();
+        return switch (result.state()) {
+            case SUCCEEDED -> {
+                confirmReturned(payment, "SUCCEEDED", result.reference(), reason);
+                yield Progress.SUCCEEDED;
+            }
+            case PROCESSING -> {
+                jdbc.sql("UPDATE payment SET refund_status = 'PROCESSING', refund_reference = ? WHERE id = ?")
+                        .params(result.reference(), paymentId).update();
+                audit.record("payment.refund.requested", payment.orderNo(), describe(payment) + " ref "
+                        + result.reference() + ": accepted by the gateway, settling; " + reason);
+                yield Progress.PROCESSING;
+            }
+            case FAILED -> {
+                handToSupport(locked, "the gateway answered " + result.gatewayStatus() + "; " + reason);
+                yield Progress.GATEWAY_GAVE_UP;
+            }
+        };
+    }
+
+    /** The gateway's answer to a follow-up of a refund it settles: SUCCEEDED records the money as returned, once. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    RefundResult recordFollowUp(long paymentId, RefundResult result) {
+        Locked locked = lock(paymentId);
+        if (!"PROCESSING".equals(locked.status())) {
+            return resultOf(locked);
+        }
         if (result.state() == RefundResult.State.SUCCEEDED) {
-            confirmReturned(payment, "SUCCEEDED", result.reference() == null ? locked.reference() : result.reference(),
+            confirmReturned(locked.payment(), "SUCCEEDED", result.reference() == null ? locked.reference() : result.reference(),
                     "confirmed by the gateway");
         } else if (result.state() == RefundResult.State.FAILED) {
             log.warn("refund of payment {} of order {} is {} at the gateway: support returns it by hand", paymentId,
-                    payment.orderNo(), result.gatewayStatus());
+                    locked.payment().orderNo(), result.gatewayStatus());
         }
         return result;
+    }
+
+    static Progress progressOf(String status) {
+        return switch (status == null ? "" : status) {
+            case "SUCCEEDED", "MANUAL_DONE" -> Progress.SUCCEEDED;
+            case "PROCESSING" -> Progress.PROCESSING;
+            case "REQUESTED" -> Progress.REQUESTED;
+            default -> Progress.WITH_SUPPORT;
+        };
+    }
+
+    static RefundResult resultOf(Locked locked) {
+        return "SUCCEEDED".equals(locked.status()) || "MANUAL_DONE".equals(locked.status())
+                ? RefundResult.succeeded(locked.reference()) : RefundResult.failed(locked.reference(), locked.status());
     }
 
     /**
@@ -170,7 +253,10 @@ public class RefundService {
     }
 
     private void handToSupport(Locked locked, String why) {
-        if (locked.status() == null || "PROCESSING".equals(locked.status())) {
+        if (locked.status() == null || "REQUESTED".equals(locked.status()) || "PROCESSING".equals(locked.status())) {
+            if (locked.status() == null) {
+                recordRequest(locked.payment().id());
+            }
             jdbc.sql("UPDATE payment SET refund_status = 'MANUAL_PENDING' WHERE id = ?").param(locked.payment().id()).update();
             audit.record("payment.refund.by-hand", locked.payment().orderNo(), describe(locked.payment())
                     + ": handed to support to return by hand (" + why + ")");
@@ -185,16 +271,42 @@ public class RefundService {
         log.info("payment {} of order {} refunded ({}, {})", payment.id(), payment.orderNo(), status, reference);
     }
 
-    private static String describe(Payment payment) {
+    static String describe(Payment payment) {
         return payment.channel() + " trade " + payment.tradeNo() + " " + payment.amount().amount() + " "
                 + payment.amount().currency();
     }
 
+    /** The idempotency key of the payment's one refund, fixed when the refund is decided. */
+    static String requestId(long paymentId) {
+        return "KF-REFUND-" + paymentId;
+    }
+
     private Locked lock(long paymentId) {
-        return jdbc.sql("SELECT * FROM payment WHERE id = ? FOR UPDATE").param(paymentId)
-                .query((rs, row) -> new Locked(new Payment(rs.getLong("id"), rs.getString("channel"), rs.getString("trade_no"),
-                        rs.getString("order_no"), new Money(rs.getLong("amount_minor"), rs.getString("currency"))),
-                        rs.getString("refund_status"), rs.getString("refund_reference")))
-                .single();
+        return jdbc.sql("SELECT * FROM payment WHERE id = ? FOR UPDATE").param(paymentId).query(RefundService::locked).single();
+    }
+
+    private static Locked locked(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Locked(new Payment(rs.getLong("id"), rs.getString("channel"), rs.getString("trade_no"),
+                rs.getString("order_no"), new Money(rs.getLong("amount_minor"), rs.getString("currency"))),
+                rs.getString("refund_status"), rs.getString("refund_reference"), rs.getString("refund_request_id"),
+                rs.getString("refund_instance_id"));
+    }
+
+    /** payment-refund instances that took a refund in the current transaction (the engine writes them at its end). */
+    @SuppressWarnings("unchecked")
+    private static Set<String> carriersOfThisTransaction() {
+        Set<String> carriers = (Set<String>) TransactionSynchronizationManager.getResource(CARRIERS);
+        if (carriers == null) {
+            Set<String> fresh = new HashSet<>();
+            TransactionSynchronizationManager.bindResource(CARRIERS, fresh);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(CARRIERS);
+                }
+            });
+            carriers = fresh;
+        }
+        return carriers;
     }
 }

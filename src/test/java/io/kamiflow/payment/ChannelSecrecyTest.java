@@ -93,7 +93,7 @@ class ChannelSecrecyTest extends IntegrationTest {
                     .satisfies(e -> failures.add(e.getMessage()));
             if (channel.supportsRefund()) {
                 assertThatThrownBy(() -> channel.refund(new Payment(1, id, "T-1", order.orderNo(),
-                        new io.kamiflow.catalog.Money(100, "CNY")), "test")).as(id + " refund")
+                        new io.kamiflow.catalog.Money(100, "CNY")), "KF-REFUND-1", "test")).as(id + " refund")
                         .satisfies(e -> failures.add(e.getMessage()));
             }
         }

@@ -75,16 +75,9 @@ class RefundRaceTest extends ProcessTest {
         return status;
     }
 
-    /** Runs whatever jobs the order's instances still have, until none is left. */
+    /** Runs whatever jobs and gateway calls the order's instances still have, until none is left. */
     private void finish(Shop.PlacedOrder order) {
-        for (int i = 0; i < 20; i++) {
-            List<Job> jobs = jobsOf(order.orderNo());
-            if (jobs.isEmpty()) {
-                return;
-            }
-            jobs.forEach(job -> quietly(() -> engine.getManagementService().executeJob(job.getId())));
-        }
-        throw new AssertionError("order " + order.orderNo() + " still has jobs");
+        runUntilOnlyTasksWait(order.orderNo());
     }
 
     private void assertSettled(Shop.PlacedOrder order, boolean buyerMayHaveKey) {

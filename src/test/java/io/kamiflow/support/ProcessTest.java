@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.kamiflow.fulfillment.GatewayWorker;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
@@ -19,16 +21,19 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Process tests drive order-fulfillment job by job: the shared context's job executor is paused
- * for the test and resumed afterwards, so camunda-bpm-assert sees every wait state; the paying callback leaves its
+ * Process tests drive order-fulfillment job by job: the shared context's job executor (and with it the gateway
+ * worker, whose external tasks {@link #executeJob} runs like jobs) is paused for the test and resumed afterwards, so camunda-bpm-assert sees every wait state; the paying callback leaves its
  * instance at Send keys (mail-after-commit off) instead of mailing on its own threads (KeyMailQueueTest covers that). Tests that move
  * the engine clock get it reset afterwards.
  */
 public abstract class ProcessTest extends IntegrationTest {
 
     protected ShopClient shop;
+    @Autowired
+    protected GatewayWorker gatewayWorker;
 
     @BeforeEach
     void pauseJobExecutor() {
@@ -91,15 +96,29 @@ public abstract class ProcessTest extends IntegrationTest {
 
     /**
      * Runs the one job the instance is waiting on (an async continuation or a timer, due or not), in the
-     * instance itself or in a process it called (payment-refund).
+     * instance itself or in a process it called (payment-refund), or the one gateway call it waits for (an external
+     * task, worked on this thread by the {@link GatewayWorker} as it would on its own; a failure is thrown).
      */
     protected void executeJob(ProcessInstance instance) {
         List<Job> jobs = jobs(instance, null);
-        if (jobs.size() != 1) {
-            throw new AssertionError("expected exactly one job for " + instance.getBusinessKey() + " but found " + jobs.size()
-                    + ": " + jobs.stream().map(j -> j.getJobDefinitionId()).toList());
+        List<ExternalTask> calls = gatewayCalls(instance, null);
+        if (jobs.size() + calls.size() != 1) {
+            throw new AssertionError("expected exactly one job or gateway call for " + instance.getBusinessKey()
+                    + " but found " + jobs.stream().map(j -> j.getJobDefinitionId()).toList() + " and "
+                    + calls.stream().map(ExternalTask::getActivityId).toList());
         }
-        engine.getManagementService().executeJob(jobs.get(0).getId());
+        if (jobs.isEmpty()) {
+            gatewayWorker.runNow(calls.get(0).getId());
+        } else {
+            engine.getManagementService().executeJob(jobs.get(0).getId());
+        }
+    }
+
+    /** The gateway calls (external tasks) the instance or a process it called waits for, at one activity or any. */
+    protected List<ExternalTask> gatewayCalls(ProcessInstance instance, String activityId) {
+        var query = engine.getExternalTaskService().createExternalTaskQuery()
+                .processInstanceIdIn(withCalled(instance).toArray(String[]::new));
+        return (activityId == null ? query : query.activityId(activityId)).list();
     }
 
     /** Runs the pending jobs of admin-alert instances (the mails to the admin address). */
@@ -109,9 +128,14 @@ public abstract class ProcessTest extends IntegrationTest {
         }
     }
 
-    /** Runs the job waiting at one activity, where several wait at once (a timer and its boundary timer). */
+    /** Runs the job (or gateway call) waiting at one activity, where several wait at once (a timer and its boundary timer). */
     protected void executeJobAt(ProcessInstance instance, String activityId) {
-        engine.getManagementService().executeJob(jobAt(instance, activityId).getId());
+        List<ExternalTask> calls = gatewayCalls(instance, activityId);
+        if (calls.size() == 1 && jobs(instance, activityId).isEmpty()) {
+            gatewayWorker.runNow(calls.get(0).getId());
+        } else {
+            engine.getManagementService().executeJob(jobAt(instance, activityId).getId());
+        }
     }
 
     protected Job jobAt(ProcessInstance instance, String activityId) {
@@ -152,14 +176,15 @@ public abstract class ProcessTest extends IntegrationTest {
     }
 
     /**
-     * Runs what the order's order-fulfillment and payment-refund instances wait on (jobs, due or not, except at the
-     * {@code skipped} activities), round after round, until nothing is left but user tasks. A job that fails is
-     * tried again in the next round, as the job executor would.
+     * Runs what the order's order-fulfillment and payment-refund instances wait on (jobs, due or not, and gateway calls,
+     * except at the {@code skipped} activities), round after round, until nothing is left but user tasks. A job or a
+     * call that fails is tried again in the next round, as the job executor and the gateway worker would.
      */
     protected void runUntilOnlyTasksWait(String orderNo, String... skipped) {
         ManagementService management = engine.getManagementService();
         for (int round = 0; round < 50; round++) {
             List<String> work = new ArrayList<>();
+            List<String> calls = new ArrayList<>();
             for (ProcessInstance instance : engine.getRuntimeService().createProcessInstanceQuery()
                     .processInstanceBusinessKey(orderNo).processDefinitionKeyIn("order-fulfillment", "payment-refund").list()) {
                 Set<String> skip = new HashSet<>();
@@ -169,9 +194,19 @@ public abstract class ProcessTest extends IntegrationTest {
                 }
                 management.createJobQuery().processInstanceId(instance.getId()).withRetriesLeft().list().stream()
                         .map(Job::getId).filter(id -> !skip.contains(id)).forEach(work::add);
+                engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(instance.getId())
+                        .withRetriesLeft().list().stream().filter(call -> !List.of(skipped).contains(call.getActivityId()))
+                        .map(ExternalTask::getId).forEach(calls::add);
             }
-            if (work.isEmpty()) {
+            if (work.isEmpty() && calls.isEmpty()) {
                 return;
+            }
+            for (String callId : calls) {
+                try {
+                    gatewayWorker.runNow(callId);
+                } catch (RuntimeException failedOrGone) {
+                    // retried next round, as the gateway worker would
+                }
             }
             for (String jobId : work) {
                 try {

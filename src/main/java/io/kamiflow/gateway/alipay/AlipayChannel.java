@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
 /**
  * Alipay: checkout is a signed alipay.trade.page.pay redirect (no API call: the buyer's browser carries the
  * signed request to the gateway); payment arrives as the async notify that {@link AlipayNotifyController} verifies.
- * Refunds (alipay.trade.refund, out_request_no per payment) and queries (alipay.trade.query) are OpenAPI calls
+ * Refunds (alipay.trade.refund, out_request_no = the refund's request id) and queries (alipay.trade.query) are OpenAPI calls
  * through {@link AlipayOpenApi}, which trusts only answers signed by Alipay.
  */
 @Component
@@ -124,14 +124,13 @@ class AlipayChannel implements PaymentChannel {
     }
 
     /**
-     * A full refund through alipay.trade.refund. out_request_no is derived from the payment id, so a repeated
+     * A full refund through alipay.trade.refund. out_request_no is the refund's request id, so a repeated
      * request refunds nothing more (Alipay answers it with fund_change N). Done only when the signed answer is
      * code 10000 for this trade with refund_fee (the trade's refunded total) covering the payment; the reference
      * is the out_request_no, which with the trade no identifies the refund at Alipay.
      */
     @Override
-    public RefundResult refund(Payment payment, String reason) {
-        String requestId = refundRequestId(payment);
+    public RefundResult refund(Payment payment, String requestId, String reason) {
         Map<String, Object> biz = new LinkedHashMap<>();
         biz.put("trade_no", payment.tradeNo());
         biz.put("refund_amount", payment.amount().amount());
@@ -158,10 +157,6 @@ class AlipayChannel implements PaymentChannel {
         log.info("alipay refund {} of payment {} done (fund_change {})", requestId, payment.id(),
                 NotifyFields.loggable(answer.response().path("fund_change").asText()));
         return RefundResult.succeeded(requestId);
-    }
-
-    static String refundRequestId(Payment payment) {
-        return "KF-REFUND-" + payment.id();
     }
 
     @Override

@@ -62,9 +62,10 @@ final class AlipayOpenApi {
         this.merchantKey = merchantKey;
         this.alipayKey = alipayKey;
         this.json = json;
+        // called outside any transaction (refunds, queries, closes), and retried by their process, not here
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
-        requests.setReadTimeout(Duration.ofSeconds(20));
+        requests.setReadTimeout(Duration.ofSeconds(10));
         this.http = RestClient.builder().requestFactory(requests).build();
     }
 

@@ -67,7 +67,7 @@ class SandboxChannel implements PaymentChannel {
     }
 
     @Override
-    public RefundResult refund(Payment payment, String reason) {
+    public RefundResult refund(Payment payment, String requestId, String reason) {
         return RefundResult.succeeded(gateway.refund(payment));
     }
 }

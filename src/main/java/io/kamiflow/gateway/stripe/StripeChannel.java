@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
  * Stripe: checkout creates a Checkout Session through stripe-java (its base URL is configurable, so tests talk
  * to a local fake) and answers its hosted-page URL. The order no travels as client_reference_id and as
  * metadata on both the session and its PaymentIntent, so every event type finds the order. Refunds go through
- * the Refunds API (idempotency key per payment); the query searches PaymentIntents by that metadata.
+ * the Refunds API (the refund's request id as idempotency key); the query searches PaymentIntents by that metadata.
  */
 @Component
 class StripeChannel implements PaymentChannel {
@@ -44,6 +44,8 @@ class StripeChannel implements PaymentChannel {
     static final String ID = "stripe";
     private static final Logger log = LoggerFactory.getLogger(StripeChannel.class);
     private static final Duration STRIPE_MIN_SESSION = Duration.ofMinutes(30);
+    private static final int REFUND_CONNECT_TIMEOUT_MS = 5_000;
+    private static final int REFUND_READ_TIMEOUT_MS = 10_000;
 
     private final StripeProperties properties;
     private final StripeClient client;
@@ -162,13 +164,13 @@ class StripeChannel implements PaymentChannel {
     }
 
     /**
-     * A full refund of the PaymentIntent (our trade no). The idempotency key is derived from the payment id, so a
-     * retried job gets Stripe's stored answer instead of a second refund. A PaymentIntent refunded before under
+     * A full refund of the PaymentIntent (our trade no) under the refund's request id as idempotency key, so a
+     * repeated call gets Stripe's stored answer instead of a second refund. A PaymentIntent refunded before under
      * another key (e.g. in the dashboard) answers that refund. Failed or canceled refunds throw; pending ones
      * (and requires_action) settle later and are followed up with {@link #checkRefund}.
      */
     @Override
-    public RefundResult refund(Payment payment, String reason) {
+    public RefundResult refund(Payment payment, String requestId, String reason) {
         RefundCreateParams params = RefundCreateParams.builder()
                 .setPaymentIntent(payment.tradeNo())
                 .setAmount(payment.amount().minor())
@@ -177,8 +179,7 @@ class StripeChannel implements PaymentChannel {
                 .build();
         Refund refund;
         try {
-            refund = client.v1().refunds().create(params,
-                    RequestOptions.builder().setIdempotencyKey(refundRequestId(payment)).build());
+            refund = client.v1().refunds().create(params, bounded().setIdempotencyKey(requestId).build());
         } catch (StripeException e) {
             if ("charge_already_refunded".equals(e.getCode())) {
                 return RefundResult.succeeded(earlierRefund(payment));
@@ -197,10 +198,10 @@ class StripeChannel implements PaymentChannel {
 
     /** The refund as Stripe has it now: succeeded, still pending (or requires_action), or failed/canceled. */
     @Override
-    public RefundResult checkRefund(Payment payment, String reference) {
+    public RefundResult checkRefund(Payment payment, String requestId, String reference) {
         Refund refund;
         try {
-            refund = client.v1().refunds().retrieve(reference);
+            refund = client.v1().refunds().retrieve(reference, bounded().build());
         } catch (StripeException e) {
             throw new IllegalStateException("stripe did not answer the refund of payment " + payment.id() + " ("
                     + e.getStatusCode() + " " + e.getCode() + ")");
@@ -217,13 +218,19 @@ class StripeChannel implements PaymentChannel {
         };
     }
 
-    static String refundRequestId(Payment payment) {
-        return "KF-REFUND-" + payment.id();
+    /**
+     * Refund calls run outside any transaction and their process retries them: bounded time and no retries of
+     * stripe-java's own (the client's defaults are 30 s connect, 80 s read, and its retries).
+     */
+    private static RequestOptions.RequestOptionsBuilder bounded() {
+        return RequestOptions.builder().setConnectTimeout(REFUND_CONNECT_TIMEOUT_MS).setReadTimeout(REFUND_READ_TIMEOUT_MS)
+                .setMaxNetworkRetries(0);
     }
 
     private String earlierRefund(Payment payment) {
         try {
-            return client.v1().refunds().list(RefundListParams.builder().setPaymentIntent(payment.tradeNo()).build())
+            return client.v1().refunds().list(RefundListParams.builder().setPaymentIntent(payment.tradeNo()).build(),
+                            bounded().build())
                     .getData().stream()
                     .filter(r -> !"failed".equals(r.getStatus()) && !"canceled".equals(r.getStatus()))
                     .map(Refund::getId).findFirst()

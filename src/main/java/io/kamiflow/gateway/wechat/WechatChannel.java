@@ -1,5 +1,6 @@
 package io.kamiflow.gateway.wechat;
 
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -47,7 +48,7 @@ import org.springframework.stereotype.Component;
  * WeChat Pay: checkout creates a Native payment with wechatpay-java (it signs the request and verifies the
  * response with the WeChat Pay public key) and answers its code_url for a QR code. The SDK's API host is
  * fixed, so an OkHttp interceptor points it at the configured base URL (the real host by default). Refunds
- * (out_refund_no per payment), their follow-up query and the order query use the same signed,
+ * (out_refund_no = the refund's request id), their follow-up query and the order query use the same signed,
  * response-verifying client.
  */
 @Component
@@ -81,7 +82,11 @@ class WechatChannel implements PaymentChannel {
                 .apiV3Key(properties.apiV3Key())
                 .build();
         HttpUrl base = HttpUrl.get(properties.baseUrl());
-        OkHttpClient http = new OkHttpClient.Builder().addInterceptor(chain -> {
+        // bounded calls and no silent retry of OkHttp's own: refunds, queries and closes run outside any transaction
+        // and their process retries them
+        OkHttpClient http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10))
+                .retryOnConnectionFailure(false).addInterceptor(chain -> {
             Request request = chain.request();
             if (request.url().host().equals(HostName.API.getValue())) {
                 String prefix = base.encodedPath().endsWith("/")
@@ -146,20 +151,20 @@ class WechatChannel implements PaymentChannel {
     }
 
     /**
-     * A full refund of the WeChat transaction. out_refund_no is derived from the payment id: WeChat answers a
+     * A full refund of the WeChat transaction. out_refund_no is the refund's request id: WeChat answers a
      * repeated request with the refund it already has. SUCCESS is returned money; PROCESSING (WeChat accepted it
      * and settles it asynchronously) is followed up with {@link #checkRefund}; CLOSED, ABNORMAL, a refusal or no
      * valid answer throw.
      */
     @Override
-    public RefundResult refund(Payment payment, String reason) {
+    public RefundResult refund(Payment payment, String requestId, String reason) {
         if (!"CNY".equals(payment.amount().currency())) {
             throw new IllegalStateException("wechat refunds CNY only, payment " + payment.id() + " is "
                     + payment.amount().currency());
         }
         CreateRequest request = new CreateRequest();
         request.setTransactionId(payment.tradeNo());
-        request.setOutRefundNo(refundRequestId(payment));
+        request.setOutRefundNo(requestId);
         request.setReason(reason == null ? null : reason.substring(0, Math.min(reason.length(), 80)));
         AmountReq amount = new AmountReq();
         amount.setRefund(payment.amount().minor());
@@ -191,9 +196,9 @@ class WechatChannel implements PaymentChannel {
      * ABNORMAL (e.g. the buyer's account is closed or frozen) and CLOSED mean WeChat gave it up. Errors throw.
      */
     @Override
-    public RefundResult checkRefund(Payment payment, String reference) {
+    public RefundResult checkRefund(Payment payment, String requestId, String reference) {
         QueryByOutRefundNoRequest request = new QueryByOutRefundNoRequest();
-        request.setOutRefundNo(refundRequestId(payment));
+        request.setOutRefundNo(requestId);
         Refund refund;
         try {
             refund = refunds.queryByOutRefundNo(request);
@@ -204,7 +209,7 @@ class WechatChannel implements PaymentChannel {
             throw new IllegalStateException("wechat refund query of payment " + payment.id() + " failed ("
                     + e.getClass().getSimpleName() + ")");
         }
-        if (refund == null || refund.getStatus() == null || !refundRequestId(payment).equals(refund.getOutRefundNo())) {
+        if (refund == null || refund.getStatus() == null || !requestId.equals(refund.getOutRefundNo())) {
             throw new IllegalStateException("wechat answered a refund query of payment " + payment.id()
                     + " without its status or for another refund");
         }
@@ -214,10 +219,6 @@ class WechatChannel implements PaymentChannel {
             case PROCESSING -> RefundResult.processing(refund.getRefundId());
             default -> RefundResult.failed(refund.getRefundId(), refund.getStatus().name());
         };
-    }
-
-    static String refundRequestId(Payment payment) {
-        return "KF-REFUND-" + payment.id();
     }
 
     @Override

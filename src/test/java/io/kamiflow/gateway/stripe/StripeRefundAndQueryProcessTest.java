@@ -9,27 +9,24 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 
+import io.kamiflow.payment.GatewayRefunds;
 import io.kamiflow.payment.RefundService;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
-import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Refunds through the Stripe Refunds API and lost payments found by PaymentIntent search, against a fake Stripe. */
 class StripeRefundAndQueryProcessTest extends ProcessTest {
 
     @Autowired
-    RefundService refunds;
-    @Autowired
-    PlatformTransactionManager transactions;
+    GatewayRefunds gatewayRefunds;
 
     private FakeStripe stripe;
 
@@ -116,8 +113,8 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
         assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
         assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
 
-        // the job replayed after its commit: the payment is refunded, Stripe is not asked again
-        new TransactionTemplate(transactions).executeWithoutResult(tx -> refunds.refund(paymentId(), "replayed"));
+        // the call repeated after its answer was recorded: the payment is refunded, Stripe is not asked again
+        assertThat(gatewayRefunds.refund(paymentId(), "a-replayed-call", "replayed")).isEqualTo(RefundService.Progress.SUCCEEDED);
         assertThat(FakeStripe.refundRequests()).hasSize(1);
         assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class))
                 .isEqualTo(payment.get("refund_reference"));
@@ -126,10 +123,10 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
     @Test
     void aRetriedRefundWhoseCommitWasLostGetsStripesFirstAnswerBack() {
         Shop.PlacedOrder order = deliveredOrder("pi_refund_2");
-        // an earlier attempt reached Stripe, then its transaction rolled back
+        // an earlier call reached Stripe, then its node died before recording the answer
         var channel = (StripeChannel) applicationChannel();
         String first = channel.refund(new io.kamiflow.payment.Payment(paymentId(), "stripe", "pi_refund_2", order.orderNo(),
-                new io.kamiflow.catalog.Money(2500, "CNY")), "first try").reference();
+                new io.kamiflow.catalog.Money(2500, "CNY")), "KF-REFUND-" + paymentId(), "first try").reference();
 
         executeJob(requestRefund(order));
 
@@ -160,12 +157,13 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
         assertThatThrownBy(() -> executeJob(refund)).hasMessageContaining("stripe refused the refund")
                 .hasMessageNotContaining(io.kamiflow.support.TestGatewayKeys.STRIPE_API_KEY);
 
-        assertThat(jdbc.queryForObject("SELECT refunded_at FROM payment", Object.class)).isNull();
-        assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
-        assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
-        Job job = job(refund); // in the called payment-refund
-        assertThat(job.getRetries()).isEqualTo(4);
-        assertThat(job.getExceptionMessage()).contains("insufficient_funds");
+        assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
+                .containsEntry("refunded_at", null).containsEntry("refund_status", "REQUESTED");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED"); // decided: the keys were settled then
+        assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
+        ExternalTask call = gatewayCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
+        assertThat(call.getRetries()).isEqualTo(4);
+        assertThat(call.getErrorMessage()).contains("insufficient_funds");
 
         stripe.acceptRefunds(); // the next retry goes through
         executeJob(refund);

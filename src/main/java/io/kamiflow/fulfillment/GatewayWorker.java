@@ -1,0 +1,249 @@
+package io.kamiflow.fulfillment;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.kamiflow.ops.logging.OrderLogContext;
+import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.externaltask.ExternalTask;
+import org.camunda.bpm.engine.externaltask.ExternalTaskQueryBuilder;
+import org.camunda.bpm.engine.externaltask.LockedExternalTask;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Works the external tasks of the activities that call payment gateways ({@link GatewayCall}) on this node's own
+ * threads, so no database transaction and no pooled connection is held while a gateway answers: fetch-and-lock
+ * commits, the call runs with no transaction open, and the outcome completes the task (or records its failure) in a
+ * transaction of its own.
+ * <ul>
+ * <li>The lock ({@link #LOCK}) outlives any call (the channels bound theirs to 5 s connect and 10 s read), so a node
+ * that dies mid-call leaves the task to any node once the lock passed, which calls again under the same request id:
+ * the gateway answers with what it did the first time.</li>
+ * <li>A failure is retried as the activity's extension properties say ({@code retries}, {@code retryDelay}, like a
+ * job's retry cycle), then becomes an incident in Cockpit, where Retry increments the retries.</li>
+ * <li>It works while this node's job executor does: paused with it (tests drive the tasks one by one), stopped with
+ * it, and a node without job execution calls no gateway.</li>
+ * </ul>
+ */
+@Component
+public class GatewayWorker implements SmartLifecycle {
+
+    /** How long a fetched task is this node's alone; longer than any call. */
+    static final Duration LOCK = Duration.ofSeconds(60);
+    private static final int DEFAULT_RETRIES = 5;
+    private static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(1);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(12);
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayWorker.class);
+
+    private final ExternalTaskService tasks;
+    private final RuntimeService runtime;
+    private final Map<String, GatewayCall> calls;
+    private final ObjectProvider<JobExecutor> jobExecutor;
+    private final FulfillmentSettings settings;
+    /** Tasks fetched and waiting for a thread: unlocked at a stop, so another node takes them at once. */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    private volatile String workerId = "kamiflow-" + UUID.randomUUID();
+    private volatile ThreadPoolExecutor pool; // null while stopped
+
+    GatewayWorker(ExternalTaskService tasks, RuntimeService runtime, List<GatewayCall> calls,
+                  ObjectProvider<JobExecutor> jobExecutor, FulfillmentSettings settings) {
+        this.tasks = tasks;
+        this.runtime = runtime;
+        this.calls = calls.stream().collect(Collectors.toMap(GatewayCall::topic, Function.identity()));
+        this.jobExecutor = jobExecutor;
+        this.settings = settings;
+    }
+
+    /** While this node's job executor runs, the worker fetches what its free threads can take. */
+    @Scheduled(initialDelayString = "${kamiflow.fulfillment.gateway-call-poll-interval:PT1S}",
+            fixedDelayString = "${kamiflow.fulfillment.gateway-call-poll-interval:PT1S}")
+    void pollWhileJobsRun() {
+        JobExecutor executor = jobExecutor.getIfAvailable();
+        if (executor != null && executor.isActive()) {
+            poll();
+        }
+    }
+
+    /** Fetches (and locks) as many tasks as this node has free threads for and runs them. @return how many */
+    public int poll() {
+        ThreadPoolExecutor threads = pool;
+        if (threads == null) {
+            return 0;
+        }
+        int free = threads.getMaximumPoolSize() - threads.getActiveCount() - threads.getQueue().size();
+        if (free <= 0) {
+            return 0;
+        }
+        ExternalTaskQueryBuilder fetch = tasks.fetchAndLock(free, workerId);
+        for (String topic : calls.keySet()) {
+            fetch = fetch.topic(topic, LOCK.toMillis()).includeExtensionProperties();
+        }
+        List<LockedExternalTask> fetched = fetch.execute();
+        for (LockedExternalTask locked : fetched) {
+            GatewayCall.GatewayTask task = new GatewayCall.GatewayTask(locked.getId(), locked.getTopicName(),
+                    locked.getProcessInstanceId(), locked.getBusinessKey(), locked.getRetries(),
+                    locked.getExtensionProperties(), locked.getVariables());
+            waiting.add(task.id());
+            threads.execute(() -> {
+                waiting.remove(task.id());
+                work(task, false);
+            });
+        }
+        return fetched.size();
+    }
+
+    /**
+     * Runs one task now on the caller's thread, due or not (process tests step through the refund with it, as they
+     * execute jobs); a failure is recorded as the worker would and then thrown.
+     */
+    public void runNow(String externalTaskId) {
+        tasks.unlock(externalTaskId);
+        tasks.lock(externalTaskId, workerId, LOCK.toMillis());
+        ExternalTask task = tasks.createExternalTaskQuery().externalTaskId(externalTaskId).singleResult();
+        work(new GatewayCall.GatewayTask(task.getId(), task.getTopicName(), task.getProcessInstanceId(),
+                task.getBusinessKey(), task.getRetries(), task.getExtensionProperties(),
+                runtime.getVariables(task.getExecutionId())), true);
+    }
+
+    private void work(GatewayCall.GatewayTask task, boolean rethrow) {
+        try (var logContext = OrderLogContext.of(task.businessKey())) {
+            Map<String, Object> outcome;
+            try {
+                outcome = calls.get(task.topic()).call(task);
+            } catch (RuntimeException failed) {
+                fail(task, failed);
+                if (rethrow) {
+                    throw failed;
+                }
+                return;
+            }
+            try {
+                tasks.complete(task.id(), workerId, outcome);
+            } catch (ProcessEngineException gone) {
+                // the instance moved on (deleted, interrupted) or the lock passed to another node; the answer is
+                // recorded on the payment row, which every later step reads first
+                log.info("{} task {} of order {} not completed here: {}", task.topic(), task.id(), task.businessKey(),
+                        gone.getMessage());
+            }
+        }
+    }
+
+    private void fail(GatewayCall.GatewayTask task, RuntimeException failed) {
+        int retries = (task.retries() == null ? retriesOf(task) : task.retries()) - 1;
+        Duration delay = retryDelayOf(task);
+        log.warn("{} for order {} failed ({} retries left, next in {}): {}", task.topic(), task.businessKey(),
+                Math.max(retries, 0), delay, failed.getMessage());
+        try {
+            tasks.handleFailure(task.id(), workerId, failed.getMessage(), describe(failed), Math.max(retries, 0),
+                    delay.toMillis());
+        } catch (ProcessEngineException gone) {
+            log.info("{} task {} gone before its failure was recorded: {}", task.topic(), task.id(), gone.getMessage());
+        }
+    }
+
+    private static int retriesOf(GatewayCall.GatewayTask task) {
+        String retries = task.extensionProperties() == null ? null : task.extensionProperties().get("retries");
+        return retries == null ? DEFAULT_RETRIES : Integer.parseInt(retries);
+    }
+
+    private static Duration retryDelayOf(GatewayCall.GatewayTask task) {
+        String delay = task.extensionProperties() == null ? null : task.extensionProperties().get("retryDelay");
+        return delay == null ? DEFAULT_RETRY_DELAY : Duration.parse(delay);
+    }
+
+    /** What Cockpit shows as the failure's details: the causes' types and messages, no stack (nor anything secret). */
+    private static String describe(Throwable failed) {
+        StringBuilder details = new StringBuilder();
+        for (Throwable cause = failed; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            details.append(cause.getClass().getName()).append(": ").append(cause.getMessage()).append('\n');
+        }
+        return details.toString();
+    }
+
+    @Override
+    public void start() {
+        JobExecutor executor = jobExecutor.getIfAvailable();
+        if (executor != null) {
+            workerId = executor.getLockOwner(); // Cockpit names the node that holds a task as it does for jobs
+        }
+        int threads = settings.getGatewayCallThreads();
+        AtomicInteger threadNo = new AtomicInteger();
+        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "gatewayCall-" + threadNo.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Fetches no more; tasks still waiting for a thread are unlocked at once for any node, calls in progress get
+     * {@link #STOP_GRACE} to finish (a call cut off is made again by another node after the lock, under the same
+     * request id). Runs beside the other stops of its phase.
+     */
+    @Override
+    public void stop(Runnable callback) {
+        ThreadPoolExecutor threads = pool;
+        pool = null;
+        if (threads == null) {
+            callback.run();
+            return;
+        }
+        threads.getQueue().clear();
+        threads.shutdown();
+        for (String id : Set.copyOf(waiting)) {
+            try {
+                tasks.unlock(id);
+            } catch (ProcessEngineException e) {
+                log.info("stopping: gateway task {} not unlocked ({}); it goes when its lock passes", id, e.getMessage());
+            }
+        }
+        waiting.clear();
+        Thread stopping = new Thread(() -> {
+            try {
+                if (!threads.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("stopping: gateway calls still running after {}; any node repeats them after the lock", STOP_GRACE);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                callback.run();
+            }
+        }, "gatewayCall-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+    }
+
+    @Override
+    public void stop() {
+        stop(() -> { });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return pool != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE; // with the job executor and the key mail queue
+    }
+}
