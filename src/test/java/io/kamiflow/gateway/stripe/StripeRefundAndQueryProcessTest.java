@@ -137,6 +137,34 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
     }
 
     @Test
+    void aNodeThatDiesDuringTheRefundCallLeavesItToAnyNodeAfterTheLockWhichAsksStripeWithTheSameKey() {
+        Shop.PlacedOrder order = deliveredOrder("pi_refund_5");
+        ProcessInstance refund = requestRefund(order); // decided: the request id is on the payment row
+        String requestId = jdbc.queryForObject("SELECT refund_request_id FROM payment", String.class);
+        assertThat(requestId).isEqualTo("KF-REFUND-" + paymentId());
+
+        // another node takes the call, reaches Stripe and dies before the answer is recorded
+        assertThat(engine.getExternalTaskService().fetchAndLock(1, "node-that-dies").topic("refund-payment", 5000).execute())
+                .hasSize(1);
+        String first = applicationChannel().refund(new io.kamiflow.payment.Payment(paymentId(), "stripe", "pi_refund_5",
+                order.orderNo(), new io.kamiflow.catalog.Money(2500, "CNY")), requestId, "dying").reference();
+        assertThat(gatewayWorker.poll()).as("still locked by the dead node").isZero();
+        assertThat(jdbc.queryForObject("SELECT refund_status FROM payment", String.class)).isEqualTo("REQUESTED");
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gatewayWorker.poll() == 1); // lock passed
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.getRuntimeService()
+                .createProcessInstanceQuery().processInstanceBusinessKey(order.orderNo()).count() == 0);
+
+        assertThat(FakeStripe.refundRequests()).hasSize(2).allSatisfy(request ->
+                assertThat(request.headers().get("Idempotency-Key")).isEqualTo(requestId));
+        assertThat(jdbc.queryForMap("SELECT refund_status, refund_reference FROM payment"))
+                .containsEntry("refund_status", "SUCCEEDED").containsEntry("refund_reference", first);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'payment.refund'", Integer.class))
+                .isEqualTo(1);
+        assertThat(refund).isEnded().hasPassed("OrderRefunded");
+    }
+
+    @Test
     void aPaymentRefundedInTheDashboardIsRecordedWithThatRefund() {
         Shop.PlacedOrder order = deliveredOrder("pi_refund_3");
         stripe.refundedInDashboard("pi_refund_3", 2500);
