@@ -197,11 +197,17 @@ public class RefundService {
         };
     }
 
-    /** The gateway's answer to a follow-up of a refund it settles: SUCCEEDED records the money as returned, once. */
+    /**
+     * The gateway's answer to a follow-up of a refund it settles: SUCCEEDED records the money as returned, once. Also
+     * when support took the refund over while the question was on its way (no final answer in time): the gateway
+     * returned the money, and support's task then records nothing (its form says to look at the gateway first).
+     */
     @Transactional(propagation = Propagation.MANDATORY)
     RefundResult recordFollowUp(long paymentId, RefundResult result) {
         Locked locked = lock(paymentId);
-        if (!"PROCESSING".equals(locked.status())) {
+        boolean settledByGatewayMeanwhile = "MANUAL_PENDING".equals(locked.status()) && locked.reference() != null
+                && result.state() == RefundResult.State.SUCCEEDED;
+        if (!"PROCESSING".equals(locked.status()) && !settledByGatewayMeanwhile) {
             return resultOf(locked);
         }
         if (result.state() == RefundResult.State.SUCCEEDED) {

@@ -37,6 +37,8 @@ public final class FakeStripe {
     private volatile String refuseWith;
     private volatile CountDownLatch reached;
     private volatile CountDownLatch release;
+    private volatile CountDownLatch retrievalsReached;
+    private volatile CountDownLatch retrievalsRelease;
     private volatile String createdStatus = "succeeded";
     private int counter;
 
@@ -101,11 +103,20 @@ public final class FakeStripe {
         this.release = release;
     }
 
+    /** Retrieving a refund hangs from now on, as {@link #holdRefunds} makes creating one hang. */
+    public void holdRetrievals(CountDownLatch reached, CountDownLatch release) {
+        this.retrievalsReached = reached;
+        this.retrievalsRelease = release;
+    }
+
     private void holdIfAsked() throws InterruptedException {
-        CountDownLatch held = release;
-        if (held != null) {
+        hold(reached, release);
+    }
+
+    private static void hold(CountDownLatch reached, CountDownLatch release) throws InterruptedException {
+        if (release != null) {
             reached.countDown();
-            held.await(30, TimeUnit.SECONDS);
+            release.await(30, TimeUnit.SECONDS);
         }
     }
 
@@ -179,7 +190,10 @@ public final class FakeStripe {
         Map<String, Object> refund = refundObject("re_test_" + next(), intent, Long.parseLong(form.get("amount")));
         refund.put("status", createdStatus);
         refundsByIntent.put(intent, refund);
-        FakeGateway.on("GET", REFUNDS + "/" + refund.get("id"), retrieve -> authorized(retrieve) ? json(200, refund) : unauthorized());
+        FakeGateway.on("GET", REFUNDS + "/" + refund.get("id"), retrieve -> {
+            hold(retrievalsReached, retrievalsRelease);
+            return authorized(retrieve) ? json(200, refund) : unauthorized();
+        });
         if (key != null) {
             refundsByKey.put(key, refund);
         }

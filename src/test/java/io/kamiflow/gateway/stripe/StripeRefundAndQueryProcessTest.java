@@ -8,6 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.kamiflow.payment.GatewayRefunds;
 import io.kamiflow.payment.RefundService;
@@ -92,6 +97,43 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
                 .hasEntrySatisfying("refundWhy", why -> assertThat((String) why).contains("failed"));
         assertThat(jdbc.queryForMap("SELECT refunded_at, refund_status FROM payment"))
                 .containsEntry("refunded_at", null).containsEntry("refund_status", "MANUAL_PENDING");
+    }
+
+    @Test
+    void aRefundStripeConfirmsWhileSupportTakesItOverIsRecordedAsReturnedAndSupportRecordsNothing() throws Exception {
+        stripe.answerRefundsWith("pending");
+        Shop.PlacedOrder order = deliveredOrder("pi_pending_3");
+        ProcessInstance refund = requestRefund(order);
+        executeJob(refund); // Refund payment: Stripe answers pending
+        String refundId = jdbc.queryForObject("SELECT refund_reference FROM payment", String.class);
+        stripe.settleRefund(refundId, "succeeded");
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        stripe.holdRetrievals(asked, answer);
+        executeJobAt(refund, "WaitForRefundResult");
+
+        ExecutorService node = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> check = node.submit(() -> executeJobAt(refund, "CheckRefundResult")); // asks Stripe, no answer yet
+            assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+            executeJobAt(refund, "RefundResultOverdue"); // no final answer in time: support takes it over
+            assertThat(openTask(refund).getName()).startsWith("Return the money by hand");
+            assertThat(jdbc.queryForObject("SELECT refund_status FROM payment", String.class)).isEqualTo("MANUAL_PENDING");
+            answer.countDown(); // Stripe answers: succeeded
+            check.get(20, TimeUnit.SECONDS);
+        } finally {
+            answer.countDown();
+            node.shutdownNow();
+        }
+
+        assertThat(jdbc.queryForMap("SELECT refund_status, refund_reference FROM payment"))
+                .containsEntry("refund_status", "SUCCEEDED").containsEntry("refund_reference", refundId);
+        complete(refund, Map.of("manualRefundReference", "BANK-TRANSFER-1")); // support saw it in time, or not
+        executeJob(refund); // Record refund returned by hand: nothing to record
+        assertThat(refund).isEnded();
+        assertThat(jdbc.queryForObject("SELECT refund_reference FROM payment", String.class)).isEqualTo(refundId);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'payment.refund'", Integer.class))
+                .isEqualTo(1);
     }
 
     @Test
