@@ -63,7 +63,17 @@ public class OrderInvariants {
                     AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
                     AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ = e.proc_def_id_
                                     WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
-                                      AND d.key_ = 'order-fulfillment')"""));
+                                      AND d.key_ = 'order-fulfillment')"""),
+            new Check("a refund decided and not returned has no process carrying it", """
+                    SELECT p.order_no || ' payment ' || p.id FROM payment p
+                    WHERE p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
+                      AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.id_ = e.proc_inst_id_
+                                      AND e.business_key_ = p.order_no)"""),
+            new Check("more 'Return the money by hand' tasks are open than refunds wait for support", """
+                    SELECT e.business_key_ FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
+                    WHERE t.task_def_key_ = 'ReturnMoneyByHand' GROUP BY e.business_key_
+                    HAVING count(*) > (SELECT count(*) FROM payment p
+                                       WHERE p.order_no = e.business_key_ AND p.refund_status = 'MANUAL_PENDING')"""));
 
     private final JdbcClient jdbc;
 

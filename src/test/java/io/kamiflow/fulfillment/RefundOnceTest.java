@@ -128,6 +128,11 @@ class RefundOnceTest extends ProcessTest {
 
         settle(order, channel);
 
+        assertRefundedOnce(order, channel, paymentId, answers);
+    }
+
+    private void assertRefundedOnce(Shop.PlacedOrder order, Channel channel, long paymentId,
+                                    List<ShopClient.Response> answers) {
         assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey("payment-refund")
                 .processInstanceBusinessKey(order.orderNo()).count()).as("payment-refund instances").isEqualTo(1);
         assertThat(engine.getHistoryService().createHistoricTaskInstanceQuery().processInstanceBusinessKey(order.orderNo())
@@ -164,6 +169,42 @@ class RefundOnceTest extends ProcessTest {
                 .taskDefinitionKey("ReturnMoneyByHand").count()).as("Return the money by hand tasks").isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'payment.refund' AND subject = ?",
                 Integer.class, order.orderNo())).as("refunds recorded").isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRefundWhoseInstanceWasDeletedIsCarriedOnByTheNextRequestAndStillHappensOnce() {
+        Shop.PlacedOrder order = orderAt(Place.DELIVERED, Channel.BY_HAND);
+        assertThat(refund(order).status()).isEqualTo(202);
+        runUntilOnlyTasksWait(order.orderNo());
+        assertThat(openReturnTasks(order)).isEqualTo(1);
+        assertThat(refund(order).status()).as("carried by a running instance").isEqualTo(409);
+
+        // an operator deletes the order's instances in Cockpit: the refund is decided, nobody carries it
+        engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(order.orderNo()).rootProcessInstances()
+                .list().forEach(instance -> engine.getRuntimeService().deleteProcessInstance(instance.getId(), "by hand"));
+        assertThat(invariants.check()).extracting(violation -> violation.invariant())
+                .contains("a refund decided and not returned has no process carrying it");
+
+        assertThat(refund(order).status()).as("carried on").isEqualTo(202);
+        runUntilOnlyTasksWait(order.orderNo());
+        assertThat(openReturnTasks(order)).isEqualTo(1);
+        settle(order, Channel.BY_HAND);
+
+        assertThat(jdbc.queryForObject("SELECT refund_status FROM payment", String.class)).isEqualTo("MANUAL_DONE");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'payment.refund'", Integer.class))
+                .isEqualTo(1);
+        ShopClient.Response done = refund(order);
+        assertThat(done.status()).isEqualTo(409);
+        assertThat(done.json().get("detail").asText()).contains("already refunded");
+    }
+
+    private ShopClient.Response refund(Shop.PlacedOrder order) {
+        return shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null);
+    }
+
+    private long openReturnTasks(Shop.PlacedOrder order) {
+        return engine.getTaskService().createTaskQuery().processInstanceBusinessKey(order.orderNo())
+                .taskDefinitionKey("ReturnMoneyByHand").count();
     }
 
     /** Everything the refund left runs to its end; support returns the money where no gateway does. */
