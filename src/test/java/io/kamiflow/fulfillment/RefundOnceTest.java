@@ -21,6 +21,7 @@ import io.kamiflow.gateway.stripe.StripeEventsFixture;
 import io.kamiflow.support.Concurrently;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.SecondNode;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A refund of one payment happens at most once, however many admin requests arrive together: on every kind of
@@ -129,6 +131,28 @@ class RefundOnceTest extends ProcessTest {
         settle(order, channel);
 
         assertRefundedOnce(order, channel, paymentId, answers);
+    }
+
+    @org.junit.jupiter.api.Test
+    void refundRequestsSpreadOverTwoNodesRefundOnce() throws Exception {
+        Shop.PlacedOrder order = orderAt(Place.DELIVERED, Channel.BY_HAND);
+        long paymentId = jdbc.queryForObject("SELECT id FROM payment WHERE order_no = ?", Long.class, order.orderNo());
+        // a node that only answers requests (its jobs would race this test's stepping)
+        ConfigurableApplicationContext other = SecondNode.start("refund-node", Map.of("camunda.bpm.job-execution.enabled", false,
+                "management.endpoint.health.group.readiness.include", "readinessState, db"), context -> { });
+        try {
+            ShopClient there = new ShopClient(Integer.parseInt(other.getEnvironment().getProperty("local.server.port")));
+            List<Callable<ShopClient.Response>> requests = new ArrayList<>();
+            for (int i = 0; i < REQUESTS; i++) {
+                ShopClient node = i % 2 == 0 ? shop : there;
+                requests.add(() -> node.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null));
+            }
+            List<ShopClient.Response> answers = Concurrently.run(REQUESTS, requests);
+            settle(order, Channel.BY_HAND);
+            assertRefundedOnce(order, Channel.BY_HAND, paymentId, answers);
+        } finally {
+            other.close();
+        }
     }
 
     private void assertRefundedOnce(Shop.PlacedOrder order, Channel channel, long paymentId,
