@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.kamiflow.ops.logging.OrderLogContext;
+import io.kamiflow.ops.shutdown.ShutdownBudget;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RuntimeService;
@@ -50,7 +51,6 @@ public class GatewayWorker implements SmartLifecycle {
     static final Duration LOCK = Duration.ofSeconds(60);
     private static final int DEFAULT_RETRIES = 5;
     private static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(1);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(12);
 
     private static final Logger log = LoggerFactory.getLogger(GatewayWorker.class);
 
@@ -59,18 +59,20 @@ public class GatewayWorker implements SmartLifecycle {
     private final Map<String, GatewayCall> calls;
     private final ObjectProvider<JobExecutor> jobExecutor;
     private final FulfillmentSettings settings;
+    private final ShutdownBudget shutdown;
     /** Tasks fetched and waiting for a thread: unlocked at a stop, so another node takes them at once. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     private volatile String workerId = "kamiflow-" + UUID.randomUUID();
     private volatile ThreadPoolExecutor pool; // null while stopped
 
     GatewayWorker(ExternalTaskService tasks, RuntimeService runtime, List<GatewayCall> calls,
-                  ObjectProvider<JobExecutor> jobExecutor, FulfillmentSettings settings) {
+                  ObjectProvider<JobExecutor> jobExecutor, FulfillmentSettings settings, ShutdownBudget shutdown) {
         this.tasks = tasks;
         this.runtime = runtime;
         this.calls = calls.stream().collect(Collectors.toMap(GatewayCall::topic, Function.identity()));
         this.jobExecutor = jobExecutor;
         this.settings = settings;
+        this.shutdown = shutdown;
     }
 
     /** While this node's job executor runs, the worker fetches what its free threads can take. */
@@ -195,9 +197,9 @@ public class GatewayWorker implements SmartLifecycle {
     }
 
     /**
-     * Fetches no more; tasks still waiting for a thread are unlocked at once for any node, calls in progress get
-     * {@link #STOP_GRACE} to finish (a call cut off is made again by another node after the lock, under the same
-     * request id). Runs beside the other stops of its phase.
+     * Fetches no more; tasks still waiting for a thread are unlocked at once for any node, calls in progress get the
+     * shutdown budget's drain time to finish (a call cut off is made again by another node after the lock, under the
+     * same request id). Runs beside the key mail queue and the job executor, on a thread of its own.
      */
     @Override
     public void stop(Runnable callback) {
@@ -219,8 +221,9 @@ public class GatewayWorker implements SmartLifecycle {
         waiting.clear();
         Thread stopping = new Thread(() -> {
             try {
-                if (!threads.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("stopping: gateway calls still running after {}; any node repeats them after the lock", STOP_GRACE);
+                if (!threads.awaitTermination(shutdown.drain().toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("stopping: gateway calls still running after {}; any node repeats them after the lock",
+                            shutdown.drain());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
