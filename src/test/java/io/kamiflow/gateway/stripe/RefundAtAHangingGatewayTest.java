@@ -84,8 +84,10 @@ class RefundAtAHangingGatewayTest extends ProcessTest {
             started = System.nanoTime();
             ShopClient.Response detail = shop.admin("GET", "/api/admin/orders/" + order.orderNo(), null, null);
             ShopClient.Response checkout = shop.createOrder("SLOW", 1, "someone-else@example.com", "sandbox");
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("ms for an order page and a checkout")
-                    .isLessThan(1000);
+            long othersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            System.out.printf("while Stripe hung on the refund: fewest pooled connections in use %d, second refund request"
+                    + " %d ms, admin order page + a checkout %d ms%n", fewestActive, secondMillis, othersMillis);
+            assertThat(othersMillis).as("ms for an order page and a checkout").isLessThan(1000);
             assertThat(detail.json().get("payments").get(0).get("refundStatus").asText()).isEqualTo("REQUESTED");
             assertThat(checkout.status()).isEqualTo(201);
 
