@@ -38,7 +38,7 @@ public class PersonalDataRetention {
             AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
             AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
             AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
-                            AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+                            AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
             AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))""";
 
     /** How many rows of each kind one call changed; {@code more} when a kind filled its batch (more may be due). */

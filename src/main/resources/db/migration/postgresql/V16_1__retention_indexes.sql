@@ -10,4 +10,4 @@ CREATE INDEX ix_payment_raw_notice_kept ON payment (received_at) WHERE raw_notic
 CREATE INDEX ix_delivery_error_kept ON delivery_attempt (attempted_at) WHERE error IS NOT NULL;
 CREATE INDEX ix_audit_detail_kept ON audit_event (occurred_at) WHERE detail IS NOT NULL;
 -- "no refund still settling" is asked for every candidate order: the few such payments, not all of them
-CREATE INDEX ix_payment_refund_open ON payment (order_no) WHERE refund_status IN ('PROCESSING', 'MANUAL_PENDING');
+CREATE INDEX ix_payment_refund_open ON payment (order_no) WHERE refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING');
