@@ -6,6 +6,8 @@ import java.util.Set;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Profiles;
 
@@ -17,6 +19,18 @@ public class ProdProfileGuard implements EnvironmentPostProcessor {
 
     static final Set<String> DEV_PASSWORDS = Set.of("demo", "admin", "password", "support", "changeme");
     static final String DEV_SANDBOX_SECRET = "dev-sandbox-secret";
+
+    public ProdProfileGuard() {
+    }
+
+    /** Spring Boot passes the log that is replayed once logging is set up. */
+    public ProdProfileGuard(DeferredLogFactory logs) {
+    }
+
+    /** Settings that are safe but worth a word at start. */
+    public static List<String> warnings(Environment env) {
+        return List.of();
+    }
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {

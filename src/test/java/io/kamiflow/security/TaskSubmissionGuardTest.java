@@ -56,9 +56,13 @@ class TaskSubmissionGuardTest extends IntegrationTest {
         assertThat(reply.json().get("detail").asText()).contains("'paymentId' is not a field of this task's form");
         assertUnchanged();
 
-        assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/complete",
-                "{\"variables\":{\"reviewDecision\":{\"value\":\"refund\"},\"orderNo\":{\"value\":\"" + other.orderNo()
-                        + "\"}}}").status()).isEqualTo(400);
+        String complete = "{\"variables\":{\"reviewDecision\":{\"value\":\"refund\"},\"orderNo\":{\"value\":\""
+                + other.orderNo() + "\"}}}";
+        // support may only submit the form (SupportApiAllowlistTest); the admin may complete, with the form's fields only
+        assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/complete", complete).status()).isEqualTo(403);
+        ShopClient.Response asAdmin = shop.admin("POST", "/engine-rest/task/" + taskId + "/complete", "application/json", complete);
+        assertThat(asAdmin.status()).isEqualTo(400);
+        assertThat(asAdmin.json().get("detail").asText()).contains("'orderNo' is not a field of this task's form");
         assertUnchanged();
     }
 
@@ -73,6 +77,35 @@ class TaskSubmissionGuardTest extends IntegrationTest {
         assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
                 "{\"variables\":{}}").status()).as("the decision is required").isEqualTo(400);
         assertUnchanged();
+    }
+
+    /** Camunda routes a task id with an encoded character, or a trailing slash, to the same submission: so does the guard. */
+    @Test
+    void encodedAndTrailingSlashSpellingsOfTheSubmissionAreCheckedToo() {
+        String outside = "{\"variables\":{\"reviewDecision\":{\"value\":\"accept\"},\"paymentId\":{\"value\":1,\"type\":\"Long\"}}}";
+        String encoded = String.format("%%%02X", (int) taskId.charAt(0)) + taskId.substring(1);
+        for (String path : new String[] {"/engine-rest/task/" + encoded + "/submit-form", "/engine-rest/task/" + taskId + "/submit-form/",
+                "/engine-rest/engine/default/task/" + encoded + "/submit-form/", "/engine-rest/task/" + taskId + "/submit%2Dform"}) {
+            ShopClient.Response asAdmin = shop.admin("POST", path, "application/json", outside);
+            assertThat(asAdmin.status()).as(path + ": " + asAdmin.body()).isBetween(400, 404);
+            assertUnchanged();
+        }
+        ShopClient.Response refused = shop.admin("POST", "/engine-rest/task/" + encoded + "/submit-form", "application/json", outside);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("detail").asText()).contains("'paymentId' is not a field of this task's form");
+    }
+
+    /** A BPMN error or escalation would end the task without its form, whoever asks (the admin included). */
+    @Test
+    void noOneEndsAFormTaskWithABpmnErrorOrEscalation() {
+        for (String call : new String[] {"bpmnError", "bpmnEscalation"}) {
+            ShopClient.Response refused = shop.admin("POST", "/engine-rest/task/" + taskId + "/" + call, "application/json",
+                    "{\"errorCode\":\"CANNOT_ACCEPT\",\"escalationCode\":\"ANY\",\"variables\":{}}");
+            assertThat(refused.status()).as(call + ": " + refused.body()).isEqualTo(403);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().get("detail").asText()).contains("form");
+            assertUnchanged();
+        }
     }
 
     @Test

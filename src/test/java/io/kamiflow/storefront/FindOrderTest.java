@@ -3,22 +3,34 @@ package io.kamiflow.storefront;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Metrics;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /**
  * "Find my order" over real HTTP and SMTP: the link goes to the order's own address only, the page answers the
  * same whether or not the order exists and never shows keys, and the form is rate-limited per address.
  */
 class FindOrderTest extends IntegrationTest {
+
+    @LocalManagementPort
+    int managementPort;
 
     @Test
     void theRightNumberAndEmailMailTheLinkAndTheAnswerIsTheSameForWrongOnes() throws Exception {
@@ -61,9 +73,10 @@ class FindOrderTest extends IntegrationTest {
         StorefrontForms browser = new StorefrontForms(port, "203.0.113.81");
         String csrf = browser.csrfToken("/find-order");
         assertThat(browser.post("/find-order", Map.of("orderNo", "X", "email", "a@example.com")).status()).isEqualTo(403);
-        for (int i = 0; i < 3; i++) { // kamiflow.rate-limit.find-order.capacity in application-test.yml (the 403 counted too)
+        // kamiflow.rate-limit.find-order.capacity in application-test.yml; the 403 reached no handler and mailed nothing
+        for (int i = 0; i < 4; i++) {
             ShopClient.Response answer = browser.post("/find-order", Map.of("orderNo", "X" + i, "email", "a@example.com", "_csrf", csrf));
-            if (i < 2) {
+            if (i < 3) {
                 assertThat(answer.status()).isEqualTo(200);
             } else {
                 assertThat(answer.status()).isEqualTo(429);
@@ -73,6 +86,110 @@ class FindOrderTest extends IntegrationTest {
         }
         assertThat(new StorefrontForms(port, "203.0.113.82").post("/find-order", Map.of()).status())
                 .as("another address is not limited (refused for its missing token instead)").isEqualTo(403);
+    }
+
+    /**
+     * Mail bombing a known buyer: each spelling of the form's path that reaches it (encoded letters) counts against the
+     * address's limit, the ones that reach nothing mail nothing, and the buyer gets at most the limit's mails.
+     */
+    @Test
+    void everySpellingOfFindMyOrderCountsAndTheBuyerGetsNoMoreMailsThanTheLimit() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "GAME", 1, "target@example.com");
+        StorefrontForms browser = new StorefrontForms(port, "203.0.113.84");
+        String csrf = browser.csrfToken("/find-order");
+        Map<String, String> ask = Map.of("orderNo", order.orderNo(), "email", "target@example.com", "_csrf", csrf);
+        List<String> reaching = List.of("/find-%6Frder", "/%66ind-order", "/find-orde%72");
+        for (String path : reaching) { // the limit's three
+            assertThat(browser.post(path, ask).status()).as(path).isEqualTo(200);
+        }
+        List<String> all = new ArrayList<>(reaching);
+        all.addAll(List.of("/find-order", "/find-order/", "/find-order;jsessionid=x", "//find-order", "/./find-order",
+                "/x/../find-order", "/FIND-ORDER", "/Find-Order", "/find-order%2F"));
+        for (String path : all) {
+            ShopClient.Response answer = browser.post(path, ask);
+            assertThat(answer.status()).as(path + " after the limit: " + answer.body()).isIn(400, 403, 404, 429);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> mailsTo("target@example.com") >= 3);
+        Thread.sleep(1000); // a mail past the limit would be here by now
+        assertThat(mailsTo("target@example.com")).isEqualTo(3);
+    }
+
+    /**
+     * The link mails wait in a bounded queue. When the mail server is slow and the queue is full, the form says so
+     * (503 problem+json with Retry-After) and the refusal is counted: a buyer who asked is never dropped silently.
+     */
+    @Test
+    void aFullLinkMailQueueIsAVisible503ThatIsCounted() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "GAME", 1, "queue@example.com");
+        double refusedBefore = Metrics.scrape(managementPort).value(REFUSED_MAILS);
+        List<ShopClient.Response> answers = new ArrayList<>();
+        try (SilentSmtp smtp = SilentSmtp.onTestMailsPort()) {
+            for (int i = 0; i < 130; i++) { // more than the queue holds, each from its own address (no limit in the way)
+                StorefrontForms browser = new StorefrontForms(port, "198.18." + (i / 200) + "." + (i % 200 + 1));
+                answers.add(browser.post("/find-order", Map.of("orderNo", order.orderNo(), "email", "queue@example.com",
+                        "_csrf", browser.csrfToken("/find-order"))));
+            }
+        } finally {
+            TestMail.start();
+        }
+        List<ShopClient.Response> refused = answers.stream().filter(answer -> answer.status() != 200).toList();
+        assertThat(refused).as("refused while the queue was full").isNotEmpty();
+        // the queue's 100 and the one being sent, plus one for each send that timed out while the requests came in
+        assertThat(answers.size() - refused.size()).as("accepted").isBetween(101, 110);
+        for (ShopClient.Response answer : refused) {
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.retryAfter()).isPositive();
+            assertThat(answer.json().get("detail").asText()).contains("try again");
+        }
+        assertThat(Metrics.scrape(managementPort).value(REFUSED_MAILS) - refusedBefore).isEqualTo(refused.size());
+        // the queued requests go out once the mail server answers again
+        await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.scrape(managementPort).value(QUEUED_MAILS) == 0);
+        int timedOut = 10; // at most: sends that hit the silent server's read timeout were lost (and logged)
+        await().atMost(Duration.ofSeconds(10)).until(() -> mailsTo("queue@example.com") >= answers.size() - refused.size() - timedOut);
+    }
+
+    static final String REFUSED_MAILS = "kamiflow_order_link_mails_refused_total";
+    static final String QUEUED_MAILS = "kamiflow_order_link_mails_queued";
+
+    /** Takes over the test mail server's port, accepts connections and never says a word: every send hangs until its timeout. */
+    static final class SilentSmtp implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+
+        private SilentSmtp(int port) throws IOException {
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress("127.0.0.1", port));
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        held.add(server.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "silent-smtp");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        static SilentSmtp onTestMailsPort() throws IOException {
+            TestMail.stop();
+            return new SilentSmtp(TestMail.port());
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     private static String withoutCsrf(String page) {

@@ -26,6 +26,15 @@ public final class SecondNode {
      */
     public static ConfigurableApplicationContext start(String name, Map<String, Object> overrides,
                                                        Consumer<ConfigurableApplicationContext> created) {
+        return start(name, overrides, created, "test");
+    }
+
+    /**
+     * The same with these profiles instead of the test profile, e.g. "prod" to run what production runs (the overrides
+     * must then give what the prod profile requires: its guard refuses to start otherwise).
+     */
+    public static ConfigurableApplicationContext start(String name, Map<String, Object> overrides,
+                                                       Consumer<ConfigurableApplicationContext> created, String... profiles) {
         Map<String, Object> properties = new LinkedHashMap<>(IntegrationTest.nodeProperties());
         properties.put("server.port", 0);
         properties.put("management.server.port", 0);
@@ -36,7 +45,7 @@ public final class SecondNode {
         properties.putAll(overrides);
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value)); // arguments win over application-test.yml
-        return new SpringApplicationBuilder(KamiflowApplication.class).profiles("test")
+        return new SpringApplicationBuilder(KamiflowApplication.class).profiles(profiles)
                 .initializers(created::accept)
                 .run(args.toArray(String[]::new));
     }

@@ -77,5 +77,25 @@ public final class SupportDesk {
                     .header("X-XSRF-TOKEN", xsrf).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
+
+        /** Any call of the session, as Tasklist's scripts make it ({@code path} under /camunda, sent as written). */
+        public ShopClient.Response send(String method, String path, String json) {
+            xsrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+                    .findFirst().orElseThrow().getValue();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("X-XSRF-TOKEN", xsrf)
+                    .header("Accept", "application/json")
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            try {
+                return ShopClient.Response.of(browser.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(method + " " + path + " failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

@@ -22,6 +22,8 @@ import java.util.regex.Matcher;
 
 import com.sun.net.httpserver.HttpServer;
 import io.kamiflow.inventory.CryptoProperties;
+import io.kamiflow.security.ProdProfileGuard;
+import io.kamiflow.security.ratelimit.RateLimitProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.StandardEnvironment;
@@ -204,6 +206,38 @@ class DeployComposeTest {
         blank.replaceAll((name, value) -> requiredVariablesOfNode().contains(name) ? "" : value);
         assertThatThrownBy(() -> KamiflowEnvironment.runProdGuard(KamiflowEnvironment.springEnvironment(blank)))
                 .hasMessageContaining("prod profile refuses dev defaults");
+    }
+
+    /**
+     * The nodes believe X-Forwarded-For from the load balancer only (a fixed address on the compose network, whose
+     * subnet is pinned), not from any other container nor loopback, and nobody skips the buyer limits: a container
+     * that reached a node directly could otherwise name itself 127.0.0.1 and skip every limit.
+     */
+    @Test
+    void theNodesTrustForwardedHeadersFromTheLoadBalancerOnlyAndExemptNobody() {
+        String subnet = (String) at(map(list(at(compose, "networks", "shop", "ipam", "config"), "ipam.config").get(0),
+                "ipam config"), "subnet");
+        assertThat(subnet).as("the shop network's subnet").matches("\\d+\\.\\d+\\.\\d+\\.0/24");
+        String balancer = (String) at(service("loadbalancer"), "networks", "shop", "ipv4_address");
+        String prefix = subnet.substring(0, subnet.lastIndexOf('.') + 1);
+        assertThat(balancer).startsWith(prefix);
+        for (String name : map(compose.get("services"), "services").keySet()) {
+            assertThat(map(service(name).get("networks"), name + ".networks")).as(name).containsKey("shop");
+        }
+
+        StandardEnvironment spring = KamiflowEnvironment.springEnvironment(environment("kamiflow-1"));
+        String proxies = spring.getProperty("server.tomcat.remoteip.internal-proxies");
+        assertThat(proxies).as("server.tomcat.remoteip.internal-proxies").isNotBlank();
+        java.util.regex.Pattern trusted = java.util.regex.Pattern.compile(proxies);
+        assertThat(trusted.matcher(balancer).matches()).as(proxies + " trusts the load balancer").isTrue();
+        for (int host = 0; host < 256; host++) {
+            String other = prefix + host;
+            assertThat(trusted.matcher(other).matches()).as(other).isEqualTo(other.equals(balancer));
+        }
+        assertThat(trusted.matcher("127.0.0.1").matches()).isFalse();
+        assertThat(Binder.get(spring).bind("kamiflow.rate-limit", RateLimitProperties.class).get().getExemptAddresses())
+                .as("addresses that skip the buyer limits").isEmpty();
+        assertThat(ProdProfileGuard.warnings(spring)).isEmpty();
     }
 
     @Test

@@ -222,6 +222,28 @@ class DeployKubernetesTest {
                 .hasMessageContaining("prod profile refuses dev defaults");
     }
 
+    /**
+     * The pods name the proxies whose X-Forwarded-For they believe (the ingress controller's pods) instead of Tomcat's
+     * default, which trusts every private address: behind an L4 balancer on a private address a buyer could name itself
+     * 127.0.0.1. The example pattern trusts neither loopback nor public addresses, and nobody skips the buyer limits.
+     */
+    @Test
+    void thePodsNameTheirTrustedProxiesAndExemptNobody() {
+        StandardEnvironment spring = KamiflowEnvironment.springEnvironment(podEnvironment(true));
+        String proxies = spring.getProperty("server.tomcat.remoteip.internal-proxies");
+        assertThat(proxies).as("KAMIFLOW_TRUSTED_PROXIES in the ConfigMap").isNotBlank();
+        java.util.regex.Pattern trusted = java.util.regex.Pattern.compile(proxies);
+        for (String address : List.of("127.0.0.1", "8.8.8.8", "192.168.1.1", "172.16.0.1", "::1")) {
+            assertThat(trusted.matcher(address).matches()).as(proxies + " trusts " + address).isFalse();
+        }
+        assertThat(trusted.matcher("10.244.3.17").matches()).as("the example pod network 10.244.0.0/16").isTrue();
+        assertThat(org.springframework.boot.context.properties.bind.Binder.get(spring)
+                .bind("kamiflow.rate-limit", io.kamiflow.security.ratelimit.RateLimitProperties.class).get()
+                .getExemptAddresses()).isEmpty();
+        assertThat(io.kamiflow.security.ProdProfileGuard.warnings(spring)).isEmpty();
+        assertThat(DeployFiles.read(DIR + "/README.md")).contains("KAMIFLOW_TRUSTED_PROXIES");
+    }
+
     /** ConfigMap data plus the example Secret's keys (envFrom), secrets filled with fresh values or left as shipped. */
     Map<String, String> podEnvironment(boolean fillSecrets) {
         Map<String, String> env = new LinkedHashMap<>();

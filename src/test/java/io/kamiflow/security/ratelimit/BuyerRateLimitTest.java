@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import io.kamiflow.support.IntegrationTest;
@@ -87,6 +88,80 @@ class BuyerRateLimitTest extends IntegrationTest {
         assertThat(jdbc.queryForList("SELECT client_address FROM customer_order", String.class)).containsExactly("127.0.0.2");
     }
 
+    /**
+     * The limits hold for what a request reaches, however its path is spelled: each spelling that reaches the lookup
+     * (an encoded letter in the path or in the order number, HEAD instead of GET) counts against the address's
+     * limit, and once it is used up no spelling reaches the order (doubled slashes, dot segments, path parameters,
+     * a trailing slash and other letter cases are refused or reach nothing, before and after).
+     */
+    @Test
+    void everySpellingOfTheLookupCountsAndNoneGetsPastTheLimit() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "SPELL", "1.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "SPELL", 1, "spell@example.com");
+        String no = order.orderNo();
+        List<String> reaching = List.of("/api/%6Frders/" + no, "/%61pi/orders/" + no, "/api/orders/" + encodeFirst(no),
+                "/api/order%73/" + no, "/orders/" + no + "?token=" + order.accessToken(), "/%6Frders/" + no + "?token="
+                        + order.accessToken(), "/orders/" + encodeFirst(no) + "?token=" + order.accessToken());
+        int sent = 0;
+        for (int i = 0; i < lookups; i++, sent++) {
+            String path = reaching.get(i % reaching.size());
+            ShopClient.Response answer = lookup(shop, i % 3 == 2 ? "HEAD" : "GET", path, order, "203.0.113.50");
+            assertThat(answer.status()).as(path).isEqualTo(200);
+        }
+        assertTooMany(lookup(shop, "GET", "/api/orders/" + no, order, "203.0.113.50"), "order lookups");
+        for (String path : concat(reaching, oddSpellings("/api/orders/" + no), oddSpellings("/orders/" + no))) {
+            for (String method : List.of("GET", "HEAD")) {
+                ShopClient.Response answer = lookup(shop, method, path, order, "203.0.113.50");
+                assertThat(answer.status()).as(method + " " + path + " after the limit: " + answer.body()).isIn(400, 404, 429);
+                assertThat(answer.body()).as(method + " " + path).doesNotContain("\"orderNo\"");
+            }
+        }
+        assertThat(lookup(shop, "HEAD", "/api/orders/" + no, order, "203.0.113.51").status())
+                .as("another address").isEqualTo(200);
+    }
+
+    @Test
+    void everySpellingOfTheCheckoutCountsAndNoneGetsPastTheLimit() {
+        takeKeysOnPayment();
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "SPELL", "1.00", 1);
+        List<String> reaching = List.of("/api/%6Frders", "/%61pi/orders", "/api/order%73", "/api/orders");
+        for (int i = 0; i < checkouts; i++) {
+            String path = reaching.get(i % reaching.size());
+            assertThat(checkout(shop, path, "SPELL", "203.0.113.60", "buyer" + i + "@example.com").status()).as(path)
+                    .isEqualTo(201);
+        }
+        for (String path : concat(reaching, oddSpellings("/api/orders"), List.of())) {
+            ShopClient.Response answer = checkout(shop, path, "SPELL", "203.0.113.60", "late@example.com");
+            assertThat(answer.status()).as(path + " after the limit: " + answer.body()).isIn(400, 404, 429);
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isEqualTo(checkouts);
+    }
+
+    /** Spellings that reach no handler (refused as ambiguous, or no such route): they must not get through either. */
+    static List<String> oddSpellings(String path) {
+        int last = path.lastIndexOf('/');
+        return List.of(path + "/", path + ";jsessionid=x", path.substring(0, last) + ";jsessionid=x" + path.substring(last),
+                "/" + path, path.replaceFirst("/", "//"), path.substring(0, last) + "/" + path.substring(last),
+                path.replaceFirst("/", "/./"), path.replaceFirst("/", "/x/../"), path.replaceFirst("/", "/%2E/"),
+                path.toUpperCase(), path.substring(0, 2).toUpperCase() + path.substring(2),
+                path.substring(0, last) + "%2F" + path.substring(last + 1));
+    }
+
+    static String encodeFirst(String text) {
+        return String.format("%%%02X", (int) text.charAt(0)) + text.substring(1);
+    }
+
+    @SafeVarargs
+    static List<String> concat(List<String>... lists) {
+        List<String> all = new java.util.ArrayList<>();
+        for (List<String> list : lists) {
+            all.addAll(list);
+        }
+        return all;
+    }
+
     static void assertTooMany(ShopClient.Response response, String what) {
         assertThat(response.status()).as(response.body()).isEqualTo(429);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -95,13 +170,22 @@ class BuyerRateLimitTest extends IntegrationTest {
     }
 
     static ShopClient.Response checkout(ShopClient shop, String sku, String clientAddress, String email) {
-        return shop.send("POST", "/api/orders", "application/json",
+        return checkout(shop, "/api/orders", sku, clientAddress, email);
+    }
+
+    static ShopClient.Response checkout(ShopClient shop, String path, String sku, String clientAddress, String email) {
+        return shop.send("POST", path, "application/json",
                 ShopClient.json(Map.of("sku", sku, "quantity", 1, "email", email, "channel", "sandbox")),
                 Map.of("X-Forwarded-For", clientAddress));
     }
 
     private static ShopClient.Response lookup(ShopClient shop, Shop.PlacedOrder order, String clientAddress) {
-        return shop.send("GET", "/api/orders/" + order.orderNo(), null, null,
-                Map.of("X-Order-Token", order.accessToken(), "X-Forwarded-For", clientAddress));
+        return lookup(shop, "GET", "/api/orders/" + order.orderNo(), order, clientAddress);
+    }
+
+    private static ShopClient.Response lookup(ShopClient shop, String method, String path, Shop.PlacedOrder order,
+                                              String clientAddress) {
+        return shop.send(method, path, null, null, Map.of("X-Order-Token", order.accessToken(), "X-Forwarded-For", clientAddress,
+                "Accept", "application/json, text/html"));
     }
 }
