@@ -42,7 +42,7 @@ class LoginThrottleFilter extends OncePerRequestFilter {
     /** Of the webapps' auth calls only the login POST: the others answer 401 to every visitor not logged in yet. */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getRequestURI().startsWith(webappAuth) && !isWebappLogin(request);
+        return path(request).startsWith(webappAuth) && !isWebappLogin(request);
     }
 
     @Override
@@ -62,7 +62,12 @@ class LoginThrottleFilter extends OncePerRequestFilter {
     }
 
     private boolean isWebappLogin(HttpServletRequest request) {
-        return "POST".equals(request.getMethod()) && request.getRequestURI().startsWith(webappAuth)
-                && request.getRequestURI().contains("/login/");
+        String path = path(request);
+        return "POST".equals(request.getMethod()) && path.startsWith(webappAuth) && path.contains("/login/");
+    }
+
+    /** As the webapps route it (an encoded letter is the same login); an ambiguous spelling is never skipped. */
+    private static String path(HttpServletRequest request) {
+        return RoutedPath.of(request).orElse("");
     }
 }

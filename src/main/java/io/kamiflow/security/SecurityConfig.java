@@ -20,6 +20,9 @@ import org.springframework.core.Ordered;
 @Configuration
 class SecurityConfig {
 
+    /** Late, after Spring Security's firewall and the login throttle; engine REST's authentication just before. */
+    static final int CAMUNDA_API_GUARD_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
     @Bean
     FilterRegistrationBean<LoginThrottleFilter> loginThrottle(RateLimiter limiter, RateLimitProperties properties,
                                                               CamundaBpmProperties camunda, ObjectMapper json) {
@@ -42,13 +45,31 @@ class SecurityConfig {
         return registration;
     }
 
+    /**
+     * In front of Camunda's REST API (engine REST and the webapps' API): paths spelled ambiguously are refused, and support
+     * may make only the calls Tasklist needs. After engine REST's authentication (it reads who calls from there).
+     */
+    @Bean
+    FilterRegistrationBean<CamundaApiGuard> camundaApiGuard(IdentityService identity, CamundaBpmProperties camunda,
+                                                            CamundaApiRefusals refusals) {
+        FilterRegistrationBean<CamundaApiGuard> registration = new FilterRegistrationBean<>(
+                new CamundaApiGuard(identity, new SupportAllowlist(camunda.getWebapp().getApplicationPath()), refusals));
+        registration.addUrlPatterns("/engine-rest/*", camunda.getWebapp().getApplicationPath() + "/api/*");
+        registration.setName("kamiflowCamundaApiGuard");
+        registration.setOrder(CAMUNDA_API_GUARD_ORDER);
+        return registration;
+    }
+
     /** Support forms accept their own fields only, through every Camunda REST entrance. */
     @Bean
-    FilterRegistrationBean<TaskSubmissionGuard> taskSubmissionGuard(TaskService tasks, TaskForms forms, ObjectMapper json) {
+    FilterRegistrationBean<TaskSubmissionGuard> taskSubmissionGuard(TaskService tasks, TaskForms forms, ObjectMapper json,
+                                                                    CamundaBpmProperties camunda, CamundaApiRefusals refusals) {
+        String webapp = camunda.getWebapp().getApplicationPath();
         FilterRegistrationBean<TaskSubmissionGuard> registration =
-                new FilterRegistrationBean<>(new TaskSubmissionGuard(tasks, forms, json));
-        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
+                new FilterRegistrationBean<>(new TaskSubmissionGuard(webapp, tasks, forms, json, refusals));
+        registration.addUrlPatterns("/engine-rest/*", webapp + "/api/engine/*");
         registration.setName("kamiflowTaskSubmissionGuard");
+        registration.setOrder(CAMUNDA_API_GUARD_ORDER + 10);
         return registration;
     }
 
@@ -60,6 +81,7 @@ class SecurityConfig {
         registration.addUrlPatterns("/engine-rest/*");
         registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
         registration.setName("camundaEngineRestAuthentication");
+        registration.setOrder(CAMUNDA_API_GUARD_ORDER - 10); // the guards behind it read the user it authenticated
         return registration;
     }
 }

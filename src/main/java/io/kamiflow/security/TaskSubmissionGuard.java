@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,54 +25,73 @@ import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.form.CamundaFormRef;
 import org.camunda.bpm.engine.task.Task;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A task of kamiflow's forms is completed with that form's fields and nothing else. Camunda's REST API
  * (engine REST and the webapps' copy behind Tasklist) would otherwise set any variable a client sends with
- * submit-form, complete or resolve, e.g. another order's payment id. Such a request is answered 400
- * problem+json before the engine sees it, so it changes nothing. Setting task variables any other way needs
- * the UPDATE permission on tasks, which support does not have.
+ * submit-form, complete or resolve, e.g. another order's payment id; such a request is answered 400
+ * problem+json before the engine sees it, so it changes nothing. A BPMN error or escalation would end the task
+ * without its form (and, with no boundary event to catch it, the order's process): refused with 403, whoever asks.
+ * Matched on the {@link RoutedPath}, so an encoded letter in the task id or a trailing slash is the same submission.
+ * Setting task variables any other way needs the UPDATE permission on tasks, which support does not have.
  */
-public class TaskSubmissionGuard extends OncePerRequestFilter {
+class TaskSubmissionGuard extends OncePerRequestFilter {
 
-    static final Pattern SUBMISSION = Pattern.compile(
-            "^(?:/engine-rest(?:/engine/[^/]+)?|/camunda/api/engine/engine/[^/]+)/task/([^/]+)/(submit-form|complete|resolve)$");
     private static final int MAX_BODY = 64 * 1024;
+    private static final Set<String> WITHOUT_THE_FORM = Set.of("bpmnError", "bpmnEscalation");
 
+    private final Pattern submission;
     private final TaskService tasks;
     private final TaskForms forms;
     private final ObjectMapper json;
+    private final CamundaApiRefusals refusals;
 
-    public TaskSubmissionGuard(TaskService tasks, TaskForms forms, ObjectMapper json) {
+    /** @param webapp the webapps' application path, e.g. {@code /camunda} */
+    TaskSubmissionGuard(String webapp, TaskService tasks, TaskForms forms, ObjectMapper json, CamundaApiRefusals refusals) {
+        this.submission = Pattern.compile("(?:/engine-rest(?:/engine/[^/]+)?|" + Pattern.quote(webapp)
+                + "/api/engine/engine/[^/]+)/task/([^/]+)/(submit-form|complete|resolve|bpmnError|bpmnEscalation)");
         this.tasks = tasks;
         this.forms = forms;
         this.json = json;
+        this.refusals = refusals;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod())
-                || !SUBMISSION.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
+        return !"POST".equals(request.getMethod());
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Matcher path = SUBMISSION.matcher(request.getRequestURI().substring(request.getContextPath().length()));
-        path.matches();
-        byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) {
-            reject(response, HttpStatus.PAYLOAD_TOO_LARGE, "a task submission carries at most " + MAX_BODY + " bytes");
+        Optional<String> routed = RoutedPath.of(request);
+        if (routed.isEmpty()) { // CamundaApiGuard, in front, refuses these already
+            refusals.refuse(response, CamundaApiRefusals.Reason.AMBIGUOUS_PATH, "the path is spelled ambiguously");
+            return;
+        }
+        Matcher path = submission.matcher(routed.get());
+        if (!path.matches()) {
+            chain.doFilter(request, response);
             return;
         }
         Optional<Map<String, TaskForms.Field>> fields = formOf(path.group(1));
+        if (fields.isPresent() && WITHOUT_THE_FORM.contains(path.group(2))) {
+            refusals.refuse(response, CamundaApiRefusals.Reason.OUTSIDE_THE_FORM, HttpStatus.FORBIDDEN, "a task of a kamiflow "
+                    + "form ends through its form (submit-form), never with " + path.group(2));
+            return;
+        }
+        byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            refusals.refuse(response, CamundaApiRefusals.Reason.OUTSIDE_THE_FORM, HttpStatus.PAYLOAD_TOO_LARGE,
+                    "a task submission carries at most " + MAX_BODY + " bytes");
+            return;
+        }
         if (fields.isPresent()) {
             List<String> problems = problems(body, fields.get());
             if (!problems.isEmpty()) {
-                reject(response, HttpStatus.BAD_REQUEST, "task submission refused: " + String.join("; ", problems));
+                refusals.refuse(response, CamundaApiRefusals.Reason.OUTSIDE_THE_FORM,
+                        "task submission refused: " + String.join("; ", problems));
                 return;
             }
         }
@@ -112,12 +132,6 @@ public class TaskSubmissionGuard extends OncePerRequestFilter {
             }
         }
         return problems;
-    }
-
-    private void reject(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), ProblemDetail.forStatusAndDetail(status, detail));
     }
 
     /** The request again, with the body this filter already read. */

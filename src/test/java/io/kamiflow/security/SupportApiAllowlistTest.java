@@ -204,7 +204,10 @@ class SupportApiAllowlistTest extends IntegrationTest {
                     if (reply.status() < 400 || reply.status() >= 500) {
                         passed.add(api + " " + call.method() + " " + path + " -> " + reply.status() + " " + reply.body());
                     }
-                    assertUnchanged(api + " " + call.method() + " " + path);
+                }
+                assertUnchanged(call.method() + " " + path + " (support, each API)");
+                if (call.path().endsWith("/variables")) {
+                    continue; // the admin may set variables (Cockpit does); the form binds the admin's submissions only
                 }
                 ShopClient.Response asAdmin = asAdmin(shop, call.withPath(path));
                 if (asAdmin.status() < 400 || asAdmin.status() >= 500) {
@@ -229,7 +232,7 @@ class SupportApiAllowlistTest extends IntegrationTest {
                 REFUSED_TASK_CALLS.get(0).json());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.contentType()).startsWith("application/problem+json");
-        assertThat(refused.json().get("detail").asText()).contains("POST", "/task/{id}/bpmnError", "support");
+        assertThat(refused.json().get("detail").asText()).contains("kamiflow-support", "POST /engine-rest/task/" + taskId + "/bpmnError");
         assertUnchanged("bpmnError");
     }
 
