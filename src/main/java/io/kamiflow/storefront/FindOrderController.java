@@ -1,6 +1,9 @@
 package io.kamiflow.storefront;
 
+import java.time.Duration;
+
 import io.kamiflow.delivery.OrderLinkMail;
+import io.kamiflow.web.Problems;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -11,10 +14,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * "Find my order": order number and email send the order link again, to the order's address. The answer is the
- * same whether or not such an order exists, and it never shows the order or its keys.
+ * same whether or not such an order exists, and it never shows the order or its keys. While the mail queue is full the
+ * answer is 503 problem+json with Retry-After.
  */
 @Controller
 class FindOrderController {
+
+    private static final Duration RETRY_AFTER = Duration.ofMinutes(1);
 
     private final OrderLinkMail linkMail;
 
@@ -35,7 +41,10 @@ class FindOrderController {
             model.addAttribute("error", "find.error.input");
             return "find-order";
         }
-        linkMail.resend(orderNo, email);
+        if (!linkMail.resend(orderNo, email)) { // the same answer whether or not the order exists
+            throw Problems.serviceUnavailable("too many order link requests are waiting to be mailed; try again in a minute",
+                    RETRY_AFTER);
+        }
         model.addAttribute("sent", true);
         return "find-order";
     }

@@ -31,7 +31,15 @@ public final class Problems {
 
     /** 429 with Retry-After in whole seconds (at least 1), as the contract promises for every limit. */
     public static ErrorResponseException tooManyRequests(String detail, Duration retryAfter) {
-        ErrorResponseException problem = of(HttpStatus.TOO_MANY_REQUESTS, detail);
+        return withRetryAfter(of(HttpStatus.TOO_MANY_REQUESTS, detail), retryAfter);
+    }
+
+    /** 503 with Retry-After: the shop cannot take this request now, the client may come back then. */
+    public static ErrorResponseException serviceUnavailable(String detail, Duration retryAfter) {
+        return withRetryAfter(of(HttpStatus.SERVICE_UNAVAILABLE, detail), retryAfter);
+    }
+
+    private static ErrorResponseException withRetryAfter(ErrorResponseException problem, Duration retryAfter) {
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
         return problem;
     }
