@@ -69,7 +69,12 @@ class SandboxNotifyController {
         }
         PaymentNotice notice = PaymentNotice.paid(SandboxChannel.ID, fields.get("tradeNo"), fields.get("orderNo"), amount,
                 fields.get("status"), SandboxSignature.canonical(fields));
-        return switch (recorder.record(notice)) {
+        PaymentRecorder.Outcome outcome = recorder.record(notice);
+        if (outcome == PaymentRecorder.Outcome.RECORDED && properties.allowInProd()) {
+            log.warn("SANDBOX payment recorded in production for order {}: no money moved (kamiflow.payment.sandbox.allow-in-prod)",
+                    NotifyFields.loggable(fields.get("orderNo")));
+        }
+        return switch (outcome) {
             case RECORDED, ALREADY_RECORDED, IGNORED -> reply(HttpStatus.OK, "success");
             case UNKNOWN_ORDER -> reject(HttpStatus.NOT_FOUND, "unknown order " + NotifyFields.loggable(fields.get("orderNo")));
         };

@@ -3,7 +3,10 @@ package io.kamiflow.gateway.sandbox;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** The built-in sandbox gateway: on when a secret is configured. */
+/**
+ * The built-in sandbox gateway: on when a secret is configured. It marks orders paid without money, so under the prod
+ * profile a secret needs {@code allow-in-prod} too (a staging system; ProdProfileGuard), and each payment is logged.
+ */
 @ConfigurationProperties("kamiflow.payment.sandbox")
 public record SandboxProperties(String secret, @DefaultValue("300") long toleranceSeconds, boolean allowInProd) {
 

@@ -9,8 +9,9 @@ import org.apache.catalina.util.NetMask;
 import org.springframework.stereotype.Component;
 
 /**
- * Client addresses the buyer limits do not apply to: by default loopback, i.e. tools the operator runs on
- * the host itself. A proxy in front must send X-Forwarded-For, or every buyer would look like loopback.
+ * Client addresses the buyer limits and the reservation cap do not apply to: in the dev default loopback, i.e. tools
+ * the operator runs on the host itself; in the prod profile nobody. A proxy in front must send X-Forwarded-For (and be
+ * named in server.tomcat.remoteip.internal-proxies), or every buyer would look like the proxy.
  */
 @Component
 public class ExemptAddresses {
@@ -20,7 +21,8 @@ public class ExemptAddresses {
     private final List<NetMask> masks;
 
     ExemptAddresses(RateLimitProperties properties) {
-        this.masks = properties.getExemptAddresses().stream().map(String::strip).map(NetMask::new).toList();
+        this.masks = properties.getExemptAddresses().stream().map(String::strip).filter(mask -> !mask.isEmpty())
+                .map(NetMask::new).toList();
     }
 
     public boolean isExempt(String address) {

@@ -42,7 +42,10 @@ public class RateLimitProperties {
         }
     }
 
-    /** Direct callers the buyer limits skip (the operator's own tools on the host); login throttling skips nobody. */
+    /**
+     * Direct callers the buyer limits skip (the operator's own tools on the host; none under the prod profile); login
+     * throttling skips nobody.
+     */
     private List<String> exemptAddresses = new ArrayList<>(List.of("127.0.0.0/8", "::1"));
     private Limit checkout = new Limit(10, Duration.ofMinutes(1));
     private Limit lookup = new Limit(60, Duration.ofMinutes(1));

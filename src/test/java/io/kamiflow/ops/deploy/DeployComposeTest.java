@@ -209,20 +209,22 @@ class DeployComposeTest {
     }
 
     /**
-     * The nodes believe X-Forwarded-For from the load balancer only (a fixed address on the compose network, whose
-     * subnet is pinned), not from any other container nor loopback, and nobody skips the buyer limits: a container
-     * that reached a node directly could otherwise name itself 127.0.0.1 and skip every limit.
+     * The nodes believe X-Forwarded-For from the load balancer only (a fixed address on compose's network, whose subnet
+     * is pinned), not from any other container nor loopback, and nobody skips the buyer limits: a container that reached
+     * a node directly could otherwise name itself 127.0.0.1 and skip every limit.
      */
     @Test
     void theNodesTrustForwardedHeadersFromTheLoadBalancerOnlyAndExemptNobody() {
-        String subnet = (String) at(map(list(at(compose, "networks", "shop", "ipam", "config"), "ipam.config").get(0),
+        String subnet = (String) at(map(list(at(compose, "networks", "default", "ipam", "config"), "ipam.config").get(0),
                 "ipam config"), "subnet");
-        assertThat(subnet).as("the shop network's subnet").matches("\\d+\\.\\d+\\.\\d+\\.0/24");
-        String balancer = (String) at(service("loadbalancer"), "networks", "shop", "ipv4_address");
+        assertThat(subnet).as("the network's pinned subnet").matches("\\d+\\.\\d+\\.\\d+\\.0/24");
+        String balancer = (String) at(service("loadbalancer"), "networks", "default", "ipv4_address");
         String prefix = subnet.substring(0, subnet.lastIndexOf('.') + 1);
         assertThat(balancer).startsWith(prefix);
         for (String name : map(compose.get("services"), "services").keySet()) {
-            assertThat(map(service(name).get("networks"), name + ".networks")).as(name).containsKey("shop");
+            Object networks = service(name).get("networks");
+            assertThat(networks == null || map(networks, name + ".networks").keySet().equals(java.util.Set.of("default")))
+                    .as(name + " is on the one network").isTrue();
         }
 
         StandardEnvironment spring = KamiflowEnvironment.springEnvironment(environment("kamiflow-1"));
