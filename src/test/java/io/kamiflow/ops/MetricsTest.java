@@ -162,6 +162,21 @@ class MetricsTest extends IntegrationTest {
         return Metrics.scrape(managementPort);
     }
 
+    /** A callback reaches its controller however its path is spelled (an encoded letter): it is counted all the same. */
+    @Test
+    void aCallbackIsCountedHoweverItsPathIsSpelled() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "MET", "2.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "MET", 1, "metrics-spelled@example.com");
+        Metrics before = scrape();
+        Map<String, String> forged = ShopClient.signedNotice(order.orderNo(), "MET-2", order.amount(), order.currency());
+        forged.put("sign", "00" + forged.get("sign").substring(2));
+        for (String path : new String[] {"/api/payments/s%61ndbox/notify", "/api/p%61yments/sandbox/notify"}) {
+            assertThat(shop.postForm(path, forged).status()).as(path + " reaches the sandbox's controller").isEqualTo(400);
+        }
+        assertMoved(before, scrape(), 2, "kamiflow_callbacks_total", "channel", "sandbox", "outcome", "rejected", "reason", "invalid");
+    }
+
     private static void assertMoved(Metrics before, Metrics after, double by, String name, String... labels) {
         assertThat(after.value(name, labels) - before.value(name, labels)).as(name + " " + String.join(",", labels)).isEqualTo(by);
     }

@@ -1,6 +1,7 @@
 package io.kamiflow.ops.logging;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,8 @@ class OrderLogContextFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Matcher matcher = ORDER_PATH.matcher(request.getRequestURI().substring(request.getContextPath().length()));
+        // the path the container mapped (decoded, normalized): an encoded letter reaches the same order
+        Matcher matcher = ORDER_PATH.matcher(request.getServletPath() + Objects.toString(request.getPathInfo(), ""));
         try (OrderLogContext context = OrderLogContext.of(matcher.matches() ? matcher.group(1) : null)) {
             chain.doFilter(request, response);
         }

@@ -1,6 +1,7 @@
 package io.kamiflow.ops.metrics;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Set;
 
 import jakarta.servlet.FilterChain;
@@ -75,8 +76,9 @@ public class CallbackMetricsFilter extends OncePerRequestFilter {
         };
     }
 
+    /** By the path the container mapped (decoded, normalized), as the controllers see it: an encoded letter counts too. */
     private static String channel(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = request.getServletPath() + Objects.toString(request.getPathInfo(), "");
         if (!path.startsWith(PREFIX)) {
             return null;
         }
