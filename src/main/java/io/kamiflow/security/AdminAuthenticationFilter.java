@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
@@ -22,10 +23,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Cockpit share one user store (failed logins are throttled per address by {@link LoginThrottleFilter}). Only
  * members of {@code kamiflow-admin} pass.
  * The Camunda authentication is set for the request so audit rows and the engine's operation log name the user.
+ * Under {@code /v3/} (the OpenAPI documents) everything needs it too, but the buyer document and swagger-ui's
+ * configuration: the admin document exists in more forms (JSON, YAML, per group) than one could list.
  */
 public class AdminAuthenticationFilter extends OncePerRequestFilter {
 
     public static final String ADMIN_GROUP = "kamiflow-admin";
+
+    /** Public documents, as {@link RoutedPath}: the buyer API in both forms and swagger-ui's list of documents. */
+    static final Set<String> PUBLIC = Set.of("/v3/api-docs/buyer", "/v3/api-docs.yaml/buyer", "/v3/api-docs/swagger-config");
 
     private final IdentityService identity;
     private final ObjectMapper json;
@@ -33,6 +39,11 @@ public class AdminAuthenticationFilter extends OncePerRequestFilter {
     public AdminAuthenticationFilter(IdentityService identity, ObjectMapper json) {
         this.identity = identity;
         this.json = json;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return RoutedPath.of(request).filter(PUBLIC::contains).isPresent();
     }
 
     @Override

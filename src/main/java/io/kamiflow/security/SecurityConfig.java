@@ -29,7 +29,7 @@ class SecurityConfig {
         String webappAuth = camunda.getWebapp().getApplicationPath() + "/api/admin/auth/user/";
         FilterRegistrationBean<LoginThrottleFilter> registration =
                 new FilterRegistrationBean<>(new LoginThrottleFilter(limiter, properties, webappAuth, json));
-        registration.addUrlPatterns("/api/admin/*", "/v3/api-docs", "/v3/api-docs/admin", "/engine-rest/*", webappAuth + "*");
+        registration.addUrlPatterns("/api/admin/*", "/v3/*", "/engine-rest/*", webappAuth + "*");
         registration.setName("kamiflowLoginThrottle");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10); // before every filter that checks credentials
         return registration;
@@ -39,8 +39,8 @@ class SecurityConfig {
     FilterRegistrationBean<AdminAuthenticationFilter> adminAuthentication(IdentityService identity, ObjectMapper json) {
         FilterRegistrationBean<AdminAuthenticationFilter> registration =
                 new FilterRegistrationBean<>(new AdminAuthenticationFilter(identity, json));
-        // the admin API and its OpenAPI document (and the ungrouped one, which lists every path)
-        registration.addUrlPatterns("/api/admin/*", "/v3/api-docs", "/v3/api-docs/admin");
+        // the admin API and the OpenAPI documents (all but the buyer's: the ungrouped and YAML forms list every path)
+        registration.addUrlPatterns("/api/admin/*", "/v3/*");
         registration.setName("kamiflowAdminAuthentication");
         return registration;
     }

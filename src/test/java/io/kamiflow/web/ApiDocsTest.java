@@ -30,4 +30,24 @@ class ApiDocsTest extends IntegrationTest {
         assertThat(admin.json().get("paths").has("/api/admin/products")).isTrue();
         assertThat(admin.json().get("paths").has("/api/admin/orders/{orderNo}/refund")).isTrue();
     }
+
+    /**
+     * Every document that lists the admin API needs admin credentials, however it is asked for (the YAML form, an
+     * encoded letter): only the buyer document and swagger-ui's configuration are public.
+     */
+    @Test
+    void everyFormOfTheAdminDocumentNeedsAdminCredentials() {
+        for (String path : new String[] {"/v3/api-docs.yaml", "/v3/api-docs.yaml/admin", "/v3/%61pi-docs/admin",
+                "/v3/api-docs/%61dmin", "/v3/api-docs.yaml/%61dmin", "/v3/api-docs/nosuchgroup", "/v3/api-docs.json"}) {
+            ShopClient.Response anonymous = shop().send("GET", path, null, null, java.util.Map.of());
+            assertThat(anonymous.status()).as(path + ": " + anonymous.body()).isEqualTo(401);
+            assertThat(anonymous.body()).as(path).doesNotContain("/api/admin/");
+        }
+        assertThat(shop().admin("GET", "/v3/api-docs.yaml/admin", null, null).body()).contains("/api/admin/products");
+        for (String path : new String[] {"/v3/api-docs/buyer", "/v3/api-docs.yaml/buyer", "/v3/api-docs/swagger-config"}) {
+            ShopClient.Response open = shop().send("GET", path, null, null, java.util.Map.of());
+            assertThat(open.status()).as(path).isEqualTo(200);
+            assertThat(open.body()).as(path).doesNotContain("/api/admin/");
+        }
+    }
 }
