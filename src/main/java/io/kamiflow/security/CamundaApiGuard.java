@@ -19,9 +19,9 @@ import org.camunda.bpm.webapp.impl.security.auth.UserAuthentication;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * In front of engine REST and the webapps' API: a path spelled ambiguously is refused for everyone (400), and a
- * member of {@code kamiflow-support} who is not an admin (groups {@code camunda-admin}, {@code kamiflow-admin}) may
- * make only the calls of {@link SupportAllowlist} (everything else is 403). Camunda's own authorizations still apply
+ * In front of engine REST and the webapps' API: a member of {@code kamiflow-support} who is not an admin (groups
+ * {@code camunda-admin}, {@code kamiflow-admin}) may make only the calls of {@link SupportAllowlist} (everything else is
+ * 403; {@link CamundaPathSpelling} has refused oddly spelled paths before). Camunda's own authorizations still apply
  * to what passes; this closes what TASK_WORK alone would allow (a BPMN error ending the order's process, a complete
  * beside the form) and whatever a later Camunda adds.
  * <p>
@@ -46,16 +46,11 @@ class CamundaApiGuard extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<String> path = RoutedPath.of(request);
-        if (path.isEmpty()) {
-            refusals.refuse(response, CamundaApiRefusals.Reason.AMBIGUOUS_PATH, "the path is spelled ambiguously (empty or dot"
-                    + " segments, path parameters, an encoded '/', '\\', ';' or '%'): spell it plainly");
-            return;
-        }
-        if (supportOnly(request) && !allowlist.permits(request.getMethod(), path.get())) {
+        Optional<String> path = RoutedPath.of(request); // CamundaPathSpelling, in front, refused ambiguous ones
+        if (supportOnly(request) && (path.isEmpty() || !allowlist.permits(request.getMethod(), path.get()))) {
             refusals.refuse(response, CamundaApiRefusals.Reason.NOT_ALLOWED, "kamiflow-support may make the calls Tasklist "
                     + "needs (list, open and claim tasks, submit their forms), and " + LogSafe.of(request.getMethod()) + " "
-                    + safe(path.get()) + " is not one of them");
+                    + safe(path.orElse("/?")) + " is not one of them");
             return;
         }
         chain.doFilter(request, response);

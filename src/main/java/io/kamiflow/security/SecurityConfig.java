@@ -45,9 +45,19 @@ class SecurityConfig {
         return registration;
     }
 
+    /** Camunda REST paths must be spelled plainly, checked before Spring Security's own path handling sees them. */
+    @Bean
+    FilterRegistrationBean<CamundaPathSpelling> camundaPathSpelling(CamundaBpmProperties camunda, CamundaApiRefusals refusals) {
+        FilterRegistrationBean<CamundaPathSpelling> registration = new FilterRegistrationBean<>(new CamundaPathSpelling(refusals));
+        registration.addUrlPatterns("/engine-rest/*", camunda.getWebapp().getApplicationPath() + "/api/*");
+        registration.setName("kamiflowCamundaPathSpelling");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
+        return registration;
+    }
+
     /**
-     * In front of Camunda's REST API (engine REST and the webapps' API): paths spelled ambiguously are refused, and support
-     * may make only the calls Tasklist needs. After engine REST's authentication (it reads who calls from there).
+     * In front of Camunda's REST API (engine REST and the webapps' API): support may make only the calls Tasklist
+     * needs. After engine REST's authentication (it reads who calls from there).
      */
     @Bean
     FilterRegistrationBean<CamundaApiGuard> camundaApiGuard(IdentityService identity, CamundaBpmProperties camunda,

@@ -236,6 +236,26 @@ class SupportApiAllowlistTest extends IntegrationTest {
         assertUnchanged("bpmnError");
     }
 
+    /**
+     * Camunda's webapp security filter matches raw paths: an encoded letter in the part the container maps to a servlet
+     * (/camunda/api/engine, /engine-rest) would slip past its "deny /api/engine/**" rule. Such a request is refused
+     * cleanly, logged in or not (it used to end in a 500 from deeper down).
+     */
+    @Test
+    void anEncodedServletPrefixIsRefusedForEveryone() throws Exception {
+        SupportDesk.Tasklist tasklist = new SupportDesk.Tasklist(port);
+        for (String path : new String[] {"/camunda/api/%65ngine/engine/default/user", "/camunda/api/engin%65/engine/default/task",
+                "/camunda/%61pi/engine/engine/default/user", "/camunda/api/c%6Fckpit/plugin/base/default/process-definition/statistics",
+                "/%63amunda/api/engine/engine/default/user"}) {
+            ShopClient.Response anonymous = shop.send("GET", path, null, null, java.util.Map.of());
+            assertThat(anonymous.status()).as(path + ": " + anonymous.body()).isEqualTo(400);
+            assertThat(anonymous.contentType()).startsWith("application/problem+json");
+            assertThat(tasklist.send("GET", path.substring("/camunda".length()), null).status()).as(path).isIn(400, 404);
+        }
+        ShopClient.Response engineRest = shop.admin("GET", "/%65ngine-rest/task", null, null);
+        assertThat(engineRest.status()).as(engineRest.body()).isEqualTo(400);
+    }
+
     /** Support's ways in: engine REST with HTTP Basic (both of its roots) and the webapp's engine API in a Tasklist session. */
     enum Api {
         ENGINE_REST("/engine-rest/"),
