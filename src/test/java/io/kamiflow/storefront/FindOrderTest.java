@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
+import io.kamiflow.security.ratelimit.RateLimitProperties;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Metrics;
 import io.kamiflow.support.Shop;
@@ -21,6 +22,7 @@ import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /**
@@ -31,6 +33,8 @@ class FindOrderTest extends IntegrationTest {
 
     @LocalManagementPort
     int managementPort;
+    @Autowired
+    RateLimitProperties limits;
 
     @Test
     void theRightNumberAndEmailMailTheLinkAndTheAnswerIsTheSameForWrongOnes() throws Exception {
@@ -116,6 +120,35 @@ class FindOrderTest extends IntegrationTest {
         assertThat(mailsTo("target@example.com")).isEqualTo(3);
     }
 
+    /** From many addresses (each under its own limit) a known buyer still gets no more link mails than the order's limit. */
+    @Test
+    void aKnownBuyerGetsNoMoreLinkMailsThanTheOrdersLimitFromManyAddresses() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "GAME", 1, "bombed@example.com");
+        int perOrder = limits.getFindOrderPerOrder().getCapacity();
+        for (int i = 0; i < perOrder + 3; i++) {
+            StorefrontForms browser = new StorefrontForms(port, "198.51.100." + (i + 10));
+            // the number as the buyer might type it: the limit is the order's, however it is spelled
+            String number = i % 2 == 0 ? order.orderNo() : " " + order.orderNo().toLowerCase() + " ";
+            ShopClient.Response answer = browser.post("/find-order", Map.of("orderNo", number, "email", "bombed@example.com",
+                    "_csrf", browser.csrfToken("/find-order")));
+            if (i < perOrder) {
+                assertThat(answer.status()).as("request " + i).isEqualTo(200);
+            } else {
+                assertThat(answer.status()).as("request " + i).isEqualTo(429);
+                assertThat(answer.contentType()).startsWith("application/problem+json");
+                assertThat(answer.retryAfter()).isPositive();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> mailsTo("bombed@example.com") >= 2);
+        Thread.sleep(1000); // a mail past the limit would be here by now
+        assertThat(mailsTo("bombed@example.com")).as("the lowercase asks find no order and mail nothing").isEqualTo(2);
+        StorefrontForms other = new StorefrontForms(port, "198.51.100.99");
+        assertThat(other.post("/find-order", Map.of("orderNo", "SOME-OTHER-ORDER", "email", "x@example.com",
+                "_csrf", other.csrfToken("/find-order"))).status()).as("another number").isEqualTo(200);
+    }
+
     /**
      * The link mails wait in a bounded queue. When the mail server is slow and the queue is full, the form says so
      * (503 problem+json with Retry-After) and the refusal is counted: a buyer who asked is never dropped silently.
@@ -127,6 +160,8 @@ class FindOrderTest extends IntegrationTest {
         Shop.PlacedOrder order = Shop.order(shop, "GAME", 1, "queue@example.com");
         double refusedBefore = Metrics.scrape(managementPort).value(REFUSED_MAILS);
         List<ShopClient.Response> answers = new ArrayList<>();
+        int perOrder = limits.getFindOrderPerOrder().getCapacity();
+        limits.getFindOrderPerOrder().setCapacity(1000); // one order's mails fill the queue here; its own limit is tested above
         try (SilentSmtp smtp = SilentSmtp.onTestMailsPort()) {
             for (int i = 0; i < 130; i++) { // more than the queue holds, each from its own address (no limit in the way)
                 StorefrontForms browser = new StorefrontForms(port, "198.18." + (i / 200) + "." + (i % 200 + 1));
@@ -135,6 +170,7 @@ class FindOrderTest extends IntegrationTest {
             }
         } finally {
             TestMail.start();
+            limits.getFindOrderPerOrder().setCapacity(perOrder);
         }
         List<ShopClient.Response> refused = answers.stream().filter(answer -> answer.status() != 200).toList();
         assertThat(refused).as("refused while the queue was full").isNotEmpty();

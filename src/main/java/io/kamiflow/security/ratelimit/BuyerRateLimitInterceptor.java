@@ -1,9 +1,11 @@
 package io.kamiflow.security.ratelimit;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,14 +19,17 @@ import org.springframework.web.servlet.HandlerMapping;
  * ({@code POST /find-order}, which mails) per client address, decided at the handler the request reaches: Spring MVC
  * has already matched it, so every spelling of a path that reaches a limited handler (an encoded letter, say) counts,
  * and HEAD counts as the GET it is answered by. The body is not read yet and nothing is written: a refused request
- * changes nothing. Exempt addresses pass uncounted.
+ * changes nothing. Exempt addresses pass uncounted. "Find my order" is limited per order number too, from whatever
+ * address: a known buyer's mailbox cannot be flooded from many addresses (the answer is the same whether or not the
+ * number exists).
  */
 class BuyerRateLimitInterceptor implements HandlerInterceptor {
 
     enum Limited {
         CHECKOUT("checkout", RateLimitProperties::getCheckout, "too many checkouts from your address"),
         LOOKUP("lookup", RateLimitProperties::getLookup, "too many order lookups from your address"),
-        FIND_ORDER("find-order", RateLimitProperties::getFindOrder, "too many order link requests from your address");
+        FIND_ORDER("find-order", RateLimitProperties::getFindOrder,
+                "too many order link requests from your address or for this order number");
 
         final String bucket;
         final Function<RateLimitProperties, RateLimitProperties.Limit> limit;
@@ -44,6 +49,9 @@ class BuyerRateLimitInterceptor implements HandlerInterceptor {
             "GET /api/orders/{orderNo}", Limited.LOOKUP,
             "GET /orders/{orderNo}", Limited.LOOKUP,
             "POST /find-order", Limited.FIND_ORDER);
+
+    /** Order numbers as OrderNumbers makes them (time-sortable, uppercase letters and digits). */
+    private static final Pattern ORDER_NO = Pattern.compile("[A-Z0-9-]{1,32}");
 
     private final RateLimiter limiter;
     private final RateLimitProperties properties;
@@ -70,10 +78,21 @@ class BuyerRateLimitInterceptor implements HandlerInterceptor {
             return true;
         }
         Optional<Duration> wait = limiter.tryTake(limited.bucket, address, limited.limit.apply(properties));
+        if (wait.isEmpty() && limited == Limited.FIND_ORDER) {
+            wait = perOrder(request.getParameter("orderNo"));
+        }
         if (wait.isPresent()) {
             TooManyRequests.write(response, json, wait.get(), limited.detail);
             return false;
         }
         return true;
+    }
+
+    private Optional<Duration> perOrder(String orderNo) {
+        String number = orderNo == null ? "" : orderNo.strip().toUpperCase(Locale.ROOT);
+        if (!ORDER_NO.matcher(number).matches()) {
+            return Optional.empty(); // no order has it: the form refuses or finds nothing, and mails nothing
+        }
+        return limiter.tryTake("find-order-for", number, properties.getFindOrderPerOrder());
     }
 }

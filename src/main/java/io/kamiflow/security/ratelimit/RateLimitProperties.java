@@ -52,6 +52,8 @@ public class RateLimitProperties {
     private Limit loginFailures = new Limit(10, Duration.ofMinutes(15));
     /** "Find my order" requests: each may send a mail. */
     private Limit findOrder = new Limit(5, Duration.ofMinutes(10));
+    /** "Find my order" requests for one order number, from any address: what its buyer's mailbox receives at most. */
+    private Limit findOrderPerOrder = new Limit(3, Duration.ofHours(1));
     /** Unpaid orders holding reserved keys per client address (a NAT may hide a few buyers behind one). */
     private int maxOpenReservationsPerAddress = 10;
     /** How often expired bucket rows are deleted. */
@@ -87,6 +89,14 @@ public class RateLimitProperties {
 
     public void setFindOrder(Limit findOrder) {
         this.findOrder = findOrder;
+    }
+
+    public Limit getFindOrderPerOrder() {
+        return findOrderPerOrder;
+    }
+
+    public void setFindOrderPerOrder(Limit findOrderPerOrder) {
+        this.findOrderPerOrder = findOrderPerOrder;
     }
 
     public Limit getLoginFailures() {
