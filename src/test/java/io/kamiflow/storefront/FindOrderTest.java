@@ -3,18 +3,14 @@ package io.kamiflow.storefront;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import io.kamiflow.security.ratelimit.RateLimitProperties;
+import io.kamiflow.support.FakeSmtp;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Metrics;
 import io.kamiflow.support.Shop;
@@ -162,7 +158,8 @@ class FindOrderTest extends IntegrationTest {
         List<ShopClient.Response> answers = new ArrayList<>();
         int perOrder = limits.getFindOrderPerOrder().getCapacity();
         limits.getFindOrderPerOrder().setCapacity(1000); // one order's mails fill the queue here; its own limit is tested above
-        try (SilentSmtp smtp = SilentSmtp.onTestMailsPort()) {
+        TestMail.stop();
+        try (FakeSmtp silent = FakeSmtp.silentOn(TestMail.port())) { // every send waits for its read timeout
             for (int i = 0; i < 130; i++) { // more than the queue holds, each from its own address (no limit in the way)
                 StorefrontForms browser = new StorefrontForms(port, "198.18." + (i / 200) + "." + (i % 200 + 1));
                 answers.add(browser.post("/find-order", Map.of("orderNo", order.orderNo(), "email", "queue@example.com",
@@ -191,42 +188,6 @@ class FindOrderTest extends IntegrationTest {
 
     static final String REFUSED_MAILS = "kamiflow_order_link_mails_refused_total";
     static final String QUEUED_MAILS = "kamiflow_order_link_mails_queued";
-
-    /** Takes over the test mail server's port, accepts connections and never says a word: every send hangs until its timeout. */
-    static final class SilentSmtp implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> held = new CopyOnWriteArrayList<>();
-
-        private SilentSmtp(int port) throws IOException {
-            server = new ServerSocket();
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress("127.0.0.1", port));
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        held.add(server.accept());
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            }, "silent-smtp");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        static SilentSmtp onTestMailsPort() throws IOException {
-            TestMail.stop();
-            return new SilentSmtp(TestMail.port());
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket socket : held) {
-                socket.close();
-            }
-        }
-    }
 
     private static String withoutCsrf(String page) {
         return page.replaceAll("name=\"_csrf\" value=\"[^\"]+\"", "");

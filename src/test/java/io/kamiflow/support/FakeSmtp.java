@@ -31,8 +31,14 @@ public final class FakeSmtp implements AutoCloseable {
     private final AtomicInteger answered = new AtomicInteger();
 
     private FakeSmtp(Duration dataDelay) throws IOException {
+        this(dataDelay, 0);
+    }
+
+    private FakeSmtp(Duration dataDelay, int port) throws IOException {
         this.dataDelay = dataDelay;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         Thread acceptor = new Thread(this::acceptLoop, "fake-smtp-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -41,6 +47,14 @@ public final class FakeSmtp implements AutoCloseable {
     /** Accepts connections and never answers, not even the greeting. */
     public static FakeSmtp silent() throws IOException {
         return new FakeSmtp(null);
+    }
+
+    /**
+     * Silent on a given port, e.g. {@link TestMail#port()} after {@link TestMail#stop()}: the shared application's mail
+     * server falls silent without a restart.
+     */
+    public static FakeSmtp silentOn(int port) throws IOException {
+        return new FakeSmtp(null, port);
     }
 
     /** Speaks SMTP, and answers the end of each message's DATA {@code delay} after it arrived. */
