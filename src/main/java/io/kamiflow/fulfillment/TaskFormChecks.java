@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
  * Support task listeners: the task's name carries the order no; on completion the decision is checked
  * server-side whatever client submitted it (the task stays open and the caller sees the message), and
  * written to the audit log under the Camunda user who completed it. Which fields a client may submit at
- * all is checked before the engine sees the request (ops.security.TaskSubmissionGuard).
+ * all is checked before the engine sees the request (security.TaskSubmissionGuard; support may submit, not complete).
  */
 @Configuration
 class TaskFormChecks {

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
 import org.camunda.bpm.webapp.impl.security.auth.UserAuthentication;
@@ -26,12 +27,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * beside the form) and whatever a later Camunda adds.
  * <p>
  * Who calls: engine REST's authentication filter has set it on the engine when this runs (ordered after it); the
- * webapps keep it in the HTTP session, read here directly since Camunda's webapp filters run after this one.
+ * webapps keep it in the HTTP session, read here directly since Camunda's webapp filters run after this one (its
+ * groups as of the login or Camunda's last refresh of them, which its webapp filter makes every few minutes).
  */
 class CamundaApiGuard extends OncePerRequestFilter {
 
     static final String SUPPORT_GROUP = IdentityBootstrap.SUPPORT_GROUP;
-    static final List<String> ADMIN_GROUPS = List.of("camunda-admin", AdminAuthenticationFilter.ADMIN_GROUP);
+    static final List<String> ADMIN_GROUPS = List.of(Groups.CAMUNDA_ADMIN, AdminAuthenticationFilter.ADMIN_GROUP);
 
     private final IdentityService identity;
     private final SupportAllowlist allowlist;
