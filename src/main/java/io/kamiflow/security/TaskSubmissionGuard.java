@@ -66,7 +66,7 @@ class TaskSubmissionGuard extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Optional<String> routed = RoutedPath.of(request);
-        if (routed.isEmpty()) { // CamundaApiGuard, in front, refuses these already
+        if (routed.isEmpty()) { // CamundaPathSpelling, in front, refuses these already
             refusals.refuse(response, CamundaApiRefusals.Reason.AMBIGUOUS_PATH, "the path is spelled ambiguously");
             return;
         }
