@@ -43,18 +43,21 @@ public abstract class ProcessTest extends IntegrationTest {
         shop = shop();
     }
 
-    /**
-     * The invariants are checked on what the test left, then its instances go before the job executor
-     * resumes: a job the test left due would otherwise run during the next test.
-     */
     @AfterEach
-    void resumeJobExecutor() throws InterruptedException {
+    void resetClock() {
         ClockUtil.reset();
         reset();
+    }
+
+    /**
+     * The final invariant check has seen what the test left; now its instances go before the job executor resumes:
+     * a job the test left due would otherwise run during the next test.
+     */
+    @Override
+    protected void afterFinalCheck() throws InterruptedException {
         try {
-            assertInvariants();
-        } finally {
             deleteRunningOrderProcesses();
+        } finally {
             jobExecutor().start();
         }
     }
@@ -267,6 +270,22 @@ public abstract class ProcessTest extends IntegrationTest {
 
     private boolean isTimer(Job job) {
         return engine.getManagementService().createJobQuery().jobId(job.getId()).timers().count() == 1;
+    }
+
+    /**
+     * Runs Camunda's own history cleanup job as the engine would at {@code at}, until it removes nothing more. The engine
+     * clock stays at {@code at} (reset after the test).
+     */
+    protected void cleanUpHistoryAt(java.time.Instant at) {
+        ClockUtil.setCurrentTime(java.util.Date.from(at));
+        for (int round = 0; round < 20; round++) {
+            long before = engine.getHistoryService().createHistoricProcessInstanceQuery().count();
+            engine.getManagementService().executeJob(engine.getHistoryService().cleanUpHistoryAsync(true).getId());
+            if (engine.getHistoryService().createHistoricProcessInstanceQuery().count() == before) {
+                return;
+            }
+        }
+        throw new AssertionError("the history cleanup did not finish in 20 runs");
     }
 
     /** The order's trade-close state: null (nothing to close), PENDING, CLOSING, CLOSED or PAID. */
