@@ -33,8 +33,14 @@ public class FulfillmentSettings {
     /** Timer cycles of the periodic processes. */
     private String expiryCycle = "R/PT1M";
     private String compensationCycle = "R/PT5M";
-    /** How often "Reconcile orders" checks the invariants. */
+    /** How often "Reconcile orders" checks the orders changed lately (and every open one). */
     private String reconcileCycle = "R/PT10M";
+    /** How far back "lately" reaches: several cycles, so a run that failed or waited is covered by the next. */
+    private Duration reconcileWindow = Duration.ofHours(1);
+    /** When "Reconcile orders" walks every order (a Camunda timer cycle: cron or ISO-8601 repetition). */
+    private String reconcileFullCycle = "0 30 5 * * ?";
+    /** Orders per job of that walk: seconds of work, far inside a job's lock time. */
+    private int reconcileOrdersPerJob = 50_000;
     /** Unpaid orders younger than this are left to the gateway's own callback. */
     private Duration compensationMinAge = Duration.ofMinutes(2);
     /** How often a refund the gateway still settles is checked, and for how long before support takes over. */
@@ -156,6 +162,30 @@ public class FulfillmentSettings {
 
     public void setReconcileCycle(String reconcileCycle) {
         this.reconcileCycle = reconcileCycle;
+    }
+
+    public Duration getReconcileWindow() {
+        return reconcileWindow;
+    }
+
+    public void setReconcileWindow(Duration reconcileWindow) {
+        this.reconcileWindow = reconcileWindow;
+    }
+
+    public String getReconcileFullCycle() {
+        return reconcileFullCycle;
+    }
+
+    public void setReconcileFullCycle(String reconcileFullCycle) {
+        this.reconcileFullCycle = reconcileFullCycle;
+    }
+
+    public int getReconcileOrdersPerJob() {
+        return reconcileOrdersPerJob;
+    }
+
+    public void setReconcileOrdersPerJob(int reconcileOrdersPerJob) {
+        this.reconcileOrdersPerJob = reconcileOrdersPerJob;
     }
 
     public Duration getCompensationExpiredWindow() {

@@ -78,9 +78,9 @@ public class ShopMetrics {
         AfterCommit.run(() -> since(mailed, paid));
     }
 
-    /** A "Reconcile orders" run found {@code subjects} orders (or keys) breaking one invariant; counted even though the job fails. */
+    /** A check job of "Reconcile orders" (or "every order") found {@code subjects} orders (or keys) breaking one invariant. */
     public void invariantViolated(String invariant, int subjects) {
-        Counter.builder("kamiflow.invariant.violations").description("subjects breaking an invariant, per Reconcile orders run")
+        Counter.builder("kamiflow.invariant.violations").description("subjects breaking an invariant, per Reconcile orders check")
                 .tag("invariant", invariant).register(registry).increment(subjects);
     }
 
@@ -89,7 +89,7 @@ public class ShopMetrics {
     }
 
     private Counter invariantChecks(boolean held) {
-        return Counter.builder("kamiflow.invariant.checks").description("Reconcile orders runs by outcome")
+        return Counter.builder("kamiflow.invariant.checks").description("Reconcile orders check jobs by outcome")
                 .tag("outcome", held ? "held" : "violated").register(registry);
     }
 
