@@ -17,16 +17,16 @@ import io.kamiflow.web.LogSafe;
 /**
  * The search as validated from query parameters: each one is checked, and unknown names are refused so a typo
  * never silently lists every order. Times bound created_at: {@code from} inclusive, {@code to} exclusive; a
- * plain date means that UTC day (a {@code to} date includes its day).
+ * plain date means that UTC day (a {@code to} date includes its day). Pages are keyset pages: {@code after} is the
+ * last order number of the page before (the answer's {@code next}), so every page costs what the first does.
  */
 record OrderFilter(String orderNoPrefix, String email, String status, String channel, Instant from, Instant to,
-                   int page, int size) {
+                   String after, int size) {
 
     static final int DEFAULT_SIZE = 20;
     static final int MAX_SIZE = 100;
-    static final int MAX_PAGE = 10_000;
 
-    private static final Set<String> NAMES = Set.of("orderNo", "email", "status", "channel", "from", "to", "page", "size");
+    private static final Set<String> NAMES = Set.of("orderNo", "email", "status", "channel", "from", "to", "after", "size");
     private static final Pattern ORDER_NO = Pattern.compile("[0-9A-Za-z-]{1,32}");
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9_-]{1,16}");
 
@@ -64,9 +64,12 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
         if (from != null && to != null && !from.isBefore(to)) {
             throw new InvalidQuery("from must be before to");
         }
-        int page = number(params, "page", 0, 0, MAX_PAGE);
+        String after = text(params, "after");
+        if (after != null && !ORDER_NO.matcher(after).matches()) {
+            throw new InvalidQuery("after: the order number the page before ended with (its 'next')");
+        }
         int size = number(params, "size", DEFAULT_SIZE, 1, MAX_SIZE);
-        return new OrderFilter(orderNo, email, status, channel, from, to, page, size);
+        return new OrderFilter(orderNo, email, status, channel, from, to, after, size);
     }
 
     /** An order number or its prefix, as the search and the timeline take it. */

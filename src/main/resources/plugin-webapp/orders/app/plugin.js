@@ -100,6 +100,9 @@ function renderList(node, api) {
     el('p', { class: 'kf-hint' }, 'Every order, running or finished: search, then open one for its timeline.'),
     form, results));
 
+  // Keyset pages: the server answers `next` (the page's last order number) when there is more; `after` asks for the
+  // page after it. afters[i] is what page i was asked with, so Previous goes back without counting anything.
+  let afters = [null];
   let page = 0;
   const load = async () => {
     const filter = {
@@ -113,32 +116,39 @@ function renderList(node, api) {
         query.set(name, value);
       }
     });
-    query.set('page', String(page));
+    if (afters[page]) {
+      query.set('after', afters[page]);
+    }
     results.replaceChildren(message('Loading…', 'info'));
     const result = await getJson(api, '/orders?' + query.toString());
     if (result.status !== 200) {
       results.replaceChildren(message(problemText(result), 'error'));
       return;
     }
-    results.replaceChildren(listTable(result.body, () => { page -= 1; load(); }, () => { page += 1; load(); }));
+    afters = afters.slice(0, page + 1).concat(result.body.next ? [result.body.next] : []);
+    results.replaceChildren(listTable(result.body, page, () => { page -= 1; load(); }, () => { page += 1; load(); }));
   };
   form.addEventListener('submit', event => {
     event.preventDefault();
+    afters = [null];
     page = 0;
     load();
   });
   load();
 }
 
-function listTable(data, previous, next) {
-  const pages = Math.max(1, Math.ceil(data.total / data.size));
-  const summary = el('div', { class: 'kf-pager' },
-    el('span', { class: 'kf-count' }, data.total + (data.total === 1 ? ' order' : ' orders') + ' · page ' + (data.page + 1) + ' of ' + pages));
+function listTable(data, page, previous, next) {
+  const first = page * data.size + 1;
+  const last = page * data.size + data.orders.length;
+  const count = page === 0 && !data.next
+    ? data.orders.length + (data.orders.length === 1 ? ' order' : ' orders')
+    : 'orders ' + first + '–' + last + (data.next ? ', more on the next page' : '');
+  const summary = el('div', { class: 'kf-pager' }, el('span', { class: 'kf-count' }, count));
   const prev = el('button', { type: 'button', class: 'btn btn-default' }, '‹ Previous');
-  prev.disabled = data.page === 0;
+  prev.disabled = page === 0;
   prev.addEventListener('click', previous);
   const nxt = el('button', { type: 'button', class: 'btn btn-default' }, 'Next ›');
-  nxt.disabled = data.page + 1 >= pages;
+  nxt.disabled = !data.next;
   nxt.addEventListener('click', next);
   summary.append(prev, nxt);
   if (data.orders.length === 0) {

@@ -57,6 +57,21 @@ class MetricsTest extends IntegrationTest {
         assertThat(after.text()).doesNotContain("metrics@example.com");
     }
 
+    /** Counting every key on sale every few seconds grows with the stock: the gauge stops 1,000 past the threshold. */
+    @Test
+    void keysOnSaleAreCountedExactlyUpToAThousandPastTheLowStockThreshold() {
+        ShopClient shop = shop();
+        assertThat(shop.createProduct("BIG", "1.00", "CNY", 5).status()).isEqualTo(201);
+        assertThat(shop.generateKeys("BIG", 1_010).json().get("generated").asInt()).isEqualTo(1_010);
+        assertThat(shop.createProduct("LOW", "1.00", "CNY", 5).status()).isEqualTo(201);
+        assertThat(shop.generateKeys("LOW", 4).json().get("generated").asInt()).isEqualTo(4);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Metrics gauges = scrape();
+            assertThat(gauges.value("kamiflow_stock_available_keys", "sku", "BIG")).as("1,005 counted of 1,010").isEqualTo(1_005);
+            assertThat(gauges.value("kamiflow_stock_available_keys", "sku", "LOW")).isEqualTo(4);
+        });
+    }
+
     @Test
     void anOrderWithoutStockIsParkedAndCounted() {
         takeKeysOnPayment();
