@@ -14,17 +14,19 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Values the statements take, as kamiflow would bind them now: ids of orders changed in the last hour (plus the open
-# ones), a slice of 5,000 order ids mid-table, a buyer with orders, an order with keys.
+# ones), a slice of 1,000 order ids mid-table, a buyer with orders, an order with keys and where it sits (a cursor).
 psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" > "$work/vars.sql" <<'SQL'
 SELECT '\set recent_ids ''' || coalesce(string_agg(id::text, ','), '0') || '''' FROM (
     SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour'
     UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= now() - interval '1 hour'
     UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL') LIMIT 1000) s;
 SELECT '\set slice_after ' || (max(id) / 2) FROM customer_order;
-SELECT '\set slice_last ' || (max(id) / 2 + 5000) FROM customer_order;
+SELECT '\set slice_last ' || (max(id) / 2 + 1000) FROM customer_order;
 SELECT '\set email ''' || lower(buyer_email) || '''' FROM customer_order WHERE status = 'DELIVERED' ORDER BY id DESC LIMIT 1;
 SELECT '\set order_no ''' || order_no || '''' FROM customer_order WHERE status = 'DELIVERED' AND quantity = 2 ORDER BY id DESC LIMIT 1;
 SELECT '\set order_id ' || id FROM customer_order WHERE status = 'DELIVERED' AND quantity = 2 ORDER BY id DESC LIMIT 1;
+SELECT '\set cursor_at ''' || created_at || '''' FROM customer_order WHERE status = 'DELIVERED' AND quantity = 2 ORDER BY id DESC LIMIT 1;
+SELECT '\set cursor_id ' || id FROM customer_order WHERE status = 'DELIVERED' AND quantity = 2 ORDER BY id DESC LIMIT 1;
 SELECT '\set order_prefix ''' || substr(order_no, 1, 8) || '''' FROM customer_order ORDER BY id DESC LIMIT 1 OFFSET 5000;
 SELECT '\set day_from ''' || (now() - interval '40 days')::date || '''';
 SELECT '\set day_to ''' || (now() - interval '39 days')::date || '''';
