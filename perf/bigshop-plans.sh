@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 # ones), a slice of 1,000 order ids mid-table, a buyer with orders, an order with keys and where it sits (a cursor).
 psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" > "$work/vars.sql" <<'SQL'
 SELECT '\set recent_ids ''' || coalesce(string_agg(id::text, ','), '0') || '''' FROM (
-    SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour'
+    SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour' AND personal_data_erased_at IS NULL
     UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= now() - interval '1 hour'
     UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL') LIMIT 1000) s;
 SELECT '\set slice_after ' || (max(id) / 2) FROM customer_order;

@@ -4,50 +4,56 @@
 
 -- query: invariants, every 10 min: the orders to check
 -- source: OrderInvariants.checkChangedSince (Reconcile orders)
-SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour'
+SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour' AND personal_data_erased_at IS NULL
 UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= now() - interval '1 hour'
 UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
 
 -- query: invariants, every 10 min: a key revealed to an order is back on sale or on another order
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, 'order ' || o.order_no || ' key ' || k.id FROM customer_order o
 JOIN key_reveal r ON r.order_id = o.id JOIN card_key k ON k.id = r.key_id
 WHERE o.id IN (:recent_ids) AND (k.order_id IS NULL OR k.order_id <> r.order_id OR k.status NOT IN ('SOLD', 'VOID'))
 
 -- query: invariants, every 10 min: an order holds more keys than it bought
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, o.order_no FROM customer_order o JOIN card_key k ON k.order_id = o.id
 WHERE o.id IN (:recent_ids) GROUP BY o.id, o.order_no, o.quantity HAVING count(*) > o.quantity
 
 -- query: invariants, every 10 min: a refunded order still holds keys
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, o.order_no FROM customer_order o WHERE o.id IN (:recent_ids) AND o.status = 'REFUNDED'
 AND EXISTS (SELECT 1 FROM card_key k WHERE k.order_id = o.id AND k.status IN ('SOLD', 'RESERVED'))
 
 -- query: invariants, every 10 min: a sold key belongs to an order that is not paid
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, o.order_no FROM customer_order o
 WHERE o.id IN (:recent_ids) AND o.status NOT IN ('PAID', 'AWAITING_STOCK', 'MANUAL', 'DELIVERED', 'REFUNDED')
 AND EXISTS (SELECT 1 FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD')
 
 -- query: invariants, every 10 min: a delivered order's keys were not all revealed
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, o.order_no FROM customer_order o WHERE o.id IN (:recent_ids) AND o.status = 'DELIVERED' AND o.quantity <> (
 SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD' AND k.revealed_at IS NOT NULL)
 
 -- query: invariants, every 10 min: a payment has no process instance
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
 WHERE o.id IN (:recent_ids) AND p.process_instance_id IS NULL
 
 -- query: invariants, every 10 min: a payment neither paid its order nor was refunded, and no process works on it
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
 WHERE o.id IN (:recent_ids) AND (o.payment_id IS NULL OR o.payment_id <> p.id) AND p.refunded_at IS NULL
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.id_ = p.process_instance_id)
 
+-- query: invariants, every 10 min: two payments share one process instance
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
+SELECT o.id, o.order_no FROM customer_order o JOIN payment p ON p.order_no = o.order_no
+WHERE o.id IN (:recent_ids) AND p.process_instance_id IS NOT NULL
+GROUP BY o.id, o.order_no, p.process_instance_id HAVING count(*) > 1
+
 -- query: invariants, every 10 min: a paid order has no running order-fulfillment instance and no queued key mail
--- source: OrderInvariants.checkOrders, 1,000 ids a statement (Reconcile orders)
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
 SELECT o.id, o.order_no FROM customer_order o WHERE o.id IN (:recent_ids) AND o.status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
 AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ = e.proc_def_id_
@@ -96,6 +102,12 @@ SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN paymen
 WHERE o.id > :slice_after AND o.id <= :slice_last AND (o.payment_id IS NULL OR o.payment_id <> p.id) AND p.refunded_at IS NULL
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.id_ = p.process_instance_id)
 
+-- query: invariants, nightly slice of 1,000: two payments share one process instance
+-- source: OrderInvariants.checkNext (Reconcile every order)
+SELECT o.id, o.order_no FROM customer_order o JOIN payment p ON p.order_no = o.order_no
+WHERE o.id > :slice_after AND o.id <= :slice_last AND p.process_instance_id IS NOT NULL
+GROUP BY o.id, o.order_no, p.process_instance_id HAVING count(*) > 1
+
 -- query: invariants, nightly slice of 1,000: a paid order has no running order-fulfillment instance and no queued key mail
 -- source: OrderInvariants.checkNext (Reconcile every order)
 SELECT o.id, o.order_no FROM customer_order o WHERE o.id > :slice_after AND o.id <= :slice_last AND o.status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
@@ -103,6 +115,77 @@ AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ = e.proc_def_id_
 WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
 AND d.key_ = 'order-fulfillment')
+
+-- query: Forget personal data: unpaid orders past 7 days
+-- source: PersonalDataRetention.eraseOrders (forget-personal-data, hourly)
+-- writes
+SELECT o.id FROM customer_order o
+WHERE o.personal_data_erased_at IS NULL AND o.status IN ('EXPIRED', 'CANCELLED') AND o.updated_at < now() - interval '7 days'
+AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.order_no = o.order_no) AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
+AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
+AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
+AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
+ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
+
+-- query: Forget personal data: ended orders past 90 days
+-- source: PersonalDataRetention.eraseOrders (forget-personal-data, hourly)
+-- writes
+SELECT o.id FROM customer_order o
+WHERE o.personal_data_erased_at IS NULL AND o.updated_at < now() - interval '90 days' AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
+AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
+AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
+AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
+ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
+
+-- query: Forget personal data: client addresses past 30 days
+-- source: PersonalDataRetention.eraseClientAddresses (forget-personal-data, hourly)
+-- writes
+SELECT o.id FROM customer_order o WHERE o.client_address IS NOT NULL AND o.updated_at < now() - interval '30 days' AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
+AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
+AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
+AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
+ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
+
+-- query: Forget personal data: gateway notices past 30 days
+-- source: PersonalDataRetention.eraseGatewayNotices (forget-personal-data, hourly)
+-- writes
+SELECT p.id FROM payment p WHERE p.raw_notice IS NOT NULL AND p.received_at < now() - interval '30 days'
+AND EXISTS (SELECT 1 FROM customer_order o WHERE o.order_no = p.order_no AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
+AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
+AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
+AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID')))
+ORDER BY p.received_at LIMIT 500 FOR UPDATE SKIP LOCKED
+
+-- query: Forget personal data: delivery errors past 30 days
+-- source: PersonalDataRetention.eraseDeliveryErrors (forget-personal-data, hourly)
+-- writes
+SELECT a.id FROM delivery_attempt a WHERE a.error IS NOT NULL AND a.attempted_at < now() - interval '30 days'
+AND EXISTS (SELECT 1 FROM customer_order o WHERE o.id = a.order_id AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
+AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
+AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
+AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID')))
+ORDER BY a.attempted_at LIMIT 500 FOR UPDATE SKIP LOCKED
+
+-- query: Forget personal data: audit details past 365 days
+-- source: PersonalDataRetention.eraseAuditDetails (forget-personal-data, hourly)
+-- writes
+SELECT id FROM audit_event WHERE detail IS NOT NULL AND occurred_at < now() - interval '365 days'
+ORDER BY occurred_at LIMIT 500 FOR UPDATE SKIP LOCKED
+
+-- query: Forget personal data: idle buyer lock rows
+-- source: PersonalDataRetention.deleteIdleLockRows (forget-personal-data, hourly)
+-- writes
+SELECT email FROM buyer_lock LIMIT 500 FOR UPDATE SKIP LOCKED
 
 -- query: expiry: unpaid orders past their time
 -- source: OrderRepository.lockUnpaidBefore (order-expiry, every minute)

@@ -11,7 +11,11 @@
 --   keys        every sold key SOLD and revealed (mail, 40 % also on the page), refunded orders' keys VOID, the rest
 --               of :keys AVAILABLE on products 1-49 (product 50 is sold out: its parked orders wait for it)
 --   mail        one SENT delivery attempt per delivered order (3 % after a failed one), MANUAL orders 5 failed
---   audit       one row per expiry and refund; buyer and address lock rows as checkout leaves them
+--   audit       one row per expiry and refund
+--   retention   as "Forget personal data" leaves a shop on its defaults: unpaid orders erased 7 days after they
+--               expired, ended paid ones 90 days after they ended (email '(erased)', no client address), client
+--               addresses gone after 30 days, gateway notices and delivery errors after 30 days, lock rows of the last
+--               hour only
 --   Camunda     a running order-fulfillment instance per open order (and a Manual delivery task per MANUAL order);
 --               no history: nothing measured here reads it
 \set ON_ERROR_STOP on
@@ -56,7 +60,8 @@ SELECT g.*,
             WHEN g.r_channel < 0.95 THEN 'epay' ELSE 'sandbox' END AS channel
 FROM gen g;
 ALTER TABLE gen_order ADD COLUMN product_id bigint, ADD COLUMN paid boolean, ADD COLUMN paid_at timestamptz,
-    ADD COLUMN delivered_at timestamptz, ADD COLUMN updated_at timestamptz;
+    ADD COLUMN delivered_at timestamptz, ADD COLUMN updated_at timestamptz, ADD COLUMN late_payment boolean,
+    ADD COLUMN erased_at timestamptz;
 UPDATE gen_order SET
     product_id = CASE WHEN status = 'AWAITING_STOCK' THEN 50 ELSE 1 + floor(49 * r_product * r_product)::int END,
     paid = status IN ('PAID', 'AWAITING_STOCK', 'MANUAL', 'DELIVERED', 'REFUNDED'),
@@ -69,22 +74,31 @@ UPDATE gen_order SET
         WHEN 'REFUNDED' THEN least(paid_at + r_refund * interval '10 days', timestamptz :'t0')
         WHEN 'EXPIRED' THEN created_at + interval '15 minutes'
         WHEN 'PENDING_PAYMENT' THEN created_at
-        ELSE paid_at END;
+        ELSE paid_at END,
+    late_payment = status = 'EXPIRED' AND r_extra < 0.011;
+-- "Forget personal data" (defaults): unpaid orders 7 days after they expired, other ended orders 90 days after they ended
+UPDATE gen_order SET erased_at = CASE
+    WHEN status = 'EXPIRED' AND NOT late_payment AND updated_at < timestamptz :'t0' - interval '7 days' THEN updated_at + interval '7 days'
+    WHEN status IN ('DELIVERED', 'REFUNDED', 'EXPIRED') AND updated_at < timestamptz :'t0' - interval '90 days' THEN updated_at + interval '90 days'
+    END;
 CREATE INDEX ON gen_order (i);
 ANALYZE gen_order;
 
 INSERT INTO customer_order (id, order_no, product_id, quantity, amount_minor, currency, buyer_email, access_token_hash,
                             channel, status, payment_id, created_at, paid_at, delivered_at, updated_at, client_address,
-                            gateway_reference, trade_close)
+                            gateway_reference, trade_close, personal_data_erased_at)
 SELECT o.i,
        to_char(o.created_at AT TIME ZONE 'UTC', 'YYMMDDHH24MISS') || upper(substr(md5(o.i::text), 1, 10)),
        o.product_id, o.quantity, (500 + o.product_id * 100) * o.quantity, 'CNY',
-       CASE WHEN o.r_buyer < 0.05 THEN 'Buyer' ELSE 'buyer' END || floor(o.r_buyer * 300000)::int || '@example.com',
+       CASE WHEN o.erased_at IS NOT NULL THEN '(erased)'
+            ELSE CASE WHEN o.r_buyer < 0.05 THEN 'Buyer' ELSE 'buyer' END || floor(o.r_buyer * 300000)::int || '@example.com' END,
        md5(o.i::text || 'token') || md5(o.i::text || 'hash'),
        o.channel, o.status, CASE WHEN o.paid THEN o.i END, o.created_at, o.paid_at, o.delivered_at, o.updated_at,
-       '10.' || (o.i % 250) || '.' || ((o.i / 250) % 250) || '.' || floor(o.r_buyer * 250)::int,
+       CASE WHEN o.erased_at IS NULL AND (o.status NOT IN ('DELIVERED', 'REFUNDED', 'EXPIRED')
+                                          OR o.updated_at >= timestamptz :'t0' - interval '30 days')
+            THEN '10.' || (o.i % 250) || '.' || ((o.i / 250) % 250) || '.' || floor(o.r_buyer * 250)::int END,
        CASE WHEN o.channel = 'stripe' THEN 'cs_live_' || md5(o.i::text) END,
-       CASE WHEN o.status = 'EXPIRED' AND o.channel <> 'epay' THEN 'CLOSED' END
+       CASE WHEN o.status = 'EXPIRED' AND o.channel <> 'epay' THEN 'CLOSED' END, o.erased_at
 FROM gen_order o ORDER BY o.i;
 
 -- ------------------------------------------------------------------------------------------------- Camunda runtime
@@ -116,9 +130,10 @@ INSERT INTO payment (id, channel, trade_no, order_no, amount_minor, currency, ra
                      event_id, process_instance_id, refunded_at, refund_reference, refund_status)
 SELECT c.id, c.channel, upper(c.channel) || '-' || md5(c.id::text || 'trade'), c.order_no, c.amount_minor, c.currency,
        'TRADE_SUCCESS',
+       CASE WHEN c.status NOT IN ('DELIVERED', 'REFUNDED') OR c.paid_at >= timestamptz :'t0' - interval '30 days' THEN
        'gmt_create=' || c.created_at || '&out_trade_no=' || c.order_no || '&total_amount=' || c.amount_minor
-           || '&buyer_id=' || md5(c.buyer_email) || '&notify_id=' || md5(c.id::text || 'notify') || '&sign_type=RSA2&sign='
-           || repeat(md5(c.id::text), 8),
+           || '&buyer_id=' || md5(c.id::text || 'buyer') || '&notify_id=' || md5(c.id::text || 'notify')
+           || '&sign_type=RSA2&sign=' || repeat(md5(c.id::text), 8) END,
        c.paid_at, 'evt_' || md5(c.id::text || 'event'), gi.instance_id,
        CASE WHEN c.status = 'REFUNDED' THEN c.updated_at END,
        CASE WHEN c.status = 'REFUNDED' THEN 'RF-' || md5(c.id::text || 'refund') END,
@@ -129,11 +144,12 @@ FROM customer_order c JOIN gen_instance gi ON gi.i = c.id ORDER BY c.id;
 INSERT INTO payment (id, channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice, received_at,
                      event_id, process_instance_id, refunded_at, refund_reference, refund_status)
 SELECT :orders + row_number() OVER (ORDER BY c.id), c.channel, upper(c.channel) || '-' || md5(c.id::text || 'again'),
-       c.order_no, c.amount_minor, c.currency, 'TRADE_SUCCESS', 'second notice of ' || c.order_no,
+       c.order_no, c.amount_minor, c.currency, 'TRADE_SUCCESS',
+       CASE WHEN c.created_at >= timestamptz :'t0' - interval '30 days' THEN 'second notice of ' || c.order_no END,
        c.created_at + interval '1 hour', 'evt_' || md5(c.id::text || 'again'), md5(c.id::text || 'review')::uuid::text,
        c.created_at + interval '1 day', 'RF-' || md5(c.id::text || 'review'), 'SUCCEEDED'
 FROM customer_order c JOIN gen_order o ON o.i = c.id
-WHERE (c.status = 'DELIVERED' AND o.r_extra < 0.003) OR (c.status = 'EXPIRED' AND o.r_extra < 0.011)
+WHERE (c.status = 'DELIVERED' AND o.r_extra < 0.003) OR o.late_payment
 ORDER BY c.id;
 
 -- ------------------------------------------------------------------------------------------------- keys
@@ -169,7 +185,9 @@ FROM card_key k JOIN gen_order o ON o.i = k.order_id
 WHERE k.revealed_at IS NOT NULL AND o.r_page < 0.40 ORDER BY k.id;
 
 INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, error, message_id, attempted_at)
-SELECT c.id, 'email', 1, c.buyer_email, 'FAILED_TRANSIENT', '421 4.7.0 Try again later', NULL, c.paid_at + interval '1 second'
+SELECT c.id, 'email', 1, c.buyer_email, 'FAILED_TRANSIENT',
+       CASE WHEN c.paid_at >= timestamptz :'t0' - interval '30 days' THEN '421 4.7.0 Try again later' END, NULL,
+       c.paid_at + interval '1 second'
 FROM customer_order c JOIN gen_order o ON o.i = c.id
 WHERE c.status IN ('DELIVERED', 'REFUNDED') AND o.r_mail < 0.03
 UNION ALL
@@ -192,8 +210,11 @@ UNION ALL
 SELECT 'admin', 'order.refund', order_no, 'buyer changed their mind', updated_at FROM customer_order WHERE status = 'REFUNDED'
 ORDER BY 5;
 
-INSERT INTO buyer_lock (email) SELECT DISTINCT lower(buyer_email) FROM customer_order;
-INSERT INTO address_lock (address) SELECT DISTINCT client_address FROM customer_order;
+-- lock rows outlive their checkout only until the next "Forget personal data" run (hourly)
+INSERT INTO buyer_lock (email)
+SELECT DISTINCT lower(buyer_email) FROM customer_order WHERE created_at >= timestamptz :'t0' - interval '1 hour';
+INSERT INTO address_lock (address)
+SELECT DISTINCT client_address FROM customer_order WHERE created_at >= timestamptz :'t0' - interval '1 hour';
 INSERT INTO sandbox_trade (trade_no, order_no, amount_minor, currency, status, refund_id, paid_at)
 SELECT p.trade_no, p.order_no, p.amount_minor, p.currency, CASE WHEN p.refunded_at IS NULL THEN 'PAID' ELSE 'REFUNDED' END,
        p.refund_reference, p.received_at
@@ -215,4 +236,6 @@ SELECT status, count(*) AS orders FROM customer_order GROUP BY status ORDER BY 2
 SELECT status, count(*) AS keys FROM card_key GROUP BY status ORDER BY 2 DESC;
 SELECT (SELECT count(*) FROM payment) AS payments, (SELECT count(*) FROM key_reveal) AS reveals,
        (SELECT count(*) FROM delivery_attempt) AS delivery_attempts, (SELECT count(*) FROM audit_event) AS audit_rows,
-       (SELECT count(*) FROM act_ru_execution) AS running_instances, pg_size_pretty(pg_database_size(current_database())) AS size;
+       (SELECT count(*) FROM act_ru_execution) AS running_instances,
+       (SELECT count(*) FROM customer_order WHERE personal_data_erased_at IS NOT NULL) AS erased_orders,
+       pg_size_pretty(pg_database_size(current_database())) AS size;

@@ -23,9 +23,8 @@ import org.springframework.stereotype.Component;
  * changed lately together with every open one ({@link #checkChangedSince}, every few minutes), or named orders
  * ({@link #checkOrders}, a recheck of what a pass found). Every integration test ends with {@link #check}.
  * <p>
- * Two parts of the promise are kept by the database itself, so no query looks for them: a revealed key is never on
- * sale (V5, {@code ck_card_key_revealed_not_on_sale}; the reveal log's check below sees a key whose mark was
- * removed), and two payments never share a process instance (V14, unique index).
+ * One part of the promise is kept by the database itself, so no query looks for it: a revealed key is never on sale
+ * (V5, {@code ck_card_key_revealed_not_on_sale}); the reveal log's check below sees a key whose mark was removed.
  */
 @Component
 public class OrderInvariants {
@@ -84,6 +83,10 @@ public class OrderInvariants {
                     SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
                     WHERE {orders} AND (o.payment_id IS NULL OR o.payment_id <> p.id) AND p.refunded_at IS NULL
                       AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.id_ = p.process_instance_id)"""),
+            new Check("two payments share one process instance", """
+                    SELECT o.id, o.order_no FROM customer_order o JOIN payment p ON p.order_no = o.order_no
+                    WHERE {orders} AND p.process_instance_id IS NOT NULL
+                    GROUP BY o.id, o.order_no, p.process_instance_id HAVING count(*) > 1"""),
             new Check("a paid order has no running order-fulfillment instance and no queued key mail", """
                     SELECT o.id, o.order_no FROM customer_order o WHERE {orders} AND o.status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
                     AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
@@ -103,10 +106,13 @@ public class OrderInvariants {
 
     /**
      * Orders whose promise may have changed lately (their row changed, or a payment came for them) and every open one:
-     * an instance deleted by hand leaves no trace in the order's row, and open orders are few.
+     * an instance deleted by hand leaves no trace in the order's row, and open orders are few. On PostgreSQL the
+     * changed orders come from "Forget personal data"'s index of orders still holding personal data (V16_1): an order
+     * changed in the last hour has not been erased, and no second index on updated_at is written with every status
+     * change. (An erased order that changes again is left to the nightly pass.)
      */
     private static final String CHANGED_OR_OPEN = """
-            SELECT id FROM customer_order WHERE updated_at >= :since
+            SELECT id FROM customer_order WHERE updated_at >= :since AND personal_data_erased_at IS NULL
             UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= :since
             UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')""";
 
