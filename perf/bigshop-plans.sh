@@ -19,7 +19,12 @@ psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" > "$work/vars.sql" <<'SQL'
 SELECT '\set recent_ids ''' || coalesce(string_agg(id::text, ','), '0') || '''' FROM (
     SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour' AND personal_data_erased_at IS NULL
     UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= now() - interval '1 hour'
-    UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL') LIMIT 1000) s;
+    UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
+    UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no
+          WHERE p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
+    UNION SELECT o.id FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
+          JOIN customer_order o ON o.order_no = e.business_key_ WHERE t.task_def_key_ = 'ReturnMoneyByHand'
+    LIMIT 1000) s;
 SELECT '\set slice_after ' || (max(id) / 2) FROM customer_order;
 SELECT '\set slice_last ' || (max(id) / 2 + 1000) FROM customer_order;
 SELECT '\set email ''' || lower(buyer_email) || '''' FROM customer_order WHERE status = 'DELIVERED' ORDER BY id DESC LIMIT 1;

@@ -7,6 +7,10 @@
 SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour' AND personal_data_erased_at IS NULL
 UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= now() - interval '1 hour'
 UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
+UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no
+WHERE p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
+UNION SELECT o.id FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
+JOIN customer_order o ON o.order_no = e.business_key_ WHERE t.task_def_key_ = 'ReturnMoneyByHand'
 
 -- query: invariants, every 10 min: a key revealed to an order is back on sale or on another order
 -- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
@@ -59,6 +63,21 @@ AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ = e.proc_def_id_
 WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
 AND d.key_ = 'order-fulfillment')
+
+-- query: invariants, every 10 min: a refund decided and not returned has no process carrying it
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
+SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
+WHERE o.id IN (:recent_ids) AND p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.id_ = e.proc_inst_id_
+AND e.business_key_ = p.order_no)
+
+-- query: invariants, every 10 min: more 'Return the money by hand' tasks are open than refunds wait for support
+-- source: OrderInvariants.checkOrders, up to 1,000 ids a statement (Reconcile orders)
+SELECT o.id, o.order_no FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
+JOIN customer_order o ON o.order_no = e.business_key_
+WHERE o.id IN (:recent_ids) AND t.task_def_key_ = 'ReturnMoneyByHand' GROUP BY o.id, o.order_no
+HAVING count(*) > (SELECT count(*) FROM payment p
+WHERE p.order_no = o.order_no AND p.refund_status = 'MANUAL_PENDING')
 
 -- query: invariants, nightly: the next slice
 -- source: OrderInvariants.checkNext (Reconcile every order)
@@ -116,6 +135,21 @@ AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ 
 WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
 AND d.key_ = 'order-fulfillment')
 
+-- query: invariants, nightly slice of 1,000: a refund decided and not returned has no process carrying it
+-- source: OrderInvariants.checkNext (Reconcile every order)
+SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
+WHERE o.id > :slice_after AND o.id <= :slice_last AND p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.id_ = e.proc_inst_id_
+AND e.business_key_ = p.order_no)
+
+-- query: invariants, nightly slice of 1,000: more 'Return the money by hand' tasks are open than refunds wait for support
+-- source: OrderInvariants.checkNext (Reconcile every order)
+SELECT o.id, o.order_no FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
+JOIN customer_order o ON o.order_no = e.business_key_
+WHERE o.id > :slice_after AND o.id <= :slice_last AND t.task_def_key_ = 'ReturnMoneyByHand' GROUP BY o.id, o.order_no
+HAVING count(*) > (SELECT count(*) FROM payment p
+WHERE p.order_no = o.order_no AND p.refund_status = 'MANUAL_PENDING')
+
 -- query: Forget personal data: unpaid orders past 7 days
 -- source: PersonalDataRetention.eraseOrders (forget-personal-data, hourly)
 -- writes
@@ -125,7 +159,7 @@ AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.order_no = o.order_no) AND o.sta
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
 AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
-AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
 AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
 ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
 
@@ -137,7 +171,7 @@ WHERE o.personal_data_erased_at IS NULL AND o.updated_at < now() - interval '90 
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
 AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
-AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
 AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
 ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
 
@@ -148,7 +182,7 @@ SELECT o.id FROM customer_order o WHERE o.client_address IS NOT NULL AND o.updat
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
 AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
-AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
 AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
 ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
 
@@ -160,7 +194,7 @@ AND EXISTS (SELECT 1 FROM customer_order o WHERE o.order_no = p.order_no AND o.s
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
 AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
-AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
 AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID')))
 ORDER BY p.received_at LIMIT 500 FOR UPDATE SKIP LOCKED
 
@@ -172,7 +206,7 @@ AND EXISTS (SELECT 1 FROM customer_order o WHERE o.id = a.order_id AND o.status 
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
 AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
-AND r.refund_status IN ('PROCESSING', 'MANUAL_PENDING'))
+AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
 AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID')))
 ORDER BY a.attempted_at LIMIT 500 FOR UPDATE SKIP LOCKED
 

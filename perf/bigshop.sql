@@ -127,7 +127,8 @@ FROM gen_instance gi JOIN customer_order c ON c.id = gi.i WHERE gi.status = 'MAN
 
 -- ------------------------------------------------------------------------------------------------- payments
 INSERT INTO payment (id, channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice, received_at,
-                     event_id, process_instance_id, refunded_at, refund_reference, refund_status)
+                     event_id, process_instance_id, refunded_at, refund_reference, refund_status, refund_request_id,
+                     refund_requested_at, refund_instance_id)
 SELECT c.id, c.channel, upper(c.channel) || '-' || md5(c.id::text || 'trade'), c.order_no, c.amount_minor, c.currency,
        'TRADE_SUCCESS',
        CASE WHEN c.status NOT IN ('DELIVERED', 'REFUNDED') OR c.paid_at >= timestamptz :'t0' - interval '30 days' THEN
@@ -137,17 +138,23 @@ SELECT c.id, c.channel, upper(c.channel) || '-' || md5(c.id::text || 'trade'), c
        c.paid_at, 'evt_' || md5(c.id::text || 'event'), gi.instance_id,
        CASE WHEN c.status = 'REFUNDED' THEN c.updated_at END,
        CASE WHEN c.status = 'REFUNDED' THEN 'RF-' || md5(c.id::text || 'refund') END,
-       CASE WHEN c.status = 'REFUNDED' THEN 'SUCCEEDED' END
+       CASE WHEN c.status = 'REFUNDED' THEN 'SUCCEEDED' END,
+       CASE WHEN c.status = 'REFUNDED' THEN 'KF-REFUND-' || c.id END,
+       CASE WHEN c.status = 'REFUNDED' THEN c.updated_at END,
+       CASE WHEN c.status = 'REFUNDED' THEN md5(c.id::text || 'refund-instance')::uuid::text END
 FROM customer_order c JOIN gen_instance gi ON gi.i = c.id ORDER BY c.id;
 
 -- Reviewed payments, refunded: second payments of delivered orders, late payments of expired ones
 INSERT INTO payment (id, channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice, received_at,
-                     event_id, process_instance_id, refunded_at, refund_reference, refund_status)
+                     event_id, process_instance_id, refunded_at, refund_reference, refund_status, refund_request_id,
+                     refund_requested_at, refund_instance_id)
 SELECT :orders + row_number() OVER (ORDER BY c.id), c.channel, upper(c.channel) || '-' || md5(c.id::text || 'again'),
        c.order_no, c.amount_minor, c.currency, 'TRADE_SUCCESS',
        CASE WHEN c.created_at >= timestamptz :'t0' - interval '30 days' THEN 'second notice of ' || c.order_no END,
        c.created_at + interval '1 hour', 'evt_' || md5(c.id::text || 'again'), md5(c.id::text || 'review')::uuid::text,
-       c.created_at + interval '1 day', 'RF-' || md5(c.id::text || 'review'), 'SUCCEEDED'
+       c.created_at + interval '1 day', 'RF-' || md5(c.id::text || 'review'), 'SUCCEEDED',
+       'KF-REFUND-' || (:orders + row_number() OVER (ORDER BY c.id)), c.created_at + interval '1 day',
+       md5(c.id::text || 'review')::uuid::text
 FROM customer_order c JOIN gen_order o ON o.i = c.id
 WHERE (c.status = 'DELIVERED' AND o.r_extra < 0.003) OR o.late_payment
 ORDER BY c.id;

@@ -94,19 +94,21 @@ public class OrderInvariants {
                                     WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
                                       AND d.key_ = 'order-fulfillment')"""),
             new Check("a refund decided and not returned has no process carrying it", """
-                    SELECT p.order_no || ' payment ' || p.id FROM payment p
-                    WHERE p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
+                    SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
+                    WHERE {orders} AND p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
                       AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.id_ = e.proc_inst_id_
                                       AND e.business_key_ = p.order_no)"""),
             new Check("more 'Return the money by hand' tasks are open than refunds wait for support", """
-                    SELECT e.business_key_ FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
-                    WHERE t.task_def_key_ = 'ReturnMoneyByHand' GROUP BY e.business_key_
+                    SELECT o.id, o.order_no FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
+                    JOIN customer_order o ON o.order_no = e.business_key_
+                    WHERE {orders} AND t.task_def_key_ = 'ReturnMoneyByHand' GROUP BY o.id, o.order_no
                     HAVING count(*) > (SELECT count(*) FROM payment p
-                                       WHERE p.order_no = e.business_key_ AND p.refund_status = 'MANUAL_PENDING')"""));
+                                       WHERE p.order_no = o.order_no AND p.refund_status = 'MANUAL_PENDING')"""));
 
     /**
-     * Orders whose promise may have changed lately (their row changed, or a payment came for them) and every open one:
-     * an instance deleted by hand leaves no trace in the order's row, and open orders are few. On PostgreSQL the
+     * Orders whose promise may have changed lately (their row changed, or a payment came for them), every open one and
+     * every one with a refund still open (decided and not returned, or a task to return it by hand): an instance
+     * deleted by hand leaves no trace in the order's row, and open orders and refunds are few. On PostgreSQL the
      * changed orders come from "Forget personal data"'s index of orders still holding personal data (V16_1): an order
      * changed in the last hour has not been erased, and no second index on updated_at is written with every status
      * change. (An erased order that changes again is left to the nightly pass.)
@@ -114,7 +116,11 @@ public class OrderInvariants {
     private static final String CHANGED_OR_OPEN = """
             SELECT id FROM customer_order WHERE updated_at >= :since AND personal_data_erased_at IS NULL
             UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= :since
-            UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')""";
+            UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
+            UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no
+                  WHERE p.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING')
+            UNION SELECT o.id FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_
+                  JOIN customer_order o ON o.order_no = e.business_key_ WHERE t.task_def_key_ = 'ReturnMoneyByHand'""";
 
     private final JdbcClient jdbc;
 

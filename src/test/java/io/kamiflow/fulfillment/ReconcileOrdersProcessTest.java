@@ -63,8 +63,9 @@ class ReconcileOrdersProcessTest extends ProcessTest {
             assertThat(gauges.value("kamiflow_camunda_jobs_failed")).isGreaterThanOrEqualTo(1);
         });
 
-        jdbc.update("UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_status = 'MANUAL_DONE' WHERE order_no = ?",
-                order.orderNo()); // support returns the money by hand
+        jdbc.update("""
+                UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_status = 'MANUAL_DONE',
+                       refund_request_id = 'KF-REFUND-' || id WHERE order_no = ?""", order.orderNo()); // support returns the money by hand
         retry(check);
         org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat(check).isEnded().hasPassed("BrokenOrdersSettled");
     }
@@ -141,9 +142,30 @@ class ReconcileOrdersProcessTest extends ProcessTest {
         assertThat(incidentOf(check).getIncidentMessage())
                 .contains("a paid order has no running order-fulfillment instance and no queued key mail: " + parked.orderNo());
 
-        jdbc.update("UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_status = 'MANUAL_DONE' WHERE order_no = ?",
-                parked.orderNo());
+        jdbc.update("""
+                UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_status = 'MANUAL_DONE',
+                       refund_request_id = 'KF-REFUND-' || id WHERE order_no = ?""", parked.orderNo());
         jdbc.update("UPDATE customer_order SET status = 'REFUNDED' WHERE order_no = ?", parked.orderNo());
+    }
+
+    @Test
+    void aRefundLeftWithoutItsProcessIsCheckedEveryTimeHoweverLongAgoTheOrderChanged() {
+        Shop.productWithKeys(shop, "REC", "1.00", 1);
+        Shop.PlacedOrder order = paidOrder("REC", 1, "refund@example.com");
+        executeJob(instanceFor(order.orderNo()));
+        jdbc.update("UPDATE customer_order SET updated_at = updated_at - INTERVAL '30' DAY");
+        jdbc.update("UPDATE payment SET received_at = received_at - INTERVAL '30' DAY");
+        // a refund decided a month ago whose payment-refund instance someone deleted: nothing of the order changes now
+        jdbc.update("""
+                UPDATE payment SET refund_status = 'REQUESTED', refund_request_id = 'KF-REFUND-' || id,
+                       refund_requested_at = received_at WHERE order_no = ?""", order.orderNo());
+
+        ProcessInstance check = start("reconcile-orders");
+        runUntilIncident(check);
+        assertThat(incidentOf(check).getIncidentMessage())
+                .contains("a refund decided and not returned has no process carrying it: " + order.orderNo() + " payment ");
+
+        jdbc.update("UPDATE payment SET refund_status = NULL, refund_request_id = NULL, refund_requested_at = NULL");
     }
 
     /** Fires a timer start event as the job executor would: a new reconcile instance waiting at its first check. */

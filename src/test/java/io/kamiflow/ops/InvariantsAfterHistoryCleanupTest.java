@@ -62,7 +62,8 @@ class InvariantsAfterHistoryCleanupTest extends ProcessTest {
                 .containsExactly("a payment neither paid its order nor was refunded, and no process works on it");
         assertThat(violations.get(0).subjects()).singleElement().asString().startsWith(lost.orderNo() + " ");
 
-        jdbc.update("UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_status = 'MANUAL_DONE' WHERE order_no = ?",
-                lost.orderNo()); // support settles it
+        jdbc.update("""
+                UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_status = 'MANUAL_DONE',
+                       refund_request_id = 'KF-REFUND-' || id WHERE order_no = ?""", lost.orderNo()); // support settles it
     }
 }
