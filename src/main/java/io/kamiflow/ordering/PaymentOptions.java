@@ -16,7 +16,11 @@ public interface PaymentOptions {
     /** The ids of the enabled channels, sorted. */
     List<String> enabledIds();
 
-    /** Opens the trade at the channel's gateway: the channel-specific part of the checkout answer (payUrl, QR code...). */
+    /**
+     * Opens the trade at the channel's gateway: the channel-specific part of the checkout answer (payUrl, QR code...).
+     * Called with no transaction open (the order is committed); a failure is a problem answer (502 refused, 503 not
+     * answered in time) the buyer sees.
+     */
     Map<String, Object> checkout(String channelId, Order order, Product product);
 
     /** Whether an expired order's trade must be closed at this channel's gateway. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Product;
+import io.kamiflow.db.NoTransaction;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.PaymentOptions;
 import org.springframework.stereotype.Component;
@@ -40,6 +41,7 @@ public class PaymentChannels implements PaymentOptions {
 
     @Override
     public Map<String, Object> checkout(String channelId, Order order, Product product) {
+        NoTransaction.require("opening a trade at " + channelId);
         return enabled(channelId).orElseThrow(() -> new IllegalStateException("channel " + channelId + " is off"))
                 .checkout(order, product);
     }

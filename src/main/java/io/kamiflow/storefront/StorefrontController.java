@@ -110,6 +110,7 @@ class StorefrontController {
                 error = switch (refused.getStatusCode().value()) {
                     case 409 -> "checkout.error.stock";
                     case 429 -> "checkout.error.tooMany";
+                    case 502, 503 -> "checkout.error.gateway";
                     default -> "checkout.error.input";
                 };
             }

@@ -19,6 +19,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.PaymentWindow;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.GatewayTimeouts;
 import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
@@ -52,7 +53,7 @@ class AlipayChannel implements PaymentChannel {
     private final AlipayOpenApi api;
     private final PaymentWindow settings;
 
-    AlipayChannel(AlipayProperties properties, ObjectMapper json, PaymentWindow settings) {
+    AlipayChannel(AlipayProperties properties, ObjectMapper json, PaymentWindow settings, GatewayTimeouts timeouts) {
         this.properties = properties;
         this.json = json;
         this.settings = settings;
@@ -60,7 +61,8 @@ class AlipayChannel implements PaymentChannel {
         this.merchantKey = properties.enabled() && properties.privateKey() != null && !properties.privateKey().isBlank()
                 ? AlipayRsa2.privateKey(properties.privateKey()) : null;
         this.api = merchantKey == null ? null
-                : new AlipayOpenApi(properties.appId(), properties.gatewayUrl(), merchantKey, alipayPublicKey, json);
+                : new AlipayOpenApi(properties.appId(), properties.gatewayUrl(), merchantKey, alipayPublicKey, json,
+                timeouts);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package io.kamiflow.gateway.alipay;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -16,9 +14,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kamiflow.payment.GatewayHttp;
+import io.kamiflow.payment.GatewayTimeouts;
 import io.kamiflow.payment.NotifyFields;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
@@ -56,17 +55,15 @@ final class AlipayOpenApi {
     private final ObjectMapper json;
     private final RestClient http;
 
-    AlipayOpenApi(String appId, String gatewayUrl, PrivateKey merchantKey, PublicKey alipayKey, ObjectMapper json) {
+    AlipayOpenApi(String appId, String gatewayUrl, PrivateKey merchantKey, PublicKey alipayKey, ObjectMapper json,
+                  GatewayTimeouts timeouts) {
         this.appId = appId;
         this.gatewayUrl = gatewayUrl;
         this.merchantKey = merchantKey;
         this.alipayKey = alipayKey;
         this.json = json;
         // called outside any transaction (refunds, queries, closes), and retried by their process, not here
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
-        requests.setReadTimeout(Duration.ofSeconds(10));
-        this.http = RestClient.builder().requestFactory(requests).build();
+        this.http = GatewayHttp.restClient(timeouts);
     }
 
     /** @throws IllegalStateException when the gateway cannot be reached or its answer does not verify */

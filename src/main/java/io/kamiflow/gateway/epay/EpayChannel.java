@@ -1,8 +1,6 @@
 package io.kamiflow.gateway.epay;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -13,12 +11,13 @@ import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.GatewayHttp;
+import io.kamiflow.payment.GatewayTimeouts;
 import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
 import io.kamiflow.payment.PaymentNotice;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -38,13 +37,10 @@ class EpayChannel implements PaymentChannel {
     private final ObjectMapper json;
     private final RestClient http;
 
-    EpayChannel(EpayProperties properties, ObjectMapper json) {
+    EpayChannel(EpayProperties properties, ObjectMapper json, GatewayTimeouts timeouts) {
         this.properties = properties;
         this.json = json;
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
-        requests.setReadTimeout(Duration.ofSeconds(20));
-        this.http = RestClient.builder().requestFactory(requests).build();
+        this.http = GatewayHttp.restClient(timeouts);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
@@ -22,6 +23,7 @@ import io.kamiflow.ordering.PaymentWindow;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
+import io.kamiflow.payment.GatewayTimeouts;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
@@ -52,13 +54,16 @@ class StripeChannel implements PaymentChannel {
     private final PaymentWindow settings;
     private final OrderRepository orders;
 
-    StripeChannel(StripeProperties properties, PaymentWindow settings, OrderRepository orders) {
+    StripeChannel(StripeProperties properties, PaymentWindow settings, OrderRepository orders, GatewayTimeouts timeouts) {
         this.properties = properties;
         this.settings = settings;
         this.orders = orders;
+        // stripe-java's defaults (30 s connect, 80 s read, retries) would keep a buyer waiting minutes on a hanging API
         this.client = properties.enabled() && properties.apiKey() != null && !properties.apiKey().isBlank()
                 ? StripeClient.builder().setApiKey(properties.apiKey()).setApiBase(properties.apiBase())
-                .setMaxNetworkRetries(2).build()
+                .setConnectTimeout(Math.toIntExact(timeouts.connectTimeout().toMillis()))
+                .setReadTimeout(Math.toIntExact(timeouts.readTimeout().toMillis()))
+                .setMaxNetworkRetries(0).build()
                 : null;
     }
 
@@ -102,11 +107,15 @@ class StripeChannel implements PaymentChannel {
             // one session per order even if this request is retried
             session = client.v1().checkout().sessions().create(params,
                     RequestOptions.builder().setIdempotencyKey("kamiflow-checkout-" + order.orderNo()).build());
+        } catch (ApiConnectionException e) { // no answer within the timeouts, or no connection
+            log.warn("stripe checkout for order {} got no answer: {}", order.orderNo(), e.getClass().getSimpleName());
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "stripe did not answer in time");
         } catch (StripeException e) {
             log.warn("stripe checkout failed for order {}: {} {}", order.orderNo(), e.getStatusCode(), e.getCode());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "stripe did not create a checkout session");
         }
-        orders.recordGatewayReference(order.id(), session.getId()); // what the close at expiry needs
+        // what the close at expiry needs, in a short transaction of its own (checkout holds none across the call)
+        orders.recordGatewayReference(order.id(), session.getId());
         return PaymentInstructions.of(ID, order).with("sessionId", session.getId()).with("payUrl", session.getUrl()).toMap();
     }
 

@@ -1,12 +1,12 @@
 package io.kamiflow.gateway.wechat;
 
-import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 
 import com.wechat.pay.java.core.RSAPublicKeyConfig;
+import com.wechat.pay.java.core.exception.HttpException;
 import com.wechat.pay.java.core.exception.ServiceException;
 import com.wechat.pay.java.core.exception.WechatPayException;
 import com.wechat.pay.java.core.http.DefaultHttpClientBuilder;
@@ -30,6 +30,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.PaymentWindow;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.GatewayTimeouts;
 import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
@@ -64,15 +65,19 @@ class WechatChannel implements PaymentChannel {
     private final RefundService refunds;
     private final PaymentWindow settings;
 
-    WechatChannel(WechatProperties properties, PaymentWindow settings) {
+    WechatChannel(WechatProperties properties, PaymentWindow settings, GatewayTimeouts timeouts) {
         this.properties = properties;
         this.settings = settings;
-        HttpClient http = properties.canCallApi() ? httpClient(properties) : null;
+        HttpClient http = properties.canCallApi() ? httpClient(properties, timeouts) : null;
         this.nativePay = http == null ? null : new NativePayService.Builder().httpClient(http).build();
         this.refunds = http == null ? null : new RefundService.Builder().httpClient(http).build();
     }
 
-    private static HttpClient httpClient(WechatProperties properties) {
+    /**
+     * OkHttp's own timeouts are 10 s each with no bound on the whole call: callTimeout bounds it, and OkHttp's silent
+     * retry on a failed connection is off (the SDK adds none): a failed call is its caller's to repeat.
+     */
+    private static HttpClient httpClient(WechatProperties properties, GatewayTimeouts timeouts) {
         RSAPublicKeyConfig config = new RSAPublicKeyConfig.Builder()
                 .merchantId(properties.mchId())
                 .privateKey(properties.privateKey())
@@ -82,11 +87,13 @@ class WechatChannel implements PaymentChannel {
                 .apiV3Key(properties.apiV3Key())
                 .build();
         HttpUrl base = HttpUrl.get(properties.baseUrl());
-        // bounded calls and no silent retry of OkHttp's own: refunds, queries and closes run outside any transaction
-        // and their process retries them
-        OkHttpClient http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10))
-                .retryOnConnectionFailure(false).addInterceptor(chain -> {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(timeouts.connectTimeout())
+                .readTimeout(timeouts.readTimeout())
+                .writeTimeout(timeouts.readTimeout())
+                .callTimeout(timeouts.callTimeout())
+                .retryOnConnectionFailure(false)
+                .addInterceptor(chain -> {
             Request request = chain.request();
             if (request.url().host().equals(HostName.API.getValue())) {
                 String prefix = base.encodedPath().endsWith("/")
@@ -137,8 +144,11 @@ class WechatChannel implements PaymentChannel {
         } catch (ServiceException e) {
             log.warn("wechat prepay refused for order {}: {} {}", order.orderNo(), e.getHttpStatusCode(), e.getErrorCode());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "wechat pay did not create the payment");
+        } catch (HttpException e) { // no answer within the timeouts, or no connection
+            log.warn("wechat prepay for order {} got no answer: {}", order.orderNo(), e.getClass().getSimpleName());
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "wechat pay did not answer in time");
         } catch (WechatPayException | IllegalArgumentException e) {
-            // network failure, or an answer the SDK could not validate (bad signature, stale or missing timestamp)
+            // an answer the SDK could not validate (bad signature, stale or missing timestamp)
             log.warn("wechat prepay failed for order {}: {}", order.orderNo(), e.getClass().getSimpleName());
             throw Problems.of(HttpStatus.BAD_GATEWAY, "wechat pay did not create the payment");
         }

@@ -54,7 +54,7 @@ class AlipayCheckoutTest extends IntegrationTest {
     @Test
     void disabledWithoutSettings() {
         AlipayProperties none = new AlipayProperties(null, null, null, null, "https://openapi.alipay.com/gateway.do", null, null);
-        AlipayNotifyController disabled = new AlipayNotifyController(none, new AlipayChannel(none, null, null), null);
+        AlipayNotifyController disabled = new AlipayNotifyController(none, new AlipayChannel(none, null, null, null), null);
         assertThat(disabled.notify(new org.springframework.util.LinkedMultiValueMap<>()).getStatusCode().value()).isEqualTo(404);
     }
 }

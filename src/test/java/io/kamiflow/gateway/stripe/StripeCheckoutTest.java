@@ -58,7 +58,7 @@ class StripeCheckoutTest extends IntegrationTest {
     }
 
     @Test
-    void gatewayFailureAnswers502AndKeepsNoOrder() {
+    void gatewayRefusalAnswers502AndCancelsTheOrderWithItsKeysBackInStock() {
         FakeGateway.on("POST", SESSIONS, request -> new FakeGateway.Reply(400, Map.of("Content-Type", "application/json"),
                 "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"nope\"}}"));
         ShopClient shop = shop();
@@ -67,6 +67,9 @@ class StripeCheckoutTest extends IntegrationTest {
         ShopClient.Response response = shop.createOrder("STRIPE", 1, "stripe@example.com", "stripe");
 
         assertThat(response.status()).isEqualTo(502);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isZero();
+        assertThat(response.json().get("detail").asText()).startsWith("stripe did not create a checkout session; order ")
+                .contains("is cancelled and holds no keys");
+        assertThat(jdbc.queryForList("SELECT status FROM customer_order", String.class)).containsExactly("CANCELLED");
+        assertThat(shop.stock("STRIPE").json().get("available").asInt()).isEqualTo(3);
     }
 }

@@ -57,7 +57,7 @@ class WechatCheckoutTest extends IntegrationTest {
     }
 
     @Test
-    void answerNotSignedByWechatPayIsRefusedAndKeepsNoOrder() {
+    void answerNotSignedByWechatPayIsRefusedAndTheOrderCancelledWithItsKeysBackInStock() {
         FakeGateway.on("POST", NATIVE, request -> new FakeGateway.Reply(200, Map.of("Content-Type", "application/json",
                 "Wechatpay-Timestamp", Long.toString(Instant.now().getEpochSecond()), "Wechatpay-Nonce", "n",
                 "Wechatpay-Serial", TestGatewayKeys.WECHAT_PUBLIC_KEY_ID, "Wechatpay-Signature", "Zm9yZ2Vk",
@@ -68,6 +68,7 @@ class WechatCheckoutTest extends IntegrationTest {
         ShopClient.Response response = shop.createOrder("WX", 1, "wx@example.com", "wechat");
 
         assertThat(response.status()).isEqualTo(502);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isZero();
+        assertThat(jdbc.queryForList("SELECT status FROM customer_order", String.class)).containsExactly("CANCELLED");
+        assertThat(shop.stock("WX").json().get("available").asInt()).isEqualTo(3);
     }
 }

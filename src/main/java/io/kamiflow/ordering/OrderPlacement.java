@@ -1,0 +1,135 @@
+package io.kamiflow.ordering;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import io.kamiflow.catalog.Money;
+import io.kamiflow.catalog.Product;
+import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.db.LockRows;
+import io.kamiflow.inventory.KeyClaimer;
+import io.kamiflow.inventory.LowStockMonitor;
+import io.kamiflow.inventory.StockService;
+import io.kamiflow.inventory.StockSettings;
+import io.kamiflow.ops.AuditLog;
+import io.kamiflow.web.Problems;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Checkout's two short transactions around the gateway call: {@link #place} creates the payable order after checking
+ * the product, the quantity and the stock (in on-checkout mode it reserves the keys or refuses with 409, and one buyer
+ * (email) and one client address may each hold only a few open reservations: their lock rows serialize their
+ * placements); {@link #cancel} gives an order up when its gateway did not open the trade.
+ */
+@Service
+class OrderPlacement {
+
+    record Placed(Order order, Product product, String accessToken) {
+    }
+
+    private final ProductRepository products;
+    private final StockService stock;
+    private final OrderRepository orders;
+    private final OrderNumbers numbers;
+    private final AccessTokens tokens;
+    private final PaymentOptions channels;
+    private final OrderingProperties properties;
+    private final StockSettings stockSettings;
+    private final PaymentWindow paymentWindow;
+    private final KeyClaimer claimer;
+    private final LowStockMonitor lowStock;
+    private final LockRows lockRows;
+    private final OpenReservations openReservations;
+    private final AuditLog audit;
+
+    OrderPlacement(ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
+                   AccessTokens tokens, PaymentOptions channels, OrderingProperties properties,
+                   StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
+                   LowStockMonitor lowStock, LockRows lockRows, OpenReservations openReservations, AuditLog audit) {
+        this.products = products;
+        this.stock = stock;
+        this.orders = orders;
+        this.numbers = numbers;
+        this.tokens = tokens;
+        this.channels = channels;
+        this.properties = properties;
+        this.stockSettings = stockSettings;
+        this.paymentWindow = paymentWindow;
+        this.claimer = claimer;
+        this.lowStock = lowStock;
+        this.lockRows = lockRows;
+        this.openReservations = openReservations;
+        this.audit = audit;
+    }
+
+    /** @param clientAddress the buyer's address as Tomcat's RemoteIpValve yields it; null when not from HTTP */
+    @Transactional
+    public Placed place(String sku, int quantity, String email, String channelId, String clientAddress) {
+        if (quantity < 1 || quantity > properties.maxQuantity()) {
+            throw Problems.badRequest("quantity must be between 1 and " + properties.maxQuantity());
+        }
+        if (!channels.isEnabled(channelId)) {
+            throw Problems.badRequest("channel '" + channelId + "' is not available; use one of " + channels.enabledIds());
+        }
+        Product product = products.findBySku(sku).filter(Product::active)
+                .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
+        boolean reserve = stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
+        if (reserve) {
+            holdBuyerLock(email);
+            openReservations.holdAddressLock(clientAddress); // always after the buyer lock: one lock order, no deadlock
+        }
+        long available = stock.availableUpTo(product.id(), quantity);
+        if (available < quantity) {
+            throw notEnough(sku, available, quantity);
+        }
+        Money amount = product.price().times(quantity);
+        String orderNo = numbers.next();
+        String token = tokens.tokenFor(orderNo);
+        long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
+                clientAddress);
+        if (reserve) {
+            Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
+            if (!claimer.reserve(id, product.id(), quantity, until)) {
+                throw notEnough(sku, stock.available(product.id()), quantity); // rolls the order back too
+            }
+            lowStock.checkAfterTaking(product.id());
+        }
+        return new Placed(orders.getById(id), product, token);
+    }
+
+    /**
+     * The order's gateway did not open its trade, so the buyer got no way to pay it: CANCELLED, and its reserved keys
+     * go back to stock now rather than at expiry. A payment that arrives anyway (the gateway opened the trade after
+     * all) finds the order not payable and goes to Review payment, as for an expired order.
+     *
+     * @return false when the order had moved on meanwhile (nothing changed)
+     */
+    @Transactional
+    public boolean cancel(String orderNo, String why) {
+        Order order = orders.lockByOrderNo(orderNo).orElseThrow();
+        if (order.status() != OrderStatus.PENDING_PAYMENT || order.paymentId() != null) {
+            return false;
+        }
+        orders.transition(order.id(), OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT);
+        claimer.release(List.of(order.id()));
+        audit.record("order.cancel", order.orderNo(), why);
+        return true;
+    }
+
+    private void holdBuyerLock(String email) {
+        String key = email.toLowerCase(Locale.ROOT);
+        lockRows.hold("buyer_lock", "email", key);
+        OpenReservations.Held held = openReservations.held("lower(o.buyer_email) = ?", key);
+        if (held.count() >= stockSettings.getMaxOpenReservationsPerBuyer()) {
+            throw Problems.tooManyRequests("this email already holds " + held.count()
+                    + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
+        }
+    }
+
+    private static RuntimeException notEnough(String sku, long available, int quantity) {
+        return Problems.conflict(available == 0 ? "'" + sku + "' is sold out"
+                : "only " + available + " of '" + sku + "' in stock, " + quantity + " requested");
+    }
+}
