@@ -288,6 +288,20 @@ public abstract class ProcessTest extends IntegrationTest {
         throw new AssertionError("the history cleanup did not finish in 20 runs");
     }
 
+    /** What the last failed gateway call at this activity (Close trade at gateway, ...) left for ops to read. */
+    protected String gatewayFailure(String activityId) {
+        return engine.getManagementService().createJobQuery().activityId(activityId).withException().list().stream()
+                .map(Job::getExceptionMessage).findFirst().orElse(null);
+    }
+
+    /** Runs the failed gateway calls again now, as their retry would later. */
+    protected void retryGatewayCalls() {
+        ManagementService management = engine.getManagementService();
+        for (Job job : management.createJobQuery().withException().list()) {
+            management.executeJob(job.getId());
+        }
+    }
+
     /** The order's trade-close state: null (nothing to close), PENDING, CLOSING, CLOSED or PAID. */
     protected String tradeClose(String orderNo) {
         return jdbc.queryForObject("SELECT trade_close FROM customer_order WHERE order_no = ?", String.class, orderNo);
