@@ -177,8 +177,9 @@ public class OrderRepository {
 
     /** The trade-close state of the order (null: nothing to close). */
     public Optional<String> tradeClose(String orderNo) {
+        // list(), not stream(): an unclosed stream keeps its connection, which outside a transaction is never returned
         return jdbc.sql("SELECT trade_close FROM customer_order WHERE order_no = ?").param(orderNo)
-                .query((rs, row) -> rs.getString(1)).stream().filter(Objects::nonNull).findFirst();
+                .query((rs, row) -> rs.getString(1)).list().stream().filter(Objects::nonNull).findFirst();
     }
 
     /** Ends a close job's work: CLOSED, or PAID when the gateway says the buyer paid first. */

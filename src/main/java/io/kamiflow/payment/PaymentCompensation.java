@@ -6,19 +6,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.kamiflow.db.NoTransaction;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Asks gateways about unpaid orders whose callback may have been lost, and about orders that expired unpaid
  * recently (a late payment's callback may be lost too: Verify payment sends such a payment to Review payment).
- * The payment-compensation process checks each order in a job of its own ({@link #check}): a paid answer goes through the same idempotent
- * {@link PaymentRecorder} a callback takes, in that job's transaction, so the payment row and its
+ * The payment-compensation process checks each order in a gateway call of its own ({@link #check}, "Check payment at
+ * gateway", an external task), with no transaction open while the gateway answers; a paid answer then goes through
+ * the same idempotent {@link PaymentRecorder} a callback takes, in its own transaction, so the payment row and its
  * order-fulfillment instance commit together or not at all, and one failing order holds up no other.
  */
 @Service
@@ -50,13 +51,13 @@ public class PaymentCompensation {
     }
 
     /**
-     * Asks the order's gateway and records a payment it reports, in the caller's transaction (the job's). A gateway
-     * that cannot answer is logged and asked again next cycle; a failure to record fails the whole transaction.
+     * Asks the order's gateway with no transaction open, and records a payment it reports in a transaction of its own
+     * (a repeated check finds it recorded). A gateway that cannot answer is logged and asked again next cycle.
      *
      * @return whether a new payment was recorded
      */
-    @Transactional
     public boolean check(String orderNo) {
+        NoTransaction.require("asking the gateway about order " + orderNo);
         Optional<Order> order = orders.findByOrderNo(orderNo).filter(o -> o.status() == OrderStatus.PENDING_PAYMENT
                 || o.status() == OrderStatus.EXPIRED && o.paymentId() == null);
         Optional<PaymentChannel> channel = order.flatMap(o -> channels.byId(o.channel())).filter(PaymentChannel::supportsQuery);

@@ -8,15 +8,16 @@ import io.kamiflow.ordering.OrderRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import io.kamiflow.db.NoTransaction;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Closes expired orders' trades at their gateways, so a buyer can no longer pay an order that gave its keys back.
  * Order expiry marks the orders (trade_close PENDING); the order-expiry process takes them (CLOSING) and closes
- * each in a job of its own, outside the expiry's transaction; a refusing gateway fails that job (retries, then an
- * incident). A gateway that says "already paid" is fine: the callback or compensation records the payment and
- * Verify payment sends it to Review payment.
+ * each in a gateway call of its own ("Close trade at gateway", an external task), with no transaction open; a
+ * refusing or silent gateway fails that attempt (retries, then an incident). A gateway that says "already paid" is
+ * fine: the callback or compensation records the payment and Verify payment sends it to Review payment.
  */
 @Service
 public class TradeCloser {
@@ -38,9 +39,14 @@ public class TradeCloser {
         return orders.takeTradesToClose(BATCH);
     }
 
-    /** @return what the gateway said, or empty when this order's trade is not (any more) this job's to close */
-    @Transactional
+    /**
+     * Reads the order, asks its gateway to close the trade with no transaction open (every close is idempotent at the
+     * gateway), then records the outcome in one conditional statement, its own short transaction.
+     *
+     * @return what the gateway said, or empty when this order's trade is not (any more) to close
+     */
     public Optional<PaymentChannel.CloseOutcome> close(String orderNo) {
+        NoTransaction.require("closing the trade of order " + orderNo);
         if (!orders.tradeClose(orderNo).filter("CLOSING"::equals).isPresent()) {
             return Optional.empty();
         }

@@ -77,7 +77,7 @@ class SlowGatewayJobsTest extends ProcessTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
         assertThat(tradeClose(order.orderNo())).as("still to close").isEqualTo("CLOSING");
         assertThat(FakeStripe.expireRequests()).as("one request: no SDK retries").hasSize(1);
-        assertThat(gatewayFailure("CloseTradeAtGateway")).contains("stripe did not expire or show the session");
+        assertThat(gatewayFailure("CloseTradeAtGateway")).contains("stripe did not answer");
 
         stripe.session(session, "open"); // Stripe answers again: the retry closes the trade
         retryGatewayCalls();
@@ -98,14 +98,16 @@ class SlowGatewayJobsTest extends ProcessTest {
         ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(3))));
         long start = System.nanoTime();
         Future<?> compensation = background.submit(() -> runPeriodicProcess("payment-compensation"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> FakeGateway.requests().size() >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> FakeGateway.requests().stream()
+                .anyMatch(request -> request.method().equals("GET") || request.path().startsWith("/alipay")));
         Thread.sleep(1500);
 
         assertThat(DatabaseSessions.idleInTransactionForASecond()).as("sessions idle in a transaction while gateways hang")
                 .isEmpty();
         compensation.get(BOUND.toSeconds(), TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
-        assertThat(FakeGateway.requests()).as("each gateway asked once: no SDK retries").hasSize(4);
+        assertThat(FakeGateway.requests()).filteredOn(request -> request.method().equals("GET") || request.path().startsWith("/alipay"))
+                .as("each gateway asked once: no SDK retries").hasSize(4);
         orders.forEach(order -> assertUntouchedOrder(order.orderNo()));
     }
 

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kamiflow.fulfillment.GatewayWorker;
+import io.kamiflow.fulfillment.GatewayActivities;
+import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -35,10 +37,14 @@ public abstract class ProcessTest extends IntegrationTest {
     @Autowired
     protected GatewayWorker gatewayWorker;
 
+    @Autowired
+    protected GatewayActivities gatewayCalls;
+
     @BeforeEach
     void pauseJobExecutor() {
         init(engine);
         jobExecutor().shutdown();
+        gatewayCalls.pause(); // the periodic processes' gateway calls too: tests make them with runPeriodicProcess
         fulfillmentSettings.setMailAfterCommit(false); // Send keys as a job, which these tests run one by one
         shop = shop();
     }
@@ -59,6 +65,7 @@ public abstract class ProcessTest extends IntegrationTest {
             deleteRunningOrderProcesses();
         } finally {
             jobExecutor().start();
+            gatewayCalls.resume();
         }
     }
 
@@ -229,14 +236,16 @@ public abstract class ProcessTest extends IntegrationTest {
     }
 
     /**
-     * Fires the timer start event of a periodic process (order-expiry, payment-compensation) and runs the jobs that
-     * run left (one per order it works on), until the run has ended; a failing job fails the test.
+     * Fires the timer start event of a periodic process (order-expiry, payment-compensation) and runs the gateway
+     * calls and jobs that run left (one per order it works on), until the run has ended; a failing job fails the
+     * test, a failing gateway call waits for its retry (see {@link #gatewayFailure}).
      */
     protected void runPeriodicProcess(String processKey) {
         ManagementService management = engine.getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
         management.executeJob(timer.getId());
         for (int round = 0; round < 1000; round++) {
+            runGatewayCalls();
             List<Job> left = management.createJobQuery().processDefinitionKey(processKey).messages().withRetriesLeft().list();
             if (left.isEmpty()) {
                 return;
@@ -244,6 +253,15 @@ public abstract class ProcessTest extends IntegrationTest {
             left.forEach(job -> management.executeJob(job.getId()));
         }
         throw new AssertionError(processKey + " did not end");
+    }
+
+    private void runGatewayCalls() {
+        try {
+            gatewayCalls.runDue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -254,7 +272,7 @@ public abstract class ProcessTest extends IntegrationTest {
         ManagementService management = engine.getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
         List<String> toRun = new ArrayList<>(List.of(timer.getId()));
-        for (int round = 0; round < 10 && !toRun.isEmpty(); round++) {
+        for (int round = 0; round < 10 && (!toRun.isEmpty() || failedGatewayCalls(processKey) > 0); round++) {
             for (String jobId : toRun) {
                 try {
                     management.executeJob(jobId);
@@ -262,6 +280,7 @@ public abstract class ProcessTest extends IntegrationTest {
                     // the engine recorded the failure and decremented the job's retries
                 }
             }
+            retryGatewayCalls();
             toRun = management.createJobQuery().processDefinitionKey(processKey).withRetriesLeft().list().stream()
                     .filter(job -> job.getExceptionMessage() != null || !isTimer(job))
                     .map(Job::getId).toList();
@@ -290,16 +309,24 @@ public abstract class ProcessTest extends IntegrationTest {
 
     /** What the last failed gateway call at this activity (Close trade at gateway, ...) left for ops to read. */
     protected String gatewayFailure(String activityId) {
-        return engine.getManagementService().createJobQuery().activityId(activityId).withException().list().stream()
-                .map(Job::getExceptionMessage).findFirst().orElse(null);
+        return engine.getExternalTaskService().createExternalTaskQuery().activityId(activityId).list().stream()
+                .map(ExternalTask::getErrorMessage).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
-    /** Runs the failed gateway calls again now, as their retry would later. */
+    /** Makes the failed gateway calls that have attempts left again now, as their retry would after its delay. */
     protected void retryGatewayCalls() {
-        ManagementService management = engine.getManagementService();
-        for (Job job : management.createJobQuery().withException().list()) {
-            management.executeJob(job.getId());
+        ExternalTaskService tasks = engine.getExternalTaskService();
+        for (ExternalTask failed : tasks.createExternalTaskQuery().withRetriesLeft().list()) {
+            if (failed.getErrorMessage() != null) {
+                tasks.unlock(failed.getId());
+            }
         }
+        runGatewayCalls();
+    }
+
+    private long failedGatewayCalls(String processKey) {
+        return engine.getExternalTaskService().createExternalTaskQuery().processDefinitionKey(processKey)
+                .withRetriesLeft().list().stream().filter(task -> task.getErrorMessage() != null).count();
     }
 
     /** The order's trade-close state: null (nothing to close), PENDING, CLOSING, CLOSED or PAID. */

@@ -145,11 +145,15 @@ class StripeChannel implements PaymentChannel {
     public CloseOutcome close(Order order) {
         String sessionId = orders.gatewayReference(order.orderNo()).orElse(null);
         if (sessionId == null) {
-            throw new IllegalStateException("order " + order.orderNo() + " has no stripe checkout session on record");
+            // checkout stores the session before it answers the buyer: none on record, no pay URL ever reached them
+            log.info("order {} has no stripe checkout session on record: nothing the buyer could pay", order.orderNo());
+            return CloseOutcome.CLOSED;
         }
         try {
             client.v1().checkout().sessions().expire(sessionId);
             return CloseOutcome.CLOSED;
+        } catch (ApiConnectionException silent) {
+            throw new IllegalStateException("stripe did not answer the expiry of the session of order " + order.orderNo());
         } catch (StripeException refused) {
             Session session;
             try {
