@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.kamiflow.ops.logging.OrderLogContext;
+import io.kamiflow.ops.shutdown.ShutdownBudget;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.ExternalTaskQueryBuilder;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
@@ -43,14 +44,17 @@ public class GatewayActivities implements SmartLifecycle {
     private final ExternalTaskService tasks;
     private final Map<String, GatewayActivity> byTopic;
     private final GatewayCallSettings settings;
+    private final ShutdownBudget shutdown;
     private final String workerId = workerId();
     private final Semaphore idle;
     private volatile ExecutorService calls; // null while stopped
     private volatile ScheduledExecutorService poller;
     private volatile boolean paused;
 
-    GatewayActivities(ExternalTaskService tasks, List<GatewayActivity> activities, GatewayCallSettings settings) {
+    GatewayActivities(ExternalTaskService tasks, List<GatewayActivity> activities, GatewayCallSettings settings,
+                      ShutdownBudget shutdown) {
         this.tasks = tasks;
+        this.shutdown = shutdown;
         this.byTopic = activities.stream().collect(Collectors.toMap(GatewayActivity::topic, Function.identity()));
         this.settings = settings;
         this.idle = new Semaphore(settings.threads());
@@ -65,8 +69,9 @@ public class GatewayActivities implements SmartLifecycle {
     }
 
     /**
-     * Stops taking calls at once and lets the running ones finish within shutdown-grace, beside the other parts
-     * that stop in this phase (the key mail queue): a call is bounded by the gateway timeouts.
+     * Stops taking calls at once and lets the running ones finish within the shutdown budget's drain time, beside the
+     * key mail queue and the job executor (a call is bounded by the gateway timeouts); a call still running after that
+     * is interrupted and made again by any node once its lock time has passed.
      */
     @Override
     public void stop(Runnable callback) {
@@ -79,9 +84,9 @@ public class GatewayActivities implements SmartLifecycle {
         }
         Thread waiting = new Thread(() -> {
             try {
-                if (!running.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!running.awaitTermination(shutdown.drain().toMillis(), TimeUnit.MILLISECONDS)) {
                     log.warn("gateway calls still running after {}: interrupted; another node makes them again after {}",
-                            settings.shutdownGrace(), settings.lockTime());
+                            shutdown.drain(), settings.lockTime());
                     running.shutdownNow();
                 }
             } catch (InterruptedException e) {

@@ -23,10 +23,12 @@ import io.kamiflow.gateway.wechat.WechatNotifications;
 import io.kamiflow.support.DatabaseSessions;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Metrics;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,9 @@ class SlowGatewayCheckoutTest extends IntegrationTest {
     private static final Duration BOUND = Duration.ofSeconds(16);
     private static final Duration SNAPPY = Duration.ofSeconds(1);
     private static final List<String> CHANNELS = List.of("sandbox", "alipay", "wechat", "epay", "stripe");
+
+    @LocalManagementPort
+    int managementPort;
 
     private final CountDownLatch gatewayWakesUp = new CountDownLatch(1);
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -111,7 +116,9 @@ class SlowGatewayCheckoutTest extends IntegrationTest {
             answers.addAll(probe.get());
         }
         List<String> holding = DatabaseSessions.idleInTransactionForASecond();
-        log.info("while {} checkouts hang at Stripe: {}", CROWD, answers);
+        double waitingForAConnection = Metrics.scrape(managementPort).value("hikaricp_connections_pending", "pool", "kamiflow");
+        log.info("while {} checkouts hang at Stripe: {}", CROWD, answers.stream().map(a -> a.what() + " "
+                + (a.response() == null ? "-" : a.response().status()) + " in " + a.took().toMillis() + " ms").toList());
         int atTheGateway = sessionRequests();
 
         assertThat(answers).as("answers while %d checkouts wait on Stripe", CROWD)
@@ -123,6 +130,7 @@ class SlowGatewayCheckoutTest extends IntegrationTest {
         assertThat(answers).filteredOn(a -> a.what().endsWith("order page"))
                 .allSatisfy(a -> assertThat(a.response().json().path("keys")).as(a.toString()).hasSize(1));
         assertThat(holding).as("database sessions idle in a transaction while the gateway hangs").isEmpty();
+        assertThat(waitingForAConnection).as("threads waiting for a pooled connection (hikaricp_connections_pending)").isZero();
         assertThat(atTheGateway).as("checkouts waiting at the gateway at once").isEqualTo(CROWD);
 
         List<Timed> waited = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Metrics;
 import io.kamiflow.support.ShopClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -21,6 +22,15 @@ class ManagementPortTest extends IntegrationTest {
         assertThat(metrics.status()).isEqualTo(404);
         assertThat(metrics.body()).doesNotContain("jvm_memory");
         assertThat(shop().send("GET", "/actuator/health", null, null, Map.of()).status()).isEqualTo(404);
+    }
+
+    /** The pool sized in application.yml, and the gauge the DatabaseConnectionsWaiting alert watches. */
+    @Test
+    void theConnectionPoolIsExportedWithItsSizeAndItsWaitingThreads() {
+        Metrics pool = Metrics.scrape(managementPort);
+        assertThat(pool.value("hikaricp_connections_max", "pool", "kamiflow")).isEqualTo(20);
+        assertThat(pool.has("hikaricp_connections_pending", "pool", "kamiflow")).isTrue();
+        assertThat(pool.has("hikaricp_connections_timeout_total", "pool", "kamiflow")).isTrue();
     }
 
     @Test
