@@ -3,8 +3,10 @@ package io.kamiflow.storefront;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
@@ -58,6 +60,27 @@ class StorefrontPagesTest extends IntegrationTest {
             assertThat(StorefrontForms.header(page, "X-Content-Type-Options")).as(path).isEqualTo("nosniff");
             assertThat(INLINE_SCRIPT.matcher(page.body()).find()).as(path + " has an inline script").isFalse();
             assertThat(INLINE_STYLE_OR_HANDLER.matcher(page.body()).find()).as(path + " has inline style or handler").isFalse();
+        }
+    }
+
+    /** The gateway refused to open the trade: the buyer reads that on the form, not "check your entries". */
+    @Test
+    void aGatewayThatDoesNotOpenTheTradeIsNamedOnTheFormAndTheKeysStayOnSale() {
+        Shop.productWithKeys(shop(), "GAME", "12.50", 2);
+        FakeGateway.on("POST", "/stripe/v1/checkout/sessions", request -> new FakeGateway.Reply(500, Map.of(), "down"));
+        try {
+            StorefrontForms browser = new StorefrontForms(port, null);
+            String token = browser.csrfToken("/products/GAME");
+
+            ShopClient.Response refused = browser.post("/products/GAME/checkout",
+                    StorefrontForms.checkoutFields("1", "buyer@example.com", "stripe", token));
+
+            assertThat(refused.status()).isEqualTo(502);
+            assertThat(refused.body()).contains("The payment service did not answer").doesNotContain("Check your entries");
+            assertThat(jdbc.queryForList("SELECT status FROM customer_order", String.class)).containsExactly("CANCELLED");
+            assertThat(shop().stock("GAME").json().get("available").asInt()).isEqualTo(2);
+        } finally {
+            FakeGateway.reset();
         }
     }
 

@@ -56,6 +56,32 @@ class WechatCheckoutTest extends IntegrationTest {
                 .isEqualTo(created.plusMinutes(15).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
+    /** OkHttp alone would wait 10 s per read with no bound on the call; the gateway timeouts bound the whole call. */
+    @Test
+    void aPrepayThatNeverAnswersIsA503WithinTheTimeoutsAndTheOrderIsCancelled() {
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        FakeGateway.on("POST", NATIVE, request -> {
+            released.await(2, java.util.concurrent.TimeUnit.MINUTES);
+            return new FakeGateway.Reply(500, Map.of(), "too late");
+        });
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "WX", "12.50", 3);
+        try {
+            long start = System.nanoTime();
+            ShopClient.Response response = shop.createOrder("WX", 1, "wx@example.com", "wechat");
+            java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).isLessThan(java.time.Duration.ofSeconds(16)); // connect 5 s + read 10 s
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.json().get("detail").asText()).startsWith("wechat pay did not answer in time; order ")
+                    .contains("is cancelled and holds no keys");
+            assertThat(jdbc.queryForList("SELECT status FROM customer_order", String.class)).containsExactly("CANCELLED");
+            assertThat(shop.stock("WX").json().get("available").asInt()).isEqualTo(3);
+        } finally {
+            released.countDown();
+        }
+    }
+
     @Test
     void answerNotSignedByWechatPayIsRefusedAndTheOrderCancelledWithItsKeysBackInStock() {
         FakeGateway.on("POST", NATIVE, request -> new FakeGateway.Reply(200, Map.of("Content-Type", "application/json",
