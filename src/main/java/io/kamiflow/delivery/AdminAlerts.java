@@ -1,6 +1,12 @@
 package io.kamiflow.delivery;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 import io.kamiflow.inventory.LowStock;
+import jakarta.annotation.PreDestroy;
 import org.springframework.context.event.EventListener;
 
 import io.kamiflow.db.InsertIfAbsent;
@@ -22,6 +28,16 @@ public class AdminAlerts {
     private final JavaMailSender mail;
     private final DeliveryProperties properties;
     private final InsertIfAbsent inserts;
+    /**
+     * The low-stock mail's own thread: the stock dips in a checkout, a callback or a job, whose thread still holds its
+     * pooled connection while its afterCommit callbacks run; a buyer must not wait for SMTP there, nor the pool.
+     */
+    private final ThreadPoolExecutor lowStockSender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(100), runnable -> {
+                Thread thread = new Thread(runnable, "low-stock-mail");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     AdminAlerts(JavaMailSender mail, DeliveryProperties properties, InsertIfAbsent inserts) {
         this.mail = mail;
@@ -45,8 +61,8 @@ public class AdminAlerts {
     }
 
     /**
-     * Sent after the transaction that took the stock below the threshold commits; the caller has
-     * already flipped the product's alert flag so concurrent claims send one alert.
+     * Sent after the transaction that took the stock below the threshold commits, on a thread of its own; the caller
+     * has already flipped the product's alert flag so concurrent claims send one alert.
      */
     @EventListener
     public void onLowStock(LowStock event) {
@@ -61,13 +77,34 @@ public class AdminAlerts {
             @Override
             public void afterCommit() {
                 try {
-                    send(subject, text);
-                } catch (MailException e) {
-                    log.error("low-stock alert for {} could not be sent: {}", sku, MailFailures.describe(e));
-                    onFailure.run();
+                    lowStockSender.execute(() -> {
+                        try {
+                            send(subject, text);
+                        } catch (MailException e) {
+                            log.error("low-stock alert for {} could not be sent: {}", sku, MailFailures.describe(e));
+                            rearm(sku, onFailure);
+                        }
+                    });
+                } catch (RejectedExecutionException full) {
+                    log.error("low-stock alert for {} dropped: 100 alerts wait for the mail server already", sku);
+                    rearm(sku, onFailure);
                 }
             }
         });
+    }
+
+    /** The next dip alerts again; when even that fails (the database is away), the flag waits for the next restock. */
+    private static void rearm(String sku, Runnable rearm) {
+        try {
+            rearm.run();
+        } catch (RuntimeException e) {
+            log.warn("low-stock alert for {} not re-armed: {}", sku, e.toString());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        lowStockSender.shutdown();
     }
 
     private void send(String subject, String text) {
