@@ -47,10 +47,11 @@ public class FulfillmentSettings {
     private Duration refundCheckInterval = Duration.ofMinutes(1);
     private Duration refundCheckLimit = Duration.ofDays(1);
     /**
-     * Threads that call payment gateways for process activities (Refund payment, Check refund result), each holding
-     * no database connection while the gateway answers ({@link GatewayWorker}).
+     * Threads that call payment gateways for process activities (Refund payment, Check refund result, Close trade at
+     * gateway, Check payment at gateway), each holding no database connection while the gateway answers
+     * ({@link GatewayWorker}).
      */
-    private int gatewayCallThreads = 2;
+    private int gatewayCallThreads = 4;
     /** Orders expired unpaid within this window are still asked about: a late payment's callback may be lost. */
     private Duration compensationExpiredWindow = Duration.ofHours(24);
 

@@ -17,6 +17,14 @@ interface GatewayCall {
      */
     Map<String, Object> call(GatewayTask task);
 
+    /**
+     * Whether the call's variables stay local to its activity instance: the instances of a multi-instance activity
+     * completing side by side would otherwise write the same process variable and collide.
+     */
+    default boolean leavesLocalVariables() {
+        return false;
+    }
+
     /** An external task as the worker locked it. */
     record GatewayTask(String id, String topic, String processInstanceId, String businessKey, Integer retries,
                        Map<String, String> extensionProperties, Map<String, Object> variables) {

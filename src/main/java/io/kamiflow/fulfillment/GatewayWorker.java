@@ -127,10 +127,11 @@ public class GatewayWorker implements SmartLifecycle {
     }
 
     private void work(GatewayCall.GatewayTask task, boolean rethrow) {
-        try (var logContext = OrderLogContext.of(task.businessKey())) {
+        GatewayCall call = calls.get(task.topic());
+        try (var logContext = OrderLogContext.of(orderNo(task))) {
             Map<String, Object> outcome;
             try {
-                outcome = calls.get(task.topic()).call(task);
+                outcome = call.call(task);
             } catch (RuntimeException failed) {
                 fail(task, failed);
                 if (rethrow) {
@@ -139,11 +140,15 @@ public class GatewayWorker implements SmartLifecycle {
                 return;
             }
             try {
-                tasks.complete(task.id(), workerId, outcome);
+                if (call.leavesLocalVariables()) {
+                    tasks.complete(task.id(), workerId, null, outcome);
+                } else {
+                    tasks.complete(task.id(), workerId, outcome);
+                }
             } catch (ProcessEngineException gone) {
                 // the instance moved on (deleted, interrupted) or the lock passed to another node; the answer is
                 // recorded on the payment row, which every later step reads first
-                log.info("{} task {} of order {} not completed here: {}", task.topic(), task.id(), task.businessKey(),
+                log.info("{} task {} of order {} not completed here: {}", task.topic(), task.id(), orderNo(task),
                         gone.getMessage());
             }
         }
@@ -152,7 +157,7 @@ public class GatewayWorker implements SmartLifecycle {
     private void fail(GatewayCall.GatewayTask task, RuntimeException failed) {
         int retries = (task.retries() == null ? retriesOf(task) : task.retries()) - 1;
         Duration delay = retryDelayOf(task);
-        log.warn("{} for order {} failed ({} retries left, next in {}): {}", task.topic(), task.businessKey(),
+        log.warn("{} for order {} failed ({} retries left, next in {}): {}", task.topic(), orderNo(task),
                 Math.max(retries, 0), delay, failed.getMessage());
         try {
             tasks.handleFailure(task.id(), workerId, failed.getMessage(), describe(failed), Math.max(retries, 0),
@@ -160,6 +165,12 @@ public class GatewayWorker implements SmartLifecycle {
         } catch (ProcessEngineException gone) {
             log.info("{} task {} gone before its failure was recorded: {}", task.topic(), task.id(), gone.getMessage());
         }
+    }
+
+    /** The order the call is for: the business key, or the order no of a periodic process's instance per order. */
+    private static String orderNo(GatewayCall.GatewayTask task) {
+        Object perOrder = task.variables() == null ? null : task.variables().get(ProcessVariables.ORDER_NO);
+        return task.businessKey() != null ? task.businessKey() : perOrder == null ? null : perOrder.toString();
     }
 
     private static int retriesOf(GatewayCall.GatewayTask task) {

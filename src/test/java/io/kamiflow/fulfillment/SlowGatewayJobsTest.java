@@ -20,7 +20,10 @@ import io.kamiflow.support.DatabaseSessions;
 import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.externaltask.ExternalTaskQuery;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +83,7 @@ class SlowGatewayJobsTest extends ProcessTest {
         assertThat(gatewayFailure("CloseTradeAtGateway")).contains("stripe did not answer");
 
         stripe.session(session, "open"); // Stripe answers again: the retry closes the trade
-        retryGatewayCalls();
+        retryGatewayCalls("order-expiry");
         assertThat(tradeClose(order.orderNo())).isEqualTo("CLOSED");
         assertThat(stripe.sessionStatus(session)).isEqualTo("expired");
     }
@@ -97,7 +100,7 @@ class SlowGatewayJobsTest extends ProcessTest {
 
         ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofMinutes(3))));
         long start = System.nanoTime();
-        Future<?> compensation = background.submit(() -> runPeriodicProcess("payment-compensation"));
+        Future<?> compensation = background.submit(() -> runOnTheWorkersThreads("payment-compensation"));
         await().atMost(Duration.ofSeconds(10)).until(() -> FakeGateway.requests().stream()
                 .anyMatch(request -> request.method().equals("GET") || request.path().startsWith("/alipay")));
         Thread.sleep(1500);
@@ -109,6 +112,29 @@ class SlowGatewayJobsTest extends ProcessTest {
         assertThat(FakeGateway.requests()).filteredOn(request -> request.method().equals("GET") || request.path().startsWith("/alipay"))
                 .as("each gateway asked once: no SDK retries").hasSize(4);
         orders.forEach(order -> assertUntouchedOrder(order.orderNo()));
+    }
+
+    /** As runPeriodicProcess, but the gateway calls go to the worker's own threads, side by side, as in production. */
+    private void runOnTheWorkersThreads(String processKey) {
+        ManagementService management = engine.getManagementService();
+        management.executeJob(management.createJobQuery().processDefinitionKey(processKey).timers().singleResult().getId());
+        ExternalTaskQuery calls = engine.getExternalTaskService().createExternalTaskQuery().processDefinitionKey(processKey);
+        while (calls.count() > 0) {
+            gatewayWorker.poll(); // takes what its idle threads can
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        for (List<Job> left = jobsOf(processKey); !left.isEmpty(); left = jobsOf(processKey)) {
+            left.forEach(job -> management.executeJob(job.getId())); // joining the instances (asyncAfter)
+        }
+    }
+
+    private List<Job> jobsOf(String processKey) {
+        return engine.getManagementService().createJobQuery().processDefinitionKey(processKey).messages().list();
     }
 
     private void assertUntouchedOrder(String orderNo) {

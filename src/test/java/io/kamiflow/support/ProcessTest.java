@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kamiflow.fulfillment.GatewayWorker;
-import io.kamiflow.fulfillment.GatewayActivities;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
@@ -37,14 +36,10 @@ public abstract class ProcessTest extends IntegrationTest {
     @Autowired
     protected GatewayWorker gatewayWorker;
 
-    @Autowired
-    protected GatewayActivities gatewayCalls;
-
     @BeforeEach
     void pauseJobExecutor() {
         init(engine);
         jobExecutor().shutdown();
-        gatewayCalls.pause(); // the periodic processes' gateway calls too: tests make them with runPeriodicProcess
         fulfillmentSettings.setMailAfterCommit(false); // Send keys as a job, which these tests run one by one
         shop = shop();
     }
@@ -65,7 +60,6 @@ public abstract class ProcessTest extends IntegrationTest {
             deleteRunningOrderProcesses();
         } finally {
             jobExecutor().start();
-            gatewayCalls.resume();
         }
     }
 
@@ -245,7 +239,7 @@ public abstract class ProcessTest extends IntegrationTest {
         Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
         management.executeJob(timer.getId());
         for (int round = 0; round < 1000; round++) {
-            runGatewayCalls();
+            runGatewayCalls(processKey, false);
             List<Job> left = management.createJobQuery().processDefinitionKey(processKey).messages().withRetriesLeft().list();
             if (left.isEmpty()) {
                 return;
@@ -255,12 +249,20 @@ public abstract class ProcessTest extends IntegrationTest {
         throw new AssertionError(processKey + " did not end");
     }
 
-    private void runGatewayCalls() {
-        try {
-            gatewayCalls.runDue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    /**
+     * Makes the process's gateway calls on this thread, as the {@link GatewayWorker} would on its own: the new ones,
+     * and with {@code failedToo} those waiting for a retry. A failure is recorded on its task and waits for its retry.
+     */
+    private void runGatewayCalls(String processKey, boolean failedToo) {
+        ExternalTaskService tasks = engine.getExternalTaskService();
+        for (ExternalTask call : tasks.createExternalTaskQuery().processDefinitionKey(processKey).withRetriesLeft().list()) {
+            if (failedToo || call.getErrorMessage() == null) {
+                try {
+                    gatewayWorker.runNow(call.getId());
+                } catch (RuntimeException failed) {
+                    // recorded on the task by the worker: retries left, the error message for ops
+                }
+            }
         }
     }
 
@@ -280,7 +282,7 @@ public abstract class ProcessTest extends IntegrationTest {
                     // the engine recorded the failure and decremented the job's retries
                 }
             }
-            retryGatewayCalls();
+            retryGatewayCalls(processKey);
             toRun = management.createJobQuery().processDefinitionKey(processKey).withRetriesLeft().list().stream()
                     .filter(job -> job.getExceptionMessage() != null || !isTimer(job))
                     .map(Job::getId).toList();
@@ -314,14 +316,8 @@ public abstract class ProcessTest extends IntegrationTest {
     }
 
     /** Makes the failed gateway calls that have attempts left again now, as their retry would after its delay. */
-    protected void retryGatewayCalls() {
-        ExternalTaskService tasks = engine.getExternalTaskService();
-        for (ExternalTask failed : tasks.createExternalTaskQuery().withRetriesLeft().list()) {
-            if (failed.getErrorMessage() != null) {
-                tasks.unlock(failed.getId());
-            }
-        }
-        runGatewayCalls();
+    protected void retryGatewayCalls(String processKey) {
+        runGatewayCalls(processKey, true);
     }
 
     private long failedGatewayCalls(String processKey) {
