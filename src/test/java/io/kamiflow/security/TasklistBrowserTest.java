@@ -58,12 +58,13 @@ class TasklistBrowserTest extends IntegrationTest {
 
         browser = Chromium.desktop();
         browser.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/");
-        WebElement form = wait(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form[name=signinForm]")));
+        WebElement form = wait(60).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form[name=signinForm]")));
         form.findElement(By.cssSelector("input[type=text]")).sendKeys(SupportDesk.USER);
         form.findElement(By.cssSelector("input[type=password]")).sendKeys(SupportDesk.PASSWORD);
         form.findElement(By.cssSelector("button[type=submit]")).click();
 
-        wait(30).until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Review payment for order " + order.orderNo())))
+        // Tasklist's first load compiles its whole app: minutes-long waits only on a loaded machine, never a hang
+        wait(90).until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Review payment for order " + order.orderNo())))
                 .click();
         wait(20).until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> SupportDesk.USER.equals(

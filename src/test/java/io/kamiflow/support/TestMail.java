@@ -19,7 +19,7 @@ public final class TestMail {
     public static synchronized GreenMail get() {
         if (greenMail == null) {
             port = freePort();
-            greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail = new GreenMail(setup());
             greenMail.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> greenMail.stop()));
         }
@@ -34,10 +34,17 @@ public final class TestMail {
 
     public static synchronized void start() {
         if (stopped) {
-            greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail = new GreenMail(setup());
             greenMail.start();
             stopped = false;
         }
+    }
+
+    /** GreenMail gives its server 2 s to start by default: too little on a loaded 2-core CI machine (seen failing). */
+    private static ServerSetup setup() {
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        setup.setServerStartupTimeout(15_000);
+        return setup;
     }
 
     public static int port() {
