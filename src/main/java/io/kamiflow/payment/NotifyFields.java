@@ -1,6 +1,5 @@
 package io.kamiflow.payment;
 
-import io.kamiflow.web.LogSafe;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import io.kamiflow.web.LogSafe;
 import org.springframework.util.MultiValueMap;
 
 /** Small helpers every notify endpoint needs: one value per field, gateway-style canonical strings, safe comparison. */
@@ -21,7 +21,7 @@ public final class NotifyFields {
         TreeMap<String, String> fields = new TreeMap<>();
         for (var entry : form.entrySet()) {
             if (entry.getValue().size() != 1) {
-                throw new IllegalArgumentException("field '" + loggable(entry.getKey()) + "' given more than once");
+                throw new IllegalArgumentException("field '" + LogSafe.of(entry.getKey()) + "' given more than once");
             }
             fields.put(entry.getKey(), entry.getValue().get(0));
         }
@@ -46,11 +46,6 @@ public final class NotifyFields {
             return false;
         }
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** An untrusted identifier made safe for a log line: printable, short. */
-    public static String loggable(String value) {
-        return LogSafe.of(value);
     }
 
     /**

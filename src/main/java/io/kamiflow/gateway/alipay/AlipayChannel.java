@@ -17,10 +17,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.PaymentWindow;
+import io.kamiflow.web.LogSafe;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.GatewayTimeouts;
-import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
@@ -143,7 +143,7 @@ class AlipayChannel implements PaymentChannel {
         AlipayOpenApi.Answer answer = api.call("alipay.trade.refund", biz);
         if (!answer.success()) {
             throw new IllegalStateException("alipay refused the refund of payment " + payment.id() + " ("
-                    + NotifyFields.loggable(answer.code()) + " " + NotifyFields.loggable(answer.subCode()) + ")");
+                    + LogSafe.of(answer.code()) + " " + LogSafe.of(answer.subCode()) + ")");
         }
         String tradeNo = answer.response().path("trade_no").asText(null);
         Money refunded;
@@ -157,7 +157,7 @@ class AlipayChannel implements PaymentChannel {
                     + " is for another trade or does not cover the payment");
         }
         log.info("alipay refund {} of payment {} done (fund_change {})", requestId, payment.id(),
-                NotifyFields.loggable(answer.response().path("fund_change").asText()));
+                LogSafe.of(answer.response().path("fund_change").asText()));
         return RefundResult.succeeded(requestId);
     }
 
@@ -181,7 +181,7 @@ class AlipayChannel implements PaymentChannel {
             return query(order).isPresent() ? CloseOutcome.ALREADY_PAID : CloseOutcome.CLOSED;
         }
         throw new IllegalStateException("alipay refused to close the trade of order " + order.orderNo() + " ("
-                + NotifyFields.loggable(answer.code()) + " " + NotifyFields.loggable(answer.subCode()) + ")");
+                + LogSafe.of(answer.code()) + " " + LogSafe.of(answer.subCode()) + ")");
     }
 
     @Override
@@ -202,7 +202,7 @@ class AlipayChannel implements PaymentChannel {
                 return Optional.empty();
             }
             throw new IllegalStateException("alipay trade query failed for order " + order.orderNo() + " ("
-                    + NotifyFields.loggable(answer.code()) + " " + NotifyFields.loggable(answer.subCode()) + ")");
+                    + LogSafe.of(answer.code()) + " " + LogSafe.of(answer.subCode()) + ")");
         }
         JsonNode trade = answer.response();
         String status = trade.path("trade_status").asText();

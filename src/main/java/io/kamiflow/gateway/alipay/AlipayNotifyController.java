@@ -8,6 +8,7 @@ import io.kamiflow.catalog.Money;
 import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.PaymentNotice;
 import io.kamiflow.payment.PaymentRecorder;
+import io.kamiflow.web.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -87,7 +88,7 @@ class AlipayNotifyController {
     }
 
     private static ResponseEntity<String> reject(HttpStatus status, String orderNo, String why) {
-        log.warn("alipay notify rejected for order {}: {}", NotifyFields.loggable(orderNo), why);
+        log.warn("alipay notify rejected for order {}: {}", LogSafe.of(orderNo), why);
         return reply(status, "fail");
     }
 

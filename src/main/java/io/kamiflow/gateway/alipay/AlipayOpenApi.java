@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.payment.GatewayHttp;
 import io.kamiflow.payment.GatewayTimeouts;
-import io.kamiflow.payment.NotifyFields;
+import io.kamiflow.web.LogSafe;
 import org.springframework.http.MediaType;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -142,7 +142,7 @@ final class AlipayOpenApi {
     private String codes(String raw) {
         try {
             JsonNode node = json.readTree(raw);
-            return NotifyFields.loggable(node.path("code").asText()) + " " + NotifyFields.loggable(node.path("sub_code").asText());
+            return LogSafe.of(node.path("code").asText()) + " " + LogSafe.of(node.path("sub_code").asText());
         } catch (IOException e) {
             return "unreadable";
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
+import io.kamiflow.web.LogSafe;
 import io.kamiflow.web.Problems;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.GatewayHttp;
@@ -121,6 +122,6 @@ class EpayChannel implements PaymentChannel {
         }
         return Optional.of(new PaymentNotice(ID, tradeNo, order.orderNo(), amount, true, "TRADE_SUCCESS", null,
                 "api.php?act=order: trade_no=" + tradeNo + "&out_trade_no=" + order.orderNo() + "&money="
-                        + amount.amount() + "&status=1&type=" + NotifyFields.loggable(answer.path("type").asText())));
+                        + amount.amount() + "&status=1&type=" + LogSafe.of(answer.path("type").asText())));
     }
 }

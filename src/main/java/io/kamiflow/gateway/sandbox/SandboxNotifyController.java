@@ -8,6 +8,7 @@ import io.kamiflow.catalog.Money;
 import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.PaymentNotice;
 import io.kamiflow.payment.PaymentRecorder;
+import io.kamiflow.web.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -48,7 +49,7 @@ class SandboxNotifyController {
             return reject(HttpStatus.BAD_REQUEST, e.getMessage());
         }
         if (!SandboxSignature.verify(fields, fields.get("sign"), properties.secret())) {
-            return reject(HttpStatus.BAD_REQUEST, "bad signature for order " + NotifyFields.loggable(fields.get("orderNo")));
+            return reject(HttpStatus.BAD_REQUEST, "bad signature for order " + LogSafe.of(fields.get("orderNo")));
         }
         long timestamp;
         Money amount;
@@ -62,7 +63,7 @@ class SandboxNotifyController {
             return reject(HttpStatus.BAD_REQUEST, "timestamp outside the " + properties.toleranceSeconds() + " s window");
         }
         if (!"PAID".equals(fields.get("status"))) {
-            return reject(HttpStatus.BAD_REQUEST, "status " + NotifyFields.loggable(fields.get("status")) + " is not PAID");
+            return reject(HttpStatus.BAD_REQUEST, "status " + LogSafe.of(fields.get("status")) + " is not PAID");
         }
         if (fields.get("tradeNo").length() > 128 || fields.get("orderNo").length() > 32) {
             return reject(HttpStatus.BAD_REQUEST, "tradeNo or orderNo too long");
@@ -72,11 +73,11 @@ class SandboxNotifyController {
         PaymentRecorder.Outcome outcome = recorder.record(notice);
         if (outcome == PaymentRecorder.Outcome.RECORDED && properties.allowInProd()) {
             log.warn("SANDBOX payment recorded in production for order {}: no money moved (kamiflow.payment.sandbox.allow-in-prod)",
-                    NotifyFields.loggable(fields.get("orderNo")));
+                    LogSafe.of(fields.get("orderNo")));
         }
         return switch (outcome) {
             case RECORDED, ALREADY_RECORDED, IGNORED -> reply(HttpStatus.OK, "success");
-            case UNKNOWN_ORDER -> reject(HttpStatus.NOT_FOUND, "unknown order " + NotifyFields.loggable(fields.get("orderNo")));
+            case UNKNOWN_ORDER -> reject(HttpStatus.NOT_FOUND, "unknown order " + LogSafe.of(fields.get("orderNo")));
         };
     }
 

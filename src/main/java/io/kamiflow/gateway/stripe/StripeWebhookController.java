@@ -6,9 +6,9 @@ import java.util.Optional;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
 import com.stripe.net.Webhook;
-import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.PaymentNotice;
 import io.kamiflow.payment.PaymentRecorder;
+import io.kamiflow.web.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -60,7 +60,7 @@ class StripeWebhookController {
         try {
             notice = StripeEvents.toNotice(event, payload);
         } catch (IllegalArgumentException e) {
-            return reject(null, "event " + NotifyFields.loggable(event.getId()) + ": " + e.getMessage());
+            return reject(null, "event " + LogSafe.of(event.getId()) + ": " + e.getMessage());
         }
         if (notice.isEmpty()) {
             return reply(HttpStatus.OK, "{\"received\":true}");
@@ -71,13 +71,13 @@ class StripeWebhookController {
         PaymentRecorder.Outcome outcome = recorder.record(notice.get());
         if (outcome == PaymentRecorder.Outcome.UNKNOWN_ORDER) {
             log.warn("stripe event {} for unknown order {} acknowledged and ignored",
-                    NotifyFields.loggable(event.getId()), NotifyFields.loggable(notice.get().orderNo()));
+                    LogSafe.of(event.getId()), LogSafe.of(notice.get().orderNo()));
         }
         return reply(HttpStatus.OK, "{\"received\":true}");
     }
 
     private static ResponseEntity<String> reject(String orderNo, String why) {
-        log.warn("stripe webhook rejected (order {}): {}", NotifyFields.loggable(orderNo), why);
+        log.warn("stripe webhook rejected (order {}): {}", LogSafe.of(orderNo), why);
         return reply(HttpStatus.BAD_REQUEST, "{\"error\":\"rejected\"}");
     }
 

@@ -15,6 +15,7 @@ import io.kamiflow.catalog.Money;
 import io.kamiflow.payment.NotifyFields;
 import io.kamiflow.payment.PaymentNotice;
 import io.kamiflow.payment.PaymentRecorder;
+import io.kamiflow.web.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -134,7 +135,7 @@ class WechatNotifyController {
     }
 
     private ResponseEntity<String> fail(HttpStatus status, String orderNo, String why) {
-        log.warn("wechat notify rejected for order {}: {}", NotifyFields.loggable(orderNo), why);
+        log.warn("wechat notify rejected for order {}: {}", LogSafe.of(orderNo), why);
         String body;
         try {
             body = json.writeValueAsString(java.util.Map.of("code", "FAIL", "message", why));
