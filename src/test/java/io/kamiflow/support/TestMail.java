@@ -1,7 +1,9 @@
 package io.kamiflow.support;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Random;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -32,11 +34,36 @@ public final class TestMail {
         stopped = true;
     }
 
+    /**
+     * Starts the server again on the same port. A bind can still lose a race with a socket of the stopped server
+     * or of a fake on the port, so a failed start is retried a few times before the test fails.
+     */
     public static synchronized void start() {
-        if (stopped) {
+        if (!stopped) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
             greenMail = new GreenMail(setup());
-            greenMail.start();
-            stopped = false;
+            try {
+                greenMail.start();
+                stopped = false;
+                return;
+            } catch (IllegalStateException e) {
+                greenMail.stop();
+                if (attempt == 3) {
+                    throw e;
+                }
+                sleep(1000L * attempt);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -52,11 +79,21 @@ public final class TestMail {
         return port;
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): while the server is stopped, an outgoing connection of
+     * the application (to PostgreSQL, or the mailer's own retry to this very port, which TCP can connect to itself)
+     * could otherwise be given this port as its local one and keep the server from binding it again.
+     */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        Random random = new Random();
+        for (int i = 0; i < 200; i++) {
+            int candidate = 20_000 + random.nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port for the test mail server between 20000 and 32000");
     }
 }
