@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The house's rooms and the one way their arrows point (docs/architecture.md draws them): foundation rooms
- * ({@code web}, {@code db}, {@code privacy}, {@code security}, {@code ops}) below the domain ({@code catalog} < {@code inventory}
+ * ({@code web}, {@code db}, {@code privacy}, {@code security}, {@code ops}, {@code calls}) below the domain ({@code catalog} < {@code inventory}
  * < {@code ordering} < {@code payment} < {@code delivery}, {@code gateway}), the process orchestration
  * ({@code fulfillment}) above them, and the rooms that face people or the engine ({@code storefront},
  * {@code cockpit}, {@code engine}, {@code dev}) on top.
@@ -69,10 +69,13 @@ class ArchitectureTest {
 
     @Test
     void paymentKnowsNoGatewayAndFoundationsKnowNoDomain() {
+        noClasses().that().resideInAnyPackage("io.kamiflow.calls..").should().dependOnClassesThat().resideInAnyPackage(
+                "io.kamiflow.fulfillment..", "io.kamiflow.engine..", "io.kamiflow.cockpit..", "io.kamiflow.storefront..")
+                .check(main);
         noClasses().that().resideInAnyPackage("io.kamiflow.payment", "io.kamiflow.ordering..", "io.kamiflow.catalog..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.kamiflow.gateway..").check(main);
         noClasses().that().resideInAnyPackage("io.kamiflow.web..", "io.kamiflow.db..", "io.kamiflow.privacy..",
-                        "io.kamiflow.security..", "io.kamiflow.ops..")
+                        "io.kamiflow.security..", "io.kamiflow.ops..", "io.kamiflow.calls..")
                 .should().dependOnClassesThat().resideInAnyPackage(DOMAIN).check(main);
     }
 

@@ -27,12 +27,12 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * One attempt to mail an order's keys, recorded whatever its outcome; the keys count as revealed from
- * the moment the attempt starts. A failure does not throw:
- * the failed attempt must commit so the process can wait and retry, visibly. A success writes the
- * SENT row and DELIVERED status after the SMTP server accepted the mail; should that commit fail,
- * the replayed job sends the same attempt again with the same Message-ID (derived from order and
- * attempt number), so mail clients see one message. A retry after a transient failure to the same address
+ * One attempt to mail an order's keys in three steps: {@link #prepare} (a short transaction), {@link #send} (no
+ * transaction; the keys count as revealed from the moment the mail goes) and {@link #record} (in the caller's
+ * transaction), whatever its outcome. A failure does not throw: the failed attempt must commit so the process can
+ * wait and retry, visibly. A success writes the SENT row and DELIVERED status after the SMTP server accepted the
+ * mail; should that commit fail, the repeated attempt (Send keys' task after its lock, the queue's sweep) sends the
+ * same Message-ID (derived from order and attempt number), so mail clients see one message. A retry after a transient failure to the same address
  * keeps that failure's Message-ID too: SMTP may have taken the message before the connection broke (seen in
  * the SMTP-down drill), and the retry is then the same message again, not a second one.
  */
@@ -85,18 +85,6 @@ public class KeyDeliveryService {
         }
     }
 
-    /** Prepare, send and record in the caller's transaction (a Send keys job); the reveal commits on its own. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public Attempt attempt(long orderId) {
-        Prepared prepared = prepare(orderId);
-        Order order = prepared.order();
-        // Handing the message to SMTP reveals the keys whatever the server answers (a timeout in DATA may still
-        // deliver), and this job's commit may be lost after the send (a concurrent refund, a crash): the reveal is
-        // committed before the send, in a transaction of its own.
-        return record(prepared, send(prepared,
-                () -> reveals.revealCommitted(order.id(), order.quantity(), KeyReveals.Channel.MAIL)));
-    }
-
     /** Reads the order, its keys and its last attempt and builds the mail, in the caller's transaction if any. */
     public Prepared prepare(long orderId) {
         Order order = orders.getById(orderId);
@@ -123,8 +111,10 @@ public class KeyDeliveryService {
     }
 
     /**
-     * Hands a prepared mail to SMTP once {@code revealCommitted} confirms the keys' reveal is committed (it must be
-     * before the send: see {@link #attempt}); a mail that could not be built fails without a reveal. Records nothing.
+     * Hands a prepared mail to SMTP once {@code revealCommitted} confirms the keys' reveal is committed: handing the
+     * message to SMTP reveals the keys whatever the server answers (a timeout in DATA may still deliver), and the
+     * attempt's record may be lost after the send (a concurrent refund, a crash). A mail that could not be built fails
+     * without a reveal. Records nothing; call it with no transaction open.
      */
     public Attempt send(Prepared prepared, BooleanSupplier revealCommitted) {
         try {

@@ -2,6 +2,7 @@ package io.kamiflow.fulfillment;
 
 import java.util.Map;
 
+import io.kamiflow.calls.RemoteCall;
 import io.kamiflow.payment.PaymentCompensation;
 import org.springframework.stereotype.Component;
 
@@ -10,7 +11,7 @@ import org.springframework.stereotype.Component;
  * found is recorded and its order-fulfillment started in one commit after the gateway answered, as a callback's.
  */
 @Component
-class CheckPaymentAtGatewayCall implements GatewayCall {
+class CheckPaymentAtGatewayCall implements RemoteCall {
 
     static final String TOPIC = "check-payment-at-gateway";
 
@@ -26,12 +27,17 @@ class CheckPaymentAtGatewayCall implements GatewayCall {
     }
 
     @Override
-    public Map<String, Object> call(GatewayTask task) {
-        return Map.of("paymentFound", compensation.check((String) task.variables().get(ProcessVariables.ORDER_NO)));
+    public Completion call(CallTask task) {
+        return Completion.with(Map.of("paymentFound", compensation.check((String) task.variables().get(ProcessVariables.ORDER_NO))));
     }
 
     @Override
     public boolean leavesLocalVariables() {
         return true; // one instance of a multi-instance per order
+    }
+
+    @Override
+    public String orderNo(CallTask task) { // an instance of the periodic process per order
+        return (String) task.variables().get(ProcessVariables.ORDER_NO);
     }
 }

@@ -3,6 +3,7 @@ package io.kamiflow.fulfillment;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.kamiflow.calls.RemoteCall;
 import io.kamiflow.payment.GatewayRefunds;
 import io.kamiflow.payment.RefundResult;
 import io.kamiflow.payment.RefundService;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
  * settling; SUCCEEDED records it as returned, a refund the gateway gave up goes to support.
  */
 @Component
-class CheckRefundResultCall implements GatewayCall {
+class CheckRefundResultCall implements RemoteCall {
 
     static final String TOPIC = "check-refund-result";
 
@@ -31,7 +32,7 @@ class CheckRefundResultCall implements GatewayCall {
     }
 
     @Override
-    public Map<String, Object> call(GatewayTask task) {
+    public Completion call(CallTask task) {
         RefundResult result = gateways.checkRefund(
                 orders.paymentOf(task.businessKey(), task.variables().get(ProcessVariables.PAYMENT_ID)));
         Map<String, Object> variables = new HashMap<>();
@@ -43,6 +44,6 @@ class CheckRefundResultCall implements GatewayCall {
         if (result.state() == RefundResult.State.FAILED) {
             variables.put(ProcessVariables.GATEWAY_REFUND_STATUS, result.gatewayStatus());
         }
-        return variables;
+        return Completion.with(variables);
     }
 }

@@ -2,12 +2,13 @@ package io.kamiflow.fulfillment;
 
 import java.util.Map;
 
+import io.kamiflow.calls.RemoteCall;
 import io.kamiflow.payment.TradeCloser;
 import org.springframework.stereotype.Component;
 
 /** Close trade at gateway (order-expiry, topic close-trade-at-gateway), one call per expired order. */
 @Component
-class CloseTradeAtGatewayCall implements GatewayCall {
+class CloseTradeAtGatewayCall implements RemoteCall {
 
     static final String TOPIC = "close-trade-at-gateway";
 
@@ -23,13 +24,18 @@ class CloseTradeAtGatewayCall implements GatewayCall {
     }
 
     @Override
-    public Map<String, Object> call(GatewayTask task) {
-        return closer.close((String) task.variables().get(ProcessVariables.ORDER_NO))
-                .<Map<String, Object>>map(outcome -> Map.of("tradeClose", outcome.name())).orElse(Map.of());
+    public Completion call(CallTask task) {
+        return Completion.with(closer.close((String) task.variables().get(ProcessVariables.ORDER_NO))
+                .<Map<String, Object>>map(outcome -> Map.of("tradeClose", outcome.name())).orElse(Map.of()));
     }
 
     @Override
     public boolean leavesLocalVariables() {
         return true; // one instance of a multi-instance per order
+    }
+
+    @Override
+    public String orderNo(CallTask task) { // an instance of the periodic process per order
+        return (String) task.variables().get(ProcessVariables.ORDER_NO);
     }
 }

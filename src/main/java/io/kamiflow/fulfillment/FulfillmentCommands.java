@@ -53,6 +53,11 @@ public class FulfillmentCommands {
             throw Problems.conflict("order " + order.orderNo() + " has no buyer address any more: its personal data was "
                     + "erased on " + order.personalDataErasedAt().toLocalDate() + " under the retention policy");
         }
+        if (mailOnItsWay(order)) { // a request repeated (a double click, two admins, a client's retry) sends nothing more
+            audit.record("order.resend", order.orderNo(), "requested through the admin API while a resend was on its way; "
+                    + "nothing more sent");
+            return "resend already on its way";
+        }
         if (order.status() == OrderStatus.MANUAL && waitingFor(order, ProcessVariables.MSG_RESEND_REQUESTED)) {
             boolean reached = !runtime.createMessageCorrelation(ProcessVariables.MSG_RESEND_REQUESTED)
                     .processInstanceBusinessKey(order.orderNo()).correlateAllWithResult().isEmpty();
@@ -148,6 +153,21 @@ public class FulfillmentCommands {
         return payment.refundInstanceId() != null
                 ? runtime.createProcessInstanceQuery().processInstanceId(payment.refundInstanceId()).count() > 0
                 : serving.containsKey(payment.paymentId());
+    }
+
+    /**
+     * An instance of the order is about to send its keys (a resend past its start), at Send keys, or waits to retry it.
+     * Read under the order's row lock, which every resend
+     * takes first and holds until the instance it starts has committed, so concurrent resends see each other.
+     */
+    private boolean mailOnItsWay(Order order) {
+        for (String activity : List.of("ResendAfterDelivery", "SendKeys", "WaitBeforeRetry")) {
+            if (runtime.createExecutionQuery().processDefinitionKey(ProcessVariables.PROCESS_KEY)
+                    .processInstanceBusinessKey(order.orderNo()).activityId(activity).count() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean waitingFor(Order order, String message) {

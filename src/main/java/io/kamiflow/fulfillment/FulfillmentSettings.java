@@ -18,10 +18,10 @@ public class FulfillmentSettings {
 
     /**
      * Whether the paying callback ends its instance at "Key mail queued" and its node mails the keys right after the
-     * commit (the default, {@link KeyMailQueue}), or leaves the instance waiting for a Send keys job.
+     * commit (the default, {@link KeyMailQueue}), or leaves the instance waiting for a Send keys task.
      */
     private boolean mailAfterCommit = true;
-    /** How long a queued key mail is its node's alone; after that any node hands it to a Send keys job. */
+    /** How long a queued key mail is its node's alone; after that any node hands it to a Send keys task. */
     private Duration keyMailLease = Duration.ofSeconds(60);
     /** Threads that send queued key mails (each holds at most one database connection at a time). */
     private int keyMailThreads = 4;
@@ -46,12 +46,6 @@ public class FulfillmentSettings {
     /** How often a refund the gateway still settles is checked, and for how long before support takes over. */
     private Duration refundCheckInterval = Duration.ofMinutes(1);
     private Duration refundCheckLimit = Duration.ofDays(1);
-    /**
-     * Threads that call payment gateways for process activities (Refund payment, Check refund result, Close trade at
-     * gateway, Check payment at gateway), each holding no database connection while the gateway answers
-     * ({@link GatewayWorker}).
-     */
-    private int gatewayCallThreads = 4;
     /** Orders expired unpaid within this window are still asked about: a late payment's callback may be lost. */
     private Duration compensationExpiredWindow = Duration.ofHours(24);
 
@@ -107,14 +101,6 @@ public class FulfillmentSettings {
 
     public void setRefundCheckInterval(Duration refundCheckInterval) {
         this.refundCheckInterval = refundCheckInterval;
-    }
-
-    public int getGatewayCallThreads() {
-        return gatewayCallThreads;
-    }
-
-    public void setGatewayCallThreads(int gatewayCallThreads) {
-        this.gatewayCallThreads = gatewayCallThreads;
     }
 
     public Duration getRefundCheckLimit() {

@@ -35,7 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Key mails of orders claimed in the paying callback, sent by the node that took the payment right after that
- * commit, without a Send keys job: the callback's instance ends at "Key mail queued", so Camunda writes no runtime
+ * commit, without a Send keys task: the callback's instance ends at "Key mail queued", so Camunda writes no runtime
  * rows for a happy order (docs/performance.md). A row in {@code key_mail_queue}, committed with the claim, keeps
  * the promise until the mail is recorded:
  * <ul>
@@ -116,7 +116,7 @@ public class KeyMailQueue implements SmartLifecycle {
     /**
      * A refund was requested: the order's queued key mail, if any, is dropped in the same transaction. A sender that
      * has not revealed yet then finds its lease gone and sends nothing (the row lock orders the two), and no sweep
-     * turns the mail into a Send keys job. @return whether a queued mail was dropped
+     * turns the mail into a Send keys task. @return whether a queued mail was dropped
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean cancel(Order order) {
@@ -158,11 +158,11 @@ public class KeyMailQueue implements SmartLifecycle {
                 KeyDeliveryService.Attempt attempt = delivery.send(revealed.prepared(), revealed::keysRevealed);
                 transactions.executeWithoutResult(tx -> record(revealed.prepared(), attempt, tx));
             } catch (LeaseLost lost) {
-                log.info("order {}: queued key mail was taken over by a Send keys job (lease passed); not sending it here",
+                log.info("order {}: queued key mail was taken over by a Send keys task (lease passed); not sending it here",
                         orderNo);
             } catch (RuntimeException e) {
                 heartbeat.done(orderId); // no renewal after the hand-over below
-                log.warn("order {}: queued key mail not delivered here ({}); handing it to a Send keys job", orderNo,
+                log.warn("order {}: queued key mail not delivered here ({}); handing it to a Send keys task", orderNo,
                         e.getClass().getName());
                 handOver(orderId);
             } finally {
@@ -173,7 +173,7 @@ public class KeyMailQueue implements SmartLifecycle {
 
     private void record(KeyDeliveryService.Prepared prepared, KeyDeliveryService.Attempt attempt, TransactionStatus tx) {
         Order order = prepared.order();
-        if (!leases.release(order.id(), owner)) { // taken over after the lease passed: that Send keys job sends this same message again
+        if (!leases.release(order.id(), owner)) { // taken over after the lease passed: that Send keys task sends this same message again
             tx.setRollbackOnly();
             return;
         }
@@ -202,7 +202,7 @@ public class KeyMailQueue implements SmartLifecycle {
     }
 
     /**
-     * Any node: rows whose lease has passed become Send keys jobs of new order-fulfillment instances (skipping rows
+     * Any node: rows whose lease has passed become Send keys tasks of new order-fulfillment instances (skipping rows
      * another node is sweeping or renewing). An order no longer PAID (refunded meanwhile) only loses its row.
      */
     @Scheduled(initialDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT5S}",
@@ -223,7 +223,7 @@ public class KeyMailQueue implements SmartLifecycle {
             Order order = orders.getById(orderId);
             if (order.status() == OrderStatus.PAID) {
                 starter.startAt(order, SEND_KEYS, Map.of());
-                log.info("order {}: queued key mail handed to a Send keys job", order.orderNo());
+                log.info("order {}: queued key mail handed to a Send keys task", order.orderNo());
             } else {
                 log.info("order {}: queued key mail dropped, the order is {}", order.orderNo(), order.status());
             }
@@ -304,10 +304,10 @@ public class KeyMailQueue implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE; // beside the job executor: callbacks after this take the Send keys job path
+        return SmartLifecycle.DEFAULT_PHASE; // beside the job executor: callbacks after this take the Send keys task path
     }
 
-    /** The row was swept meanwhile: another node's Send keys job owns this mail now. */
+    /** The row was swept meanwhile: another node's Send keys task owns this mail now. */
     static final class LeaseLost extends RuntimeException {
         LeaseLost() {
             super("key mail lease lost", null, false, false);

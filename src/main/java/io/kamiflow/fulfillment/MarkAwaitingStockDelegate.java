@@ -36,8 +36,8 @@ class MarkAwaitingStockDelegate implements JavaDelegate {
         Order order = instanceOrders.order(execution);
         orders.transition(order.id(), OrderStatus.AWAITING_STOCK, OrderStatus.PAID);
         if (alerts.raiseOnce(ALERT_ORDER_PARKED, order.orderNo())) {
-            execution.getProcessEngineServices().getRuntimeService().startProcessInstanceByKey(MailAdminDelegate.PROCESS_KEY,
-                    order.orderNo(), Map.of(MailAdminDelegate.ALERT_KIND, ALERT_ORDER_PARKED));
+            execution.getProcessEngineServices().getRuntimeService().startProcessInstanceByKey(MailAdminCall.PROCESS_KEY,
+                    order.orderNo(), Map.of(MailAdminCall.ALERT_KIND, ALERT_ORDER_PARKED));
         }
     }
 }

@@ -2,13 +2,14 @@ package io.kamiflow.fulfillment;
 
 import java.util.Map;
 
+import io.kamiflow.calls.RemoteCall;
 import io.kamiflow.payment.GatewayRefunds;
 import io.kamiflow.payment.RefundService;
 import org.springframework.stereotype.Component;
 
 /** Refund payment (payment-refund, topic refund-payment): asks the gateway to return the money of the decided refund. */
 @Component
-class RefundPaymentCall implements GatewayCall {
+class RefundPaymentCall implements RemoteCall {
 
     static final String TOPIC = "refund-payment";
 
@@ -26,11 +27,11 @@ class RefundPaymentCall implements GatewayCall {
     }
 
     @Override
-    public Map<String, Object> call(GatewayTask task) {
+    public Completion call(CallTask task) {
         Object reason = task.variables().get(ProcessVariables.REFUND_REASON);
         RefundService.Progress progress = gateways.refund(
                 orders.paymentOf(task.businessKey(), task.variables().get(ProcessVariables.PAYMENT_ID)),
                 task.processInstanceId(), reason == null ? "refund decided" : reason.toString());
-        return Map.of(ProcessVariables.REFUND_STATUS, progress.name());
+        return Completion.with(Map.of(ProcessVariables.REFUND_STATUS, progress.name()));
     }
 }

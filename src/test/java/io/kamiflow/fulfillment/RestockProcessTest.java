@@ -54,8 +54,8 @@ class RestockProcessTest extends ProcessTest {
         assertThat(instance).isEnded().hasPassed("OrderDelivered");
         assertThat(mailsTo("late@example.com")).isEqualTo(1);
         assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(instance.getId()).count()).isZero();
-        assertThat(engine.getManagementService().createJobQuery().processDefinitionKey("admin-alert").singleResult()
-                .getExceptionMessage()).as("the alert keeps its own failed job, retried later").isNotBlank();
+        assertThat(engine.getExternalTaskService().createExternalTaskQuery().processDefinitionKey("admin-alert").singleResult()
+                .getErrorMessage()).as("the alert keeps its own failed call, retried later").isNotBlank();
     }
 
     @Test

@@ -80,10 +80,10 @@ class SlowGatewayJobsTest extends ProcessTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
         assertThat(tradeClose(order.orderNo())).as("still to close").isEqualTo("CLOSING");
         assertThat(FakeStripe.expireRequests()).as("one request: no SDK retries").hasSize(1);
-        assertThat(gatewayFailure("CloseTradeAtGateway")).contains("stripe did not answer");
+        assertThat(remoteCallFailure("CloseTradeAtGateway")).contains("stripe did not answer");
 
         stripe.session(session, "open"); // Stripe answers again: the retry closes the trade
-        retryGatewayCalls("order-expiry");
+        retryRemoteCalls("order-expiry");
         assertThat(tradeClose(order.orderNo())).isEqualTo("CLOSED");
         assertThat(stripe.sessionStatus(session)).isEqualTo("expired");
     }
@@ -120,7 +120,7 @@ class SlowGatewayJobsTest extends ProcessTest {
         management.executeJob(management.createJobQuery().processDefinitionKey(processKey).timers().singleResult().getId());
         ExternalTaskQuery calls = engine.getExternalTaskService().createExternalTaskQuery().processDefinitionKey(processKey);
         while (calls.count() > 0) {
-            gatewayWorker.poll(); // takes what its idle threads can
+            remoteCallWorker.poll(); // takes what its idle threads can
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {

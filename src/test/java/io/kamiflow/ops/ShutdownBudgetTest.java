@@ -41,12 +41,13 @@ class ShutdownBudgetTest extends IntegrationTest {
         }
         Duration took;
         try (FakeSmtp silent = FakeSmtp.silent()) {
-            // one key mail thread and one job thread, each stuck in a conversation with a server that never answers
+            // one key mail thread and one remote call thread, each stuck in a conversation with a server that never answers
             // (until the 3 s read timeout of the tests' mail settings)
             ConfigurableApplicationContext node = SecondNode.start("stopping", Map.of(
                     "spring.mail.port", silent.port(),
                     "kamiflow.shutdown.budget", BUDGET,
                     "kamiflow.fulfillment.key-mail-threads", 1,
+                    "kamiflow.remote-calls.threads", 1,
                     "camunda.bpm.job-execution.core-pool-size", 1,
                     "camunda.bpm.job-execution.max-pool-size", 1), context -> { });
             try {
@@ -57,7 +58,7 @@ class ShutdownBudgetTest extends IntegrationTest {
                 for (Shop.PlacedOrder order : orders.subList(0, 2)) {
                     assertThat(Shop.pay(there, order, "T-" + order.orderNo()).body()).isEqualTo("success");
                 }
-                // three Send keys jobs: one running, two waiting for the job thread
+                // three Send keys calls: one running, two waiting for the remote call thread
                 node.getBean(FulfillmentSettings.class).setMailAfterCommit(false);
                 for (Shop.PlacedOrder order : orders.subList(2, 5)) {
                     assertThat(Shop.pay(there, order, "T-" + order.orderNo()).body()).isEqualTo("success");
@@ -65,7 +66,7 @@ class ShutdownBudgetTest extends IntegrationTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> silent.connections() >= 2);
                 assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue WHERE owner = ?", Integer.class, owner))
                         .as("key mails the node holds").isPositive();
-                assertThat(lockedBy(owner)).as("jobs the node holds").isPositive();
+                assertThat(lockedBy(owner)).as("Send keys calls the node holds").isPositive();
 
                 try (Socket upload = requestInFlight(port)) {
                     long stopping = System.nanoTime();
@@ -77,7 +78,7 @@ class ShutdownBudgetTest extends IntegrationTest {
                 assertThat(took).as("closed within kamiflow.shutdown.budget").isLessThan(BUDGET);
                 assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue WHERE owner = ? AND lease_until > now()",
                         Integer.class, owner)).as("key mails still leased to the stopped node").isZero();
-                assertThat(lockedBy(owner)).as("jobs still locked by the stopped node").isZero();
+                assertThat(lockedBy(owner)).as("jobs and calls still locked by the stopped node").isZero();
             } finally {
                 node.close();
             }
@@ -93,8 +94,10 @@ class ShutdownBudgetTest extends IntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
     }
 
+    /** Jobs and remote calls (Send keys) the node holds locked. */
     private int lockedBy(String owner) {
-        return jdbc.queryForObject("SELECT count(*) FROM act_ru_job WHERE lock_owner_ = ?", Integer.class, owner);
+        return jdbc.queryForObject("SELECT (SELECT count(*) FROM act_ru_job WHERE lock_owner_ = ?) + (SELECT count(*) "
+                + "FROM act_ru_ext_task WHERE worker_id_ = ? AND lock_exp_time_ > now())", Integer.class, owner, owner);
     }
 
     /** A payment callback whose body never finishes arriving: the request stays in flight until the server gives up. */

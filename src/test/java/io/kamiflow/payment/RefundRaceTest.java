@@ -10,7 +10,7 @@ import io.kamiflow.support.ProcessTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.SupportDesk;
 import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,9 +33,11 @@ class RefundRaceTest extends ProcessTest {
         int mailedFirst = 0;
         for (int round = 0; round < ROUNDS; round++) {
             Shop.PlacedOrder order = paidOrder("RACE", 1, "race" + round + "@example.com");
-            String sendKeys = onlyJob(order.orderNo()).getId();
+            List<ExternalTask> calls = remoteCalls(instanceFor(order.orderNo()), "SendKeys");
+            assertThat(calls).hasSize(1);
+            String sendKeys = calls.get(0).getId();
             Concurrently.run(2, List.<Callable<Object>>of(
-                    () -> quietly(() -> engine.getManagementService().executeJob(sendKeys)),
+                    () -> quietly(() -> remoteCallWorker.runNow(sendKeys)),
                     () -> refund(order)));
             finish(order);
             boolean mailed = mailsTo("race" + round + "@example.com") > 0;
@@ -88,24 +90,11 @@ class RefundRaceTest extends ProcessTest {
         assertThat(invariants.check()).isEmpty();
     }
 
-    private Job onlyJob(String orderNo) {
-        List<Job> jobs = jobsOf(orderNo);
-        assertThat(jobs).hasSize(1);
-        return jobs.get(0);
-    }
-
-    private List<Job> jobsOf(String orderNo) {
-        return engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(orderNo).list().stream()
-                .flatMap(instance -> engine.getManagementService().createJobQuery().processInstanceId(instance.getId())
-                        .list().stream())
-                .toList();
-    }
-
     private static Object quietly(Runnable action) {
         try {
             action.run();
         } catch (RuntimeException lostTheRace) {
-            // optimistic locking or a deleted job: the other side won this round
+            // optimistic locking or a deleted task: the other side won this round
         }
         return null;
     }

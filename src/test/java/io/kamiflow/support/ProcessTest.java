@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.kamiflow.fulfillment.GatewayWorker;
+import io.kamiflow.calls.RemoteCallWorker;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
@@ -34,7 +34,7 @@ public abstract class ProcessTest extends IntegrationTest {
 
     protected ShopClient shop;
     @Autowired
-    protected GatewayWorker gatewayWorker;
+    protected RemoteCallWorker remoteCallWorker;
 
     @BeforeEach
     void pauseJobExecutor() {
@@ -101,42 +101,42 @@ public abstract class ProcessTest extends IntegrationTest {
     /**
      * Runs the one job the instance is waiting on (an async continuation or a timer, due or not), in the
      * instance itself or in a process it called (payment-refund), or the one gateway call it waits for (an external
-     * task, worked on this thread by the {@link GatewayWorker} as it would on its own; a failure is thrown).
+     * task, worked on this thread by the {@link RemoteCallWorker} as it would on its own; a failure is thrown).
      */
     protected void executeJob(ProcessInstance instance) {
         List<Job> jobs = jobs(instance, null);
-        List<ExternalTask> calls = gatewayCalls(instance, null);
+        List<ExternalTask> calls = remoteCalls(instance, null);
         if (jobs.size() + calls.size() != 1) {
             throw new AssertionError("expected exactly one job or gateway call for " + instance.getBusinessKey()
                     + " but found " + jobs.stream().map(j -> j.getJobDefinitionId()).toList() + " and "
                     + calls.stream().map(ExternalTask::getActivityId).toList());
         }
         if (jobs.isEmpty()) {
-            gatewayWorker.runNow(calls.get(0).getId());
+            remoteCallWorker.runNow(calls.get(0).getId());
         } else {
             engine.getManagementService().executeJob(jobs.get(0).getId());
         }
     }
 
     /** The gateway calls (external tasks) the instance or a process it called waits for, at one activity or any. */
-    protected List<ExternalTask> gatewayCalls(ProcessInstance instance, String activityId) {
+    protected List<ExternalTask> remoteCalls(ProcessInstance instance, String activityId) {
         var query = engine.getExternalTaskService().createExternalTaskQuery()
                 .processInstanceIdIn(withCalled(instance).toArray(String[]::new));
         return (activityId == null ? query : query.activityId(activityId)).list();
     }
 
-    /** Runs the pending jobs of admin-alert instances (the mails to the admin address). */
+    /** Makes the pending Mail admin calls of admin-alert instances (the mails to the admin address); a failure is thrown. */
     protected void runAdminAlerts() {
-        for (Job job : engine.getManagementService().createJobQuery().processDefinitionKey("admin-alert").list()) {
-            engine.getManagementService().executeJob(job.getId());
+        for (ExternalTask call : engine.getExternalTaskService().createExternalTaskQuery().processDefinitionKey("admin-alert").list()) {
+            remoteCallWorker.runNow(call.getId());
         }
     }
 
     /** Runs the job (or gateway call) waiting at one activity, where several wait at once (a timer and its boundary timer). */
     protected void executeJobAt(ProcessInstance instance, String activityId) {
-        List<ExternalTask> calls = gatewayCalls(instance, activityId);
+        List<ExternalTask> calls = remoteCalls(instance, activityId);
         if (calls.size() == 1 && jobs(instance, activityId).isEmpty()) {
-            gatewayWorker.runNow(calls.get(0).getId());
+            remoteCallWorker.runNow(calls.get(0).getId());
         } else {
             engine.getManagementService().executeJob(jobAt(instance, activityId).getId());
         }
@@ -207,7 +207,7 @@ public abstract class ProcessTest extends IntegrationTest {
             }
             for (String callId : calls) {
                 try {
-                    gatewayWorker.runNow(callId);
+                    remoteCallWorker.runNow(callId);
                 } catch (RuntimeException failedOrGone) {
                     // retried next round, as the gateway worker would
                 }
@@ -232,14 +232,14 @@ public abstract class ProcessTest extends IntegrationTest {
     /**
      * Fires the timer start event of a periodic process (order-expiry, payment-compensation) and runs the gateway
      * calls and jobs that run left (one per order it works on), until the run has ended; a failing job fails the
-     * test, a failing gateway call waits for its retry (see {@link #gatewayFailure}).
+     * test, a failing gateway call waits for its retry (see {@link #remoteCallFailure}).
      */
     protected void runPeriodicProcess(String processKey) {
         ManagementService management = engine.getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
         management.executeJob(timer.getId());
         for (int round = 0; round < 1000; round++) {
-            runGatewayCalls(processKey, false);
+            runRemoteCalls(processKey, false);
             List<Job> left = management.createJobQuery().processDefinitionKey(processKey).messages().withRetriesLeft().list();
             if (left.isEmpty()) {
                 return;
@@ -250,15 +250,15 @@ public abstract class ProcessTest extends IntegrationTest {
     }
 
     /**
-     * Makes the process's gateway calls on this thread, as the {@link GatewayWorker} would on its own: the new ones,
+     * Makes the process's gateway calls on this thread, as the {@link RemoteCallWorker} would on its own: the new ones,
      * and with {@code failedToo} those waiting for a retry. A failure is recorded on its task and waits for its retry.
      */
-    private void runGatewayCalls(String processKey, boolean failedToo) {
+    private void runRemoteCalls(String processKey, boolean failedToo) {
         ExternalTaskService tasks = engine.getExternalTaskService();
         for (ExternalTask call : tasks.createExternalTaskQuery().processDefinitionKey(processKey).withRetriesLeft().list()) {
             if (failedToo || call.getErrorMessage() == null) {
                 try {
-                    gatewayWorker.runNow(call.getId());
+                    remoteCallWorker.runNow(call.getId());
                 } catch (RuntimeException failed) {
                     // recorded on the task by the worker: retries left, the error message for ops
                 }
@@ -274,7 +274,7 @@ public abstract class ProcessTest extends IntegrationTest {
         ManagementService management = engine.getManagementService();
         Job timer = management.createJobQuery().processDefinitionKey(processKey).timers().singleResult();
         List<String> toRun = new ArrayList<>(List.of(timer.getId()));
-        for (int round = 0; round < 10 && (!toRun.isEmpty() || failedGatewayCalls(processKey) > 0); round++) {
+        for (int round = 0; round < 10 && (!toRun.isEmpty() || failedRemoteCalls(processKey) > 0); round++) {
             for (String jobId : toRun) {
                 try {
                     management.executeJob(jobId);
@@ -282,7 +282,7 @@ public abstract class ProcessTest extends IntegrationTest {
                     // the engine recorded the failure and decremented the job's retries
                 }
             }
-            retryGatewayCalls(processKey);
+            retryRemoteCalls(processKey);
             toRun = management.createJobQuery().processDefinitionKey(processKey).withRetriesLeft().list().stream()
                     .filter(job -> job.getExceptionMessage() != null || !isTimer(job))
                     .map(Job::getId).toList();
@@ -310,17 +310,17 @@ public abstract class ProcessTest extends IntegrationTest {
     }
 
     /** What the last failed gateway call at this activity (Close trade at gateway, ...) left for ops to read. */
-    protected String gatewayFailure(String activityId) {
+    protected String remoteCallFailure(String activityId) {
         return engine.getExternalTaskService().createExternalTaskQuery().activityId(activityId).list().stream()
                 .map(ExternalTask::getErrorMessage).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** Makes the failed gateway calls that have attempts left again now, as their retry would after its delay. */
-    protected void retryGatewayCalls(String processKey) {
-        runGatewayCalls(processKey, true);
+    protected void retryRemoteCalls(String processKey) {
+        runRemoteCalls(processKey, true);
     }
 
-    private long failedGatewayCalls(String processKey) {
+    private long failedRemoteCalls(String processKey) {
         return engine.getExternalTaskService().createExternalTaskQuery().processDefinitionKey(processKey)
                 .withRetriesLeft().list().stream().filter(task -> task.getErrorMessage() != null).count();
     }

@@ -4,19 +4,16 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
 import io.kamiflow.ops.shutdown.ShutdownBudget;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.spring.boot.starter.configuration.impl.DefaultJobConfiguration;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
 import org.camunda.bpm.spring.boot.starter.property.JobExecutionProperty;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,7 +34,7 @@ class JobExecutionConfig {
      * acquisition so the queued runnables unlock their jobs instead of running them.
      */
     @Bean(DefaultJobConfiguration.JobConfiguration.CAMUNDA_TASK_EXECUTOR_QUALIFIER)
-    static ThreadPoolTaskExecutor camundaTaskExecutor(CamundaBpmProperties camunda, ImmediateJobs immediateJobs) {
+    static ThreadPoolTaskExecutor camundaTaskExecutor(CamundaBpmProperties camunda) {
         JobExecutionProperty settings = camunda.getJobExecution();
         ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
         pool.setCorePoolSize(settings.getCorePoolSize());
@@ -47,8 +44,6 @@ class JobExecutionConfig {
             pool.setKeepAliveSeconds(settings.getKeepAliveSeconds());
         }
         pool.setThreadNamePrefix("camundaTaskExecutor-");
-        pool.setTaskDecorator(immediateJobs::thenRunWaiting);
-        immediateJobs.runOn(pool);
         pool.setWaitForTasksToCompleteOnShutdown(true);
         pool.setAwaitTerminationSeconds(0); // JobExecutorShutdown waited within the shutdown budget; closing waits no more
         return pool;
@@ -72,22 +67,9 @@ class JobExecutionConfig {
     @Bean
     JobExecutorShutdown jobExecutorShutdown(JobExecutor jobExecutor,
                                             @Qualifier(DefaultJobConfiguration.JobConfiguration.CAMUNDA_TASK_EXECUTOR_QUALIFIER)
-                                            ThreadPoolTaskExecutor pool, ImmediateJobs immediateJobs, DataSource dataSource,
+                                            ThreadPoolTaskExecutor pool, DataSource dataSource,
                                             ShutdownBudget budget) {
-        return new JobExecutorShutdown(jobExecutor, pool, immediateJobs, dataSource, budget);
-    }
-
-    /** A Send keys job created by a request runs on that node right after the commit (docs/scaling.md). */
-    @Bean
-    static ImmediateJobs immediateJobs(DataSource dataSource, MeterRegistry meters,
-                                       @Value("${kamiflow.jobs.immediate.activities:SendKeys}") Set<String> activities,
-                                       @Value("${kamiflow.jobs.immediate.max-waiting:1000}") int maxWaiting) {
-        return new ImmediateJobs(activities, maxWaiting, dataSource, meters);
-    }
-
-    @Bean
-    ImmediateJobsPlugin immediateJobsPlugin(ImmediateJobs immediateJobs) {
-        return new ImmediateJobsPlugin(immediateJobs);
+        return new JobExecutorShutdown(jobExecutor, pool, dataSource, budget);
     }
 
     static String lockOwner() {

@@ -21,8 +21,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * <p>Camunda's own {@code ExecuteJobsRunnable} unlocks its jobs when it finds the job executor inactive, so after
  * {@link JobExecutor#shutdown()} the pool is drained rather than cancelled. Batches the acquisition thread held back
  * (the pool's queue was full) are locked by this node but in no runnable: once the pool has terminated nothing of
- * this node runs any more, and every job still carrying its lock owner is unlocked in the database: these and the
- * jobs taken right after their commit ({@link ImmediateJobs}) that no thread started. Running jobs may finish
+ * this node runs any more, and every job still carrying its lock owner is unlocked in the database. Running jobs may finish
  * within the shutdown budget's drain time ({@link ShutdownBudget#drain()}); if a job is still running after that,
  * the locks are left to expire, as unlocking a running job could let a second node run it concurrently.
  *
@@ -35,16 +34,13 @@ public class JobExecutorShutdown implements SmartLifecycle {
 
     private final JobExecutor jobExecutor;
     private final ThreadPoolTaskExecutor pool;
-    private final ImmediateJobs immediateJobs;
     private final JobLocks locks;
     private final ShutdownBudget budget;
     private volatile boolean running;
 
-    JobExecutorShutdown(JobExecutor jobExecutor, ThreadPoolTaskExecutor pool, ImmediateJobs immediateJobs,
-                        DataSource dataSource, ShutdownBudget budget) {
+    JobExecutorShutdown(JobExecutor jobExecutor, ThreadPoolTaskExecutor pool, DataSource dataSource, ShutdownBudget budget) {
         this.jobExecutor = jobExecutor;
         this.pool = pool;
-        this.immediateJobs = immediateJobs;
         this.locks = new JobLocks(dataSource);
         this.budget = budget;
     }
@@ -87,7 +83,7 @@ public class JobExecutorShutdown implements SmartLifecycle {
         jobExecutor.shutdown(); // waits for the acquisition thread; the runnables that start from now on unlock their jobs
         ThreadPoolExecutor executor = pool.getThreadPoolExecutor();
         int active = executor.getActiveCount();
-        int queued = executor.getQueue().size() + immediateJobs.waiting();
+        int queued = executor.getQueue().size();
         executor.shutdown();
         boolean drained;
         try {

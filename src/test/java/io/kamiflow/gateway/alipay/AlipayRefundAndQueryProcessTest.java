@@ -113,7 +113,7 @@ class AlipayRefundAndQueryProcessTest extends ProcessTest {
                 .containsEntry("refunded_at", null).containsEntry("refund_status", "REQUESTED");
         assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED"); // decided: the keys were settled then
         assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
-        ExternalTask call = gatewayCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
+        ExternalTask call = remoteCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
         assertThat(call.getRetries()).isEqualTo(4);
         assertThat(call.getErrorMessage()).contains("ACQ.SELLER_BALANCE_NOT_ENOUGH");
 

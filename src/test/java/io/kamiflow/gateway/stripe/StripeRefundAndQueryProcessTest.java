@@ -190,10 +190,10 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
                 .hasSize(1);
         String first = applicationChannel().refund(new io.kamiflow.payment.Payment(paymentId(), "stripe", "pi_refund_5",
                 order.orderNo(), new io.kamiflow.catalog.Money(2500, "CNY")), requestId, "dying").reference();
-        assertThat(gatewayWorker.poll()).as("still locked by the dead node").isZero();
+        assertThat(remoteCallWorker.poll()).as("still locked by the dead node").isZero();
         assertThat(jdbc.queryForObject("SELECT refund_status FROM payment", String.class)).isEqualTo("REQUESTED");
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gatewayWorker.poll() == 1); // lock passed
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> remoteCallWorker.poll() == 1); // lock passed
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.getRuntimeService()
                 .createProcessInstanceQuery().processInstanceBusinessKey(order.orderNo()).count() == 0);
 
@@ -231,7 +231,7 @@ class StripeRefundAndQueryProcessTest extends ProcessTest {
                 .containsEntry("refunded_at", null).containsEntry("refund_status", "REQUESTED");
         assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED"); // decided: the keys were settled then
         assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
-        ExternalTask call = gatewayCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
+        ExternalTask call = remoteCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
         assertThat(call.getRetries()).isEqualTo(4);
         assertThat(call.getErrorMessage()).contains("insufficient_funds");
 

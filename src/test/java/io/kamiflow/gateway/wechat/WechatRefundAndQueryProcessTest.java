@@ -122,7 +122,7 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
                 .containsEntry("refunded_at", null).containsEntry("refund_status", "REQUESTED");
         assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED"); // decided: the keys were settled then
         assertThat(keysOf(order.orderNo(), "VOID")).isEqualTo(2);
-        ExternalTask call = gatewayCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
+        ExternalTask call = remoteCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
         assertThat(call.getRetries()).isEqualTo(4);
         assertThat(call.getErrorMessage()).contains("NOT_ENOUGH");
 
@@ -142,7 +142,7 @@ class WechatRefundAndQueryProcessTest extends ProcessTest {
             assertThatThrownBy(() -> executeJob(refund)).hasMessageContaining("NOT_ENOUGH");
         }
 
-        ExternalTask call = gatewayCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
+        ExternalTask call = remoteCalls(refund, "RefundThroughGateway").get(0); // in the called payment-refund
         assertThat(call.getRetries()).isZero();
         assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(refund.getId()).count()).isEqualTo(1);
         assertThat(refund).isWaitingAt("RefundPayment");

@@ -1,4 +1,4 @@
-package io.kamiflow.fulfillment;
+package io.kamiflow.calls;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,61 +31,93 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Works the external tasks of the activities that call payment gateways ({@link GatewayCall}) on this node's own
- * threads, so no database transaction and no pooled connection is held while a gateway answers: fetch-and-lock
- * commits, the call runs with no transaction open, and the outcome completes the task (or records its failure) in a
- * transaction of its own.
+ * Works the external tasks of the activities that call over the network ({@link RemoteCall}: payment gateways, SMTP)
+ * on this node's own threads, so no database transaction and no pooled connection is held while the other side
+ * answers: fetch-and-lock commits, the call runs with no transaction open, and the outcome completes the task (or
+ * records its failure) in a transaction of its own.
  * <ul>
- * <li>The lock ({@link #LOCK}) outlives any call (the channels bound theirs to 5 s connect and 10 s read), so a node
- * that dies mid-call leaves the task to any node once the lock passed, which calls again under the same request id:
- * the gateway answers with what it did the first time.</li>
+ * <li>The lock ({@link #LOCK}) outlives any call (the channels bound theirs to 5 s connect and 10 s read, SMTP its
+ * conversation likewise), so a node that dies mid-call leaves the task to any node once the lock passed, which calls
+ * again under the same request id or Message-ID: the other side sees the same request twice, not two requests.</li>
  * <li>A failure is retried as the activity's extension properties say ({@code retries}, {@code retryDelay}, like a
  * job's retry cycle), then becomes an incident in Cockpit, where Retry increments the retries.</li>
+ * <li>Tasks are fetched every second, and at once after a commit on this node that created one
+ * ({@link CallSoonListener}), so a Send keys after a resend or a restock starts in milliseconds.</li>
  * <li>It works while this node's job executor does: paused with it (tests drive the tasks one by one), stopped with
- * it, and a node without job execution calls no gateway.</li>
+ * it, and a node without job execution makes no call.</li>
  * </ul>
  */
 @Component
-public class GatewayWorker implements SmartLifecycle {
+public class RemoteCallWorker implements SmartLifecycle {
 
     /** How long a fetched task is this node's alone; longer than any call. */
     static final Duration LOCK = Duration.ofSeconds(60);
     private static final int DEFAULT_RETRIES = 5;
     private static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(1);
 
-    private static final Logger log = LoggerFactory.getLogger(GatewayWorker.class);
+    private static final Logger log = LoggerFactory.getLogger(RemoteCallWorker.class);
 
     private final ExternalTaskService tasks;
     private final RuntimeService runtime;
-    private final Map<String, GatewayCall> calls;
+    private final Map<String, RemoteCall> calls;
     private final ObjectProvider<JobExecutor> jobExecutor;
-    private final FulfillmentSettings settings;
+    private final RemoteCallSettings settings;
     private final ShutdownBudget shutdown;
+    private final TransactionTemplate transactions;
     /** Tasks fetched and waiting for a thread: unlocked at a stop, so another node takes them at once. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pollAsked = new AtomicBoolean();
+    private final ExecutorService poller = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "remoteCall-poll");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile String workerId = "kamiflow-" + UUID.randomUUID();
     private volatile ThreadPoolExecutor pool; // null while stopped
 
-    GatewayWorker(ExternalTaskService tasks, RuntimeService runtime, List<GatewayCall> calls,
-                  ObjectProvider<JobExecutor> jobExecutor, FulfillmentSettings settings, ShutdownBudget shutdown) {
+    RemoteCallWorker(ExternalTaskService tasks, RuntimeService runtime, List<RemoteCall> calls,
+                  ObjectProvider<JobExecutor> jobExecutor, RemoteCallSettings settings, ShutdownBudget shutdown,
+                  PlatformTransactionManager transactionManager) {
+        this.transactions = new TransactionTemplate(transactionManager);
         this.tasks = tasks;
         this.runtime = runtime;
-        this.calls = calls.stream().collect(Collectors.toMap(GatewayCall::topic, Function.identity()));
+        this.calls = calls.stream().collect(Collectors.toMap(RemoteCall::topic, Function.identity()));
         this.jobExecutor = jobExecutor;
         this.settings = settings;
         this.shutdown = shutdown;
     }
 
     /** While this node's job executor runs, the worker fetches what its free threads can take. */
-    @Scheduled(initialDelayString = "${kamiflow.fulfillment.gateway-call-poll-interval:PT1S}",
-            fixedDelayString = "${kamiflow.fulfillment.gateway-call-poll-interval:PT1S}")
-    void pollWhileJobsRun() {
+    @Scheduled(initialDelayString = "${kamiflow.remote-calls.poll-interval:PT1S}",
+            fixedDelayString = "${kamiflow.remote-calls.poll-interval:PT1S}")
+    public void pollWhileJobsRun() {
         JobExecutor executor = jobExecutor.getIfAvailable();
         if (executor != null && executor.isActive()) {
             poll();
         }
+    }
+
+    /**
+     * After the commit that created a task: fetches now on a thread of its own (many commits in a row ask once), so
+     * the committing thread does not wait. Only while the job executor runs, as the periodic poll.
+     */
+    public void pollSoon() {
+        JobExecutor executor = jobExecutor.getIfAvailable();
+        if (pool == null || executor == null || !executor.isActive() || !pollAsked.compareAndSet(false, true)) {
+            return;
+        }
+        poller.execute(() -> {
+            pollAsked.set(false);
+            try {
+                poll();
+            } catch (RuntimeException e) {
+                log.info("polling for remote calls after a commit failed ({}); the periodic poll takes them", e.getMessage());
+            }
+        });
     }
 
     /** Fetches (and locks) as many tasks as this node has free threads for and runs them. @return how many */
@@ -101,7 +136,7 @@ public class GatewayWorker implements SmartLifecycle {
         }
         List<LockedExternalTask> fetched = fetch.execute();
         for (LockedExternalTask locked : fetched) {
-            GatewayCall.GatewayTask task = new GatewayCall.GatewayTask(locked.getId(), locked.getTopicName(),
+            RemoteCall.CallTask task = new RemoteCall.CallTask(locked.getId(), locked.getTopicName(),
                     locked.getProcessInstanceId(), locked.getBusinessKey(), locked.getRetries(),
                     locked.getExtensionProperties(), locked.getVariables());
             waiting.add(task.id());
@@ -121,17 +156,17 @@ public class GatewayWorker implements SmartLifecycle {
         tasks.unlock(externalTaskId);
         tasks.lock(externalTaskId, workerId, LOCK.toMillis());
         ExternalTask task = tasks.createExternalTaskQuery().externalTaskId(externalTaskId).singleResult();
-        work(new GatewayCall.GatewayTask(task.getId(), task.getTopicName(), task.getProcessInstanceId(),
+        work(new RemoteCall.CallTask(task.getId(), task.getTopicName(), task.getProcessInstanceId(),
                 task.getBusinessKey(), task.getRetries(), task.getExtensionProperties(),
                 runtime.getVariables(task.getExecutionId())), true);
     }
 
-    private void work(GatewayCall.GatewayTask task, boolean rethrow) {
-        GatewayCall call = calls.get(task.topic());
+    private void work(RemoteCall.CallTask task, boolean rethrow) {
+        RemoteCall call = calls.get(task.topic());
         try (var logContext = OrderLogContext.of(orderNo(task))) {
-            Map<String, Object> outcome;
+            RemoteCall.Completion completion;
             try {
-                outcome = call.call(task);
+                completion = call.call(task);
             } catch (RuntimeException failed) {
                 fail(task, failed);
                 if (rethrow) {
@@ -140,21 +175,25 @@ public class GatewayWorker implements SmartLifecycle {
                 return;
             }
             try {
-                if (call.leavesLocalVariables()) {
-                    tasks.complete(task.id(), workerId, null, outcome);
-                } else {
-                    tasks.complete(task.id(), workerId, outcome);
-                }
+                transactions.executeWithoutResult(tx -> {
+                    Map<String, Object> variables = completion.inTransaction();
+                    if (call.leavesLocalVariables()) {
+                        tasks.complete(task.id(), workerId, null, variables);
+                    } else {
+                        tasks.complete(task.id(), workerId, variables);
+                    }
+                });
             } catch (ProcessEngineException gone) {
-                // the instance moved on (deleted, interrupted) or the lock passed to another node; the answer is
-                // recorded on the payment row, which every later step reads first
+                // the instance moved on (deleted, interrupted) or the lock passed to another node, which calls again:
+                // what the completion wrote is rolled back with it; a gateway's answer is on the payment row, which
+                // every later step reads first
                 log.info("{} task {} of order {} not completed here: {}", task.topic(), task.id(), orderNo(task),
                         gone.getMessage());
             }
         }
     }
 
-    private void fail(GatewayCall.GatewayTask task, RuntimeException failed) {
+    private void fail(RemoteCall.CallTask task, RuntimeException failed) {
         int retries = (task.retries() == null ? retriesOf(task) : task.retries()) - 1;
         Duration delay = retryDelayOf(task);
         log.warn("{} for order {} failed ({} retries left, next in {}): {}", task.topic(), orderNo(task),
@@ -167,18 +206,17 @@ public class GatewayWorker implements SmartLifecycle {
         }
     }
 
-    /** The order the call is for: the business key, or the order no of a periodic process's instance per order. */
-    private static String orderNo(GatewayCall.GatewayTask task) {
-        Object perOrder = task.variables() == null ? null : task.variables().get(ProcessVariables.ORDER_NO);
-        return task.businessKey() != null ? task.businessKey() : perOrder == null ? null : perOrder.toString();
+    private String orderNo(RemoteCall.CallTask task) {
+        RemoteCall call = calls.get(task.topic());
+        return call == null ? task.businessKey() : call.orderNo(task);
     }
 
-    private static int retriesOf(GatewayCall.GatewayTask task) {
+    private static int retriesOf(RemoteCall.CallTask task) {
         String retries = task.extensionProperties() == null ? null : task.extensionProperties().get("retries");
         return retries == null ? DEFAULT_RETRIES : Integer.parseInt(retries);
     }
 
-    private static Duration retryDelayOf(GatewayCall.GatewayTask task) {
+    private static Duration retryDelayOf(RemoteCall.CallTask task) {
         String delay = task.extensionProperties() == null ? null : task.extensionProperties().get("retryDelay");
         return delay == null ? DEFAULT_RETRY_DELAY : Duration.parse(delay);
     }
@@ -198,10 +236,10 @@ public class GatewayWorker implements SmartLifecycle {
         if (executor != null) {
             workerId = executor.getLockOwner(); // Cockpit names the node that holds a task as it does for jobs
         }
-        int threads = settings.getGatewayCallThreads();
+        int threads = settings.getThreads();
         AtomicInteger threadNo = new AtomicInteger();
         pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "gatewayCall-" + threadNo.incrementAndGet());
+            Thread thread = new Thread(task, "remoteCall-" + threadNo.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -241,7 +279,7 @@ public class GatewayWorker implements SmartLifecycle {
             } finally {
                 callback.run();
             }
-        }, "gatewayCall-stop");
+        }, "remoteCall-stop");
         stopping.setDaemon(true);
         stopping.start();
     }
