@@ -31,7 +31,6 @@ import org.springframework.stereotype.Service;
 public class OrderLinkMail {
 
     private static final Logger log = LoggerFactory.getLogger(OrderLinkMail.class);
-    static final int QUEUE = 100;
 
     private final OrderRepository orders;
     private final OrderLinks links;
@@ -39,8 +38,7 @@ public class OrderLinkMail {
     private final DeliveryProperties properties;
 
     /** One sender, a short queue: a flood of requests is refused instead of piling up threads. */
-    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE), new ThreadPoolExecutor.AbortPolicy());
+    private final ThreadPoolExecutor sender;
     private final Counter refused;
 
     OrderLinkMail(OrderRepository orders, OrderLinks links, JavaMailSender mail, DeliveryProperties properties,
@@ -49,6 +47,8 @@ public class OrderLinkMail {
         this.links = links;
         this.mail = mail;
         this.properties = properties;
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(properties.linkMailQueue()),
+                new ThreadPoolExecutor.AbortPolicy());
         this.refused = Counter.builder("kamiflow.order.link.mails.refused")
                 .description("find-my-order requests refused because the link mail queue was full").register(meters);
         Gauge.builder("kamiflow.order.link.mails.queued", sender, executor -> executor.getQueue().size())
@@ -69,7 +69,8 @@ public class OrderLinkMail {
             return true;
         } catch (RejectedExecutionException full) {
             refused.increment();
-            log.warn("order link mail queue full ({} waiting): a find-my-order request was refused", QUEUE);
+            log.warn("order link mail queue full ({} waiting): a find-my-order request was refused",
+                    properties.linkMailQueue());
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package io.kamiflow.web;
 
+import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -32,12 +33,29 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (poolExhausted(e)) { // the node is overloaded, not broken: the client (a buyer, a gateway) tries again
+            log.warn("{} {} answered 503: no database connection within the pool's timeout", request.getMethod(),
+                    request.getRequestURI());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(ProblemDetail.forStatusAndDetail(
+                            HttpStatus.SERVICE_UNAVAILABLE, "the shop is busy; try again in a few seconds"));
+        }
         String reference = UUID.randomUUID().toString();
         log.error("unexpected error {} on {} {}", reference, request.getMethod(), request.getRequestURI(), e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal error; quote reference " + reference + " to support");
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** Hikari's "request timed out" waiting for a connection, however Spring or Camunda wrapped it. */
+    private static boolean poolExhausted(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
