@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * ({@code web}, {@code db}, {@code privacy}, {@code security}, {@code ops}, {@code calls}) below the domain ({@code catalog} < {@code inventory}
  * < {@code ordering} < {@code payment} < {@code delivery}, {@code gateway}), the process orchestration
  * ({@code fulfillment}) above them, and the rooms that face people or the engine ({@code storefront},
- * {@code cockpit}, {@code engine}, {@code dev}) on top.
+ * {@code backoffice}, {@code cockpit}, {@code engine}, {@code dev}) on top.
  */
 class ArchitectureTest {
 
@@ -56,7 +56,7 @@ class ArchitectureTest {
     void theDomainNeverReachesUpIntoOrchestrationEngineOrTheEdges() {
         noClasses().that().resideInAnyPackage(DOMAIN).should().dependOnClassesThat().resideInAnyPackage(
                         "io.kamiflow.fulfillment..", "io.kamiflow.engine..", "io.kamiflow.cockpit..",
-                        "io.kamiflow.storefront..", "io.kamiflow.dev..")
+                        "io.kamiflow.storefront..", "io.kamiflow.backoffice..", "io.kamiflow.dev..")
                 .check(main);
     }
 

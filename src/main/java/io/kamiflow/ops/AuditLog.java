@@ -4,11 +4,13 @@ import io.kamiflow.security.AdminPrincipal;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
  * Who did what to which subject, written in the caller's transaction so it commits with the change. The
- * actor is the admin API user, else the Camunda user of the request (Tasklist, engine REST), else "system".
+ * actor is the admin API user, else the back office user, else the Camunda user of the request (Tasklist, engine REST),
+ * else "system".
  */
 @Component
 public class AuditLog {
@@ -31,6 +33,10 @@ public class AuditLog {
         String admin = AdminPrincipal.current();
         if (admin != null) {
             return admin;
+        }
+        org.springframework.security.core.Authentication backOffice = SecurityContextHolder.getContext().getAuthentication();
+        if (backOffice != null && backOffice.isAuthenticated() && backOffice.getName() != null) {
+            return backOffice.getName(); // a back office user (the storefront authenticates nobody)
         }
         Authentication camundaUser = identity.getCurrentAuthentication();
         return camundaUser == null || camundaUser.getUserId() == null ? "system" : camundaUser.getUserId();

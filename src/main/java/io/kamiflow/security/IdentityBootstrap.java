@@ -29,6 +29,8 @@ import org.springframework.stereotype.Component;
 public class IdentityBootstrap implements ApplicationRunner {
 
     public static final String SUPPORT_GROUP = "kamiflow-support";
+    /** Shop staff: the back office (products, keys, orders), not Camunda's webapps. */
+    public static final String MERCHANT_GROUP = "kamiflow-merchant";
     /** The Camunda application whose ACCESS grant opens Cockpit's Orders view (cockpit.OrdersAccess checks it). */
     public static final String ORDERS_APPLICATION = "kamiflow-orders";
 
@@ -46,6 +48,7 @@ public class IdentityBootstrap implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         ensureGroup(AdminAuthenticationFilter.ADMIN_GROUP, "kamiflow admins");
         ensureGroup(SUPPORT_GROUP, "kamiflow support");
+        ensureGroup(MERCHANT_GROUP, "kamiflow shop staff");
         // admins open Cockpit and its Orders view (OrdersAccess); support gets neither
         grant(AdminAuthenticationFilter.ADMIN_GROUP, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
         grant(AdminAuthenticationFilter.ADMIN_GROUP, Resources.APPLICATION, ORDERS_APPLICATION, Permissions.ACCESS);

@@ -29,7 +29,7 @@ class SecurityConfig {
         String webappAuth = camunda.getWebapp().getApplicationPath() + "/api/admin/auth/user/";
         FilterRegistrationBean<LoginThrottleFilter> registration =
                 new FilterRegistrationBean<>(new LoginThrottleFilter(limiter, properties, webappAuth, json));
-        registration.addUrlPatterns("/api/admin/*", "/v3/*", "/engine-rest/*", webappAuth + "*");
+        registration.addUrlPatterns("/api/admin/*", "/v3/*", "/engine-rest/*", webappAuth + "*", LoginThrottleFilter.BACK_OFFICE_LOGIN);
         registration.setName("kamiflowLoginThrottle");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10); // before every filter that checks credentials
         return registration;

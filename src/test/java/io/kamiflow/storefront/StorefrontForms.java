@@ -33,7 +33,7 @@ public class StorefrontForms {
         this.clientAddress = clientAddress;
     }
 
-    ShopClient.Response get(String path, String acceptLanguage) {
+    public ShopClient.Response get(String path, String acceptLanguage) {
         HttpRequest.Builder request = request(path).GET();
         if (acceptLanguage != null) {
             request.header("Accept-Language", acceptLanguage);
@@ -46,7 +46,7 @@ public class StorefrontForms {
         return csrfToken(get(path, null));
     }
 
-    static String csrfToken(ShopClient.Response page) {
+    public static String csrfToken(ShopClient.Response page) {
         Matcher token = CSRF.matcher(page.body());
         assertThat(token.find()).as("a CSRF field in: " + page.body()).isTrue();
         return token.group(1);
@@ -91,7 +91,7 @@ public class StorefrontForms {
                 .flatMap(h -> h.getValue().stream()).toList();
     }
 
-    static String header(ShopClient.Response response, String name) {
+    public static String header(ShopClient.Response response, String name) {
         return response.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
                 .map(h -> h.getValue().get(0)).findFirst().orElse(null);
     }

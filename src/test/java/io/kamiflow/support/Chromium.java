@@ -43,7 +43,8 @@ public final class Chromium {
         return start("en-US,en", 1400, 900);
     }
 
-    private static WebDriver start(String acceptLanguage, int width, int height) {
+    /** A window of this size whose requests send {@code acceptLanguage} (desktop 1400 x 900, phone 390 x 844). */
+    public static WebDriver start(String acceptLanguage, int width, int height) {
         if (!Files.isExecutable(BINARY) || !Files.isExecutable(DRIVER)) {
             throw new IllegalStateException("the browser tests need " + BINARY + " and " + DRIVER
                     + ": apt-get install chromium chromium-driver (bash .ci/run does)");

@@ -1,0 +1,47 @@
+package io.kamiflow.backoffice;
+
+import jakarta.servlet.DispatcherType;
+import org.camunda.bpm.engine.IdentityService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+/**
+ * Spring Security on {@code /admin} only: a form login with a session (CSRF token in it), the storefront's strict
+ * headers, and deny by default: every page needs the owner's or the merchant's role, a logged-in user without either
+ * gets the 403 page, an anonymous one the login page. Failed logins count in the shared per-address login throttle
+ * (security's LoginThrottleFilter sees the redirect to {@code ?error}).
+ */
+@Configuration
+class BackOfficeSecurity {
+
+    /** Pages and their assets; no inline script or style; uploaded images may be previewed from data: URIs. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    @Bean
+    SecurityFilterChain backOffice(HttpSecurity http, IdentityService identity) throws Exception {
+        return http.securityMatcher("/admin", "/admin/**")
+                .authenticationProvider(new CamundaUsers(identity))
+                .authorizeHttpRequests(requests -> requests
+                        .dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/admin/login", "/admin/css/**", "/admin/denied").permitAll()
+                        .anyRequest().hasAnyRole(CamundaUsers.OWNER, CamundaUsers.MERCHANT))
+                .formLogin(form -> form.loginPage("/admin/login").loginProcessingUrl("/admin/login")
+                        .defaultSuccessUrl("/admin", false).failureUrl("/admin/login?error"))
+                .logout(logout -> logout.logoutUrl("/admin/logout").logoutSuccessUrl("/admin/login?logout"))
+                .sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId()))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {
+                    response.setStatus(HttpStatus.FORBIDDEN.value()); // no role here, or a form without its CSRF token
+                    request.getRequestDispatcher("/admin/denied").forward(request, response);
+                }))
+                .anonymous(anonymous -> anonymous.disable())
+                .build();
+    }
+}
