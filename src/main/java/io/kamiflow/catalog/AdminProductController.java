@@ -2,18 +2,27 @@ package io.kamiflow.catalog;
 
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.web.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+/** Create, read and change products. The list with stock counts is inventory's (it counts the keys). */
 @RestController
 class AdminProductController {
 
@@ -28,11 +37,32 @@ class AdminProductController {
     record ProductCreated(String sku, String name, String price, String currency, int lowStockThreshold, boolean active) {
     }
 
+    /** A PUT replaces every field the admin may change; sku, if sent, must be the path's (a sku is never renamed). */
+    record UpdateProduct(
+            String sku,
+            @NotBlank @Size(max = 200) String name,
+            @NotBlank String price,
+            @NotBlank String currency,
+            @NotNull @PositiveOrZero Integer lowStockThreshold,
+            @NotNull Boolean active) {
+    }
+
+    /** One product as stored; {@code version} is also its ETag. */
+    record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
+                       long version) {
+        static ProductView of(Product p) {
+            return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
+                    p.active(), p.version());
+        }
+    }
+
     private final ProductRepository products;
+    private final ProductChanges changes;
     private final AuditLog audit;
 
-    AdminProductController(ProductRepository products, AuditLog audit) {
+    AdminProductController(ProductRepository products, ProductChanges changes, AuditLog audit) {
         this.products = products;
+        this.changes = changes;
         this.audit = audit;
     }
 
@@ -40,20 +70,59 @@ class AdminProductController {
     @ResponseStatus(HttpStatus.CREATED)
     @Transactional
     ProductCreated create(@Valid @RequestBody CreateProduct request) {
-        Money price;
-        try {
-            price = Money.parse(request.price(), request.currency());
-        } catch (IllegalArgumentException e) {
-            throw Problems.badRequest("price: " + e.getMessage());
-        }
-        if (price.minor() <= 0) {
-            throw Problems.badRequest("price must be greater than zero");
-        }
+        Money price = price(request.price(), request.currency());
         int threshold = request.lowStockThreshold() == null ? 0 : request.lowStockThreshold();
         Product product = products.insert(request.sku(), request.name().strip(), price, threshold)
                 .orElseThrow(() -> Problems.conflict("a product with sku '" + request.sku() + "' already exists"));
         audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
         return new ProductCreated(product.sku(), product.name(), product.price().amount(), product.price().currency(),
                 product.lowStockThreshold(), product.active());
+    }
+
+    @GetMapping("/api/admin/products/{sku}")
+    @Operation(summary = "One product, hidden or not; its ETag is what a PUT sends back as If-Match")
+    ResponseEntity<ProductView> get(@PathVariable String sku) {
+        return answer(products.findBySku(sku).orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'")));
+    }
+
+    @PutMapping("/api/admin/products/{sku}")
+    @Operation(summary = "Change name, price and currency, low-stock threshold, active (hide/show); orders keep their amount",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "the product as stored now, its new ETag in the header"),
+                    @ApiResponse(responseCode = "400", description = "a field is missing or invalid; the detail names it"),
+                    @ApiResponse(responseCode = "404", description = "no product with this sku"),
+                    @ApiResponse(responseCode = "412", description = "the product changed since it was read; the header has its ETag now"),
+                    @ApiResponse(responseCode = "428", description = "If-Match is missing")})
+    ResponseEntity<ProductView> update(@PathVariable String sku, @RequestHeader(name = "If-Match", required = false) String ifMatch,
+                                       @Valid @RequestBody UpdateProduct request) {
+        Money price = price(request.price(), request.currency());
+        if (request.sku() != null && !request.sku().equals(sku)) {
+            throw Problems.badRequest("sku cannot be changed (the body names '" + request.sku() + "', the path '" + sku + "')");
+        }
+        if (ifMatch == null || ifMatch.isBlank()) {
+            throw Problems.of(HttpStatus.PRECONDITION_REQUIRED, "send If-Match with the ETag of the product as you read it "
+                    + "(GET /api/admin/products/" + sku + "), or If-Match: * to overwrite whatever is stored");
+        }
+        ProductChanges.Edit edit = new ProductChanges.Edit(request.name().strip(), price, request.lowStockThreshold(),
+                request.active());
+        return answer(changes.change(sku, IfMatch.of(ifMatch), edit));
+    }
+
+    private static ResponseEntity<ProductView> answer(Product product) {
+        return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product));
+    }
+
+    /** The same rules for create and change: a strict decimal in the currency's minor units, above zero. */
+    private static Money price(String amount, String currency) {
+        Money price;
+        try {
+            price = Money.parse(amount, currency);
+        } catch (IllegalArgumentException e) {
+            throw Problems.badRequest("price: " + e.getMessage());
+        }
+        if (price.minor() <= 0) {
+            throw Problems.badRequest("price must be greater than zero");
+        }
+        return price;
     }
 }

@@ -32,6 +32,26 @@ public class ProductRepository {
         return jdbc.sql("SELECT * FROM product WHERE active ORDER BY name, sku").query(ProductRepository::map).list();
     }
 
+    /** Every product, hidden ones too, for the admin. */
+    public List<Product> findAll() {
+        return jdbc.sql("SELECT * FROM product ORDER BY sku").query(ProductRepository::map).list();
+    }
+
+    /** The product locked to the end of the caller's transaction: changes of one product take turns. */
+    Optional<Product> lockBySku(String sku) {
+        return jdbc.sql("SELECT * FROM product WHERE sku = ? FOR UPDATE").param(sku).query(ProductRepository::map).optional();
+    }
+
+    /** Stores the admin's fields as the next version. */
+    Product update(Product product, String name, Money price, int lowStockThreshold, boolean active) {
+        jdbc.sql("""
+                UPDATE product SET name = ?, price_minor = ?, currency = ?, low_stock_threshold = ?, active = ?,
+                                   version = version + 1
+                WHERE id = ?""").params(name, price.minor(), price.currency(), lowStockThreshold, active, product.id())
+                .update();
+        return getById(product.id());
+    }
+
     /** Inserts unless the sku exists; empty when it does. */
     public Optional<Product> insert(String sku, String name, Money price, int lowStockThreshold) {
         int rows = inserts.insert("""
@@ -43,6 +63,6 @@ public class ProductRepository {
     private static Product map(ResultSet rs, int row) throws SQLException {
         return new Product(rs.getLong("id"), rs.getString("sku"), rs.getString("name"),
                 new Money(rs.getLong("price_minor"), rs.getString("currency")),
-                rs.getInt("low_stock_threshold"), rs.getBoolean("active"));
+                rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"));
     }
 }

@@ -1,5 +1,10 @@
 package io.kamiflow.inventory;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -7,6 +12,7 @@ import org.springframework.stereotype.Service;
 public class StockService {
 
     public record Stock(long available, long reserved, long sold, long voided) {
+        public static final Stock NONE = new Stock(0, 0, 0, 0);
     }
 
     private final JdbcClient jdbc;
@@ -30,16 +36,27 @@ public class StockService {
                 .params(productId, limit).query(Long.class).single();
     }
 
+    private static final String COUNTS = """
+            count(CASE WHEN status = 'AVAILABLE' THEN 1 END) AS available,
+            count(CASE WHEN status = 'RESERVED' THEN 1 END) AS reserved,
+            count(CASE WHEN status = 'SOLD' THEN 1 END) AS sold,
+            count(CASE WHEN status = 'VOID' THEN 1 END) AS voided""";
+
     public Stock stock(long productId) {
-        return jdbc.sql("""
-                SELECT count(CASE WHEN status = 'AVAILABLE' THEN 1 END) AS available,
-                       count(CASE WHEN status = 'RESERVED' THEN 1 END) AS reserved,
-                       count(CASE WHEN status = 'SOLD' THEN 1 END) AS sold,
-                       count(CASE WHEN status = 'VOID' THEN 1 END) AS voided
-                FROM card_key WHERE product_id = ?""")
+        return jdbc.sql("SELECT " + COUNTS + " FROM card_key WHERE product_id = ?")
                 .param(productId)
-                .query((rs, row) -> new Stock(rs.getLong("available"), rs.getLong("reserved"), rs.getLong("sold"),
-                        rs.getLong("voided")))
+                .query((rs, row) -> counts(rs))
                 .single();
+    }
+
+    /** Exact counts of every product that has keys, in one pass over the keys (a product without keys is absent). */
+    public Map<Long, Stock> stockByProduct() {
+        return jdbc.sql("SELECT product_id, " + COUNTS + " FROM card_key GROUP BY product_id")
+                .query((rs, row) -> Map.entry(rs.getLong("product_id"), counts(rs))).list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static Stock counts(ResultSet rs) throws SQLException {
+        return new Stock(rs.getLong("available"), rs.getLong("reserved"), rs.getLong("sold"), rs.getLong("voided"));
     }
 }

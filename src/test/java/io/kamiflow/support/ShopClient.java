@@ -46,6 +46,12 @@ public class ShopClient {
                     .map(h -> Long.parseLong(h.getValue().get(0))).findFirst().orElse(-1L);
         }
 
+        /** The header's first value, whatever its case; null when absent. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                    .map(h -> h.getValue().get(0)).findFirst().orElse(null);
+        }
+
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -130,8 +136,15 @@ public class ShopClient {
     }
 
     public Response admin(String method, String path, String contentType, String body) {
+        return admin(method, path, contentType, body, Map.of());
+    }
+
+    /** As the admin, with extra headers (If-Match, ...). */
+    public Response admin(String method, String path, String contentType, String body, Map<String, String> headers) {
         String basic = Base64.getEncoder().encodeToString((ADMIN_USER + ":" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        return send(method, path, contentType, body, Map.of("Authorization", "Basic " + basic));
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("Authorization", "Basic " + basic);
+        return send(method, path, contentType, body, all);
     }
 
     public Response send(String method, String path, String contentType, String body, Map<String, String> headers) {

@@ -31,6 +31,21 @@ class ApiDocsTest extends IntegrationTest {
         assertThat(admin.json().get("paths").has("/api/admin/orders/{orderNo}/refund")).isTrue();
     }
 
+    @Test
+    void theAdminDocumentListsEveryProductOperation() {
+        com.fasterxml.jackson.databind.JsonNode paths = shop().admin("GET", "/v3/api-docs/admin", null, null).json().get("paths");
+        assertThat(paths.get("/api/admin/products").fieldNames()).toIterable().contains("get", "post");
+        assertThat(paths.get("/api/admin/products/{sku}").fieldNames()).toIterable().contains("get", "put");
+        com.fasterxml.jackson.databind.JsonNode put = paths.get("/api/admin/products/{sku}").get("put");
+        assertThat(put.get("parameters")).anySatisfy(p -> {
+            assertThat(p.get("name").asText()).isEqualTo("If-Match");
+            assertThat(p.get("in").asText()).isEqualTo("header");
+        });
+        assertThat(put.get("responses").fieldNames()).toIterable().contains("200", "400", "404", "412", "428");
+        assertThat(put.get("responses").get("200").has("content")).as("the answer's schema").isTrue();
+        assertThat(put.has("requestBody")).isTrue();
+    }
+
     /**
      * Every document that lists the admin API needs admin credentials, however it is asked for (the YAML form, an
      * encoded letter): only the buyer document and swagger-ui's configuration are public.
