@@ -1,18 +1,11 @@
 package io.kamiflow.catalog;
 
-import io.kamiflow.ops.AuditLog;
 import io.kamiflow.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.PositiveOrZero;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,25 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AdminProductController {
 
-    record CreateProduct(
-            @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'") String sku,
-            @NotBlank @Size(max = 200) String name,
-            @NotBlank String price,
-            @NotBlank String currency,
-            @PositiveOrZero Integer lowStockThreshold) {
-    }
-
     record ProductCreated(String sku, String name, String price, String currency, int lowStockThreshold, boolean active) {
-    }
-
-    /** A PUT replaces every field the admin may change; sku, if sent, must be the path's (a sku is never renamed). */
-    record UpdateProduct(
-            String sku,
-            @NotBlank @Size(max = 200) String name,
-            @NotBlank String price,
-            @NotBlank String currency,
-            @NotNull @PositiveOrZero Integer lowStockThreshold,
-            @NotNull Boolean active) {
     }
 
     /** One product as stored; {@code version} is also its ETag. */
@@ -58,23 +33,16 @@ class AdminProductController {
 
     private final ProductRepository products;
     private final ProductChanges changes;
-    private final AuditLog audit;
 
-    AdminProductController(ProductRepository products, ProductChanges changes, AuditLog audit) {
+    AdminProductController(ProductRepository products, ProductChanges changes) {
         this.products = products;
         this.changes = changes;
-        this.audit = audit;
     }
 
     @PostMapping("/api/admin/products")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
-    ProductCreated create(@Valid @RequestBody CreateProduct request) {
-        Money price = price(request.price(), request.currency());
-        int threshold = request.lowStockThreshold() == null ? 0 : request.lowStockThreshold();
-        Product product = products.insert(request.sku(), request.name().strip(), price, threshold)
-                .orElseThrow(() -> Problems.conflict("a product with sku '" + request.sku() + "' already exists"));
-        audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
+    ProductCreated create(@Valid @RequestBody ProductChanges.NewProduct request) {
+        Product product = changes.create(request);
         return new ProductCreated(product.sku(), product.name(), product.price().amount(), product.price().currency(),
                 product.lowStockThreshold(), product.active());
     }
@@ -94,8 +62,7 @@ class AdminProductController {
                     @ApiResponse(responseCode = "412", description = "the product changed since it was read; the header has its ETag now"),
                     @ApiResponse(responseCode = "428", description = "If-Match is missing")})
     ResponseEntity<ProductView> update(@PathVariable String sku, @RequestHeader(name = "If-Match", required = false) String ifMatch,
-                                       @Valid @RequestBody UpdateProduct request) {
-        Money price = price(request.price(), request.currency());
+                                       @Valid @RequestBody ProductChanges.ProductEdit request) {
         if (request.sku() != null && !request.sku().equals(sku)) {
             throw Problems.badRequest("sku cannot be changed (the body names '" + request.sku() + "', the path '" + sku + "')");
         }
@@ -103,26 +70,10 @@ class AdminProductController {
             throw Problems.of(HttpStatus.PRECONDITION_REQUIRED, "send If-Match with the ETag of the product as you read it "
                     + "(GET /api/admin/products/" + sku + "), or If-Match: * to overwrite whatever is stored");
         }
-        ProductChanges.Edit edit = new ProductChanges.Edit(request.name().strip(), price, request.lowStockThreshold(),
-                request.active());
-        return answer(changes.change(sku, IfMatch.of(ifMatch), edit));
+        return answer(changes.change(sku, IfMatch.of(ifMatch), request));
     }
 
     private static ResponseEntity<ProductView> answer(Product product) {
         return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product));
-    }
-
-    /** The same rules for create and change: a strict decimal in the currency's minor units, above zero. */
-    private static Money price(String amount, String currency) {
-        Money price;
-        try {
-            price = Money.parse(amount, currency);
-        } catch (IllegalArgumentException e) {
-            throw Problems.badRequest("price: " + e.getMessage());
-        }
-        if (price.minor() <= 0) {
-            throw Problems.badRequest("price must be greater than zero");
-        }
-        return price;
     }
 }

@@ -5,6 +5,11 @@ import java.util.List;
 
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.web.Problems;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -12,14 +17,87 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * An admin's change of a product. The row is locked while the version is compared and the change written, so of two
- * admins who read the same version one wins and the other hears 412, never a silent overwrite. Orders are untouched:
- * each holds its own amount and currency from checkout.
+ * An admin's new product or change of a product, the same rules for the admin API and the back office: the fields'
+ * constraints on {@link NewProduct} and {@link ProductEdit} (bean validation, checked where the request is bound),
+ * the price's here. For a change the row is locked while the version is compared and the change written, so of two
+ * admins who read the same version one wins and the other hears 412 (the back office: its form is refused), never a
+ * silent overwrite. Orders are untouched: each holds its own amount and currency from checkout.
  */
 @Service
-class ProductChanges {
+public class ProductChanges {
 
-    /** What the admin may change; the sku names the product and stays. */
+    /** A new product as the admin enters it; no threshold means 0 (never warn). */
+    public record NewProduct(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'") String sku,
+            @NotBlank @Size(max = 200) String name,
+            @NotBlank String price,
+            @NotBlank String currency,
+            @PositiveOrZero Integer lowStockThreshold) {
+    }
+
+    /** Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). */
+    public record ProductEdit(
+            String sku,
+            @NotBlank @Size(max = 200) String name,
+            @NotBlank String price,
+            @NotBlank String currency,
+            @NotNull @PositiveOrZero Integer lowStockThreshold,
+            @NotNull Boolean active) {
+    }
+
+    /** A field the bean constraints let through but the shop's rules refuse (400); {@code code} names the rule. */
+    public static final class InvalidField extends ErrorResponseException {
+        private final String field;
+        private final String code;
+        private final transient Object[] arguments;
+
+        InvalidField(String field, String code, String detail, Object... arguments) {
+            super(HttpStatus.BAD_REQUEST, org.springframework.http.ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), null);
+            this.field = field;
+            this.code = code;
+            this.arguments = arguments;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public Object[] arguments() {
+            return arguments.clone();
+        }
+    }
+
+    /** The product changed since the admin read it (412): {@code current} is how it is stored now. */
+    public static final class ChangedSince extends ErrorResponseException {
+        private final transient Product current;
+
+        ChangedSince(Product current) {
+            super(HttpStatus.PRECONDITION_FAILED, org.springframework.http.ProblemDetail.forStatusAndDetail(
+                    HttpStatus.PRECONDITION_FAILED, "product '" + current.sku() + "' changed since you read it: it is at version "
+                            + current.version() + " now (ETag " + IfMatch.etag(current.version())
+                            + "); GET it again and reapply your change"), null);
+            getHeaders().set(HttpHeaders.ETAG, IfMatch.etag(current.version()));
+            this.current = current;
+        }
+
+        public Product current() {
+            return current;
+        }
+    }
+
+    /** A product with this sku exists already (409). */
+    public static final class SkuTaken extends ErrorResponseException {
+        SkuTaken(String sku) {
+            super(HttpStatus.CONFLICT, org.springframework.http.ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "a product with sku '" + sku + "' already exists"), null);
+        }
+    }
+
+    /** What is stored of a change; the sku names the product and stays. */
     record Edit(String name, Money price, int lowStockThreshold, boolean active) {
     }
 
@@ -31,13 +109,32 @@ class ProductChanges {
         this.audit = audit;
     }
 
+    /** Creates the product (visible), audited. @throws InvalidField for a bad price, SkuTaken if the sku exists */
+    @Transactional
+    public Product create(NewProduct request) {
+        Money price = price(request.price(), request.currency());
+        int threshold = request.lowStockThreshold() == null ? 0 : request.lowStockThreshold();
+        Product product = products.insert(request.sku(), request.name().strip(), price, threshold)
+                .orElseThrow(() -> new SkuTaken(request.sku()));
+        audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
+        return product;
+    }
+
+    /** The back office's change: the form carries the version it was rendered with. @throws ChangedSince if stale */
+    @Transactional
+    public Product change(String sku, long version, ProductEdit request) {
+        return change(sku, new IfMatch(false, List.of(Long.toString(version))), request);
+    }
+
     /** @return the product as stored now; unchanged (same version, no audit row) when the edit changes nothing */
     @Transactional
-    Product change(String sku, IfMatch ifMatch, Edit edit) {
+    Product change(String sku, IfMatch ifMatch, ProductEdit request) {
+        Edit edit = new Edit(request.name().strip(), price(request.price(), request.currency()), request.lowStockThreshold(),
+                request.active());
         Product product = products.lockBySku(sku)
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
         if (!ifMatch.matches(product.version())) {
-            throw changedSince(product);
+            throw new ChangedSince(product);
         }
         String changes = differences(product, edit);
         if (changes.isEmpty()) {
@@ -48,13 +145,29 @@ class ProductChanges {
         return changed;
     }
 
-    private static ErrorResponseException changedSince(Product product) {
-        String etag = IfMatch.etag(product.version());
-        ErrorResponseException problem = Problems.of(HttpStatus.PRECONDITION_FAILED, "product '" + product.sku()
-                + "' changed since you read it: it is at version " + product.version() + " now (ETag " + etag
-                + "); GET it again and reapply your change");
-        problem.getHeaders().set(HttpHeaders.ETAG, etag);
-        return problem;
+    /**
+     * The same rules for create and change: a known currency, a strict decimal in its minor units, above zero. Public
+     * so a form can check the price alongside the other fields' constraints and show every mistake at once.
+     * @throws InvalidField naming the field (price or currency) and the rule
+     */
+    public static Money price(String amount, String currency) {
+        try {
+            Money.currency(currency);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField("currency", "currency", "price: " + e.getMessage());
+        }
+        Money price;
+        try {
+            price = Money.parse(amount, currency);
+        } catch (IllegalArgumentException e) {
+            boolean decimals = e.getMessage().contains("decimals");
+            throw new InvalidField("price", decimals ? "price.decimals" : "price.format", "price: " + e.getMessage(),
+                    java.util.Currency.getInstance(Money.currency(currency)).getDefaultFractionDigits());
+        }
+        if (price.minor() <= 0) {
+            throw new InvalidField("price", "price.positive", "price must be greater than zero");
+        }
+        return price;
     }
 
     /** "field old -> new" for each changed field, for the audit row. */

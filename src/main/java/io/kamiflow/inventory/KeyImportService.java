@@ -17,7 +17,15 @@ public class KeyImportService {
 
     public static final int MAX_KEY_LENGTH = 512;
 
-    public record ImportResult(int imported, int duplicateInBatch, int duplicateExisting, int rejected) {
+    /** How many rejected lines an import names by number; the count beyond that is still exact. */
+    public static final int MAX_REJECTED_LINES_LISTED = 100;
+
+    /**
+     * @param rejectedLines the 1-based numbers of the first {@value #MAX_REJECTED_LINES_LISTED} rejected lines (too
+     *                      long, or holding control characters), so the merchant can fix the file; never a key's value
+     */
+    public record ImportResult(int imported, int duplicateInBatch, int duplicateExisting, int rejected,
+                               List<Integer> rejectedLines) {
     }
 
     private final KeyStore store;
@@ -41,13 +49,19 @@ public class KeyImportService {
         List<KeyStore.NewKey> fresh = new ArrayList<>();
         int duplicateInBatch = 0;
         int rejected = 0;
+        List<Integer> rejectedLines = new ArrayList<>();
+        int number = 0;
         for (String line : body.split("\\R", -1)) {
+            number++;
             String value = KeyFingerprinter.normalize(line);
             if (value.isEmpty()) {
                 continue;
             }
             if (value.length() > MAX_KEY_LENGTH || value.codePoints().anyMatch(Character::isISOControl)) {
                 rejected++;
+                if (rejectedLines.size() < MAX_REJECTED_LINES_LISTED) {
+                    rejectedLines.add(number);
+                }
                 continue;
             }
             String fingerprint = fingerprinter.fingerprint(value);
@@ -58,7 +72,8 @@ public class KeyImportService {
             fresh.add(new KeyStore.NewKey(value, fingerprint));
         }
         int imported = store.insert(product.id(), fresh);
-        ImportResult result = new ImportResult(imported, duplicateInBatch, fresh.size() - imported, rejected);
+        ImportResult result = new ImportResult(imported, duplicateInBatch, fresh.size() - imported, rejected,
+                List.copyOf(rejectedLines));
         audit.record("keys.import", product.sku(), result.toString());
         publish(product, imported);
         return result;

@@ -110,6 +110,11 @@ class BackOfficeAccessTest extends IntegrationTest {
     }
 
     private StorefrontForms loggedIn(String user, String password, String address) {
+        return loggedIn(port, user, password, address);
+    }
+
+    /** A browser session logged into the back office as {@code user}, its requests from {@code address}. */
+    static StorefrontForms loggedIn(int port, String user, String password, String address) {
         StorefrontForms browser = new StorefrontForms(port, address);
         ShopClient.Response answer = login(browser, user, password);
         assertThat(StorefrontForms.header(answer, "Location")).as("login of " + user).doesNotContain("error");

@@ -66,6 +66,31 @@ public class StorefrontForms {
                 .POST(HttpRequest.BodyPublishers.ofString(ShopClient.form(new LinkedHashMap<>(fields)))));
     }
 
+    /**
+     * A multipart/form-data post, as a browser sends a form with a file: the text fields, then one file part
+     * ({@code fileField}, {@code fileName}, its raw bytes); a null {@code fileName} sends an empty file part.
+     */
+    public ShopClient.Response postMultipart(String path, Map<String, String> fields, String fileField, String fileName,
+                                             byte[] file) {
+        String boundary = "----kamiflow" + Long.toHexString(System.nanoTime());
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+                    + field.getValue() + "\r\n").getBytes(utf8));
+        }
+        if (fileField != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                    + (fileName == null ? "" : fileName) + "\"\r\nContent-Type: "
+                    + (fileName == null ? "application/octet-stream" : "text/plain") + "\r\n\r\n").getBytes(utf8));
+            body.writeBytes(file == null ? new byte[0] : file);
+            body.writeBytes("\r\n".getBytes(utf8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(utf8));
+        return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "text/html");
