@@ -119,6 +119,8 @@ class BackOfficeBrowserTest extends IntegrationTest {
         wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".outcome.ok")));
         assertThat(browser.findElements(By.cssSelector(".timeline li.kind-REFUND"))).isNotEmpty();
         assertThat(browser.findElement(By.cssSelector(".timeline")).getText()).contains(refund, "buyer bought the wrong card");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElements(By.cssSelector(".timeline li.kind-REFUND")).get(0));
         Chromium.screenshot(browser, "admin-order-refunded-" + lang + "-" + size);
     }
 

@@ -156,13 +156,15 @@ class BackOfficeOrdersTest extends IntegrationTest {
         ShopClient.Response refunded = follow(owner, owner.post(path + "/refund",
                 Map.of("reason", "buyer asked", "confirm", "yes", "_csrf", token)));
         assertThat(refunded.body()).contains("Refund requested");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "REFUNDED".equals(orderStatus(order.orderNo())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "REFUNDED".equals(orderStatus(order.orderNo()))
+                && jdbc.queryForObject("SELECT count(*) FROM payment WHERE order_no = ? AND refund_status = 'SUCCEEDED'",
+                        Integer.class, order.orderNo()) == 1); // the money is back, not only asked for
 
         StorefrontForms staff = loggedIn(BackOfficeAccessTest.STAFF, BackOfficeAccessTest.STAFF_PASSWORD, "203.0.113.76");
         String staffToken = StorefrontForms.csrfToken(staff.get(path, "zh-CN"));
         ShopClient.Response again = follow(staff, staff.post(path + "/refund?lang=zh-CN",
                 Map.of("reason", "again", "confirm", "yes", "_csrf", staffToken)));
-        assertThat(again.body()).contains("此订单已退款");
+        assertThat(again.body()).contains("未重复退款（409）：此订单已退款");
         ShopClient.Response againEn = follow(owner, owner.post(path + "/refund?lang=en",
                 Map.of("reason", "again", "confirm", "yes", "_csrf", token)));
         assertThat(againEn.body()).contains("already refunded");
