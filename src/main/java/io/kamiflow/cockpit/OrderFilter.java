@@ -20,17 +20,17 @@ import io.kamiflow.web.LogSafe;
  * plain date means that UTC day (a {@code to} date includes its day). Pages are keyset pages: {@code after} is the
  * last order number of the page before (the answer's {@code next}), so every page costs what the first does.
  */
-record OrderFilter(String orderNoPrefix, String email, String status, String channel, Instant from, Instant to,
-                   String after, int size) {
+public record OrderFilter(String orderNoPrefix, String email, String status, String sku, String channel, Instant from,
+                          Instant to, String after, int size) {
 
     static final int DEFAULT_SIZE = 20;
     static final int MAX_SIZE = 100;
 
-    private static final Set<String> NAMES = Set.of("orderNo", "email", "status", "channel", "from", "to", "after", "size");
+    private static final Set<String> NAMES = Set.of("orderNo", "email", "status", "sku", "channel", "from", "to", "after", "size");
     private static final Pattern ORDER_NO = Pattern.compile("[0-9A-Za-z-]{1,32}");
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9_-]{1,16}");
 
-    static OrderFilter parse(Map<String, List<String>> params) {
+    public static OrderFilter parse(Map<String, List<String>> params) {
         for (Map.Entry<String, List<String>> param : params.entrySet()) {
             if (!NAMES.contains(param.getKey())) {
                 throw new InvalidQuery("unknown parameter '" + LogSafe.of(param.getKey()) + "'; known: " + String.join(", ", NAMES.stream().sorted().toList()));
@@ -55,6 +55,10 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
                 throw new InvalidQuery("status must be one of " + Arrays.toString(OrderStatus.values()));
             }
         }
+        String sku = text(params, "sku");
+        if (sku != null && sku.length() > 64) {
+            throw new InvalidQuery("sku: a product's sku, at most 64 characters");
+        }
         String channel = text(params, "channel");
         if (channel != null && !CHANNEL.matcher(channel).matches()) {
             throw new InvalidQuery("channel: a channel id such as sandbox, alipay, wechat, stripe, epay");
@@ -69,11 +73,11 @@ record OrderFilter(String orderNoPrefix, String email, String status, String cha
             throw new InvalidQuery("after: the order number the page before ended with (its 'next')");
         }
         int size = number(params, "size", DEFAULT_SIZE, 1, MAX_SIZE);
-        return new OrderFilter(orderNo, email, status, channel, from, to, after, size);
+        return new OrderFilter(orderNo, email, status, sku, channel, from, to, after, size);
     }
 
     /** An order number or its prefix, as the search and the timeline take it. */
-    static void checkOrderNo(String orderNo) {
+    public static void checkOrderNo(String orderNo) {
         if (!ORDER_NO.matcher(orderNo).matches()) {
             throw new InvalidQuery("orderNo: letters, digits and '-' only, at most 32");
         }

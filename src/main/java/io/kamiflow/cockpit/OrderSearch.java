@@ -19,13 +19,16 @@ import org.springframework.stereotype.Component;
  * {@code after}). Measured on a shop of 1,000,000 orders in docs/big-shop-plans.md.
  */
 @Component
-class OrderSearch {
+public class OrderSearch {
 
-    record Row(String orderNo, String status, String sku, int quantity, String amount, String currency, String channel,
+    /** At most this many rows per query when an export walks the orders page by page. */
+    private static final int EXPORT_PAGE = 500;
+
+    public record Row(String orderNo, String status, String sku, int quantity, String amount, String currency, String channel,
                String email, String createdAt, String paidAt, String deliveredAt) {
     }
 
-    record Page(int size, List<Row> orders, String next) {
+    public record Page(int size, List<Row> orders, String next) {
     }
 
     private static final String FROM = " FROM customer_order o JOIN product p ON p.id = o.product_id WHERE 1 = 1";
@@ -37,7 +40,46 @@ class OrderSearch {
         this.jdbc = jdbc;
     }
 
-    Page search(OrderFilter filter) {
+    public Page search(OrderFilter filter) {
+        Object[] position = filter.after() == null ? null : position(filter.after());
+        List<Row> rows = query(filter, position, filter.size() + 1);
+        boolean more = rows.size() > filter.size();
+        List<Row> page = more ? rows.subList(0, filter.size()) : rows;
+        return new Page(filter.size(), List.copyOf(page), more ? page.get(page.size() - 1).orderNo() : null);
+    }
+
+    /**
+     * Every order the filter finds (its {@code after} and {@code size} aside), newest first, at most {@code max}, read
+     * in keyset pages so memory stays flat however many there are.
+     *
+     * @return how many rows were handed to {@code each}
+     */
+    public int each(OrderFilter filter, int max, java.util.function.Consumer<Row> each) {
+        int done = 0;
+        Object[] position = null;
+        while (done < max) {
+            int limit = Math.min(EXPORT_PAGE, max - done);
+            List<Row> rows = query(filter, position, limit);
+            rows.forEach(each);
+            done += rows.size();
+            if (rows.size() < limit) {
+                break;
+            }
+            position = position(rows.get(rows.size() - 1).orderNo());
+        }
+        return done;
+    }
+
+    private Object[] position(String orderNo) {
+        List<Object[]> position = jdbc.query("SELECT created_at, id FROM customer_order WHERE order_no = ?",
+                (rs, n) -> new Object[] {rs.getTimestamp(1), rs.getLong(2)}, orderNo);
+        if (position.isEmpty()) {
+            throw new InvalidQuery("after: no order " + orderNo);
+        }
+        return position.get(0);
+    }
+
+    private List<Row> query(OrderFilter filter, Object[] position, int limit) {
         StringBuilder where = new StringBuilder();
         List<Object> args = new ArrayList<>();
         if (filter.orderNoPrefix() != null) {
@@ -54,6 +96,10 @@ class OrderSearch {
             // one of OrderStatus's names (OrderFilter checked it)
             where.append(" AND o.status = '").append(OrderStatus.valueOf(filter.status()).name()).append('\'');
         }
+        if (filter.sku() != null) {
+            where.append(" AND p.sku = ?");
+            args.add(filter.sku());
+        }
         if (filter.channel() != null) {
             where.append(" AND o.channel = ?");
             args.add(filter.channel());
@@ -66,21 +112,13 @@ class OrderSearch {
             where.append(" AND o.created_at < ?");
             args.add(Timestamp.from(filter.to()));
         }
-        if (filter.after() != null) {
-            List<Object[]> position = jdbc.query("SELECT created_at, id FROM customer_order WHERE order_no = ?",
-                    (rs, n) -> new Object[] {rs.getTimestamp(1), rs.getLong(2)}, filter.after());
-            if (position.isEmpty()) {
-                throw new InvalidQuery("after: no order " + filter.after());
-            }
+        if (position != null) {
             where.append(" AND (o.created_at, o.id) < (?, ?)"); // one index range, unlike created_at < ? OR (... AND id < ?)
-            args.add(position.get(0)[0]);
-            args.add(position.get(0)[1]);
+            args.add(position[0]);
+            args.add(position[1]);
         }
-        args.add(filter.size() + 1);
-        List<Row> rows = jdbc.query("SELECT o.*, p.sku" + FROM + where + NEWEST_FIRST, (rs, n) -> row(rs), args.toArray());
-        boolean more = rows.size() > filter.size();
-        List<Row> page = more ? rows.subList(0, filter.size()) : rows;
-        return new Page(filter.size(), List.copyOf(page), more ? page.get(page.size() - 1).orderNo() : null);
+        args.add(limit);
+        return jdbc.query("SELECT o.*, p.sku" + FROM + where + NEWEST_FIRST, (rs, n) -> row(rs), args.toArray());
     }
 
     static Row row(ResultSet rs) throws SQLException {

@@ -28,19 +28,19 @@ import org.springframework.stereotype.Component;
  * orders whose process has ended. Key values are never read: card_key is only counted.
  */
 @Component
-class OrderTimeline {
+public class OrderTimeline {
 
-    record Event(String at, String kind, String title, Map<String, String> detail) {
+    public record Event(String at, String kind, String title, Map<String, String> detail) {
     }
 
-    record Instance(String id, String processDefinitionKey, String processDefinitionName, String state, String startedAt,
+    public record Instance(String id, String processDefinitionKey, String processDefinitionName, String state, String startedAt,
                     String endedAt, String cockpitLink) {
     }
 
-    record Keys(int sold, int reserved, int voided) {
+    public record Keys(int sold, int reserved, int voided) {
     }
 
-    record Timeline(OrderSearch.Row order, Keys keys, String cockpitLink, List<Instance> processes, List<Event> events) {
+    public record Timeline(OrderSearch.Row order, Keys keys, String cockpitLink, List<Instance> processes, List<Event> events) {
     }
 
     private record Found(long id, Long paymentId, OrderSearch.Row row) {
@@ -58,7 +58,7 @@ class OrderTimeline {
         this.identity = identity;
     }
 
-    Optional<Timeline> of(String orderNo) {
+    public Optional<Timeline> of(String orderNo) {
         List<Found> found = jdbc.query("SELECT o.*, p.sku FROM customer_order o JOIN product p ON p.id = o.product_id"
                 + " WHERE o.order_no = ?", (rs, n) -> new Found(rs.getLong("id"), rs.getObject("payment_id", Long.class),
                 OrderSearch.row(rs)), orderNo);

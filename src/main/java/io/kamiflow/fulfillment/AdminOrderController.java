@@ -12,9 +12,6 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kamiflow.fulfillment.FulfillmentCommands;
 import io.kamiflow.web.Problems;
-import org.camunda.bpm.engine.ProcessEngineException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
 import org.springframework.http.HttpStatus;
@@ -30,8 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** Orders as support and merchants see them; resend and refund go through the order's process. */
 @RestController
 class AdminOrderController {
-
-    private static final Logger log = LoggerFactory.getLogger(AdminOrderController.class);
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     /** @param personalDataErasedAt when the retention policy erased the buyer's data (email is then a placeholder) */
@@ -103,7 +98,7 @@ class AdminOrderController {
     @PostMapping("/api/admin/orders/{orderNo}/resend")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Accepted resend(@PathVariable String orderNo) {
-        return new Accepted(orderNo, retryingRaces(() -> commands.resend(order(orderNo))));
+        return new Accepted(orderNo, CommandRetry.retryingRaces(() -> commands.resend(order(orderNo))));
     }
 
     @PostMapping("/api/admin/orders/{orderNo}/refund")
@@ -114,31 +109,7 @@ class AdminOrderController {
         if (reason.length() > 500) {
             throw Problems.badRequest("reason: at most 500 characters");
         }
-        return new Accepted(orderNo, retryingRaces(() -> commands.refund(order(orderNo), reason)));
-    }
-
-    /**
-     * The order's process may be moving at this very moment (a job finishing, support completing a task):
-     * the command then loses an optimistic lock or a deadlock, or finds the instance or its subscription
-     * just gone, and is tried again on the fresh state. Five failures in a row are a real error (500).
-     */
-    private static String retryingRaces(java.util.function.Supplier<String> command) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return command.get();
-            } catch (ProcessEngineException | org.springframework.dao.TransientDataAccessException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-                log.warn("admin command lost a race with the order's process (attempt {}), retrying: {}", attempt, e.getMessage());
-                try {
-                    Thread.sleep(50L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        return new Accepted(orderNo, CommandRetry.retryingRaces(() -> commands.refund(order(orderNo), reason)));
     }
 
     private Order order(String orderNo) {

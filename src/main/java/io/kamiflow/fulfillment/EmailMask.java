@@ -1,12 +1,12 @@
 package io.kamiflow.fulfillment;
 
 /** Shows support enough of an address to recognise it (j***@example.com), not enough to harvest it. */
-final class EmailMask {
+public final class EmailMask {
 
     private EmailMask() {
     }
 
-    static String mask(String email) {
+    public static String mask(String email) {
         int at = email.indexOf('@');
         if (at <= 0) {
             return "***";

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +31,7 @@ class BackOfficeBrowserTest extends IntegrationTest {
     @Autowired
     IdentityService identity;
     private WebDriver browser;
+    private String paidOrder;
 
     @BeforeEach
     void aSale() {
@@ -39,6 +41,7 @@ class BackOfficeBrowserTest extends IntegrationTest {
         Shop.PlacedOrder order = Shop.order(shop(), "GAME-CARD", 2, "buyer@example.com");
         assertThat(Shop.pay(shop(), order, "T-BROWSER").body()).isEqualTo("success");
         awaitDelivered(order.orderNo());
+        paidOrder = order.orderNo();
     }
 
     @AfterEach
@@ -82,6 +85,43 @@ class BackOfficeBrowserTest extends IntegrationTest {
         wait(30).until(ExpectedConditions.textToBe(By.tagName("h1"), heading));
         assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("25.00 CNY");
         Chromium.screenshot(browser, "admin-denied-" + (language.startsWith("zh") ? "zh" : "en") + "-phone");
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @CsvSource({"zh-CN, 1400, 900, 订单, 退款", "en, 1400, 900, Orders, Refund", "zh-CN, 390, 844, 订单, 退款",
+            "en, 390, 844, Orders, Refund"})
+    void theOwnerFindsAPaidOrderAndRefundsIt(String language, int width, int height, String orders, String refund) {
+        browser = Chromium.start(language, width, height);
+        String size = width > 800 ? "desktop" : "phone";
+        String lang = language.startsWith("zh") ? "zh" : "en";
+        browser.get(base() + "/admin/login");
+        browser.findElement(By.id("username")).sendKeys(ShopClient.ADMIN_USER);
+        browser.findElement(By.id("password")).sendKeys(ShopClient.ADMIN_PASSWORD);
+        browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+        wait(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("nav.sections")));
+
+        browser.findElement(By.cssSelector("nav.sections a[href$='/admin/orders']")).click();
+        wait(30).until(ExpectedConditions.textToBe(By.tagName("h1"), orders));
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains(paidOrder, "25.00 CNY", "b***@example.com")
+                .doesNotContain("buyer@example.com");
+        Chromium.screenshot(browser, "admin-orders-" + lang + "-" + size);
+
+        browser.findElement(By.linkText(paidOrder)).click();
+        wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("reason")));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains(paidOrder);
+        assertThat(browser.findElements(By.cssSelector(".timeline li.kind-PAYMENT"))).isNotEmpty();
+        Chromium.screenshot(browser, "admin-order-" + lang + "-" + size);
+
+        browser.findElement(By.id("reason")).sendKeys("buyer bought the wrong card");
+        WebElement form = browser.findElement(By.cssSelector("form[action$='/refund']"));
+        form.findElement(By.name("confirm")).click();
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".outcome.ok")));
+        assertThat(browser.findElements(By.cssSelector(".timeline li.kind-REFUND"))).isNotEmpty();
+        assertThat(browser.findElement(By.cssSelector(".timeline")).getText()).contains(refund, "buyer bought the wrong card");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElements(By.cssSelector(".timeline li.kind-REFUND")).get(0));
+        Chromium.screenshot(browser, "admin-order-refunded-" + lang + "-" + size);
     }
 
     private WebDriverWait wait(int seconds) {
