@@ -135,19 +135,19 @@ class MetricsTest extends IntegrationTest {
     }
 
     @Test
-    void jobsWaitingForAStoppedJobExecutorShowAsBacklog() {
+    void remoteCallsWaitingForAStoppedNodeShowAsBacklog() {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "JOBS", "2.00", 1);
         Shop.PlacedOrder order = Shop.order(shop, "JOBS", 1, "jobs@example.com");
         JobExecutor executor = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getJobExecutor();
         executor.shutdown();
-        fulfillmentSettings.setMailAfterCommit(false); // Send keys as a job
+        fulfillmentSettings.setMailAfterCommit(false); // Send keys, a remote call the stopped node does not make
         try {
             Shop.pay(shop, order, "JOBS-1");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 Metrics metrics = scrape();
-                assertThat(metrics.value("kamiflow_camunda_jobs_due")).isGreaterThanOrEqualTo(1);
-                assertThat(metrics.value("kamiflow_camunda_job_backlog_oldest_seconds")).isGreaterThan(0.5);
+                assertThat(metrics.value("kamiflow_camunda_remote_calls_due")).isGreaterThanOrEqualTo(1);
+                assertThat(metrics.value("kamiflow_camunda_remote_call_backlog_oldest_seconds")).isGreaterThan(0.5);
             });
         } finally {
             fulfillmentSettings.setMailAfterCommit(true);
@@ -155,7 +155,7 @@ class MetricsTest extends IntegrationTest {
         }
         awaitDelivered(order.orderNo());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(scrape().value("kamiflow_camunda_job_backlog_oldest_seconds")).isLessThan(5));
+                assertThat(scrape().value("kamiflow_camunda_remote_call_backlog_oldest_seconds")).isLessThan(5));
     }
 
     @Test
@@ -163,6 +163,7 @@ class MetricsTest extends IntegrationTest {
         Metrics metrics = scrape();
         for (String gauge : new String[] {"kamiflow_camunda_incidents_open", "kamiflow_camunda_jobs_due",
                 "kamiflow_camunda_jobs_failed", "kamiflow_camunda_job_backlog_oldest_seconds",
+                "kamiflow_camunda_remote_calls_due", "kamiflow_camunda_remote_call_backlog_oldest_seconds",
                 "kamiflow_paid_orders_without_keys_oldest_seconds", "kamiflow_key_mails_queued",
                 "kamiflow_key_mail_queued_oldest_seconds", "kamiflow_clock_skew_seconds"}) {
             assertThat(metrics.has(gauge)).as(gauge).isTrue();

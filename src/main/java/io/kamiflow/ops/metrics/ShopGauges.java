@@ -59,8 +59,8 @@ class ShopGauges {
     }
 
     private record Engine(long incidents, long dueJobs, long failedJobs, Instant oldestDueJob, Instant oldestPaidWithoutKeys,
-                          long queuedKeyMails, Instant oldestQueuedKeyMail) {
-        static final Engine NONE = new Engine(0, 0, 0, null, null, 0, null);
+                          long queuedKeyMails, Instant oldestQueuedKeyMail, long dueRemoteCalls, Instant oldestDueRemoteCall) {
+        static final Engine NONE = new Engine(0, 0, 0, null, null, 0, null, 0, null);
     }
 
     private record Queued(long count, Instant oldest) {
@@ -102,6 +102,11 @@ class ShopGauges {
                 .description("jobs out of retries (each one an incident)").register(registry);
         Gauge.builder("kamiflow.camunda.job.backlog.oldest", engine, e -> ageSeconds(e.get().oldestDueJob())).baseUnit("seconds")
                 .description("how long the oldest due job has been waiting").register(registry);
+        Gauge.builder("kamiflow.camunda.remote.calls.due", engine, e -> e.get().dueRemoteCalls())
+                .description("remote calls (Send keys, Mail admin, gateway calls) due now with retries left, no node working them")
+                .register(registry);
+        Gauge.builder("kamiflow.camunda.remote.call.backlog.oldest", engine, e -> ageSeconds(e.get().oldestDueRemoteCall()))
+                .baseUnit("seconds").description("how long the oldest due remote call has been waiting").register(registry);
         Gauge.builder("kamiflow.paid.orders.without.keys.oldest", engine, e -> ageSeconds(e.get().oldestPaidWithoutKeys()))
                 .baseUnit("seconds").description("how long the oldest paid order has been waiting for its keys (parked orders aside)")
                 .register(registry);
@@ -130,6 +135,13 @@ class ShopGauges {
             Instant now = Instant.now();
             Queued queued = jdbc.sql("SELECT count(*), min(queued_at) FROM key_mail_queue")
                     .query((rs, row) -> new Queued(rs.getLong(1), instant(rs.getTimestamp(2)))).single();
+            // an external task is due when no node holds it: never locked, its lock passed, or its retry time (a failed
+            // call is locked until then) has come
+            Queued remoteCalls = jdbc.sql("""
+                    SELECT count(*), min(coalesce(lock_exp_time_, create_time_)) FROM act_ru_ext_task
+                    WHERE suspension_state_ = 1 AND (retries_ IS NULL OR retries_ > 0)
+                    AND (lock_exp_time_ IS NULL OR lock_exp_time_ <= ?)""")
+                    .param(Timestamp.from(now)).query((rs, row) -> new Queued(rs.getLong(1), instant(rs.getTimestamp(2)))).single();
             engine.set(new Engine(
                     runtime.createIncidentQuery().count(),
                     management.createJobQuery().executable().count(),
@@ -142,7 +154,7 @@ class ShopGauges {
                             SELECT min(o.paid_at) FROM customer_order o WHERE o.status = 'PAID' AND o.quantity >
                                 (SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD')""")
                             .query((rs, row) -> instant(rs.getTimestamp(1))).list().get(0), // min() of nothing is null: list, not single()
-                    queued.count(), queued.oldest()));
+                    queued.count(), queued.oldest(), remoteCalls.count(), remoteCalls.oldest()));
         } catch (RuntimeException e) { // the database is down or busy: keep the last values, readiness reports the database
             log.warn("could not refresh the shop gauges: {}", e.toString());
         }
