@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.kamiflow.fulfillment.FulfillmentSettings;
+import io.kamiflow.ops.OrderInvariants;
 import io.kamiflow.web.LanguageSwitch;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
@@ -29,7 +31,13 @@ class BackOfficeController {
     private final Clock clock;
     private final ZoneId zone;
 
-    BackOfficeController(SalesFigures figures, TaskService tasks, RuntimeService runtime, BackOfficeSettings settings) {
+    private final OrderInvariants invariants;
+    private final FulfillmentSettings fulfillment;
+
+    BackOfficeController(SalesFigures figures, TaskService tasks, RuntimeService runtime, BackOfficeSettings settings,
+                         OrderInvariants invariants, FulfillmentSettings fulfillment) {
+        this.invariants = invariants;
+        this.fulfillment = fulfillment;
         this.figures = figures;
         this.tasks = tasks;
         this.runtime = runtime;
@@ -64,7 +72,24 @@ class BackOfficeController {
         model.addAttribute("channels", figures.channels(now));
         model.addAttribute("openTasks", openTasks());
         model.addAttribute("incidents", runtime.createIncidentQuery().count());
+        model.addAttribute("promises", promises(now));
         return "admin/dashboard";
+    }
+
+    /** One broken promise as the dashboard names it: the invariant and the orders breaking it (numbers to link). */
+    record BrokenPromise(String invariant, List<String> orderNos, int subjects) {
+    }
+
+    /**
+     * The invariants over the orders Reconcile orders checks every few minutes: those changed or paid within its
+     * window, and every open one. Bounded like that check, never a pass over every order.
+     */
+    private List<BrokenPromise> promises(Instant now) {
+        List<OrderInvariants.Violation> violations = invariants.checkChangedSince(now.minus(fulfillment.getReconcileWindow()));
+        Map<Long, String> orderNos = figures.orderNos(violations.stream().flatMap(v -> v.orderIds().stream()).toList());
+        return violations.stream().map(v -> new BrokenPromise(v.invariant(),
+                v.orderIds().stream().map(orderNos::get).filter(java.util.Objects::nonNull).toList(), v.subjects().size()))
+                .toList();
     }
 
     record OpenTasks(String name, long count, Instant oldest) {

@@ -22,6 +22,9 @@ class BackOfficeSecurity {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /** The owner's pages: the payment channels' settings, and key values in clear (a batch's export). */
+    static final String[] OWNER_ONLY = {"/admin/channels", "/admin/channels/**", "/admin/products/*/batches/*/export"};
+
     @Bean
     SecurityFilterChain backOffice(HttpSecurity http, IdentityService identity) throws Exception {
         return http.securityMatcher("/admin", "/admin/**")
@@ -29,6 +32,7 @@ class BackOfficeSecurity {
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/admin/login", "/admin/css/**", "/admin/denied").permitAll()
+                        .requestMatchers(OWNER_ONLY).hasRole(CamundaUsers.OWNER)
                         .anyRequest().hasAnyRole(CamundaUsers.OWNER, CamundaUsers.MERCHANT))
                 .formLogin(form -> form.loginPage("/admin/login").loginProcessingUrl("/admin/login")
                         .defaultSuccessUrl("/admin", false).failureUrl("/admin/login?error"))

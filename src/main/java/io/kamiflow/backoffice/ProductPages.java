@@ -8,6 +8,7 @@ import java.util.Set;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductChanges;
 import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.inventory.KeyBatches;
 import io.kamiflow.inventory.KeyImportService;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.web.LanguageSwitch;
@@ -58,9 +59,13 @@ class ProductPages {
     private final StockService stock;
     private final KeyImportService imports;
     private final MessageSource messages;
+    private final KeyBatches batches;
+    private final java.time.ZoneId zone;
 
     ProductPages(ProductRepository products, ProductChanges changes, StockService stock, KeyImportService imports,
-                 MessageSource messages) {
+                 MessageSource messages, KeyBatches batches, BackOfficeSettings settings) {
+        this.batches = batches;
+        this.zone = settings.zone();
         this.products = products;
         this.changes = changes;
         this.stock = stock;
@@ -149,6 +154,8 @@ class ProductPages {
         model.addAttribute("version", version);
         model.addAttribute("errors", errors);
         model.addAttribute("maxFileMegabytes", KeyFiles.MAX_BYTES / (1024 * 1024));
+        model.addAttribute("batches", batches.of(product.id()));
+        model.addAttribute("zone", zone);
         return "admin/product";
     }
 

@@ -133,6 +133,17 @@ class SalesFigures {
                 .list();
     }
 
+    /** The order numbers of these order ids (those that exist). */
+    @Transactional(readOnly = true)
+    Map<Long, String> orderNos(List<Long> orderIds) {
+        Map<Long, String> orderNos = new LinkedHashMap<>();
+        if (!orderIds.isEmpty()) {
+            jdbc.sql("SELECT id, order_no FROM customer_order WHERE id IN (:ids)").param("ids", orderIds)
+                    .query(rs -> { orderNos.put(rs.getLong(1), rs.getString(2)); });
+        }
+        return orderNos;
+    }
+
     /** Each channel that has taken a payment: when it last did, and how many in the last 24 h. */
     @Transactional(readOnly = true)
     List<ChannelActivity> channels(Instant now) {

@@ -1,5 +1,6 @@
 package io.kamiflow.payment;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,16 @@ public interface PaymentChannel {
     String id();
 
     boolean enabled();
+
+    /** The path of the endpoint the gateway calls (under the shop's public base URL), for its merchant console. */
+    default String notifyPath() {
+        return "/api/payments/" + id() + "/notify";
+    }
+
+    /** The settings still needed to turn this channel on, by property name, never a value; empty when it is on. */
+    default List<String> missingSettings() {
+        return List.of();
+    }
 
     /** What the buyer's client needs to pay this order (a pay URL, signed form fields, ...). */
     Map<String, Object> checkout(Order order, Product product);

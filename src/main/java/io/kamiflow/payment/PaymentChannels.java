@@ -29,6 +29,11 @@ public class PaymentChannels implements PaymentOptions {
         return channels.stream().filter(c -> c.id().equals(id)).findFirst();
     }
 
+    /** Every channel kamiflow knows, on or off, by id. */
+    public List<PaymentChannel> all() {
+        return channels.stream().sorted(java.util.Comparator.comparing(PaymentChannel::id)).toList();
+    }
+
     @Override
     public List<String> enabledIds() {
         return channels.stream().filter(PaymentChannel::enabled).map(PaymentChannel::id).sorted().toList();

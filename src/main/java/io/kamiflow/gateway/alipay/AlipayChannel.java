@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,11 @@ class AlipayChannel implements PaymentChannel {
     @Override
     public boolean enabled() {
         return properties.enabled();
+    }
+
+    @Override
+    public List<String> missingSettings() {
+        return properties.missing();
     }
 
     PublicKey alipayPublicKey() {

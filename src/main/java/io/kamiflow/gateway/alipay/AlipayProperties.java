@@ -1,5 +1,8 @@
 package io.kamiflow.gateway.alipay;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +21,18 @@ public record AlipayProperties(String appId,
 
     public boolean enabled() {
         return appId != null && !appId.isBlank() && alipayPublicKey != null && !alipayPublicKey.isBlank();
+    }
+
+    /** The settings this channel still needs to be on, by property name (never a value); empty when it is on. */
+    public List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        if (appId == null || appId.isBlank()) {
+            missing.add("kamiflow.payment.alipay.app-id");
+        }
+        if (alipayPublicKey == null || alipayPublicKey.isBlank()) {
+            missing.add("kamiflow.payment.alipay.alipay-public-key");
+        }
+        return missing;
     }
 
     @Override

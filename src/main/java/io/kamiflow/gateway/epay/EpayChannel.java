@@ -1,6 +1,7 @@
 package io.kamiflow.gateway.epay;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -52,6 +53,11 @@ class EpayChannel implements PaymentChannel {
     @Override
     public boolean enabled() {
         return properties.enabled();
+    }
+
+    @Override
+    public List<String> missingSettings() {
+        return properties.missing();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.kamiflow.gateway.epay;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,6 +14,18 @@ public record EpayProperties(String pid, String key, String submitUrl, String no
 
     public boolean enabled() {
         return pid != null && !pid.isBlank() && key != null && !key.isBlank();
+    }
+
+    /** The settings this channel still needs to be on, by property name (never a value); empty when it is on. */
+    public List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        if (pid == null || pid.isBlank()) {
+            missing.add("kamiflow.payment.epay.pid");
+        }
+        if (key == null || key.isBlank()) {
+            missing.add("kamiflow.payment.epay.key");
+        }
+        return missing;
     }
 
     @Override

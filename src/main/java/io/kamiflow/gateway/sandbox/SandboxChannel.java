@@ -1,5 +1,6 @@
 package io.kamiflow.gateway.sandbox;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +34,11 @@ class SandboxChannel implements PaymentChannel {
     @Override
     public boolean enabled() {
         return properties.enabled();
+    }
+
+    @Override
+    public List<String> missingSettings() {
+        return properties.missing();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.kamiflow.gateway.sandbox;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,5 +15,14 @@ public record SandboxProperties(String secret, @DefaultValue("300") long toleran
 
     public boolean enabled() {
         return secret != null && !secret.isBlank();
+    }
+
+    /** The settings this channel still needs to be on, by property name (never a value); empty when it is on. */
+    public List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        if (secret == null || secret.isBlank()) {
+            missing.add("kamiflow.payment.sandbox.secret");
+        }
+        return missing;
     }
 }

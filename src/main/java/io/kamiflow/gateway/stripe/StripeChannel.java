@@ -2,6 +2,7 @@ package io.kamiflow.gateway.stripe;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,16 @@ class StripeChannel implements PaymentChannel {
     @Override
     public boolean enabled() {
         return properties.enabled();
+    }
+
+    @Override
+    public List<String> missingSettings() {
+        return properties.missing();
+    }
+
+    @Override
+    public String notifyPath() {
+        return "/api/payments/stripe/webhook";
     }
 
     @Override

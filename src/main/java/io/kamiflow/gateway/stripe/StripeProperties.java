@@ -1,5 +1,8 @@
 package io.kamiflow.gateway.stripe;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,6 +20,15 @@ public record StripeProperties(String webhookSecret,
 
     public boolean enabled() {
         return webhookSecret != null && !webhookSecret.isBlank();
+    }
+
+    /** The settings this channel still needs to be on, by property name (never a value); empty when it is on. */
+    public List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        if (webhookSecret == null || webhookSecret.isBlank()) {
+            missing.add("kamiflow.payment.stripe.webhook-secret");
+        }
+        return missing;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kamiflow.gateway.wechat;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -115,6 +116,11 @@ class WechatChannel implements PaymentChannel {
     @Override
     public boolean enabled() {
         return properties.enabled();
+    }
+
+    @Override
+    public List<String> missingSettings() {
+        return properties.missing();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.kamiflow.gateway.wechat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -22,6 +25,27 @@ public record WechatProperties(String mchId,
 
     public boolean enabled() {
         return set(mchId) && set(appId) && set(apiV3Key) && set(publicKey) && set(publicKeyId);
+    }
+
+    /** The settings this channel still needs to be on, by property name (never a value); empty when it is on. */
+    public List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        if (mchId == null || mchId.isBlank()) {
+            missing.add("kamiflow.payment.wechat.mch-id");
+        }
+        if (appId == null || appId.isBlank()) {
+            missing.add("kamiflow.payment.wechat.app-id");
+        }
+        if (apiV3Key == null || apiV3Key.isBlank()) {
+            missing.add("kamiflow.payment.wechat.api-v3-key");
+        }
+        if (publicKey == null || publicKey.isBlank()) {
+            missing.add("kamiflow.payment.wechat.public-key");
+        }
+        if (publicKeyId == null || publicKeyId.isBlank()) {
+            missing.add("kamiflow.payment.wechat.public-key-id");
+        }
+        return missing;
     }
 
     /** Signing API requests (checkout, refund, query) needs the merchant private key and its serial number. */

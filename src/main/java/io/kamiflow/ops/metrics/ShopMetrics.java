@@ -54,6 +54,21 @@ public class ShopMetrics {
         callbacks(channel, outcome, reason).increment();
     }
 
+    /**
+     * This node's callbacks of one channel since it started, per outcome ("accepted", "duplicate", "ignored") and
+     * rejection ("rejected: invalid", ...), in that order: counters live per node, so other nodes count their own.
+     */
+    public java.util.Map<String, Long> callbackCounts(String channel) {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String outcome : List.of("accepted", "duplicate", "ignored")) {
+            counts.put(outcome, Math.round(callbacks(channel, outcome, "none").count()));
+        }
+        for (String reason : new java.util.TreeSet<>(CallbackMetricsFilter.REASONS)) {
+            counts.put("rejected: " + reason, Math.round(callbacks(channel, "rejected", reason).count()));
+        }
+        return counts;
+    }
+
     public void order(OrderEvent event) {
         AfterCommit.run(() -> orders(event).increment());
     }
