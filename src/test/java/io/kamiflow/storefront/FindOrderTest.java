@@ -159,6 +159,8 @@ class FindOrderTest extends IntegrationTest {
         int perOrder = limits.getFindOrderPerOrder().getCapacity();
         limits.getFindOrderPerOrder().setCapacity(1000); // one order's mails fill the queue here; its own limit is tested above
         TestMail.stop();
+        long asking = System.nanoTime();
+        long askedMillis;
         try (FakeSmtp silent = FakeSmtp.silentOn(TestMail.port())) { // every send waits for its read timeout
             for (int i = 0; i < 130; i++) { // more than the queue holds, each from its own address (no limit in the way)
                 StorefrontForms browser = new StorefrontForms(port, "198.18." + (i / 200) + "." + (i % 200 + 1));
@@ -166,13 +168,16 @@ class FindOrderTest extends IntegrationTest {
                         "_csrf", browser.csrfToken("/find-order"))));
             }
         } finally {
+            askedMillis = (System.nanoTime() - asking) / 1_000_000;
             TestMail.start();
             limits.getFindOrderPerOrder().setCapacity(perOrder);
         }
         List<ShopClient.Response> refused = answers.stream().filter(answer -> answer.status() != 200).toList();
         assertThat(refused).as("refused while the queue was full").isNotEmpty();
-        // the queue's 100 and the one being sent, plus one for each send that timed out while the requests came in
-        assertThat(answers.size() - refused.size()).as("accepted").isBetween(101, 110);
+        // the queue's 100 and the one being sent, plus one for each send that timed out (3 s, the tests' SMTP read
+        // timeout) while the requests came in: on a loaded machine they come in more slowly
+        assertThat(answers.size() - refused.size()).as("accepted in %d ms", askedMillis)
+                .isBetween(101, 102 + (int) (askedMillis / 3000));
         for (ShopClient.Response answer : refused) {
             assertThat(answer.status()).isEqualTo(503);
             assertThat(answer.contentType()).startsWith("application/problem+json");
@@ -182,7 +187,7 @@ class FindOrderTest extends IntegrationTest {
         assertThat(Metrics.scrape(managementPort).value(REFUSED_MAILS) - refusedBefore).isEqualTo(refused.size());
         // the queued requests go out once the mail server answers again
         await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.scrape(managementPort).value(QUEUED_MAILS) == 0);
-        int timedOut = 10; // at most: sends that hit the silent server's read timeout were lost (and logged)
+        int timedOut = 2 + (int) (askedMillis / 3000); // at most: sends that hit the silent server's read timeout were lost (and logged)
         await().atMost(Duration.ofSeconds(10)).until(() -> mailsTo("queue@example.com") >= answers.size() - refused.size() - timedOut);
     }
 
