@@ -54,7 +54,7 @@ public class FulfillmentCommands {
                     + "erased on " + order.personalDataErasedAt().toLocalDate() + " under the retention policy");
         }
         if (mailOnItsWay(order)) { // a request repeated (a double click, two admins, a client's retry) sends nothing more
-            audit.record("order.resend", order.orderNo(), "requested through the admin API while a resend was on its way; "
+            audit.record("order.resend", order.orderNo(), "requested while a resend was on its way; "
                     + "nothing more sent");
             return "resend already on its way";
         }
@@ -71,7 +71,7 @@ public class FulfillmentCommands {
             throw Problems.conflict("order " + order.orderNo() + " is " + order.status()
                     + "; keys can be resent once delivered or while it waits for manual delivery");
         }
-        audit.record("order.resend", order.orderNo(), "requested through the admin API");
+        audit.record("order.resend", order.orderNo(), "requested");
         return "resend requested";
     }
 
@@ -122,7 +122,7 @@ public class FulfillmentCommands {
                         .processInstanceBusinessKey(order.orderNo()).setVariables(variables).correlateStartMessage();
             }
         }
-        audit.record("order.refund", order.orderNo(), "requested through the admin API: " + reason);
+        audit.record("order.refund", order.orderNo(), "requested: " + reason);
         return "refund requested";
     }
 
