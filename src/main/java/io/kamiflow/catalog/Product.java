@@ -1,5 +1,38 @@
 package io.kamiflow.catalog;
 
-/** @param version what the admin API's If-Match names: one more with every change of the admin's fields */
-public record Product(long id, String sku, String name, Money price, int lowStockThreshold, boolean active, long version) {
+import java.util.Locale;
+
+/**
+ * @param name the English name, always there
+ * @param version what the admin API's If-Match names: one more with every change of the admin's fields
+ * @param nameZh the Chinese name, null if none
+ * @param descriptionEn Markdown, null if none
+ * @param descriptionZh Markdown, null if none
+ */
+public record Product(long id, String sku, String name, Money price, int lowStockThreshold, boolean active, long version,
+                      String nameZh, String descriptionEn, String descriptionZh) {
+
+    /** The name in the buyer's language: Chinese for zh when there is one, else the English name. */
+    public String name(Locale locale) {
+        return chinese(locale) && present(nameZh) ? nameZh : name;
+    }
+
+    /** The description's Markdown in the buyer's language, else in the other one; null if there is none. */
+    public String description(Locale locale) {
+        return inLanguage(locale, descriptionEn, descriptionZh);
+    }
+
+    static boolean chinese(Locale locale) {
+        return locale != null && "zh".equals(locale.getLanguage());
+    }
+
+    static String inLanguage(Locale locale, String en, String zh) {
+        String first = chinese(locale) ? zh : en;
+        String second = chinese(locale) ? en : zh;
+        return present(first) ? first : present(second) ? second : null;
+    }
+
+    private static boolean present(String text) {
+        return text != null && !text.isBlank();
+    }
 }

@@ -2,6 +2,7 @@ package io.kamiflow.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.web.Problems;
@@ -26,23 +27,45 @@ import org.springframework.web.ErrorResponseException;
 @Service
 public class ProductChanges {
 
-    /** A new product as the admin enters it; no threshold means 0 (never warn). */
+    /** Longest description in either language (Markdown). */
+    public static final int MAX_DESCRIPTION = 10000;
+
+    /** A new product as the admin enters it; no threshold means 0 (never warn); the texts are optional. */
     public record NewProduct(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'") String sku,
             @NotBlank @Size(max = 200) String name,
             @NotBlank String price,
             @NotBlank String currency,
-            @PositiveOrZero Integer lowStockThreshold) {
+            @PositiveOrZero Integer lowStockThreshold,
+            @Size(max = 200) String nameZh,
+            @Size(max = MAX_DESCRIPTION) String descriptionEn,
+            @Size(max = MAX_DESCRIPTION) String descriptionZh) {
+
+        public NewProduct(String sku, String name, String price, String currency, Integer lowStockThreshold) {
+            this(sku, name, price, currency, lowStockThreshold, null, null, null);
+        }
     }
 
-    /** Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). */
+    /**
+     * Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). The optional
+     * texts (nameZh, descriptions) keep what is stored when absent (null), so a client that does not know them loses
+     * nothing; an empty one removes the text.
+     */
     public record ProductEdit(
             String sku,
             @NotBlank @Size(max = 200) String name,
             @NotBlank String price,
             @NotBlank String currency,
             @NotNull @PositiveOrZero Integer lowStockThreshold,
-            @NotNull Boolean active) {
+            @NotNull Boolean active,
+            @Size(max = 200) String nameZh,
+            @Size(max = MAX_DESCRIPTION) String descriptionEn,
+            @Size(max = MAX_DESCRIPTION) String descriptionZh) {
+
+        public ProductEdit(String sku, String name, String price, String currency, Integer lowStockThreshold,
+                           Boolean active) {
+            this(sku, name, price, currency, lowStockThreshold, active, null, null, null);
+        }
     }
 
     /** A field the bean constraints let through but the shop's rules refuse (400); {@code code} names the rule. */
@@ -98,7 +121,8 @@ public class ProductChanges {
     }
 
     /** What is stored of a change; the sku names the product and stays. */
-    record Edit(String name, Money price, int lowStockThreshold, boolean active) {
+    record Edit(String name, Money price, int lowStockThreshold, boolean active, String nameZh, String descriptionEn,
+                String descriptionZh) {
     }
 
     private final ProductRepository products;
@@ -116,6 +140,13 @@ public class ProductChanges {
         int threshold = request.lowStockThreshold() == null ? 0 : request.lowStockThreshold();
         Product product = products.insert(request.sku(), request.name().strip(), price, threshold)
                 .orElseThrow(() -> new SkuTaken(request.sku()));
+        String nameZh = text(request.nameZh(), null, true);
+        String descriptionEn = text(request.descriptionEn(), null, false);
+        String descriptionZh = text(request.descriptionZh(), null, false);
+        if (nameZh != null || descriptionEn != null || descriptionZh != null) {
+            products.setTexts(product.id(), nameZh, descriptionEn, descriptionZh);
+            product = products.getById(product.id());
+        }
         audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
         return product;
     }
@@ -129,18 +160,20 @@ public class ProductChanges {
     /** @return the product as stored now; unchanged (same version, no audit row) when the edit changes nothing */
     @Transactional
     Product change(String sku, IfMatch ifMatch, ProductEdit request) {
-        Edit edit = new Edit(request.name().strip(), price(request.price(), request.currency()), request.lowStockThreshold(),
-                request.active());
+        Money price = price(request.price(), request.currency());
         Product product = products.lockBySku(sku)
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
         if (!ifMatch.matches(product.version())) {
             throw new ChangedSince(product);
         }
+        Edit edit = new Edit(request.name().strip(), price, request.lowStockThreshold(), request.active(),
+                text(request.nameZh(), product.nameZh(), true), text(request.descriptionEn(), product.descriptionEn(), false),
+                text(request.descriptionZh(), product.descriptionZh(), false));
         String changes = differences(product, edit);
         if (changes.isEmpty()) {
             return product;
         }
-        Product changed = products.update(product, edit.name(), edit.price(), edit.lowStockThreshold(), edit.active());
+        Product changed = products.update(product, edit);
         audit.record("product.update", sku, changes);
         return changed;
     }
@@ -185,7 +218,39 @@ public class ProductChanges {
         if (before.active() != after.active()) {
             changes.add("active " + before.active() + " -> " + after.active());
         }
+        if (!Objects.equals(before.nameZh(), after.nameZh())) {
+            changes.add("nameZh " + quoted(before.nameZh()) + " -> " + quoted(after.nameZh()));
+        }
+        longText(changes, "descriptionEn", before.descriptionEn(), after.descriptionEn());
+        longText(changes, "descriptionZh", before.descriptionZh(), after.descriptionZh());
         return String.join("; ", changes);
+    }
+
+    /** A long text's change by its length only: the audit row stays short. */
+    static void longText(List<String> changes, String field, String before, String after) {
+        if (!Objects.equals(before, after)) {
+            changes.add(field + " " + length(before) + " -> " + length(after) + " chars");
+        }
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
+    private static String quoted(String text) {
+        return text == null ? "none" : "'" + text + "'";
+    }
+
+    /**
+     * An optional text as stored: absent (null) keeps {@code stored}, blank removes it; a name is stripped, Markdown
+     * only loses trailing blanks (its leading indentation means something).
+     */
+    static String text(String given, String stored, boolean name) {
+        if (given == null) {
+            return stored;
+        }
+        String text = name ? given.strip() : given.stripTrailing();
+        return text.isEmpty() ? null : text;
     }
 
     private static String shown(Money money) {

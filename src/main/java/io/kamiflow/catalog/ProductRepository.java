@@ -43,11 +43,14 @@ public class ProductRepository {
     }
 
     /** Stores the admin's fields as the next version. */
-    Product update(Product product, String name, Money price, int lowStockThreshold, boolean active) {
+    Product update(Product product, ProductChanges.Edit edit) {
         jdbc.sql("""
                 UPDATE product SET name = ?, price_minor = ?, currency = ?, low_stock_threshold = ?, active = ?,
+                                   name_zh = ?, description_en = ?, description_zh = ?,
                                    version = version + 1
-                WHERE id = ?""").params(name, price.minor(), price.currency(), lowStockThreshold, active, product.id())
+                WHERE id = ?""").params(edit.name(), edit.price().minor(), edit.price().currency(),
+                        edit.lowStockThreshold(), edit.active(), edit.nameZh(), edit.descriptionEn(), edit.descriptionZh(),
+                        product.id())
                 .update();
         return getById(product.id());
     }
@@ -60,9 +63,16 @@ public class ProductRepository {
         return rows == 1 ? findBySku(sku) : Optional.empty();
     }
 
+    /** The optional texts of a product just inserted (no new version: it is part of its creation). */
+    void setTexts(long id, String nameZh, String descriptionEn, String descriptionZh) {
+        jdbc.sql("UPDATE product SET name_zh = ?, description_en = ?, description_zh = ? WHERE id = ?")
+                .params(nameZh, descriptionEn, descriptionZh, id).update();
+    }
+
     private static Product map(ResultSet rs, int row) throws SQLException {
         return new Product(rs.getLong("id"), rs.getString("sku"), rs.getString("name"),
                 new Money(rs.getLong("price_minor"), rs.getString("currency")),
-                rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"));
+                rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"),
+                rs.getString("name_zh"), rs.getString("description_en"), rs.getString("description_zh"));
     }
 }

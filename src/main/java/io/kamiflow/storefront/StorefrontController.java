@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.StockService;
@@ -40,7 +41,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Controller
 class StorefrontController {
 
-    public record ProductCard(String sku, String name, String price, long available) {
+    /** @param description the description's HTML (Markdown rendered, HTML escaped), empty if none */
+    public record ProductCard(String sku, String name, String price, long available, String description) {
         public boolean soldOut() {
             return available == 0;
         }
@@ -131,7 +133,7 @@ class StorefrontController {
         Order order = view.get().order();
         List<String> keys = view.get().keys() == null ? List.of() : view.get().keys();
         model.addAttribute("order", order);
-        model.addAttribute("product", products.getById(order.productId()).name());
+        model.addAttribute("product", products.getById(order.productId()).name(locale));
         model.addAttribute("amount", Prices.format(order.amount(), locale));
         model.addAttribute("keys", keys);
         model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
@@ -167,7 +169,7 @@ class StorefrontController {
     }
 
     private ProductCard card(Product product, Locale locale) {
-        return new ProductCard(product.sku(), product.name(), Prices.format(product.price(), locale),
-                stock.available(product.id()));
+        return new ProductCard(product.sku(), product.name(locale), Prices.format(product.price(), locale),
+                stock.available(product.id()), Markdown.html(product.description(locale)));
     }
 }
