@@ -8,9 +8,12 @@ import java.util.Locale;
  * @param nameZh the Chinese name, null if none
  * @param descriptionEn Markdown, null if none
  * @param descriptionZh Markdown, null if none
+ * @param usageNotesEn how to use the keys, shown with them after payment: Markdown, null if none
+ * @param usageNotesZh the same in Chinese
  */
 public record Product(long id, String sku, String name, Money price, int lowStockThreshold, boolean active, long version,
-                      String nameZh, String descriptionEn, String descriptionZh) {
+                      String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
+                      String usageNotesZh) {
 
     /** The name in the buyer's language: Chinese for zh when there is one, else the English name. */
     public String name(Locale locale) {
@@ -20,6 +23,11 @@ public record Product(long id, String sku, String name, Money price, int lowStoc
     /** The description's Markdown in the buyer's language, else in the other one; null if there is none. */
     public String description(Locale locale) {
         return inLanguage(locale, descriptionEn, descriptionZh);
+    }
+
+    /** The usage notes' Markdown in the buyer's language, else in the other one; null if there are none. */
+    public String usageNotes(Locale locale) {
+        return inLanguage(locale, usageNotesEn, usageNotesZh);
     }
 
     static boolean chinese(Locale locale) {

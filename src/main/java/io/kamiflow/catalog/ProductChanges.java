@@ -39,16 +39,18 @@ public class ProductChanges {
             @PositiveOrZero Integer lowStockThreshold,
             @Size(max = 200) String nameZh,
             @Size(max = MAX_DESCRIPTION) String descriptionEn,
-            @Size(max = MAX_DESCRIPTION) String descriptionZh) {
+            @Size(max = MAX_DESCRIPTION) String descriptionZh,
+            @Size(max = MAX_DESCRIPTION) String usageNotesEn,
+            @Size(max = MAX_DESCRIPTION) String usageNotesZh) {
 
         public NewProduct(String sku, String name, String price, String currency, Integer lowStockThreshold) {
-            this(sku, name, price, currency, lowStockThreshold, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null);
         }
     }
 
     /**
      * Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). The optional
-     * texts (nameZh, descriptions) keep what is stored when absent (null), so a client that does not know them loses
+     * texts (nameZh, descriptions, usage notes) keep what is stored when absent (null), so a client that does not know them loses
      * nothing; an empty one removes the text.
      */
     public record ProductEdit(
@@ -60,11 +62,13 @@ public class ProductChanges {
             @NotNull Boolean active,
             @Size(max = 200) String nameZh,
             @Size(max = MAX_DESCRIPTION) String descriptionEn,
-            @Size(max = MAX_DESCRIPTION) String descriptionZh) {
+            @Size(max = MAX_DESCRIPTION) String descriptionZh,
+            @Size(max = MAX_DESCRIPTION) String usageNotesEn,
+            @Size(max = MAX_DESCRIPTION) String usageNotesZh) {
 
         public ProductEdit(String sku, String name, String price, String currency, Integer lowStockThreshold,
                            Boolean active) {
-            this(sku, name, price, currency, lowStockThreshold, active, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null);
         }
     }
 
@@ -122,7 +126,7 @@ public class ProductChanges {
 
     /** What is stored of a change; the sku names the product and stays. */
     record Edit(String name, Money price, int lowStockThreshold, boolean active, String nameZh, String descriptionEn,
-                String descriptionZh) {
+                String descriptionZh, String usageNotesEn, String usageNotesZh) {
     }
 
     private final ProductRepository products;
@@ -143,8 +147,10 @@ public class ProductChanges {
         String nameZh = text(request.nameZh(), null, true);
         String descriptionEn = text(request.descriptionEn(), null, false);
         String descriptionZh = text(request.descriptionZh(), null, false);
-        if (nameZh != null || descriptionEn != null || descriptionZh != null) {
-            products.setTexts(product.id(), nameZh, descriptionEn, descriptionZh);
+        String usageNotesEn = text(request.usageNotesEn(), null, false);
+        String usageNotesZh = text(request.usageNotesZh(), null, false);
+        if (nameZh != null || descriptionEn != null || descriptionZh != null || usageNotesEn != null || usageNotesZh != null) {
+            products.setTexts(product.id(), nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh);
             product = products.getById(product.id());
         }
         audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
@@ -168,7 +174,9 @@ public class ProductChanges {
         }
         Edit edit = new Edit(request.name().strip(), price, request.lowStockThreshold(), request.active(),
                 text(request.nameZh(), product.nameZh(), true), text(request.descriptionEn(), product.descriptionEn(), false),
-                text(request.descriptionZh(), product.descriptionZh(), false));
+                text(request.descriptionZh(), product.descriptionZh(), false),
+                text(request.usageNotesEn(), product.usageNotesEn(), false),
+                text(request.usageNotesZh(), product.usageNotesZh(), false));
         String changes = differences(product, edit);
         if (changes.isEmpty()) {
             return product;
@@ -223,6 +231,8 @@ public class ProductChanges {
         }
         longText(changes, "descriptionEn", before.descriptionEn(), after.descriptionEn());
         longText(changes, "descriptionZh", before.descriptionZh(), after.descriptionZh());
+        longText(changes, "usageNotesEn", before.usageNotesEn(), after.usageNotesEn());
+        longText(changes, "usageNotesZh", before.usageNotesZh(), after.usageNotesZh());
         return String.join("; ", changes);
     }
 

@@ -46,11 +46,11 @@ public class ProductRepository {
     Product update(Product product, ProductChanges.Edit edit) {
         jdbc.sql("""
                 UPDATE product SET name = ?, price_minor = ?, currency = ?, low_stock_threshold = ?, active = ?,
-                                   name_zh = ?, description_en = ?, description_zh = ?,
-                                   version = version + 1
+                                   name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?,
+                                   usage_notes_zh = ?, version = version + 1
                 WHERE id = ?""").params(edit.name(), edit.price().minor(), edit.price().currency(),
                         edit.lowStockThreshold(), edit.active(), edit.nameZh(), edit.descriptionEn(), edit.descriptionZh(),
-                        product.id())
+                        edit.usageNotesEn(), edit.usageNotesZh(), product.id())
                 .update();
         return getById(product.id());
     }
@@ -64,15 +64,18 @@ public class ProductRepository {
     }
 
     /** The optional texts of a product just inserted (no new version: it is part of its creation). */
-    void setTexts(long id, String nameZh, String descriptionEn, String descriptionZh) {
-        jdbc.sql("UPDATE product SET name_zh = ?, description_en = ?, description_zh = ? WHERE id = ?")
-                .params(nameZh, descriptionEn, descriptionZh, id).update();
+    void setTexts(long id, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
+                  String usageNotesZh) {
+        jdbc.sql("""
+                UPDATE product SET name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?, usage_notes_zh = ?
+                WHERE id = ?""").params(nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, id).update();
     }
 
     private static Product map(ResultSet rs, int row) throws SQLException {
         return new Product(rs.getLong("id"), rs.getString("sku"), rs.getString("name"),
                 new Money(rs.getLong("price_minor"), rs.getString("currency")),
                 rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"),
-                rs.getString("name_zh"), rs.getString("description_en"), rs.getString("description_zh"));
+                rs.getString("name_zh"), rs.getString("description_en"), rs.getString("description_zh"),
+                rs.getString("usage_notes_en"), rs.getString("usage_notes_zh"));
     }
 }

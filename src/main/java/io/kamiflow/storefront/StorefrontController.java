@@ -104,7 +104,7 @@ class StorefrontController {
         if (error == null) {
             try {
                 CheckoutService.Checkout placed = checkout.checkout(sku, form.quantity(), form.email().strip(),
-                        form.channel(), ClientAddress.of(request));
+                        form.channel(), ClientAddress.of(request), locale);
                 redirect.addFlashAttribute("payment", placed.payment());
                 return "redirect:" + OrderLinks.path(placed.order().orderNo(), placed.accessToken());
             } catch (ErrorResponseException refused) {
@@ -133,7 +133,9 @@ class StorefrontController {
         Order order = view.get().order();
         List<String> keys = view.get().keys() == null ? List.of() : view.get().keys();
         model.addAttribute("order", order);
-        model.addAttribute("product", products.getById(order.productId()).name(locale));
+        Product product = products.getById(order.productId());
+        model.addAttribute("product", product.name(locale));
+        model.addAttribute("usageNotes", keys.isEmpty() ? "" : Markdown.html(product.usageNotes(locale)));
         model.addAttribute("amount", Prices.format(order.amount(), locale));
         model.addAttribute("keys", keys);
         model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
