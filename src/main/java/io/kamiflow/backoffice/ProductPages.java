@@ -219,7 +219,8 @@ class ProductPages {
     private static ProductChanges.ProductEdit edit(Product product) {
         return new ProductChanges.ProductEdit(product.sku(), product.name(), product.price().amount(),
                 product.price().currency(), product.lowStockThreshold(), product.active(), product.nameZh(),
-                product.descriptionEn(), product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh());
+                product.descriptionEn(), product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(),
+                product.minQuantity(), product.maxQuantity());
     }
 
     /** The price's rules too when the form has other mistakes, so that all are shown at once. */

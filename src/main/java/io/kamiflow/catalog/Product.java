@@ -10,10 +10,17 @@ import java.util.Locale;
  * @param descriptionZh Markdown, null if none
  * @param usageNotesEn how to use the keys, shown with them after payment: Markdown, null if none
  * @param usageNotesZh the same in Chinese
+ * @param minQuantity the fewest keys one order may take, at least 1
+ * @param maxQuantity the most keys one order may take; the shop's limit caps it ({@link #maxQuantity(int)})
  */
 public record Product(long id, String sku, String name, Money price, int lowStockThreshold, boolean active, long version,
                       String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                      String usageNotesZh) {
+                      String usageNotesZh, int minQuantity, int maxQuantity) {
+
+    /** The most one order may take: the product's maximum, no more than the shop's limit. */
+    public int maxQuantity(int shopLimit) {
+        return Math.min(maxQuantity, shopLimit);
+    }
 
     /** The name in the buyer's language: Chinese for zh when there is one, else the English name. */
     public String name(Locale locale) {

@@ -9,8 +9,10 @@ import io.kamiflow.web.Problems;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -41,17 +43,19 @@ public class ProductChanges {
             @Size(max = MAX_DESCRIPTION) String descriptionEn,
             @Size(max = MAX_DESCRIPTION) String descriptionZh,
             @Size(max = MAX_DESCRIPTION) String usageNotesEn,
-            @Size(max = MAX_DESCRIPTION) String usageNotesZh) {
+            @Size(max = MAX_DESCRIPTION) String usageNotesZh,
+            @Positive Integer minQuantity,
+            @Positive Integer maxQuantity) {
 
         public NewProduct(String sku, String name, String price, String currency, Integer lowStockThreshold) {
-            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null);
         }
     }
 
     /**
      * Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). The optional
-     * texts (nameZh, descriptions, usage notes) keep what is stored when absent (null), so a client that does not know them loses
-     * nothing; an empty one removes the text.
+     * texts (nameZh, descriptions, usage notes) and the quantity range keep what is stored when absent (null), so a
+     * client that does not know them loses nothing; an empty text removes it.
      */
     public record ProductEdit(
             String sku,
@@ -64,11 +68,13 @@ public class ProductChanges {
             @Size(max = MAX_DESCRIPTION) String descriptionEn,
             @Size(max = MAX_DESCRIPTION) String descriptionZh,
             @Size(max = MAX_DESCRIPTION) String usageNotesEn,
-            @Size(max = MAX_DESCRIPTION) String usageNotesZh) {
+            @Size(max = MAX_DESCRIPTION) String usageNotesZh,
+            @Positive Integer minQuantity,
+            @Positive Integer maxQuantity) {
 
         public ProductEdit(String sku, String name, String price, String currency, Integer lowStockThreshold,
                            Boolean active) {
-            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null, null, null);
         }
     }
 
@@ -126,15 +132,34 @@ public class ProductChanges {
 
     /** What is stored of a change; the sku names the product and stays. */
     record Edit(String name, Money price, int lowStockThreshold, boolean active, String nameZh, String descriptionEn,
-                String descriptionZh, String usageNotesEn, String usageNotesZh) {
+                String descriptionZh, String usageNotesEn, String usageNotesZh, int minQuantity, int maxQuantity) {
     }
 
     private final ProductRepository products;
     private final AuditLog audit;
+    private final int shopMaxQuantity;
 
-    ProductChanges(ProductRepository products, AuditLog audit) {
+    ProductChanges(ProductRepository products, AuditLog audit,
+                   @Value("${kamiflow.ordering.max-quantity:10}") int shopMaxQuantity) {
         this.products = products;
         this.audit = audit;
+        this.shopMaxQuantity = shopMaxQuantity;
+    }
+
+    /**
+     * The quantity range's rules, for create and change: at most the maximum as minimum, and no maximum above the
+     * shop's limit (kamiflow.ordering.max-quantity), which every order obeys. Positive: the field constraints.
+     * @throws InvalidField naming minQuantity or maxQuantity
+     */
+    private void checkQuantities(int min, int max) {
+        if (max > shopMaxQuantity) {
+            throw new InvalidField("maxQuantity", "maxQuantity.shopLimit",
+                    "maxQuantity must be at most the shop's limit of " + shopMaxQuantity, shopMaxQuantity);
+        }
+        if (min > max) {
+            throw new InvalidField("minQuantity", "minQuantity.aboveMax",
+                    "minQuantity (" + min + ") must not be above maxQuantity (" + max + ")", max);
+        }
     }
 
     /** Creates the product (visible), audited. @throws InvalidField for a bad price, SkuTaken if the sku exists */
@@ -149,8 +174,12 @@ public class ProductChanges {
         String descriptionZh = text(request.descriptionZh(), null, false);
         String usageNotesEn = text(request.usageNotesEn(), null, false);
         String usageNotesZh = text(request.usageNotesZh(), null, false);
-        if (nameZh != null || descriptionEn != null || descriptionZh != null || usageNotesEn != null || usageNotesZh != null) {
-            products.setTexts(product.id(), nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh);
+        int min = request.minQuantity() == null ? 1 : request.minQuantity();
+        int max = request.maxQuantity() == null ? Math.max(min, shopMaxQuantity) : request.maxQuantity();
+        checkQuantities(min, max);
+        if (nameZh != null || descriptionEn != null || descriptionZh != null || usageNotesEn != null || usageNotesZh != null
+                || min != product.minQuantity() || max != product.maxQuantity()) {
+            products.setDetails(product.id(), nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, min, max);
             product = products.getById(product.id());
         }
         audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
@@ -176,7 +205,10 @@ public class ProductChanges {
                 text(request.nameZh(), product.nameZh(), true), text(request.descriptionEn(), product.descriptionEn(), false),
                 text(request.descriptionZh(), product.descriptionZh(), false),
                 text(request.usageNotesEn(), product.usageNotesEn(), false),
-                text(request.usageNotesZh(), product.usageNotesZh(), false));
+                text(request.usageNotesZh(), product.usageNotesZh(), false),
+                request.minQuantity() == null ? product.minQuantity() : request.minQuantity(),
+                request.maxQuantity() == null ? product.maxQuantity() : request.maxQuantity());
+        checkQuantities(edit.minQuantity(), edit.maxQuantity());
         String changes = differences(product, edit);
         if (changes.isEmpty()) {
             return product;
@@ -233,6 +265,12 @@ public class ProductChanges {
         longText(changes, "descriptionZh", before.descriptionZh(), after.descriptionZh());
         longText(changes, "usageNotesEn", before.usageNotesEn(), after.usageNotesEn());
         longText(changes, "usageNotesZh", before.usageNotesZh(), after.usageNotesZh());
+        if (before.minQuantity() != after.minQuantity()) {
+            changes.add("minQuantity " + before.minQuantity() + " -> " + after.minQuantity());
+        }
+        if (before.maxQuantity() != after.maxQuantity()) {
+            changes.add("maxQuantity " + before.maxQuantity() + " -> " + after.maxQuantity());
+        }
         return String.join("; ", changes);
     }
 

@@ -47,10 +47,10 @@ public class ProductRepository {
         jdbc.sql("""
                 UPDATE product SET name = ?, price_minor = ?, currency = ?, low_stock_threshold = ?, active = ?,
                                    name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?,
-                                   usage_notes_zh = ?, version = version + 1
+                                   usage_notes_zh = ?, min_quantity = ?, max_quantity = ?, version = version + 1
                 WHERE id = ?""").params(edit.name(), edit.price().minor(), edit.price().currency(),
                         edit.lowStockThreshold(), edit.active(), edit.nameZh(), edit.descriptionEn(), edit.descriptionZh(),
-                        edit.usageNotesEn(), edit.usageNotesZh(), product.id())
+                        edit.usageNotesEn(), edit.usageNotesZh(), edit.minQuantity(), edit.maxQuantity(), product.id())
                 .update();
         return getById(product.id());
     }
@@ -63,12 +63,14 @@ public class ProductRepository {
         return rows == 1 ? findBySku(sku) : Optional.empty();
     }
 
-    /** The optional texts of a product just inserted (no new version: it is part of its creation). */
-    void setTexts(long id, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                  String usageNotesZh) {
+    /** The optional fields of a product just inserted (no new version: it is part of its creation). */
+    void setDetails(long id, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
+                    String usageNotesZh, int minQuantity, int maxQuantity) {
         jdbc.sql("""
-                UPDATE product SET name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?, usage_notes_zh = ?
-                WHERE id = ?""").params(nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, id).update();
+                UPDATE product SET name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?, usage_notes_zh = ?,
+                                   min_quantity = ?, max_quantity = ?
+                WHERE id = ?""").params(nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, minQuantity,
+                        maxQuantity, id).update();
     }
 
     private static Product map(ResultSet rs, int row) throws SQLException {
@@ -76,6 +78,7 @@ public class ProductRepository {
                 new Money(rs.getLong("price_minor"), rs.getString("currency")),
                 rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"),
                 rs.getString("name_zh"), rs.getString("description_en"), rs.getString("description_zh"),
-                rs.getString("usage_notes_en"), rs.getString("usage_notes_zh"));
+                rs.getString("usage_notes_en"), rs.getString("usage_notes_zh"), rs.getInt("min_quantity"),
+                rs.getInt("max_quantity"));
     }
 }

@@ -81,6 +81,11 @@ class OrderPlacement {
         }
         Product product = products.findBySku(sku).filter(Product::active)
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
+        int max = product.maxQuantity(properties.maxQuantity());
+        if (quantity < product.minQuantity() || quantity > max) {
+            throw Problems.badRequest("quantity must be between " + product.minQuantity() + " and " + max
+                    + " for product '" + sku + "'");
+        }
         boolean reserve = stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
         if (reserve) {
             holdBuyerLock(email);

@@ -89,7 +89,7 @@ class StorefrontController {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        return productPage(product.get(), new CheckoutForm(1, "", null), null, model, locale);
+        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null), null, model, locale);
     }
 
     @PostMapping("/products/{sku}/checkout")
@@ -100,7 +100,7 @@ class StorefrontController {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        String error = invalid(form);
+        String error = invalid(form, product.get());
         if (error == null) {
             try {
                 CheckoutService.Checkout placed = checkout.checkout(sku, form.quantity(), form.email().strip(),
@@ -151,14 +151,16 @@ class StorefrontController {
         model.addAttribute("product", card(product, locale));
         model.addAttribute("form", form);
         model.addAttribute("channels", channels.enabledIds());
-        model.addAttribute("maxQuantity", ordering.maxQuantity());
+        model.addAttribute("minQuantity", product.minQuantity());
+        model.addAttribute("maxQuantity", product.maxQuantity(ordering.maxQuantity()));
         model.addAttribute("error", error);
         return "product";
     }
 
     /** Checked here as well as in the service, so the buyer reads what to fix in their language. */
-    private String invalid(CheckoutForm form) {
-        if (form.quantity() == null || form.quantity() < 1 || form.quantity() > ordering.maxQuantity()) {
+    private String invalid(CheckoutForm form, Product product) {
+        if (form.quantity() == null || form.quantity() < product.minQuantity()
+                || form.quantity() > product.maxQuantity(ordering.maxQuantity())) {
             return "checkout.error.quantity";
         }
         if (form.email() == null || form.email().strip().length() > 254 || !form.email().strip().matches(EMAIL)) {
