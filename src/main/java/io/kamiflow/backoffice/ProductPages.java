@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.kamiflow.catalog.CategoryRepository;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductChanges;
 import io.kamiflow.catalog.ProductRepository;
@@ -54,14 +55,16 @@ class ProductPages {
     }
 
     private final ProductRepository products;
+    private final CategoryRepository categories;
     private final ProductChanges changes;
     private final StockService stock;
     private final KeyImportService imports;
     private final MessageSource messages;
 
-    ProductPages(ProductRepository products, ProductChanges changes, StockService stock, KeyImportService imports,
-                 MessageSource messages) {
+    ProductPages(ProductRepository products, CategoryRepository categories, ProductChanges changes, StockService stock,
+                 KeyImportService imports, MessageSource messages) {
         this.products = products;
+        this.categories = categories;
         this.changes = changes;
         this.stock = stock;
         this.imports = imports;
@@ -147,6 +150,7 @@ class ProductPages {
         model.addAttribute("stock", stock.stock(product.id()));
         model.addAttribute(FORM, form);
         model.addAttribute("version", version);
+        model.addAttribute("categories", categories.findAll());
         model.addAttribute("errors", errors);
         model.addAttribute("maxFileMegabytes", KeyFiles.MAX_BYTES / (1024 * 1024));
         return "admin/product";
@@ -220,7 +224,7 @@ class ProductPages {
         return new ProductChanges.ProductEdit(product.sku(), product.name(), product.price().amount(),
                 product.price().currency(), product.lowStockThreshold(), product.active(), product.nameZh(),
                 product.descriptionEn(), product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(),
-                product.minQuantity(), product.maxQuantity());
+                product.minQuantity(), product.maxQuantity(), product.category() == null ? "" : product.category());
     }
 
     /** The price's rules too when the form has other mistakes, so that all are shown at once. */

@@ -12,10 +12,12 @@ import java.util.Locale;
  * @param usageNotesZh the same in Chinese
  * @param minQuantity the fewest keys one order may take, at least 1
  * @param maxQuantity the most keys one order may take; the shop's limit caps it ({@link #maxQuantity(int)})
+ * @param categoryId its category, null if none
+ * @param category the category's slug, null if none
  */
 public record Product(long id, String sku, String name, Money price, int lowStockThreshold, boolean active, long version,
                       String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                      String usageNotesZh, int minQuantity, int maxQuantity) {
+                      String usageNotesZh, int minQuantity, int maxQuantity, Long categoryId, String category) {
 
     /** The most one order may take: the product's maximum, no more than the shop's limit. */
     public int maxQuantity(int shopLimit) {

@@ -45,16 +45,17 @@ public class ProductChanges {
             @Size(max = MAX_DESCRIPTION) String usageNotesEn,
             @Size(max = MAX_DESCRIPTION) String usageNotesZh,
             @Positive Integer minQuantity,
-            @Positive Integer maxQuantity) {
+            @Positive Integer maxQuantity,
+            @Size(max = 64) String category) {
 
         public NewProduct(String sku, String name, String price, String currency, Integer lowStockThreshold) {
-            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null, null);
         }
     }
 
     /**
      * Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). The optional
-     * texts (nameZh, descriptions, usage notes) and the quantity range keep what is stored when absent (null), so a
+     * texts (nameZh, descriptions, usage notes), the quantity range and the category (a slug; "" for none) keep what is stored when absent (null), so a
      * client that does not know them loses nothing; an empty text removes it.
      */
     public record ProductEdit(
@@ -70,11 +71,12 @@ public class ProductChanges {
             @Size(max = MAX_DESCRIPTION) String usageNotesEn,
             @Size(max = MAX_DESCRIPTION) String usageNotesZh,
             @Positive Integer minQuantity,
-            @Positive Integer maxQuantity) {
+            @Positive Integer maxQuantity,
+            @Size(max = 64) String category) {
 
         public ProductEdit(String sku, String name, String price, String currency, Integer lowStockThreshold,
                            Boolean active) {
-            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null, null, null, null);
         }
     }
 
@@ -132,16 +134,19 @@ public class ProductChanges {
 
     /** What is stored of a change; the sku names the product and stays. */
     record Edit(String name, Money price, int lowStockThreshold, boolean active, String nameZh, String descriptionEn,
-                String descriptionZh, String usageNotesEn, String usageNotesZh, int minQuantity, int maxQuantity) {
+                String descriptionZh, String usageNotesEn, String usageNotesZh, int minQuantity, int maxQuantity,
+                Long categoryId) {
     }
 
     private final ProductRepository products;
+    private final CategoryRepository categories;
     private final AuditLog audit;
     private final int shopMaxQuantity;
 
-    ProductChanges(ProductRepository products, AuditLog audit,
+    ProductChanges(ProductRepository products, CategoryRepository categories, AuditLog audit,
                    @Value("${kamiflow.ordering.max-quantity:10}") int shopMaxQuantity) {
         this.products = products;
+        this.categories = categories;
         this.audit = audit;
         this.shopMaxQuantity = shopMaxQuantity;
     }
@@ -177,9 +182,11 @@ public class ProductChanges {
         int min = request.minQuantity() == null ? 1 : request.minQuantity();
         int max = request.maxQuantity() == null ? Math.max(min, shopMaxQuantity) : request.maxQuantity();
         checkQuantities(min, max);
+        Long categoryId = category(request.category(), null);
         if (nameZh != null || descriptionEn != null || descriptionZh != null || usageNotesEn != null || usageNotesZh != null
-                || min != product.minQuantity() || max != product.maxQuantity()) {
-            products.setDetails(product.id(), nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, min, max);
+                || min != product.minQuantity() || max != product.maxQuantity() || categoryId != null) {
+            products.setDetails(product.id(), nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, min, max,
+                    categoryId);
             product = products.getById(product.id());
         }
         audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
@@ -207,7 +214,8 @@ public class ProductChanges {
                 text(request.usageNotesEn(), product.usageNotesEn(), false),
                 text(request.usageNotesZh(), product.usageNotesZh(), false),
                 request.minQuantity() == null ? product.minQuantity() : request.minQuantity(),
-                request.maxQuantity() == null ? product.maxQuantity() : request.maxQuantity());
+                request.maxQuantity() == null ? product.maxQuantity() : request.maxQuantity(),
+                category(request.category(), product.categoryId()));
         checkQuantities(edit.minQuantity(), edit.maxQuantity());
         String changes = differences(product, edit);
         if (changes.isEmpty()) {
@@ -244,7 +252,7 @@ public class ProductChanges {
     }
 
     /** "field old -> new" for each changed field, for the audit row. */
-    private static String differences(Product before, Edit after) {
+    private String differences(Product before, Edit after) {
         List<String> changes = new ArrayList<>();
         if (!before.name().equals(after.name())) {
             changes.add("name '" + before.name() + "' -> '" + after.name() + "'");
@@ -265,6 +273,10 @@ public class ProductChanges {
         longText(changes, "descriptionZh", before.descriptionZh(), after.descriptionZh());
         longText(changes, "usageNotesEn", before.usageNotesEn(), after.usageNotesEn());
         longText(changes, "usageNotesZh", before.usageNotesZh(), after.usageNotesZh());
+        if (!Objects.equals(before.categoryId(), after.categoryId())) {
+            changes.add("category " + quoted(before.category()) + " -> " + quoted(after.categoryId() == null ? null
+                    : categories.findById(after.categoryId()).map(Category::slug).orElse(null)));
+        }
         if (before.minQuantity() != after.minQuantity()) {
             changes.add("minQuantity " + before.minQuantity() + " -> " + after.minQuantity());
         }
@@ -283,6 +295,18 @@ public class ProductChanges {
 
     private static int length(String text) {
         return text == null ? 0 : text.length();
+    }
+
+    /** The category a slug names: null keeps {@code stored}, "" means none. @throws InvalidField for an unknown slug */
+    private Long category(String slug, Long stored) {
+        if (slug == null) {
+            return stored;
+        }
+        if (slug.isBlank()) {
+            return null;
+        }
+        return categories.findBySlug(slug.strip()).map(Category::id).orElseThrow(() -> new InvalidField("category",
+                "category.unknown", "no category with slug '" + slug.strip() + "' (see GET /api/admin/categories)"));
     }
 
     private static String quoted(String text) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.kamiflow.catalog.Category;
+import io.kamiflow.catalog.CategoryRepository;
 import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
@@ -22,6 +24,7 @@ import io.kamiflow.payment.PaymentChannels;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -48,6 +51,13 @@ class StorefrontController {
         }
     }
 
+    /**
+     * One group of the catalogue: a category's products, or (slug null) those without one, listed last; its name is
+     * null when the shop has no categories at all, so the catalogue is one list as before.
+     */
+    public record CatalogGroup(String slug, String name, List<ProductCard> products) {
+    }
+
     public record CheckoutForm(Integer quantity, String email, String channel) {
     }
 
@@ -57,6 +67,8 @@ class StorefrontController {
     private static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
 
     private final ProductRepository products;
+    private final CategoryRepository categories;
+    private final MessageSource messages;
     private final StockService stock;
     private final PaymentChannels channels;
     private final CheckoutService checkout;
@@ -64,10 +76,13 @@ class StorefrontController {
     private final OrderingProperties ordering;
     private final boolean devHelpers;
 
-    StorefrontController(ProductRepository products, StockService stock, PaymentChannels channels,
+    StorefrontController(ProductRepository products, CategoryRepository categories, MessageSource messages,
+                         StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
                          @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
         this.products = products;
+        this.categories = categories;
+        this.messages = messages;
         this.stock = stock;
         this.channels = channels;
         this.checkout = checkout;
@@ -78,7 +93,9 @@ class StorefrontController {
 
     @GetMapping("/")
     String catalog(Model model, Locale locale) {
-        model.addAttribute("products", products.findActive().stream().map(p -> card(p, locale)).toList());
+        List<Product> active = products.findActive();
+        model.addAttribute("products", active);
+        model.addAttribute("groups", groups(active, locale));
         return "catalog";
     }
 
@@ -170,6 +187,24 @@ class StorefrontController {
             return "checkout.error.channel";
         }
         return null;
+    }
+
+    /** The active products by category in the categories' position order, products without one last. */
+    private List<CatalogGroup> groups(List<Product> active, Locale locale) {
+        List<CatalogGroup> groups = new java.util.ArrayList<>();
+        for (Category category : categories.findAll()) {
+            List<ProductCard> cards = active.stream().filter(p -> category.slug().equals(p.category()))
+                    .map(p -> card(p, locale)).toList();
+            if (!cards.isEmpty()) {
+                groups.add(new CatalogGroup(category.slug(), category.name(locale), cards));
+            }
+        }
+        List<ProductCard> rest = active.stream().filter(p -> p.category() == null).map(p -> card(p, locale)).toList();
+        if (!rest.isEmpty()) {
+            groups.add(new CatalogGroup(null, groups.isEmpty() ? null : messages.getMessage("catalog.other", null, locale),
+                    rest));
+        }
+        return groups;
     }
 
     private ProductCard card(Product product, Locale locale) {
