@@ -1,10 +1,12 @@
 package io.kamiflow.backoffice;
 
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.kamiflow.catalog.CategoryRepository;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductChanges;
 import io.kamiflow.catalog.ProductRepository;
@@ -55,18 +57,20 @@ class ProductPages {
     }
 
     private final ProductRepository products;
+    private final CategoryRepository categories;
     private final ProductChanges changes;
     private final StockService stock;
     private final KeyImportService imports;
     private final MessageSource messages;
     private final KeyBatches batches;
-    private final java.time.ZoneId zone;
+    private final ZoneId zone;
 
-    ProductPages(ProductRepository products, ProductChanges changes, StockService stock, KeyImportService imports,
-                 MessageSource messages, KeyBatches batches, BackOfficeSettings settings) {
+    ProductPages(ProductRepository products, CategoryRepository categories, ProductChanges changes, StockService stock,
+                 KeyImportService imports, MessageSource messages, KeyBatches batches, BackOfficeSettings settings) {
         this.batches = batches;
         this.zone = settings.zone();
         this.products = products;
+        this.categories = categories;
         this.changes = changes;
         this.stock = stock;
         this.imports = imports;
@@ -152,6 +156,7 @@ class ProductPages {
         model.addAttribute("stock", stock.stock(product.id()));
         model.addAttribute(FORM, form);
         model.addAttribute("version", version);
+        model.addAttribute("categories", categories.findAll());
         model.addAttribute("errors", errors);
         model.addAttribute("maxFileMegabytes", KeyFiles.MAX_BYTES / (1024 * 1024));
         model.addAttribute("batches", batches.of(product.id()));
@@ -225,7 +230,9 @@ class ProductPages {
 
     private static ProductChanges.ProductEdit edit(Product product) {
         return new ProductChanges.ProductEdit(product.sku(), product.name(), product.price().amount(),
-                product.price().currency(), product.lowStockThreshold(), product.active());
+                product.price().currency(), product.lowStockThreshold(), product.active(), product.nameZh(),
+                product.descriptionEn(), product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(),
+                product.minQuantity(), product.maxQuantity(), product.category() == null ? "" : product.category());
     }
 
     /** The price's rules too when the form has other mistakes, so that all are shown at once. */

@@ -19,15 +19,19 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AdminProductController {
 
-    record ProductCreated(String sku, String name, String price, String currency, int lowStockThreshold, boolean active) {
+    record ProductCreated(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
+                          String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
+                          String usageNotesZh, int minQuantity, int maxQuantity, String category) {
     }
 
-    /** One product as stored; {@code version} is also its ETag. */
+    /** One product as stored; {@code version} is also its ETag; the optional texts are null when there are none. */
     record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
-                       long version) {
+                       long version, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
+                       String usageNotesZh, int minQuantity, int maxQuantity, String category) {
         static ProductView of(Product p) {
             return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
-                    p.active(), p.version());
+                    p.active(), p.version(), p.nameZh(), p.descriptionEn(), p.descriptionZh(), p.usageNotesEn(),
+                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category());
         }
     }
 
@@ -44,7 +48,9 @@ class AdminProductController {
     ProductCreated create(@Valid @RequestBody ProductChanges.NewProduct request) {
         Product product = changes.create(request);
         return new ProductCreated(product.sku(), product.name(), product.price().amount(), product.price().currency(),
-                product.lowStockThreshold(), product.active());
+                product.lowStockThreshold(), product.active(), product.nameZh(), product.descriptionEn(),
+                product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(), product.minQuantity(),
+                product.maxQuantity(), product.category());
     }
 
     @GetMapping("/api/admin/products/{sku}")
@@ -54,7 +60,8 @@ class AdminProductController {
     }
 
     @PutMapping("/api/admin/products/{sku}")
-    @Operation(summary = "Change name, price and currency, low-stock threshold, active (hide/show); orders keep their amount",
+    @Operation(summary = "Change name, price and currency, low-stock threshold, active (hide/show); orders keep their amount. "
+            + "The optional fields (nameZh, descriptionEn/Zh, usageNotesEn/Zh, minQuantity, maxQuantity, category) stay as stored when left out, an empty one removes it",
             responses = {
                     @ApiResponse(responseCode = "200", description = "the product as stored now, its new ETag in the header"),
                     @ApiResponse(responseCode = "400", description = "a field is missing or invalid; the detail names it"),

@@ -2,14 +2,17 @@ package io.kamiflow.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.web.Problems;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -26,23 +29,55 @@ import org.springframework.web.ErrorResponseException;
 @Service
 public class ProductChanges {
 
-    /** A new product as the admin enters it; no threshold means 0 (never warn). */
+    /** Longest description in either language (Markdown). */
+    public static final int MAX_DESCRIPTION = 10000;
+
+    /** A new product as the admin enters it; no threshold means 0 (never warn); the texts are optional. */
     public record NewProduct(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be 1-64 letters, digits, '.', '_' or '-'") String sku,
             @NotBlank @Size(max = 200) String name,
             @NotBlank String price,
             @NotBlank String currency,
-            @PositiveOrZero Integer lowStockThreshold) {
+            @PositiveOrZero Integer lowStockThreshold,
+            @Size(max = 200) String nameZh,
+            @Size(max = MAX_DESCRIPTION) String descriptionEn,
+            @Size(max = MAX_DESCRIPTION) String descriptionZh,
+            @Size(max = MAX_DESCRIPTION) String usageNotesEn,
+            @Size(max = MAX_DESCRIPTION) String usageNotesZh,
+            @Positive Integer minQuantity,
+            @Positive Integer maxQuantity,
+            @Size(max = 64) String category) {
+
+        public NewProduct(String sku, String name, String price, String currency, Integer lowStockThreshold) {
+            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null, null);
+        }
     }
 
-    /** Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). */
+    /**
+     * Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). The optional
+     * texts (nameZh, descriptions, usage notes), the quantity range and the category (a slug; "" for none) keep what is stored when absent (null), so a
+     * client that does not know them loses nothing; an empty text removes it.
+     */
     public record ProductEdit(
             String sku,
             @NotBlank @Size(max = 200) String name,
             @NotBlank String price,
             @NotBlank String currency,
             @NotNull @PositiveOrZero Integer lowStockThreshold,
-            @NotNull Boolean active) {
+            @NotNull Boolean active,
+            @Size(max = 200) String nameZh,
+            @Size(max = MAX_DESCRIPTION) String descriptionEn,
+            @Size(max = MAX_DESCRIPTION) String descriptionZh,
+            @Size(max = MAX_DESCRIPTION) String usageNotesEn,
+            @Size(max = MAX_DESCRIPTION) String usageNotesZh,
+            @Positive Integer minQuantity,
+            @Positive Integer maxQuantity,
+            @Size(max = 64) String category) {
+
+        public ProductEdit(String sku, String name, String price, String currency, Integer lowStockThreshold,
+                           Boolean active) {
+            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null, null, null, null);
+        }
     }
 
     /** A field the bean constraints let through but the shop's rules refuse (400); {@code code} names the rule. */
@@ -98,15 +133,38 @@ public class ProductChanges {
     }
 
     /** What is stored of a change; the sku names the product and stays. */
-    record Edit(String name, Money price, int lowStockThreshold, boolean active) {
+    record Edit(String name, Money price, int lowStockThreshold, boolean active, String nameZh, String descriptionEn,
+                String descriptionZh, String usageNotesEn, String usageNotesZh, int minQuantity, int maxQuantity,
+                Long categoryId) {
     }
 
     private final ProductRepository products;
+    private final CategoryRepository categories;
     private final AuditLog audit;
+    private final int shopMaxQuantity;
 
-    ProductChanges(ProductRepository products, AuditLog audit) {
+    ProductChanges(ProductRepository products, CategoryRepository categories, AuditLog audit,
+                   @Value("${kamiflow.ordering.max-quantity:10}") int shopMaxQuantity) {
         this.products = products;
+        this.categories = categories;
         this.audit = audit;
+        this.shopMaxQuantity = shopMaxQuantity;
+    }
+
+    /**
+     * The quantity range's rules, for create and change: at most the maximum as minimum, and no maximum above the
+     * shop's limit (kamiflow.ordering.max-quantity), which every order obeys. Positive: the field constraints.
+     * @throws InvalidField naming minQuantity or maxQuantity
+     */
+    private void checkQuantities(int min, int max) {
+        if (max > shopMaxQuantity) {
+            throw new InvalidField("maxQuantity", "maxQuantity.shopLimit",
+                    "maxQuantity must be at most the shop's limit of " + shopMaxQuantity, shopMaxQuantity);
+        }
+        if (min > max) {
+            throw new InvalidField("minQuantity", "minQuantity.aboveMax",
+                    "minQuantity (" + min + ") must not be above maxQuantity (" + max + ")", max);
+        }
     }
 
     /** Creates the product (visible), audited. @throws InvalidField for a bad price, SkuTaken if the sku exists */
@@ -116,6 +174,21 @@ public class ProductChanges {
         int threshold = request.lowStockThreshold() == null ? 0 : request.lowStockThreshold();
         Product product = products.insert(request.sku(), request.name().strip(), price, threshold)
                 .orElseThrow(() -> new SkuTaken(request.sku()));
+        String nameZh = text(request.nameZh(), null, true);
+        String descriptionEn = text(request.descriptionEn(), null, false);
+        String descriptionZh = text(request.descriptionZh(), null, false);
+        String usageNotesEn = text(request.usageNotesEn(), null, false);
+        String usageNotesZh = text(request.usageNotesZh(), null, false);
+        int min = request.minQuantity() == null ? 1 : request.minQuantity();
+        int max = request.maxQuantity() == null ? Math.max(min, shopMaxQuantity) : request.maxQuantity();
+        checkQuantities(min, max);
+        Long categoryId = category(request.category(), null);
+        if (nameZh != null || descriptionEn != null || descriptionZh != null || usageNotesEn != null || usageNotesZh != null
+                || min != product.minQuantity() || max != product.maxQuantity() || categoryId != null) {
+            products.setDetails(product.id(), nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, min, max,
+                    categoryId);
+            product = products.getById(product.id());
+        }
         audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
         return product;
     }
@@ -129,18 +202,26 @@ public class ProductChanges {
     /** @return the product as stored now; unchanged (same version, no audit row) when the edit changes nothing */
     @Transactional
     Product change(String sku, IfMatch ifMatch, ProductEdit request) {
-        Edit edit = new Edit(request.name().strip(), price(request.price(), request.currency()), request.lowStockThreshold(),
-                request.active());
+        Money price = price(request.price(), request.currency());
         Product product = products.lockBySku(sku)
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
         if (!ifMatch.matches(product.version())) {
             throw new ChangedSince(product);
         }
+        Edit edit = new Edit(request.name().strip(), price, request.lowStockThreshold(), request.active(),
+                text(request.nameZh(), product.nameZh(), true), text(request.descriptionEn(), product.descriptionEn(), false),
+                text(request.descriptionZh(), product.descriptionZh(), false),
+                text(request.usageNotesEn(), product.usageNotesEn(), false),
+                text(request.usageNotesZh(), product.usageNotesZh(), false),
+                request.minQuantity() == null ? product.minQuantity() : request.minQuantity(),
+                request.maxQuantity() == null ? product.maxQuantity() : request.maxQuantity(),
+                category(request.category(), product.categoryId()));
+        checkQuantities(edit.minQuantity(), edit.maxQuantity());
         String changes = differences(product, edit);
         if (changes.isEmpty()) {
             return product;
         }
-        Product changed = products.update(product, edit.name(), edit.price(), edit.lowStockThreshold(), edit.active());
+        Product changed = products.update(product, edit);
         audit.record("product.update", sku, changes);
         return changed;
     }
@@ -171,7 +252,7 @@ public class ProductChanges {
     }
 
     /** "field old -> new" for each changed field, for the audit row. */
-    private static String differences(Product before, Edit after) {
+    private String differences(Product before, Edit after) {
         List<String> changes = new ArrayList<>();
         if (!before.name().equals(after.name())) {
             changes.add("name '" + before.name() + "' -> '" + after.name() + "'");
@@ -185,7 +266,63 @@ public class ProductChanges {
         if (before.active() != after.active()) {
             changes.add("active " + before.active() + " -> " + after.active());
         }
+        if (!Objects.equals(before.nameZh(), after.nameZh())) {
+            changes.add("nameZh " + quoted(before.nameZh()) + " -> " + quoted(after.nameZh()));
+        }
+        longText(changes, "descriptionEn", before.descriptionEn(), after.descriptionEn());
+        longText(changes, "descriptionZh", before.descriptionZh(), after.descriptionZh());
+        longText(changes, "usageNotesEn", before.usageNotesEn(), after.usageNotesEn());
+        longText(changes, "usageNotesZh", before.usageNotesZh(), after.usageNotesZh());
+        if (!Objects.equals(before.categoryId(), after.categoryId())) {
+            changes.add("category " + quoted(before.category()) + " -> " + quoted(after.categoryId() == null ? null
+                    : categories.findById(after.categoryId()).map(Category::slug).orElse(null)));
+        }
+        if (before.minQuantity() != after.minQuantity()) {
+            changes.add("minQuantity " + before.minQuantity() + " -> " + after.minQuantity());
+        }
+        if (before.maxQuantity() != after.maxQuantity()) {
+            changes.add("maxQuantity " + before.maxQuantity() + " -> " + after.maxQuantity());
+        }
         return String.join("; ", changes);
+    }
+
+    /** A long text's change by its length only: the audit row stays short. */
+    static void longText(List<String> changes, String field, String before, String after) {
+        if (!Objects.equals(before, after)) {
+            changes.add(field + " " + length(before) + " -> " + length(after) + " chars");
+        }
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
+    /** The category a slug names: null keeps {@code stored}, "" means none. @throws InvalidField for an unknown slug */
+    private Long category(String slug, Long stored) {
+        if (slug == null) {
+            return stored;
+        }
+        if (slug.isBlank()) {
+            return null;
+        }
+        return categories.findBySlug(slug.strip()).map(Category::id).orElseThrow(() -> new InvalidField("category",
+                "category.unknown", "no category with slug '" + slug.strip() + "' (see GET /api/admin/categories)"));
+    }
+
+    private static String quoted(String text) {
+        return text == null ? "none" : "'" + text + "'";
+    }
+
+    /**
+     * An optional text as stored: absent (null) keeps {@code stored}, blank removes it; a name is stripped, Markdown
+     * only loses trailing blanks (its leading indentation means something).
+     */
+    static String text(String given, String stored, boolean name) {
+        if (given == null) {
+            return stored;
+        }
+        String text = name ? given.strip() : given.stripTrailing();
+        return text.isEmpty() ? null : text;
     }
 
     private static String shown(Money money) {

@@ -12,6 +12,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ProductRepository {
 
+    /** A product with its category's slug (a subquery, not a join, so that FOR UPDATE locks the product alone). */
+    private static final String SELECT =
+            "SELECT p.*, (SELECT c.slug FROM category c WHERE c.id = p.category_id) AS category_slug FROM product p";
+
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;
 
@@ -21,33 +25,38 @@ public class ProductRepository {
     }
 
     public Optional<Product> findBySku(String sku) {
-        return jdbc.sql("SELECT * FROM product WHERE sku = ?").param(sku).query(ProductRepository::map).optional();
+        return jdbc.sql(SELECT + " WHERE sku = ?").param(sku).query(ProductRepository::map).optional();
     }
 
     public Product getById(long id) {
-        return jdbc.sql("SELECT * FROM product WHERE id = ?").param(id).query(ProductRepository::map).single();
+        return jdbc.sql(SELECT + " WHERE id = ?").param(id).query(ProductRepository::map).single();
     }
 
     public List<Product> findActive() {
-        return jdbc.sql("SELECT * FROM product WHERE active ORDER BY name, sku").query(ProductRepository::map).list();
+        return jdbc.sql(SELECT + " WHERE active ORDER BY name, sku").query(ProductRepository::map).list();
     }
 
     /** Every product, hidden ones too, for the admin. */
     public List<Product> findAll() {
-        return jdbc.sql("SELECT * FROM product ORDER BY sku").query(ProductRepository::map).list();
+        return jdbc.sql(SELECT + " ORDER BY sku").query(ProductRepository::map).list();
     }
 
     /** The product locked to the end of the caller's transaction: changes of one product take turns. */
     Optional<Product> lockBySku(String sku) {
-        return jdbc.sql("SELECT * FROM product WHERE sku = ? FOR UPDATE").param(sku).query(ProductRepository::map).optional();
+        return jdbc.sql(SELECT + " WHERE sku = ? FOR UPDATE").param(sku).query(ProductRepository::map).optional();
     }
 
     /** Stores the admin's fields as the next version. */
-    Product update(Product product, String name, Money price, int lowStockThreshold, boolean active) {
+    Product update(Product product, ProductChanges.Edit edit) {
         jdbc.sql("""
                 UPDATE product SET name = ?, price_minor = ?, currency = ?, low_stock_threshold = ?, active = ?,
+                                   name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?,
+                                   usage_notes_zh = ?, min_quantity = ?, max_quantity = ?, category_id = ?,
                                    version = version + 1
-                WHERE id = ?""").params(name, price.minor(), price.currency(), lowStockThreshold, active, product.id())
+                WHERE id = ?""").params(edit.name(), edit.price().minor(), edit.price().currency(),
+                        edit.lowStockThreshold(), edit.active(), edit.nameZh(), edit.descriptionEn(), edit.descriptionZh(),
+                        edit.usageNotesEn(), edit.usageNotesZh(), edit.minQuantity(), edit.maxQuantity(),
+                        edit.categoryId(), product.id())
                 .update();
         return getById(product.id());
     }
@@ -60,9 +69,22 @@ public class ProductRepository {
         return rows == 1 ? findBySku(sku) : Optional.empty();
     }
 
+    /** The optional fields of a product just inserted (no new version: it is part of its creation). */
+    void setDetails(long id, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
+                    String usageNotesZh, int minQuantity, int maxQuantity, Long categoryId) {
+        jdbc.sql("""
+                UPDATE product SET name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?, usage_notes_zh = ?,
+                                   min_quantity = ?, max_quantity = ?, category_id = ?
+                WHERE id = ?""").params(nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, minQuantity,
+                        maxQuantity, categoryId, id).update();
+    }
+
     private static Product map(ResultSet rs, int row) throws SQLException {
         return new Product(rs.getLong("id"), rs.getString("sku"), rs.getString("name"),
                 new Money(rs.getLong("price_minor"), rs.getString("currency")),
-                rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"));
+                rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"),
+                rs.getString("name_zh"), rs.getString("description_en"), rs.getString("description_zh"),
+                rs.getString("usage_notes_en"), rs.getString("usage_notes_zh"), rs.getInt("min_quantity"),
+                rs.getInt("max_quantity"), rs.getObject("category_id", Long.class), rs.getString("category_slug"));
     }
 }

@@ -103,7 +103,8 @@ public class KeyDeliveryService {
                 throw new MailPreparationException("the buyer's address was erased under the retention policy");
             }
             MimeMessage message = message(order.buyerEmail(), messageId,
-                    new KeyMail(properties.shopName(), order.orderNo(), product.name(), keys, links.absolute(order.orderNo())));
+                    new KeyMail(properties.shopName(), order.orderNo(), product.name(order.locale()), keys,
+                            links.absolute(order.orderNo()), order.locale(), product.usageNotes(order.locale())));
             return new Prepared(order, attemptNo, messageId, message, null);
         } catch (MailException e) {
             return new Prepared(order, attemptNo, messageId, null, e);

@@ -16,9 +16,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AdminProductListController {
 
-    /** The product's fields as GET /api/admin/products/{sku} shows them, and its keys as /stock counts them. */
+    /**
+     * The product's fields as GET /api/admin/products/{sku} shows them (but the long texts: descriptions and usage
+     * notes), and its keys as /stock counts them.
+     */
     record ListedProduct(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
-                         long version, long available, long reserved, long sold) {
+                         long version, long available, long reserved, long sold, String nameZh, int minQuantity,
+                         int maxQuantity, String category) {
     }
 
     private final ProductRepository products;
@@ -39,6 +43,7 @@ class AdminProductListController {
 
     private static ListedProduct listed(Product p, StockService.Stock keys) {
         return new ListedProduct(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
-                p.active(), p.version(), keys.available(), keys.reserved(), keys.sold());
+                p.active(), p.version(), keys.available(), keys.reserved(), keys.sold(), p.nameZh(), p.minQuantity(),
+                p.maxQuantity(), p.category());
     }
 }

@@ -38,7 +38,14 @@ public class CheckoutService {
 
     /** @param clientAddress the buyer's address as Tomcat's RemoteIpValve yields it; null when not from HTTP */
     public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress) {
-        OrderPlacement.Placed placed = placement.place(sku, quantity, email, channelId, clientAddress);
+        return checkout(sku, quantity, email, channelId, clientAddress, null);
+    }
+
+    /** @param language the storefront's language, for the key mail; null (API orders): English */
+    public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
+                             java.util.Locale language) {
+        OrderPlacement.Placed placed = placement.place(sku, quantity, email, channelId, clientAddress,
+                Order.language(language));
         Order order = placed.order();
         try {
             return new Checkout(order, placed.accessToken(), channels.checkout(channelId, order, placed.product()));

@@ -67,6 +67,12 @@ class OrderPlacement {
     /** @param clientAddress the buyer's address as Tomcat's RemoteIpValve yields it; null when not from HTTP */
     @Transactional
     public Placed place(String sku, int quantity, String email, String channelId, String clientAddress) {
+        return place(sku, quantity, email, channelId, clientAddress, null);
+    }
+
+    /** @param language the storefront's language, recorded for the key mail ({@link Order#language(java.util.Locale)}) */
+    @Transactional
+    public Placed place(String sku, int quantity, String email, String channelId, String clientAddress, String language) {
         if (quantity < 1 || quantity > properties.maxQuantity()) {
             throw Problems.badRequest("quantity must be between 1 and " + properties.maxQuantity());
         }
@@ -75,6 +81,11 @@ class OrderPlacement {
         }
         Product product = products.findBySku(sku).filter(Product::active)
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
+        int max = product.maxQuantity(properties.maxQuantity());
+        if (quantity < product.minQuantity() || quantity > max) {
+            throw Problems.badRequest("quantity must be between " + product.minQuantity() + " and " + max
+                    + " for product '" + sku + "'");
+        }
         boolean reserve = stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
         if (reserve) {
             holdBuyerLock(email);
@@ -88,7 +99,7 @@ class OrderPlacement {
         String orderNo = numbers.next();
         String token = tokens.tokenFor(orderNo);
         long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
-                clientAddress);
+                clientAddress, language);
         if (reserve) {
             Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
             if (!claimer.reserve(id, product.id(), quantity, until)) {

@@ -29,13 +29,13 @@ public class OrderRepository {
     }
 
     long insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel,
-                String clientAddress) {
+                String clientAddress, String language) {
         jdbc.sql("""
                 INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
-                                            access_token_hash, channel, status, client_address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT', ?)""")
+                                            access_token_hash, channel, status, client_address, language)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT', ?, ?)""")
                 .params(orderNo, productId, quantity, amount.minor(), amount.currency(), email, tokenHash, channel,
-                        clientAddress)
+                        clientAddress, language)
                 .update();
         return findByOrderNo(orderNo).orElseThrow().id();
     }
@@ -209,6 +209,7 @@ public class OrderRepository {
                 rs.getString("access_token_hash"), rs.getString("channel"), OrderStatus.valueOf(rs.getString("status")),
                 rs.getObject("payment_id", Long.class),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("paid_at", OffsetDateTime.class),
-                rs.getObject("delivered_at", OffsetDateTime.class), rs.getObject("personal_data_erased_at", OffsetDateTime.class));
+                rs.getObject("delivered_at", OffsetDateTime.class), rs.getObject("personal_data_erased_at", OffsetDateTime.class),
+                rs.getString("language"));
     }
 }

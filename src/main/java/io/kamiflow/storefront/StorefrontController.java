@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.kamiflow.catalog.Category;
+import io.kamiflow.catalog.CategoryRepository;
+import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.StockService;
@@ -21,6 +24,7 @@ import io.kamiflow.payment.PaymentChannels;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -40,10 +44,18 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Controller
 class StorefrontController {
 
-    public record ProductCard(String sku, String name, String price, long available) {
+    /** @param description the description's HTML (Markdown rendered, HTML escaped), empty if none */
+    public record ProductCard(String sku, String name, String price, long available, String description) {
         public boolean soldOut() {
             return available == 0;
         }
+    }
+
+    /**
+     * One group of the catalogue: a category's products, or (slug null) those without one, listed last; its name is
+     * null when the shop has no categories at all, so the catalogue is one list as before.
+     */
+    public record CatalogGroup(String slug, String name, List<ProductCard> products) {
     }
 
     public record CheckoutForm(Integer quantity, String email, String channel) {
@@ -55,6 +67,8 @@ class StorefrontController {
     private static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
 
     private final ProductRepository products;
+    private final CategoryRepository categories;
+    private final MessageSource messages;
     private final StockService stock;
     private final PaymentChannels channels;
     private final CheckoutService checkout;
@@ -62,10 +76,13 @@ class StorefrontController {
     private final OrderingProperties ordering;
     private final boolean devHelpers;
 
-    StorefrontController(ProductRepository products, StockService stock, PaymentChannels channels,
+    StorefrontController(ProductRepository products, CategoryRepository categories, MessageSource messages,
+                         StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
                          @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
         this.products = products;
+        this.categories = categories;
+        this.messages = messages;
         this.stock = stock;
         this.channels = channels;
         this.checkout = checkout;
@@ -76,7 +93,9 @@ class StorefrontController {
 
     @GetMapping("/")
     String catalog(Model model, Locale locale) {
-        model.addAttribute("products", products.findActive().stream().map(p -> card(p, locale)).toList());
+        List<Product> active = products.findActive();
+        model.addAttribute("products", active);
+        model.addAttribute("groups", groups(active, locale));
         return "catalog";
     }
 
@@ -87,7 +106,7 @@ class StorefrontController {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        return productPage(product.get(), new CheckoutForm(1, "", null), null, model, locale);
+        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null), null, model, locale);
     }
 
     @PostMapping("/products/{sku}/checkout")
@@ -98,11 +117,11 @@ class StorefrontController {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        String error = invalid(form);
+        String error = invalid(form, product.get());
         if (error == null) {
             try {
                 CheckoutService.Checkout placed = checkout.checkout(sku, form.quantity(), form.email().strip(),
-                        form.channel(), ClientAddress.of(request));
+                        form.channel(), ClientAddress.of(request), locale);
                 redirect.addFlashAttribute("payment", placed.payment());
                 return "redirect:" + OrderLinks.path(placed.order().orderNo(), placed.accessToken());
             } catch (ErrorResponseException refused) {
@@ -131,7 +150,9 @@ class StorefrontController {
         Order order = view.get().order();
         List<String> keys = view.get().keys() == null ? List.of() : view.get().keys();
         model.addAttribute("order", order);
-        model.addAttribute("product", products.getById(order.productId()).name());
+        Product product = products.getById(order.productId());
+        model.addAttribute("product", product.name(locale));
+        model.addAttribute("usageNotes", keys.isEmpty() ? "" : Markdown.html(product.usageNotes(locale)));
         model.addAttribute("amount", Prices.format(order.amount(), locale));
         model.addAttribute("keys", keys);
         model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
@@ -147,14 +168,16 @@ class StorefrontController {
         model.addAttribute("product", card(product, locale));
         model.addAttribute("form", form);
         model.addAttribute("channels", channels.enabledIds());
-        model.addAttribute("maxQuantity", ordering.maxQuantity());
+        model.addAttribute("minQuantity", product.minQuantity());
+        model.addAttribute("maxQuantity", product.maxQuantity(ordering.maxQuantity()));
         model.addAttribute("error", error);
         return "product";
     }
 
     /** Checked here as well as in the service, so the buyer reads what to fix in their language. */
-    private String invalid(CheckoutForm form) {
-        if (form.quantity() == null || form.quantity() < 1 || form.quantity() > ordering.maxQuantity()) {
+    private String invalid(CheckoutForm form, Product product) {
+        if (form.quantity() == null || form.quantity() < product.minQuantity()
+                || form.quantity() > product.maxQuantity(ordering.maxQuantity())) {
             return "checkout.error.quantity";
         }
         if (form.email() == null || form.email().strip().length() > 254 || !form.email().strip().matches(EMAIL)) {
@@ -166,8 +189,26 @@ class StorefrontController {
         return null;
     }
 
+    /** The active products by category in the categories' position order, products without one last. */
+    private List<CatalogGroup> groups(List<Product> active, Locale locale) {
+        List<CatalogGroup> groups = new java.util.ArrayList<>();
+        for (Category category : categories.findAll()) {
+            List<ProductCard> cards = active.stream().filter(p -> category.slug().equals(p.category()))
+                    .map(p -> card(p, locale)).toList();
+            if (!cards.isEmpty()) {
+                groups.add(new CatalogGroup(category.slug(), category.name(locale), cards));
+            }
+        }
+        List<ProductCard> rest = active.stream().filter(p -> p.category() == null).map(p -> card(p, locale)).toList();
+        if (!rest.isEmpty()) {
+            groups.add(new CatalogGroup(null, groups.isEmpty() ? null : messages.getMessage("catalog.other", null, locale),
+                    rest));
+        }
+        return groups;
+    }
+
     private ProductCard card(Product product, Locale locale) {
-        return new ProductCard(product.sku(), product.name(), Prices.format(product.price(), locale),
-                stock.available(product.id()));
+        return new ProductCard(product.sku(), product.name(locale), Prices.format(product.price(), locale),
+                stock.available(product.id()), Markdown.html(product.description(locale)));
     }
 }

@@ -72,7 +72,7 @@ public abstract class IntegrationTest {
     @BeforeEach
     void cleanState() throws Exception {
         deleteRunningOrderProcesses();
-        jdbc.execute("TRUNCATE audit_event, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, admin_alert, "
+        jdbc.execute("TRUNCATE audit_event, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, category, admin_alert, "
                 + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket RESTART IDENTITY CASCADE");
         TestMail.start(); // in case a failed test left it down
         TestMail.get().purgeEmailFromAllMailboxes();

@@ -1,0 +1,53 @@
+package io.kamiflow.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import io.kamiflow.db.InsertIfAbsent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class CategoryRepository {
+
+    private final JdbcClient jdbc;
+    private final InsertIfAbsent inserts;
+
+    CategoryRepository(JdbcClient jdbc, InsertIfAbsent inserts) {
+        this.jdbc = jdbc;
+        this.inserts = inserts;
+    }
+
+    /** Every category in the catalogue's order: position, then slug. */
+    public List<Category> findAll() {
+        return jdbc.sql("SELECT * FROM category ORDER BY position, slug").query(CategoryRepository::map).list();
+    }
+
+    public Optional<Category> findBySlug(String slug) {
+        return jdbc.sql("SELECT * FROM category WHERE slug = ?").param(slug).query(CategoryRepository::map).optional();
+    }
+
+    public Optional<Category> findById(long id) {
+        return jdbc.sql("SELECT * FROM category WHERE id = ?").param(id).query(CategoryRepository::map).optional();
+    }
+
+    /** Inserts unless the slug exists; empty when it does. */
+    Optional<Category> insert(String slug, String nameEn, String nameZh, int position) {
+        int rows = inserts.insert("INSERT INTO category (slug, name_en, name_zh, position) VALUES (?, ?, ?, ?)", "slug",
+                slug, nameEn, nameZh, position);
+        return rows == 1 ? findBySlug(slug) : Optional.empty();
+    }
+
+    Category update(Category category, String nameEn, String nameZh, int position) {
+        jdbc.sql("UPDATE category SET name_en = ?, name_zh = ?, position = ? WHERE id = ?")
+                .params(nameEn, nameZh, position, category.id()).update();
+        return findById(category.id()).orElseThrow();
+    }
+
+    private static Category map(ResultSet rs, int row) throws SQLException {
+        return new Category(rs.getLong("id"), rs.getString("slug"), rs.getString("name_en"), rs.getString("name_zh"),
+                rs.getInt("position"));
+    }
+}

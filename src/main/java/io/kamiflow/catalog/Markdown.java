@@ -1,0 +1,38 @@
+package io.kamiflow.catalog;
+
+import java.util.List;
+
+import org.commonmark.node.Link;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.DefaultUrlSanitizer;
+import org.commonmark.renderer.html.HtmlRenderer;
+
+/**
+ * A merchant's Markdown (descriptions, usage notes) as HTML that is safe on the buyer's page and in the key mail:
+ * any HTML in the text is escaped, not passed through, and a link or image whose address is not http, https or
+ * mailto (javascript:, data:, vbscript: ...) loses its target, so no script reaches a page whoever typed the text.
+ * Links open without a referrer and carry no endorsement (rel="nofollow noopener noreferrer").
+ */
+public final class Markdown {
+
+    private static final Parser PARSER = Parser.builder().build();
+    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true)
+            .urlSanitizer(new DefaultUrlSanitizer(List.of("http", "https", "mailto")))
+            .attributeProviderFactory(context -> (node, tag, attributes) -> {
+                if (node instanceof Link) {
+                    attributes.put("rel", "nofollow noopener noreferrer");
+                }
+            })
+            .build();
+
+    private Markdown() {
+    }
+
+    /** @return the HTML, empty for no text */
+    public static String html(String markdown) {
+        if (markdown == null || markdown.isBlank()) {
+            return "";
+        }
+        return RENDERER.render(PARSER.parse(markdown));
+    }
+}
