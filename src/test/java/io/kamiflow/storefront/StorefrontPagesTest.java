@@ -45,6 +45,18 @@ class StorefrontPagesTest extends IntegrationTest {
         assertThat(browser.get("/", "en").body()).contains("已售罄");
     }
 
+    /** Every Chinese variant gets the Chinese shop (Simplified: there is no Traditional bundle), in the buyer's order of preference. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "zh|商品", "zh-CN|商品", "zh-Hans|商品", "zh-Hans-CN|商品", "zh-SG|商品", "zh-TW|商品", "zh-HK|商品", "zh-Hant-TW|商品",
+            "zh-TW,zh;q=0.9,en;q=0.8|商品", "en-US,en;q=0.9,zh;q=0.8|Products", "fr-FR,zh;q=0.5|商品", "fr-FR|Products",
+            "*|Products", "not a header;;|Products"})
+    void anyChineseVariantGetsTheChineseShop(String acceptLanguage, String heading) {
+        ShopClient.Response page = new StorefrontForms(port, null).get("/", acceptLanguage);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>" + heading + "</h1>");
+    }
+
     @Test
     void pagesCarryAStrictContentSecurityPolicyAndNoInlineScriptOrStyle() {
         ShopClient shop = shop();
