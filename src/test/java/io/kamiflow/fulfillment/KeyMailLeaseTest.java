@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import io.kamiflow.support.FakeSmtp;
 import io.kamiflow.support.IntegrationTest;
@@ -89,7 +87,7 @@ class KeyMailLeaseTest extends IntegrationTest {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "AHEAD", "5.00", 1);
         Shop.PlacedOrder order = Shop.order(shop, "AHEAD", 1, "ahead@example.com");
-        holdSenders(); // the mail waits here under this node's live lease (60 s)
+        HeldSenders.hold(queue, release); // the mail waits here under this node's live lease (60 s)
         assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
         Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5));
         try (ConfigurableApplicationContext node = SecondNode.start("lease-ahead", Map.of(),
@@ -120,25 +118,6 @@ class KeyMailLeaseTest extends IntegrationTest {
         return url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + name;
     }
 
-    private void holdSenders() {
-        ThreadPoolExecutor senders = queue.senders();
-        CountDownLatch busy = new CountDownLatch(senders.getMaximumPoolSize());
-        for (int i = 0; i < senders.getMaximumPoolSize(); i++) {
-            senders.execute(() -> {
-                busy.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        try {
-            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private List<String> passed(String orderNo) {
         return engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(orderNo).list()

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
 
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
@@ -124,7 +123,7 @@ class KeyMailQueueTest extends IntegrationTest {
         Shop.PlacedOrder first = Shop.order(shop, "QUEUE", 1, "first@example.com");
         Shop.PlacedOrder second = Shop.order(shop, "QUEUE", 1, "second@example.com");
         Shop.PlacedOrder third = Shop.order(shop, "QUEUE", 1, "third@example.com");
-        holdSenders(); // stands for mails in the SMTP conversation: stop() waits for them
+        HeldSenders.hold(queue, release); // stands for mails in the SMTP conversation: stop() waits for them
         assertThat(Shop.pay(shop, first, "T-" + first.orderNo()).body()).isEqualTo("success");
         assertThat(Shop.pay(shop, second, "T-" + second.orderNo()).body()).isEqualTo("success");
         Thread stopping = new Thread(queue::stop);
@@ -185,30 +184,11 @@ class KeyMailQueueTest extends IntegrationTest {
     private Shop.PlacedOrder paidWhileTheSendersAreBusy(ShopClient shop, String email) {
         Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
         Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, email);
-        holdSenders();
+        HeldSenders.hold(queue, release);
         assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
         return order;
     }
 
-    private void holdSenders() {
-        ThreadPoolExecutor senders = queue.senders();
-        CountDownLatch busy = new CountDownLatch(senders.getMaximumPoolSize());
-        for (int i = 0; i < senders.getMaximumPoolSize(); i++) {
-            senders.execute(() -> {
-                busy.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        try {
-            assertThat(busy.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Activities passed by every instance of the order. */
     private List<String> passed(String orderNo) {

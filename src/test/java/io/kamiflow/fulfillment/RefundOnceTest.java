@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.kamiflow.gateway.epay.EpayNotices;
@@ -327,7 +325,7 @@ class RefundOnceTest extends ProcessTest {
                     .processInstanceBusinessKey(order.orderNo()).count() == 1);
             assertThat(instanceFor(order.orderNo())).isWaitingAt("WaitBeforeRetry");
         } else {
-            holdSenders();
+            HeldSenders.hold(queue, releaseSenders);
             pay(channel, order, 1000);
             jdbc.update("UPDATE key_mail_queue SET lease_until = lease_until - INTERVAL '2 minutes'"); // its node is gone
             assertThat(queue.sweep()).isEqualTo(1);
@@ -353,24 +351,4 @@ class RefundOnceTest extends ProcessTest {
         }
     }
 
-    /** Every mail thread of this node busy, so a paid order's mail waits in the queue. */
-    private void holdSenders() {
-        ThreadPoolExecutor senders = queue.senders();
-        CountDownLatch busy = new CountDownLatch(senders.getMaximumPoolSize());
-        for (int i = 0; i < senders.getMaximumPoolSize(); i++) {
-            senders.execute(() -> {
-                busy.countDown();
-                try {
-                    releaseSenders.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-        try {
-            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
