@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -69,15 +70,36 @@ public abstract class IntegrationTest {
         return properties;
     }
 
+    private static final String TRUNCATE = "TRUNCATE audit_event, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, category, admin_alert, "
+            + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket RESTART IDENTITY CASCADE";
+
     @BeforeEach
     void cleanState() throws Exception {
         deleteRunningOrderProcesses();
-        jdbc.execute("TRUNCATE audit_event, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, category, admin_alert, "
-                + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket RESTART IDENTITY CASCADE");
+        truncateDomainTables();
         TestMail.start(); // in case a failed test left it down
         TestMail.get().purgeEmailFromAllMailboxes();
         stockSettings.setReservation(StockSettings.Reservation.ON_CHECKOUT); // the configured default
         fulfillmentSettings.setMailAfterCommit(true); // likewise
+    }
+
+    /**
+     * Empties the domain tables. TRUNCATE takes each table's exclusive lock in turn while the app's background work (gauges,
+     * the remote call worker, sweeps) reads them: PostgreSQL may break a deadlock by cancelling the TRUNCATE, which is then
+     * simply tried again.
+     */
+    private void truncateDomainTables() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbc.execute(TRUNCATE);
+                return;
+            } catch (PessimisticLockingFailureException deadlock) {
+                if (attempt == 5) {
+                    throw deadlock;
+                }
+                Thread.sleep(100L * attempt);
+            }
+        }
     }
 
     /**
