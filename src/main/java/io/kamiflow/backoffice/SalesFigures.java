@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.kamiflow.catalog.Money;
+import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.inventory.StockService;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -60,9 +62,13 @@ class SalesFigures {
     }
 
     private final JdbcClient jdbc;
+    private final ProductRepository products;
+    private final StockService stockService;
 
-    SalesFigures(JdbcClient jdbc) {
+    SalesFigures(JdbcClient jdbc, ProductRepository products, StockService stockService) {
         this.jdbc = jdbc;
+        this.products = products;
+        this.stockService = stockService;
     }
 
     /** Today (the last 24 h), the last 7 and 30 days, as of one read. */
@@ -87,10 +93,10 @@ class SalesFigures {
                 .query(Long.class).single();
         List<Long> toKeys = jdbc.sql("""
                 SELECT o.paid_at, min(k.sold_at) FROM customer_order o JOIN card_key k ON k.order_id = o.id
-                WHERE o.paid_at >= ? AND k.sold_at IS NOT NULL GROUP BY o.id, o.paid_at ORDER BY o.paid_at DESC""")
-                .param(from).query((rs, row) -> Duration.between(rs.getObject(1, OffsetDateTime.class),
+                WHERE o.paid_at >= ? AND k.sold_at IS NOT NULL GROUP BY o.id, o.paid_at ORDER BY o.paid_at DESC LIMIT ?""")
+                .params(from, TIMING_SAMPLE).query((rs, row) -> Duration.between(rs.getObject(1, OffsetDateTime.class),
                         rs.getObject(2, OffsetDateTime.class)).toMillis())
-                .list().stream().limit(TIMING_SAMPLE).map(millis -> Math.max(0, millis)).sorted().toList();
+                .list().stream().map(millis -> Math.max(0, millis)).sorted().toList();
         Duration average = toKeys.isEmpty() ? null
                 : Duration.ofMillis(Math.round(toKeys.stream().mapToLong(Long::longValue).average().orElse(0)));
         Duration p95 = toKeys.isEmpty() ? null : Duration.ofMillis(toKeys.get((int) Math.ceil(toKeys.size() * 0.95) - 1));
@@ -118,19 +124,15 @@ class SalesFigures {
         return counts.entrySet().stream().map(entry -> new Day(entry.getKey(), entry.getValue())).toList();
     }
 
-    /** Every product with its keys by status, hidden ones too (sku order). */
+    /** Every product with its keys by status, hidden ones too (sku order), counted as the products page counts them. */
     @Transactional(readOnly = true)
     List<Stock> stock() {
-        return jdbc.sql("""
-                SELECT p.sku, p.name, p.active, p.low_stock_threshold,
-                       sum(CASE WHEN k.status = 'AVAILABLE' THEN 1 ELSE 0 END) AS available,
-                       sum(CASE WHEN k.status = 'RESERVED' THEN 1 ELSE 0 END) AS reserved,
-                       sum(CASE WHEN k.status = 'SOLD' THEN 1 ELSE 0 END) AS sold
-                FROM product p LEFT JOIN card_key k ON k.product_id = p.id
-                GROUP BY p.id, p.sku, p.name, p.active, p.low_stock_threshold ORDER BY p.sku""")
-                .query((rs, row) -> new Stock(rs.getString("sku"), rs.getString("name"), rs.getBoolean("active"),
-                        rs.getInt("low_stock_threshold"), rs.getLong("available"), rs.getLong("reserved"), rs.getLong("sold")))
-                .list();
+        Map<Long, StockService.Stock> counts = stockService.stockByProduct();
+        return products.findAll().stream().map(product -> {
+            StockService.Stock keys = counts.getOrDefault(product.id(), StockService.Stock.NONE);
+            return new Stock(product.sku(), product.name(), product.active(), product.lowStockThreshold(), keys.available(),
+                    keys.reserved(), keys.sold());
+        }).toList();
     }
 
     /** The order numbers of these order ids (those that exist). */
