@@ -1,5 +1,6 @@
 package io.kamiflow.backoffice;
 
+import io.kamiflow.web.PagePolicy;
 import jakarta.servlet.DispatcherType;
 import org.camunda.bpm.engine.IdentityService;
 import org.springframework.context.annotation.Bean;
@@ -18,9 +19,6 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @Configuration
 class BackOfficeSecurity {
 
-    /** Pages and their assets; no inline script or style; uploaded images may be previewed from data: URIs. */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** The owner's pages: the payment channels' settings, and key values in clear (a batch's export). */
     static final String[] OWNER_ONLY = {"/admin/channels", "/admin/channels/**", "/admin/products/*/batches/*/export"};
@@ -39,7 +37,7 @@ class BackOfficeSecurity {
                 .logout(logout -> logout.logoutUrl("/admin/logout").logoutSuccessUrl("/admin/login?logout"))
                 .sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId()))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(PagePolicy.CONTENT_SECURITY_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {
                     response.setStatus(HttpStatus.FORBIDDEN.value()); // no role here, or a form without its CSRF token

@@ -1,6 +1,7 @@
 package io.kamiflow.storefront;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kamiflow.web.PagePolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -19,9 +20,6 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @Configuration
 class StorefrontSecurity {
 
-    /** Pages and their assets; no inline script or style, images may be the QR code's data: URI. */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     static final String[] PATHS = {"/", "/products/**", "/orders/**", "/find-order", "/css/**", "/js/**"};
 
@@ -42,7 +40,7 @@ class StorefrontSecurity {
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens()))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(PagePolicy.CONTENT_SECURITY_POLICY))
                         // the order link carries its token: never pass it on to a gateway or any other site
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {

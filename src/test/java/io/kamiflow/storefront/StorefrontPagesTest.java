@@ -10,6 +10,7 @@ import io.kamiflow.support.FakeGateway;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
+import io.kamiflow.web.PagePolicy;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 
@@ -67,7 +68,7 @@ class StorefrontPagesTest extends IntegrationTest {
             ShopClient.Response page = browser.get(path, null);
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(StorefrontForms.header(page, "Content-Security-Policy")).as(path)
-                    .isEqualTo(StorefrontSecurity.CONTENT_SECURITY_POLICY);
+                    .isEqualTo(PagePolicy.CONTENT_SECURITY_POLICY);
             assertThat(StorefrontForms.header(page, "Referrer-Policy")).as(path).isEqualTo("no-referrer");
             assertThat(StorefrontForms.header(page, "X-Content-Type-Options")).as(path).isEqualTo("nosniff");
             assertThat(INLINE_SCRIPT.matcher(page.body()).find()).as(path + " has an inline script").isFalse();
