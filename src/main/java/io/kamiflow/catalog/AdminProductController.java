@@ -24,23 +24,28 @@ class AdminProductController {
                           String usageNotesZh, int minQuantity, int maxQuantity, String category) {
     }
 
-    /** One product as stored; {@code version} is also its ETag; the optional texts are null when there are none. */
+    /**
+     * One product as stored; {@code version} is also its ETag; the optional texts are null when there are none, so is
+     * {@code imageUrl} without an image (set with PUT /api/admin/products/{sku}/image).
+     */
     record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                        long version, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                       String usageNotesZh, int minQuantity, int maxQuantity, String category) {
-        static ProductView of(Product p) {
+                       String usageNotesZh, int minQuantity, int maxQuantity, String category, String imageUrl) {
+        static ProductView of(Product p, String imageUrl) {
             return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
                     p.active(), p.version(), p.nameZh(), p.descriptionEn(), p.descriptionZh(), p.usageNotesEn(),
-                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category());
+                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category(), imageUrl);
         }
     }
 
     private final ProductRepository products;
     private final ProductChanges changes;
+    private final ShopImages images;
 
-    AdminProductController(ProductRepository products, ProductChanges changes) {
+    AdminProductController(ProductRepository products, ProductChanges changes, ShopImages images) {
         this.products = products;
         this.changes = changes;
+        this.images = images;
     }
 
     @PostMapping("/api/admin/products")
@@ -80,7 +85,8 @@ class AdminProductController {
         return answer(changes.change(sku, IfMatch.of(ifMatch), request));
     }
 
-    private static ResponseEntity<ProductView> answer(Product product) {
-        return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product));
+    private ResponseEntity<ProductView> answer(Product product) {
+        String imageUrl = images.productImage(product).map(ShopImages.ImageRef::url).orElse(null);
+        return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product, imageUrl));
     }
 }
