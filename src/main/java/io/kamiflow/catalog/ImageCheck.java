@@ -57,6 +57,8 @@ public final class ImageCheck {
     private static final int PROOF_SIDE = 256;
 
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    /** The IEND chunk: length 0, its type, its CRC. */
+    private static final byte[] PNG_END = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60, (byte) 0x82};
     private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
 
     private ImageCheck() {
@@ -70,14 +72,15 @@ public final class ImageCheck {
             throw new Refused(Refusal.TOO_LARGE, "the image has " + bytes.length + " bytes, at most " + maxBytes + " are accepted");
         }
         if (startsWith(bytes, PNG)) {
-            return decode(bytes, "png", "image/png");
+            // the decoder stops at the last pixel row: a file cut off after it is found by its missing end chunk
+            return decode(bytes, "png", "image/png", endsWith(bytes, PNG_END));
         }
         if (startsWith(bytes, JPEG)) {
-            return decode(bytes, "jpeg", "image/jpeg");
+            return decode(bytes, "jpeg", "image/jpeg", true); // a cut-off JPEG: the decoder warns
         }
         if (startsWith(bytes, "GIF87a".getBytes(StandardCharsets.US_ASCII))
                 || startsWith(bytes, "GIF89a".getBytes(StandardCharsets.US_ASCII))) {
-            return decode(bytes, "gif", "image/gif");
+            return decode(bytes, "gif", "image/gif", bytes[bytes.length - 1] == 0x3b); // the trailer
         }
         if (bytes.length >= 12 && ascii(bytes, 0, 4).equals("RIFF") && ascii(bytes, 8, 4).equals("WEBP")) {
             return webp(bytes);
@@ -88,7 +91,10 @@ public final class ImageCheck {
         throw new Refused(Refusal.UNSUPPORTED, "the file is not a PNG, JPEG, GIF or WebP image");
     }
 
-    private static Checked decode(byte[] bytes, String format, String contentType) throws Refused {
+    private static Checked decode(byte[] bytes, String format, String contentType, boolean complete) throws Refused {
+        if (!complete) {
+            throw new Refused(Refusal.BROKEN, "the " + format.toUpperCase() + " image is damaged or incomplete");
+        }
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
             throw new IllegalStateException("no ImageIO reader for " + format);
@@ -194,6 +200,11 @@ public final class ImageCheck {
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {
         return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static boolean endsWith(byte[] bytes, byte[] suffix) {
+        return bytes.length >= suffix.length
+                && Arrays.equals(bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
     }
 
     private static String ascii(byte[] b, int from, int length) {
