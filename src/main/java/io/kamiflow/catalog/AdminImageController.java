@@ -92,6 +92,12 @@ class AdminImageController {
 
     /** The body, refused as soon as it passes the limit (a declared length over it is refused unread). */
     private byte[] read(HttpServletRequest request) throws IOException {
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
+            // a form's body is parsed (and used up) before it gets here: curl --data-binary sends this type by default
+            throw Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send the image itself as the body with its type, such as "
+                    + "Content-Type: image/png, not as a form (" + type + ")");
+        }
         long max = images.maxBytes();
         if (request.getContentLengthLong() > max) {
             throw tooLarge(request.getContentLengthLong(), max);

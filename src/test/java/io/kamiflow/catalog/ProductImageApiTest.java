@@ -98,6 +98,8 @@ class ProductImageApiTest extends IntegrationTest {
         assertProblem(put("/api/admin/products/PIC/image", new byte[0], "image/png"), 400, "empty");
         assertProblem(put("/api/admin/products/PIC/image", TestImages.png(8001, 1), "image/png"), 400, "8000");
         assertProblem(put("/api/admin/products/NOPE/image", png, "image/png"), 404, "no product with sku 'NOPE'");
+        assertProblem(put("/api/admin/products/PIC/image", png, "application/x-www-form-urlencoded"), 415, "not as a form");
+        assertProblem(put("/api/admin/products/PIC/image", png, "multipart/form-data; boundary=x"), 415, "not as a form");
 
         assertThat(jdbc.queryForObject("SELECT count(*) FROM stored_image", Long.class)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action LIKE '%image%'", Long.class)).isZero();
