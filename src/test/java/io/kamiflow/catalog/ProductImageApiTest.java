@@ -122,6 +122,25 @@ class ProductImageApiTest extends IntegrationTest {
     }
 
     @Test
+    void uploadsAtTheSameMomentLeaveOneWholeImageAndAnAuditRowEach() throws Exception {
+        java.util.List<byte[]> uploads = new java.util.ArrayList<>();
+        java.util.List<java.util.concurrent.Callable<Integer>> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] png = TestImages.png(20 + i, 20);
+            uploads.add(png);
+            tasks.add(() -> put("/api/admin/products/PLAIN/image", png, "image/png").status());
+        }
+        assertThat(io.kamiflow.support.Concurrently.run(8, tasks)).containsOnly(200);
+
+        Map<String, Object> row = jdbc.queryForMap("SELECT content, sha256, size_bytes, width FROM stored_image");
+        byte[] stored = (byte[]) row.get("content");
+        assertThat(uploads).anySatisfy(upload -> assertThat(upload).isEqualTo(stored));
+        assertThat(row).containsEntry("sha256", ShopImages.sha256(stored)).containsEntry("size_bytes", stored.length);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'product.image.set'", Long.class))
+                .isEqualTo(8L);
+    }
+
+    @Test
     void withoutCredentialsNothingIsStored() {
         TestImages.Fetched anonymous = TestImages.send(port, "PUT", "/api/admin/products/PIC/image", TestImages.png(10, 10),
                 "image/png", false, Map.of());
