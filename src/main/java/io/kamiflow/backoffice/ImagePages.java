@@ -2,6 +2,7 @@ package io.kamiflow.backoffice;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -9,6 +10,9 @@ import io.kamiflow.catalog.ImageCheck;
 import io.kamiflow.catalog.ShopImages;
 import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -57,6 +61,19 @@ class ImagePages {
         } catch (ImageCheck.Refused refused) {
             return "redirect:" + page + "?imageError=" + refused.reason().code + "#image";
         }
+    }
+
+    /**
+     * The image as the back office shows it: a hidden product's too (the buyers' URL answers 404 for it), to logged-in
+     * users only, cached privately; the page links it with its version, so an upload shows at once.
+     */
+    @GetMapping("/admin/products/{sku}/image")
+    ResponseEntity<byte[]> productImage(@PathVariable String sku) {
+        return images.anyProductImage(sku)
+                .map(image -> ResponseEntity.ok().contentType(MediaType.parseMediaType(image.meta().contentType()))
+                        .cacheControl(CacheControl.maxAge(Duration.ofHours(1)).cachePrivate())
+                        .header("X-Content-Type-Options", "nosniff").body(image.bytes()))
+                .orElseGet(() -> ResponseEntity.notFound().build());
     }
 
     @PostMapping("/admin/products/{sku}/image/remove")

@@ -74,6 +74,11 @@ public class ShopImages {
         return images.activeProductMeta(sku);
     }
 
+    /** A product's image whether the product is hidden or not: the back office shows it either way. */
+    public Optional<StoredImages.Content> anyProductImage(String sku) {
+        return products.findBySku(sku).flatMap(product -> images.content(StoredImages.productSlot(product.id())));
+    }
+
     public Optional<StoredImages.Meta> logoMeta() {
         return images.meta(StoredImages.LOGO);
     }

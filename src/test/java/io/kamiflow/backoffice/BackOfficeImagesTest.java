@@ -50,11 +50,21 @@ class BackOfficeImagesTest extends IntegrationTest {
         assertThat(StorefrontForms.header(uploaded, "Location")).endsWith("/admin/products/PIC?imageSaved#image");
         String sha = jdbc.queryForObject("SELECT sha256 FROM stored_image", String.class);
         ShopClient.Response shown = owner.get("/admin/products/PIC?imageSaved", "en");
-        assertThat(shown.body()).contains("Image saved", "<img src=\"/images/products/PIC?v=" + sha.substring(0, 16)
+        assertThat(shown.body()).contains("Image saved", "<img src=\"/admin/products/PIC/image?v=" + sha.substring(0, 16)
                 + "\" width=\"320\" height=\"200\" alt=\"Product PIC\">", "Remove image")
                 .containsPattern("PNG, \\d+ KB, 320 × 200 pixels");
         assertThat(owner.get("/admin/products", "en").body())
-                .contains("<img class=\"thumb\" src=\"/images/products/PIC?v=" + sha.substring(0, 16) + "\"");
+                .contains("<img class=\"thumb\" src=\"/admin/products/PIC/image?v=" + sha.substring(0, 16) + "\"");
+        // a hidden product's image: still in the back office (to its users only), no longer for buyers
+        jdbc.update("UPDATE product SET active = false WHERE sku = 'PIC'");
+        assertThat(TestImages.get(port, "/images/products/PIC", Map.of()).status()).isEqualTo(404);
+        ShopClient.Response preview = owner.get("/admin/products/PIC/image?v=" + sha.substring(0, 16), "en");
+        assertThat(preview.status()).isEqualTo(200);
+        assertThat(preview.contentType()).isEqualTo("image/png");
+        assertThat(StorefrontForms.header(preview, "Cache-Control")).contains("private");
+        assertThat(StorefrontForms.header(new StorefrontForms(port, "203.0.113.97").get("/admin/products/PIC/image", "en"),
+                "Location")).endsWith("/admin/login");
+        jdbc.update("UPDATE product SET active = true WHERE sku = 'PIC'");
 
         ShopClient.Response removed = owner.post("/admin/products/PIC/image/remove", Map.of("_csrf", StorefrontForms.csrfToken(shown)));
         assertThat(StorefrontForms.header(removed, "Location")).endsWith("/admin/products/PIC?imageRemoved#image");
