@@ -70,6 +70,27 @@ class ShopSettingsTest extends IntegrationTest {
     }
 
     @Test
+    void ofSixOwnersSavingTheSameVersionAtOnceOneWinsTheOthersHear412() throws Exception {
+        String etag = shop.admin("GET", "/api/admin/shop", null, null).header("ETag");
+        long version = jdbc.queryForObject("SELECT version FROM shop_profile", Long.class);
+        java.util.List<java.util.concurrent.Callable<ShopClient.Response>> owners = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String name = "Shop " + i;
+            owners.add(() -> put(etag, edit(name, null, null, null, false)));
+        }
+        java.util.List<ShopClient.Response> answers = io.kamiflow.support.Concurrently.run(6, owners);
+
+        assertThat(answers).extracting(ShopClient.Response::status).containsOnly(200, 412).containsOnlyOnce(200);
+        ShopClient.Response winner = answers.stream().filter(a -> a.status() == 200).findFirst().orElseThrow();
+        assertThat(jdbc.queryForMap("SELECT name_en, version FROM shop_profile"))
+                .containsEntry("name_en", winner.json().get("nameEn").asText()).containsEntry("version", version + 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'shop.update'", Integer.class))
+                .isEqualTo(1);
+        assertThat(new StorefrontForms(port, null).get("/", "en").body())
+                .contains("<title>Products · " + winner.json().get("nameEn").asText() + "</title>");
+    }
+
+    @Test
     void invalidSettingsAreRefusedWithAProblemNamingTheField() {
         ShopClient.Response tooLong = put("*", edit("x".repeat(101), null, null, null, false));
         assertThat(tooLong.status()).isEqualTo(400);
