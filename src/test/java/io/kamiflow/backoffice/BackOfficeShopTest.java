@@ -121,6 +121,32 @@ class BackOfficeShopTest extends IntegrationTest {
         assertThat(new StorefrontForms(port, null).get("/products/GAME", "en").body()).contains("CN¥9.90", "In stock");
     }
 
+    @Test
+    void theNewProductFormTakesTheListPriceAndStockDisplayAndExplainsOneBelowThePrice() {
+        StorefrontForms owner = BackOfficeAccessTest.loggedIn(port, ShopClient.ADMIN_USER, ShopClient.ADMIN_PASSWORD,
+                "203.0.113.124");
+        ShopClient.Response form = owner.get("/admin/new-product", "en");
+        assertThat(form.body()).contains("name=\"listPrice\"", "name=\"stockDisplay\" value=\"EXACT\" checked=\"checked\"");
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("sku", "NEW-CARD");
+        fields.put("name", "New card");
+        fields.put("price", "9.90");
+        fields.put("currency", "CNY");
+        fields.put("listPrice", "9.90");
+        fields.put("stockDisplay", "IN_STOCK");
+        fields.put("_csrf", StorefrontForms.csrfToken(form));
+        ShopClient.Response refused = owner.post("/admin/products", fields);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("Must be above the price (9.90), or empty.");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM product", Integer.class)).isZero();
+
+        fields.put("listPrice", "12.00");
+        ShopClient.Response created = owner.post("/admin/products", fields);
+        assertThat(created.status()).as(created.body()).isEqualTo(302);
+        assertThat(jdbc.queryForMap("SELECT list_price_minor, stock_display FROM product WHERE sku = 'NEW-CARD'"))
+                .containsEntry("list_price_minor", 1200L).containsEntry("stock_display", "IN_STOCK");
+    }
+
     private void resetShop() {
         assertThat(shop().admin("PUT", "/api/admin/shop", "application/json",
                 "{\"announcementOn\": false}", Map.of("If-Match", "*")).status()).isEqualTo(200);
