@@ -21,7 +21,8 @@ class AdminProductController {
 
     record ProductCreated(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                           String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                          String usageNotesZh, int minQuantity, int maxQuantity, String category) {
+                          String usageNotesZh, int minQuantity, int maxQuantity, String category, String listPrice,
+                          StockDisplay stockDisplay) {
     }
 
     /**
@@ -30,11 +31,13 @@ class AdminProductController {
      */
     record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                        long version, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                       String usageNotesZh, int minQuantity, int maxQuantity, String category, String imageUrl) {
+                       String usageNotesZh, int minQuantity, int maxQuantity, String category, String imageUrl,
+                       String listPrice, StockDisplay stockDisplay) {
         static ProductView of(Product p, String imageUrl) {
             return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
                     p.active(), p.version(), p.nameZh(), p.descriptionEn(), p.descriptionZh(), p.usageNotesEn(),
-                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category(), imageUrl);
+                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category(), imageUrl,
+                    AdminProductController.listPrice(p), p.stockDisplay());
         }
     }
 
@@ -55,7 +58,11 @@ class AdminProductController {
         return new ProductCreated(product.sku(), product.name(), product.price().amount(), product.price().currency(),
                 product.lowStockThreshold(), product.active(), product.nameZh(), product.descriptionEn(),
                 product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(), product.minQuantity(),
-                product.maxQuantity(), product.category());
+                product.maxQuantity(), product.category(), listPrice(product), product.stockDisplay());
+    }
+
+    private static String listPrice(Product product) {
+        return product.listPrice() == null ? null : product.listPrice().amount();
     }
 
     @GetMapping("/api/admin/products/{sku}")
@@ -66,7 +73,9 @@ class AdminProductController {
 
     @PutMapping("/api/admin/products/{sku}")
     @Operation(summary = "Change name, price and currency, low-stock threshold, active (hide/show); orders keep their amount. "
-            + "The optional fields (nameZh, descriptionEn/Zh, usageNotesEn/Zh, minQuantity, maxQuantity, category) stay as stored when left out, an empty one removes it",
+            + "The optional fields (nameZh, descriptionEn/Zh, usageNotesEn/Zh, minQuantity, maxQuantity, category, listPrice, stockDisplay) stay as stored when left out, an empty one removes it. "
+            + "listPrice is struck through next to the price in the shop: a decimal in the price's currency, above the price. "
+            + "stockDisplay EXACT shows the count of keys left, IN_STOCK only that there are some",
             responses = {
                     @ApiResponse(responseCode = "200", description = "the product as stored now, its new ETag in the header"),
                     @ApiResponse(responseCode = "400", description = "a field is missing or invalid; the detail names it"),

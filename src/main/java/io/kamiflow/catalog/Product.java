@@ -14,10 +14,13 @@ import java.util.Locale;
  * @param maxQuantity the most keys one order may take; the shop's limit caps it ({@link #maxQuantity(int)})
  * @param categoryId its category, null if none
  * @param category the category's slug, null if none
+ * @param listPrice the price struck through next to {@code price} (same currency, above it), null if none
+ * @param stockDisplay the exact count or only "in stock" in the shop
  */
 public record Product(long id, String sku, String name, Money price, int lowStockThreshold, boolean active, long version,
                       String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                      String usageNotesZh, int minQuantity, int maxQuantity, Long categoryId, String category) {
+                      String usageNotesZh, int minQuantity, int maxQuantity, Long categoryId, String category,
+                      Money listPrice, StockDisplay stockDisplay) {
 
     /** The most one order may take: the product's maximum, no more than the shop's limit. */
     public int maxQuantity(int shopLimit) {

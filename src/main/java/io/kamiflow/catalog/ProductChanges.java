@@ -31,6 +31,8 @@ public class ProductChanges {
 
     /** Longest description in either language (Markdown). */
     public static final int MAX_DESCRIPTION = 10000;
+    static final String STOCK_DISPLAYS = "EXACT|IN_STOCK";
+    static final String STOCK_DISPLAY_RULE = "must be EXACT or IN_STOCK";
 
     /** A new product as the admin enters it; no threshold means 0 (never warn); the texts are optional. */
     public record NewProduct(
@@ -46,16 +48,19 @@ public class ProductChanges {
             @Size(max = MAX_DESCRIPTION) String usageNotesZh,
             @Positive Integer minQuantity,
             @Positive Integer maxQuantity,
-            @Size(max = 64) String category) {
+            @Size(max = 64) String category,
+            @Size(max = 32) String listPrice,
+            @Pattern(regexp = STOCK_DISPLAYS, message = STOCK_DISPLAY_RULE) String stockDisplay) {
 
         public NewProduct(String sku, String name, String price, String currency, Integer lowStockThreshold) {
-            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null, null, null, null);
         }
     }
 
     /**
      * Every field the admin may change; sku, if given, must be the product's (a sku is never renamed). The optional
-     * texts (nameZh, descriptions, usage notes), the quantity range and the category (a slug; "" for none) keep what is stored when absent (null), so a
+     * texts (nameZh, descriptions, usage notes), the quantity range, the category (a slug; "" for none), the list
+     * price ("" for none) and the stock display keep what is stored when absent (null), so a
      * client that does not know them loses nothing; an empty text removes it.
      */
     public record ProductEdit(
@@ -72,11 +77,14 @@ public class ProductChanges {
             @Size(max = MAX_DESCRIPTION) String usageNotesZh,
             @Positive Integer minQuantity,
             @Positive Integer maxQuantity,
-            @Size(max = 64) String category) {
+            @Size(max = 64) String category,
+            @Size(max = 32) String listPrice,
+            @Pattern(regexp = STOCK_DISPLAYS, message = STOCK_DISPLAY_RULE) String stockDisplay) {
 
         public ProductEdit(String sku, String name, String price, String currency, Integer lowStockThreshold,
                            Boolean active) {
-            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null, null, null, null,
+                    null, null);
         }
     }
 
@@ -135,7 +143,7 @@ public class ProductChanges {
     /** What is stored of a change; the sku names the product and stays. */
     record Edit(String name, Money price, int lowStockThreshold, boolean active, String nameZh, String descriptionEn,
                 String descriptionZh, String usageNotesEn, String usageNotesZh, int minQuantity, int maxQuantity,
-                Long categoryId) {
+                Long categoryId, Money listPrice, StockDisplay stockDisplay) {
     }
 
     private final ProductRepository products;
@@ -189,6 +197,12 @@ public class ProductChanges {
                     categoryId);
             product = products.getById(product.id());
         }
+        Money listPrice = listPrice(request.listPrice(), null, price);
+        StockDisplay display = request.stockDisplay() == null ? StockDisplay.EXACT : StockDisplay.valueOf(request.stockDisplay());
+        if (listPrice != null || display != product.stockDisplay()) {
+            products.setShopLook(product.id(), listPrice, display);
+            product = products.getById(product.id());
+        }
         audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
         return product;
     }
@@ -215,7 +229,9 @@ public class ProductChanges {
                 text(request.usageNotesZh(), product.usageNotesZh(), false),
                 request.minQuantity() == null ? product.minQuantity() : request.minQuantity(),
                 request.maxQuantity() == null ? product.maxQuantity() : request.maxQuantity(),
-                category(request.category(), product.categoryId()));
+                category(request.category(), product.categoryId()),
+                listPrice(request.listPrice(), product.listPrice(), price),
+                request.stockDisplay() == null ? product.stockDisplay() : StockDisplay.valueOf(request.stockDisplay()));
         checkQuantities(edit.minQuantity(), edit.maxQuantity());
         String changes = differences(product, edit);
         if (changes.isEmpty()) {
@@ -283,6 +299,13 @@ public class ProductChanges {
         if (before.maxQuantity() != after.maxQuantity()) {
             changes.add("maxQuantity " + before.maxQuantity() + " -> " + after.maxQuantity());
         }
+        if (!Objects.equals(before.listPrice(), after.listPrice())) {
+            changes.add("listPrice " + (before.listPrice() == null ? "none" : shown(before.listPrice())) + " -> "
+                    + (after.listPrice() == null ? "none" : shown(after.listPrice())));
+        }
+        if (before.stockDisplay() != after.stockDisplay()) {
+            changes.add("stockDisplay " + before.stockDisplay() + " -> " + after.stockDisplay());
+        }
         return String.join("; ", changes);
     }
 
@@ -295,6 +318,38 @@ public class ProductChanges {
 
     private static int length(String text) {
         return text == null ? 0 : text.length();
+    }
+
+    /**
+     * The list price as stored: absent (null) keeps {@code stored}, blank removes it; else a strict decimal in the
+     * price's currency, above the price (a kept one too, so a price raised to it or a new currency is refused).
+     * @throws InvalidField naming listPrice
+     */
+    static Money listPrice(String given, Money stored, Money price) {
+        Money listPrice;
+        if (given == null) {
+            listPrice = stored;
+        } else if (given.isBlank()) {
+            listPrice = null;
+        } else {
+            try {
+                listPrice = Money.parse(given.strip(), price.currency());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidField("listPrice", "listPrice.format", "listPrice: " + e.getMessage());
+            }
+        }
+        if (listPrice == null) {
+            return null;
+        }
+        if (!listPrice.currency().equals(price.currency())) {
+            throw new InvalidField("listPrice", "listPrice.currency", "listPrice is in " + listPrice.currency()
+                    + ", the price in " + price.currency() + ": send the list price again in " + price.currency());
+        }
+        if (listPrice.minor() <= price.minor()) {
+            throw new InvalidField("listPrice", "listPrice.notAbove", "listPrice (" + listPrice.amount()
+                    + ") must be above the price (" + price.amount() + "), or empty for none", price.amount());
+        }
+        return listPrice;
     }
 
     /** The category a slug names: null keeps {@code stored}, "" means none. @throws InvalidField for an unknown slug */

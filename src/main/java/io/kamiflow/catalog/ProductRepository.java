@@ -70,11 +70,12 @@ public class ProductRepository {
                 UPDATE product SET name = ?, price_minor = ?, currency = ?, low_stock_threshold = ?, active = ?,
                                    name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?,
                                    usage_notes_zh = ?, min_quantity = ?, max_quantity = ?, category_id = ?,
-                                   version = version + 1
+                                   list_price_minor = ?, stock_display = ?, version = version + 1
                 WHERE id = ?""").params(edit.name(), edit.price().minor(), edit.price().currency(),
                         edit.lowStockThreshold(), edit.active(), edit.nameZh(), edit.descriptionEn(), edit.descriptionZh(),
                         edit.usageNotesEn(), edit.usageNotesZh(), edit.minQuantity(), edit.maxQuantity(),
-                        edit.categoryId(), product.id())
+                        edit.categoryId(), edit.listPrice() == null ? null : edit.listPrice().minor(),
+                        edit.stockDisplay().name(), product.id())
                 .update();
         return getById(product.id());
     }
@@ -97,12 +98,32 @@ public class ProductRepository {
                         maxQuantity, categoryId, id).update();
     }
 
+    /** The active products whose English or Chinese name contains {@code text}, ignoring case; % and _ match themselves. */
+    public List<Product> searchActive(String text) {
+        String pattern = "%" + text.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+        return jdbc.sql(SELECT + " WHERE active AND (LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(name_zh) LIKE ? ESCAPE '\\')"
+                + " ORDER BY " + SHOP_ORDER).params(pattern, pattern).query(ProductRepository::map).list();
+    }
+
+    /** The list price and the stock display of a product just inserted. */
+    void setShopLook(long id, Money listPrice, StockDisplay stockDisplay) {
+        jdbc.sql("UPDATE product SET list_price_minor = ?, stock_display = ? WHERE id = ?")
+                .params(listPrice == null ? null : listPrice.minor(), stockDisplay.name(), id).update();
+    }
+
+    private static Money listPrice(ResultSet rs) throws SQLException {
+        long minor = rs.getLong("list_price_minor");
+        return rs.wasNull() ? null : new Money(minor, rs.getString("currency"));
+    }
+
     private static Product map(ResultSet rs, int row) throws SQLException {
         return new Product(rs.getLong("id"), rs.getString("sku"), rs.getString("name"),
                 new Money(rs.getLong("price_minor"), rs.getString("currency")),
                 rs.getInt("low_stock_threshold"), rs.getBoolean("active"), rs.getLong("version"),
                 rs.getString("name_zh"), rs.getString("description_en"), rs.getString("description_zh"),
                 rs.getString("usage_notes_en"), rs.getString("usage_notes_zh"), rs.getInt("min_quantity"),
-                rs.getInt("max_quantity"), rs.getObject("category_id", Long.class), rs.getString("category_slug"));
+                rs.getInt("max_quantity"), rs.getObject("category_id", Long.class), rs.getString("category_slug"),
+                listPrice(rs), StockDisplay.valueOf(rs.getString("stock_display")));
     }
 }

@@ -12,6 +12,8 @@ import io.kamiflow.catalog.CategoryRepository;
 import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.catalog.ShopProfiles;
+import io.kamiflow.catalog.StockDisplay;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.security.ratelimit.ClientAddress;
 import io.kamiflow.ordering.CheckoutService;
@@ -44,12 +46,20 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Controller
 class StorefrontController {
 
-    /** @param description the description's HTML (Markdown rendered, HTML escaped), empty if none */
-    public record ProductCard(String sku, String name, String price, long available, String description) {
+    /**
+     * @param description the description's HTML (Markdown rendered, HTML escaped), empty if none
+     * @param listPrice the price struck through next to {@code price}, null if none
+     * @param exactStock whether the shop shows how many are left or only that there are some
+     */
+    public record ProductCard(String sku, String name, String price, long available, String description,
+                              String listPrice, boolean exactStock) {
         public boolean soldOut() {
             return available == 0;
         }
     }
+
+    /** The longest search the catalogue takes; the rest of a longer one is ignored. */
+    static final int MAX_SEARCH = 100;
 
     /**
      * One group of the catalogue: a category's products, or (slug null) those without one, listed last; its name is
@@ -75,11 +85,13 @@ class StorefrontController {
     private final OrderLookupService lookup;
     private final OrderingProperties ordering;
     private final boolean devHelpers;
+    private final ShopProfiles shop;
 
     StorefrontController(ProductRepository products, CategoryRepository categories, MessageSource messages,
                          StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
-                         @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
+                         @Value("${kamiflow.dev.enabled:false}") boolean devHelpers, ShopProfiles shop) {
+        this.shop = shop;
         this.products = products;
         this.categories = categories;
         this.messages = messages;
@@ -91,11 +103,16 @@ class StorefrontController {
         this.devHelpers = devHelpers;
     }
 
+    /** The catalogue, or with {@code q} the products whose name in either language contains it (any case). */
     @GetMapping("/")
-    String catalog(Model model, Locale locale) {
-        List<Product> active = products.findActive();
+    String catalog(@RequestParam(required = false) String q, Model model, Locale locale) {
+        String search = q == null ? "" : q.strip();
+        search = search.length() > MAX_SEARCH ? search.substring(0, MAX_SEARCH) : search;
+        List<Product> active = search.isEmpty() ? products.findActive() : products.searchActive(search);
         model.addAttribute("products", active);
         model.addAttribute("groups", groups(active, locale));
+        model.addAttribute("q", search);
+        model.addAttribute("announcement", Markdown.html(shop.current().announcement(locale)));
         return "catalog";
     }
 
@@ -209,6 +226,8 @@ class StorefrontController {
 
     private ProductCard card(Product product, Locale locale) {
         return new ProductCard(product.sku(), product.name(locale), Prices.format(product.price(), locale),
-                stock.available(product.id()), Markdown.html(product.description(locale)));
+                stock.available(product.id()), Markdown.html(product.description(locale)),
+                product.listPrice() == null ? null : Prices.format(product.listPrice(), locale),
+                product.stockDisplay() == StockDisplay.EXACT);
     }
 }
