@@ -26,6 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class KeyImportService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KeyImportService.class);
+
     public static final int MAX_KEY_LENGTH = 512;
 
     /** How many rejected lines an import names by number; the count beyond that is still exact. */
@@ -88,7 +90,9 @@ public class KeyImportService {
     public KeyImports.Progress importKeys(Product product, String body, Source source) {
         String id = source.importId() == null ? UUID.randomUUID().toString() : source.importId();
         String batchId = UUID.randomUUID().toString();
+        long started = System.nanoTime();
         Parsed parsed = parse(body);
+        long parsedAt = System.nanoTime();
         List<KeyStore.NewKey> keys = parsed.keys();
         ImportResult counted = new ImportResult(0, parsed.duplicateInBatch(), 0, parsed.rejected(), parsed.rejectedLines());
         if (!Boolean.TRUE.equals(transaction.execute(status -> imports.start(id, product.id(), batchId, keys.size(),
@@ -115,6 +119,9 @@ public class KeyImportService {
             throw failure;
         }
         finish(product, id, KeyImports.Status.DONE, result(counted, imported, processed));
+        log.info("key import {} for {}: {} keys checked in {} ms, {} written in {} chunks in {} ms", id, product.sku(),
+                keys.size(), (parsedAt - started) / 1_000_000, imported, (keys.size() + CHUNK - 1) / CHUNK,
+                (System.nanoTime() - parsedAt) / 1_000_000);
         return imports.find(product.id(), id).orElseThrow();
     }
 

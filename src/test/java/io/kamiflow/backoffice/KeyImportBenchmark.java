@@ -37,6 +37,9 @@ class KeyImportBenchmark extends IntegrationTest {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "BENCH-API", "1.00", 0);
         Shop.productWithKeys(shop, "BENCH-FILE", "1.00", 0);
+        Shop.productWithKeys(shop, "BENCH-WARM", "1.00", 0);
+        assertThat(shop.importKeys("BENCH-WARM", keys("WARMUP-KEY-BENCH").substring(0, 400_000)).status())
+                .isEqualTo(200); // a shop that has run a while: the JIT has compiled the import
         String apiKeys = keys("APIKEY-BENCH");
         String fileKeys = keys("FILEKEY-BENCH");
 
@@ -61,8 +64,8 @@ class KeyImportBenchmark extends IntegrationTest {
                 .replaceFirst("^https?://[^/]+", ""), "en");
         long fileMillis = millis(started);
         assertThat(report.body()).contains(">" + KEYS + "<");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE'", Long.class))
-                .isEqualTo(2L * KEYS);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE' AND product_id <> "
+                + "(SELECT id FROM product WHERE sku = 'BENCH-WARM')", Long.class)).isEqualTo(2L * KEYS);
 
         System.out.println();
         System.out.println("kamiflow key import (" + KEYS + " keys of 25-40 characters, real HTTP and PostgreSQL)");
