@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -93,8 +94,8 @@ class KeyImportPages {
         return "admin/import";
     }
 
-    /** How far an import got: {@code {id, status, total, processed, report}}; 404 before it started or for another product. */
-    @GetMapping(path = "/admin/products/{sku}/imports/{id}", produces = "application/json")
+    /** How far an import got, as JSON whatever the Accept header: {@code {id, status, total, processed, report}}; 404 before it started or for another product. */
+    @GetMapping("/admin/products/{sku}/imports/{id}")
     @ResponseBody
     ResponseEntity<Map<String, Object>> progress(@PathVariable String sku, @PathVariable String id) {
         Product product = find(sku);
@@ -105,8 +106,9 @@ class KeyImportPages {
             body.put("total", progress.total());
             body.put("processed", progress.processed());
             body.put("report", reportPath(product.sku(), progress.id()));
-            return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
+            return ResponseEntity.ok().cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON).body(body);
         }).orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("status", "UNKNOWN")));
     }
 
