@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import io.kamiflow.catalog.CategoryRepository;
 import io.kamiflow.catalog.Product;
@@ -12,6 +13,7 @@ import io.kamiflow.catalog.ProductChanges;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.KeyBatches;
 import io.kamiflow.inventory.KeyImportService;
+import io.kamiflow.inventory.KeyImports;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,7 +35,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.HandlerMapping;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
@@ -175,7 +176,8 @@ class ProductPages {
 
     @PostMapping("/admin/products/{sku}/keys")
     String importKeys(@PathVariable String sku, @RequestParam(required = false) String keys,
-                      @RequestParam(required = false) MultipartFile file, RedirectAttributes redirect) throws java.io.IOException {
+                      @RequestParam(required = false) MultipartFile file,
+                      @RequestParam(required = false) String importId) throws java.io.IOException {
         Product product = find(sku);
         boolean pasted = keys != null && !keys.isBlank();
         boolean uploaded = file != null && !file.isEmpty();
@@ -200,24 +202,9 @@ class ProductPages {
             source = KeyFiles.shownName(file.getOriginalFilename());
             charset = decoded.charset();
         }
-        KeyImportService.ImportResult report = imports.importKeys(product, text);
-        redirect.addFlashAttribute("report", report);
-        redirect.addFlashAttribute("fileName", source);
-        redirect.addFlashAttribute("charset", charset);
-        return "redirect:/admin/products/" + sku + "/import";
-    }
-
-    /** The report of the import just made (a flash attribute); without one, the product's page. */
-    @GetMapping("/admin/products/{sku}/import")
-    String report(@PathVariable String sku, Model model) {
-        Product product = find(sku);
-        if (!model.containsAttribute("report")) {
-            return "redirect:/admin/products/" + sku;
-        }
-        model.addAttribute("product", product);
-        model.addAttribute("stock", stock.stock(product.id()));
-        model.addAttribute("maxListed", KeyImportService.MAX_REJECTED_LINES_LISTED);
-        return "admin/import";
+        return KeyImportPages.run(imports, product, text, new KeyImportService.Source(
+                KeyImports.validId(importId) ? importId.toLowerCase(Locale.ROOT) : UUID.randomUUID().toString(),
+                source, charset));
     }
 
     /** A file over the multipart limit: back to the product's page with the reason (the token came in the query). */

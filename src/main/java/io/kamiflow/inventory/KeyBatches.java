@@ -61,11 +61,19 @@ public class KeyBatches {
                 .list();
     }
 
+    /** Whether the product has keys in this batch (any status). */
+    @Transactional(readOnly = true)
+    public boolean has(long productId, String batchId) {
+        return validId(batchId) && jdbc.sql("SELECT 1 FROM card_key WHERE product_id = ? AND batch_id = ? FETCH FIRST 1 ROWS ONLY")
+                .params(productId, batchId).query(Integer.class).optional().isPresent();
+    }
+
     /** Voids the batch's AVAILABLE keys of this product; @return how many (0 for an unknown batch). */
     @Transactional
     public int voidUnsold(Product product, String batchId) {
         int voided = validId(batchId) ? jdbc.sql("""
-                UPDATE card_key SET status = 'VOID' WHERE product_id = ? AND batch_id = ? AND status = 'AVAILABLE'""")
+                UPDATE card_key SET status = 'VOID' WHERE product_id = ? AND batch_id = ? AND status = 'AVAILABLE'
+                  AND revealed_at IS NULL""")
                 .params(product.id(), batchId).update() : 0;
         audit.record("keys.void", product.sku(), "batch " + batchId + ": voided " + voided + " unsold keys");
         return voided;

@@ -64,6 +64,29 @@ public class KeyCipher {
         }
     }
 
+    /**
+     * Encrypts many values for one product with one {@link Cipher} (re-initialised with a fresh nonce for each): a bulk
+     * import pays the provider lookup once, not per key.
+     */
+    public byte[][] encryptAll(long productId, java.util.List<String> plaintexts) {
+        byte[][] sealed = new byte[plaintexts.size()][];
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            byte[] aad = associatedData(productId);
+            for (int i = 0; i < sealed.length; i++) {
+                byte[] nonce = new byte[NONCE_BYTES];
+                random.nextBytes(nonce);
+                cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, nonce));
+                cipher.updateAAD(aad);
+                byte[] body = cipher.doFinal(plaintexts.get(i).getBytes(StandardCharsets.UTF_8));
+                sealed[i] = ByteBuffer.allocate(NONCE_BYTES + body.length).put(nonce).put(body).array();
+            }
+            return sealed;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("card key encryption failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     public String decrypt(long productId, String keyId, byte[] stored) {
         SecretKey key = keys.get(keyId);
         if (key == null) {

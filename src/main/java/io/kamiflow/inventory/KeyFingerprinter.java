@@ -40,6 +40,18 @@ public class KeyFingerprinter {
         }
     }
 
+    /** A fingerprinter for one thread's many keys (a bulk import): one {@link Mac}, not one per key. */
+    public java.util.function.UnaryOperator<String> bulk() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            HexFormat hex = HexFormat.of();
+            return value -> hex.formatHex(mac.doFinal(normalize(value).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("fingerprint failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     public String fingerprint(String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
