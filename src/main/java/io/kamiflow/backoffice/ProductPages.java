@@ -232,7 +232,7 @@ class ProductPages {
         return new ProductChanges.ProductEdit(product.sku(), product.name(), product.price().amount(),
                 product.price().currency(), product.lowStockThreshold(), product.active(), product.nameZh(),
                 product.descriptionEn(), product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(),
-                product.minQuantity(), product.maxQuantity(), product.category() == null ? "" : product.category());
+                product.minQuantity(), product.maxQuantity(), product.category() == null ? "" : product.category(), null);
     }
 
     /** The price's rules too when the form has other mistakes, so that all are shown at once. */

@@ -1,5 +1,7 @@
 package io.kamiflow.catalog;
 
+import java.util.List;
+
 import io.kamiflow.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -21,24 +23,33 @@ class AdminProductController {
 
     record ProductCreated(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                           String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                          String usageNotesZh, int minQuantity, int maxQuantity, String category) {
+                          String usageNotesZh, int minQuantity, int maxQuantity, String category, List<TierView> tiers) {
+    }
+
+    /** One wholesale tier: from {@code minQuantity} keys on, each costs {@code unitPrice} (the product's currency). */
+    record TierView(int minQuantity, String unitPrice) {
+        static List<TierView> of(List<PriceTiers.Tier> tiers) {
+            return tiers.stream().map(t -> new TierView(t.minQuantity(), t.unitPrice().amount())).toList();
+        }
     }
 
     /** One product as stored; {@code version} is also its ETag; the optional texts are null when there are none. */
     record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                        long version, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                       String usageNotesZh, int minQuantity, int maxQuantity, String category) {
-        static ProductView of(Product p) {
+                       String usageNotesZh, int minQuantity, int maxQuantity, String category, List<TierView> tiers) {
+        static ProductView of(Product p, List<PriceTiers.Tier> tiers) {
             return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
                     p.active(), p.version(), p.nameZh(), p.descriptionEn(), p.descriptionZh(), p.usageNotesEn(),
-                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category());
+                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category(), TierView.of(tiers));
         }
     }
 
     private final ProductRepository products;
     private final ProductChanges changes;
+    private final PriceTiers tiers;
 
-    AdminProductController(ProductRepository products, ProductChanges changes) {
+    AdminProductController(ProductRepository products, ProductChanges changes, PriceTiers tiers) {
+        this.tiers = tiers;
         this.products = products;
         this.changes = changes;
     }
@@ -50,7 +61,7 @@ class AdminProductController {
         return new ProductCreated(product.sku(), product.name(), product.price().amount(), product.price().currency(),
                 product.lowStockThreshold(), product.active(), product.nameZh(), product.descriptionEn(),
                 product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(), product.minQuantity(),
-                product.maxQuantity(), product.category());
+                product.maxQuantity(), product.category(), TierView.of(tiers.of(product)));
     }
 
     @GetMapping("/api/admin/products/{sku}")
@@ -61,7 +72,7 @@ class AdminProductController {
 
     @PutMapping("/api/admin/products/{sku}")
     @Operation(summary = "Change name, price and currency, low-stock threshold, active (hide/show); orders keep their amount. "
-            + "The optional fields (nameZh, descriptionEn/Zh, usageNotesEn/Zh, minQuantity, maxQuantity, category) stay as stored when left out, an empty one removes it",
+            + "The optional fields (nameZh, descriptionEn/Zh, usageNotesEn/Zh, minQuantity, maxQuantity, category, tiers: [{minQuantity, unitPrice}] wholesale prices) stay as stored when left out, an empty one removes it",
             responses = {
                     @ApiResponse(responseCode = "200", description = "the product as stored now, its new ETag in the header"),
                     @ApiResponse(responseCode = "400", description = "a field is missing or invalid; the detail names it"),
@@ -80,7 +91,7 @@ class AdminProductController {
         return answer(changes.change(sku, IfMatch.of(ifMatch), request));
     }
 
-    private static ResponseEntity<ProductView> answer(Product product) {
-        return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product));
+    private ResponseEntity<ProductView> answer(Product product) {
+        return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product, tiers.of(product)));
     }
 }
