@@ -16,6 +16,7 @@ import io.kamiflow.inventory.StockService;
 import io.kamiflow.security.ratelimit.ClientAddress;
 import io.kamiflow.ordering.CheckoutService;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.coupons.CouponRefused;
 import io.kamiflow.ordering.OrderLinks;
 import io.kamiflow.ordering.OrderLookupService;
 import io.kamiflow.ordering.OrderStatus;
@@ -58,7 +59,8 @@ class StorefrontController {
     public record CatalogGroup(String slug, String name, List<ProductCard> products) {
     }
 
-    public record CheckoutForm(Integer quantity, String email, String channel) {
+    /** @param coupon the buyer's coupon code, optional */
+    public record CheckoutForm(Integer quantity, String email, String channel, String coupon) {
     }
 
     /** Orders whose page keeps polling: payment or keys are still to come. */
@@ -75,8 +77,9 @@ class StorefrontController {
     private final OrderLookupService lookup;
     private final OrderingProperties ordering;
     private final boolean devHelpers;
+    private final PricingView pricing;
 
-    StorefrontController(ProductRepository products, CategoryRepository categories, MessageSource messages,
+    StorefrontController(PricingView pricing, ProductRepository products, CategoryRepository categories, MessageSource messages,
                          StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
                          @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
@@ -89,6 +92,7 @@ class StorefrontController {
         this.lookup = lookup;
         this.ordering = ordering;
         this.devHelpers = devHelpers;
+        this.pricing = pricing;
     }
 
     @GetMapping("/")
@@ -106,7 +110,7 @@ class StorefrontController {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null), null, model, locale);
+        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null, ""), null, model, locale);
     }
 
     @PostMapping("/products/{sku}/checkout")
@@ -121,12 +125,12 @@ class StorefrontController {
         if (error == null) {
             try {
                 CheckoutService.Checkout placed = checkout.checkout(sku, form.quantity(), form.email().strip(),
-                        form.channel(), ClientAddress.of(request), locale);
+                        form.channel(), ClientAddress.of(request), locale, form.coupon());
                 redirect.addFlashAttribute("payment", placed.payment());
                 return "redirect:" + OrderLinks.path(placed.order().orderNo(), placed.accessToken());
             } catch (ErrorResponseException refused) {
                 response.setStatus(refused.getStatusCode().value());
-                error = switch (refused.getStatusCode().value()) {
+                error = refused instanceof CouponRefused coupon ? "coupons.error." + coupon.reason() : switch (refused.getStatusCode().value()) {
                     case 409 -> "checkout.error.stock";
                     case 429 -> "checkout.error.tooMany";
                     case 502, 503 -> "checkout.error.gateway";
@@ -154,6 +158,7 @@ class StorefrontController {
         model.addAttribute("product", product.name(locale));
         model.addAttribute("usageNotes", keys.isEmpty() ? "" : Markdown.html(product.usageNotes(locale)));
         model.addAttribute("amount", Prices.format(order.amount(), locale));
+        pricing.order(model, order, locale);
         model.addAttribute("keys", keys);
         model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
         model.addAttribute("sandboxPay", devHelpers && order.status() == OrderStatus.PENDING_PAYMENT
@@ -171,6 +176,7 @@ class StorefrontController {
         model.addAttribute("minQuantity", product.minQuantity());
         model.addAttribute("maxQuantity", product.maxQuantity(ordering.maxQuantity()));
         model.addAttribute("error", error);
+        pricing.product(model, product, form.quantity(), locale);
         return "product";
     }
 

@@ -68,8 +68,8 @@ class AdminCouponController {
     }
 
     @PatchMapping("/api/admin/coupons/{code}")
-    @Operation(summary = "Change maxUses, oncePerEmail, validFrom, validUntil (\"\" removes), skus ([] all products) or "
-            + "disabled; absent fields stay. Kind and amount never change",
+    @Operation(summary = "Change maxUses, oncePerEmail, validFrom, validUntil (\"\" removes), skus ([] all products), "
+            + "disabled or unlimited (true removes maxUses); absent fields stay. Kind and amount never change",
             responses = {
                     @ApiResponse(responseCode = "200", description = "the coupon as stored now"),
                     @ApiResponse(responseCode = "400", description = "a field is invalid; the detail names it"),

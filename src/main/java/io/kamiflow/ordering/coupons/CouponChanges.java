@@ -36,10 +36,10 @@ public class CouponChanges {
 
     /**
      * A change: every absent (null) field keeps what is stored; an empty validFrom/validUntil removes that bound, an
-     * empty skus list makes it a coupon for all products.
+     * empty skus list makes it a coupon for all products, {@code unlimited: true} removes maxUses.
      */
     public record CouponPatch(Integer maxUses, Boolean oncePerEmail, String validFrom, String validUntil,
-                              Boolean disabled, List<String> skus) {
+                              Boolean disabled, List<String> skus, Boolean unlimited) {
     }
 
     /** A field the shop refuses (400, or 409 for a taken code or a limit below the uses); {@code code} names the rule. */
@@ -121,7 +121,8 @@ public class CouponChanges {
         String normalized = CouponCodes.normalize(code);
         Coupon coupon = coupons.lockByCode(normalized == null ? "" : normalized)
                 .orElseThrow(() -> Problems.notFound("no coupon with code '" + code + "'"));
-        Integer maxUses = patch.maxUses() == null ? coupon.maxUses() : maxUses(patch.maxUses());
+        Integer maxUses = Boolean.TRUE.equals(patch.unlimited()) ? null
+                : patch.maxUses() == null ? coupon.maxUses() : maxUses(patch.maxUses());
         if (maxUses != null && maxUses < coupon.uses()) {
             throw new Invalid(HttpStatus.CONFLICT, "maxUses", "belowUses", "maxUses cannot be " + maxUses + ": coupon '"
                     + coupon.code() + "' is already used " + coupon.uses() + " times");

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
-import io.kamiflow.web.Problems;
+import org.springframework.http.HttpStatus;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -60,29 +60,29 @@ public class CouponRedemptions {
     public Applied apply(String code, Product product, Money subtotal, String email, Instant now) {
         String normalized = CouponCodes.normalize(code);
         Coupon coupon = (CouponCodes.valid(normalized) ? coupons.lockByCode(normalized) : Optional.<Coupon>empty())
-                .orElseThrow(() -> Problems.notFound("no coupon with code '" + code.strip() + "'"));
+                .orElseThrow(() -> new CouponRefused(HttpStatus.NOT_FOUND, "unknown", "no coupon with code '" + code.strip() + "'"));
         String name = "coupon '" + coupon.code() + "'";
         if (coupon.disabled()) {
-            throw Problems.conflict(name + " is no longer valid");
+            throw CouponRefused.conflict("disabled", name + " is no longer valid");
         }
         if (coupon.validFrom() != null && now.isBefore(coupon.validFrom())) {
-            throw Problems.conflict(name + " is not valid yet: from " + coupon.validFrom());
+            throw CouponRefused.conflict("notYetValid", name + " is not valid yet: from " + coupon.validFrom());
         }
         if (coupon.validUntil() != null && !now.isBefore(coupon.validUntil())) {
-            throw Problems.conflict(name + " has expired: it was valid until " + coupon.validUntil());
+            throw CouponRefused.conflict("expired", name + " has expired: it was valid until " + coupon.validUntil());
         }
         if (!coupon.allProducts() && !coupons.isFor(coupon.id(), product.id())) {
-            throw Problems.conflict(name + " is not for product '" + product.sku() + "'");
+            throw CouponRefused.conflict("notForProduct", name + " is not for product '" + product.sku() + "'");
         }
         if (coupon.amountOff() != null && !coupon.amountOff().currency().equals(subtotal.currency())) {
-            throw Problems.conflict(name + " is an amount in " + coupon.amountOff().currency() + " and not for product '"
+            throw CouponRefused.conflict("notForProduct", name + " is an amount in " + coupon.amountOff().currency() + " and not for product '"
                     + product.sku() + "', which sells in " + subtotal.currency());
         }
         if (coupon.maxUses() != null && coupon.uses() >= coupon.maxUses()) {
-            throw Problems.conflict(name + " is used up: all " + coupon.maxUses() + " uses are taken");
+            throw CouponRefused.conflict("usedUp", name + " is used up: all " + coupon.maxUses() + " uses are taken");
         }
         if (coupon.oncePerEmail() && usedBy(coupon.id(), email)) {
-            throw Problems.conflict(name + " was already used with this email");
+            throw CouponRefused.conflict("usedByEmail", name + " was already used with this email");
         }
         return new Applied(coupon.id(), coupon.code(), subtotal, discount(coupon, subtotal), coupon.oncePerEmail());
     }
@@ -98,7 +98,7 @@ public class CouponRedemptions {
                             applied.subtotal().minor(), applied.discount().minor(), applied.subtotal().currency())
                     .update();
         } catch (DuplicateKeyException twice) { // the row lock makes this unreachable; the constraint is the backstop
-            throw Problems.conflict("coupon '" + applied.code() + "' was already used with this email");
+            throw CouponRefused.conflict("usedByEmail", "coupon '" + applied.code() + "' was already used with this email");
         }
     }
 
