@@ -127,6 +127,7 @@ class CouponPages {
         model.addAttribute("skus", products.findAll().stream().map(p -> p.sku()).toList());
         model.addAttribute("form", form);
         model.addAttribute("error", error);
+        model.addAttribute("errors", Map.of());
         return "admin/coupons";
     }
 
@@ -137,6 +138,7 @@ class CouponPages {
         model.addAttribute("skus", products.findAll().stream().map(p -> p.sku()).toList());
         model.addAttribute("form", form);
         model.addAttribute("error", error);
+        model.addAttribute("errors", Map.of());
         return "admin/coupon";
     }
 
