@@ -177,6 +177,17 @@ class CouponApiTest extends IntegrationTest {
         assertThat(huge.json().get("discount").asText()).isEqualTo("9.99");
     }
 
+    @Test
+    void theOpenApiDocumentsListTheCouponOperationsAndTheOrdersCouponField() {
+        JsonNode paths = shop.admin("GET", "/v3/api-docs/admin", null, null).json().get("paths");
+        assertThat(paths.get("/api/admin/coupons").fieldNames()).toIterable().contains("get", "post");
+        assertThat(paths.get("/api/admin/coupons/{code}").fieldNames()).toIterable().contains("get", "patch");
+        assertThat(paths.get("/api/admin/coupons/{code}").get("patch").get("responses").fieldNames()).toIterable()
+                .contains("200", "400", "404", "409");
+        String buyer = shop.send("GET", "/v3/api-docs/buyer", null, null, Map.of()).body();
+        assertThat(buyer).contains("\"coupon\"", "\"discount\"").doesNotContain("/api/admin/coupons");
+    }
+
     private ShopClient.Response place(String sku, int quantity, String email, String coupon) {
         return shop.send("POST", "/api/orders", "application/json", ShopClient.json(order(sku, quantity, email, coupon)), Map.of());
     }
