@@ -79,8 +79,8 @@ class StorefrontController {
     private final boolean devHelpers;
     private final PricingView pricing;
 
-    StorefrontController(PricingView pricing, ProductRepository products, CategoryRepository categories, MessageSource messages,
-                         StockService stock, PaymentChannels channels,
+    StorefrontController(PricingView pricing, ProductRepository products, CategoryRepository categories,
+                         MessageSource messages, StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
                          @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
         this.products = products;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kamiflow.inventory.StockSettings;
 import io.kamiflow.support.Concurrently;
 import io.kamiflow.support.ProcessTest;
@@ -54,6 +55,32 @@ class CouponRaceTest extends ProcessTest {
         assertThat(count("SELECT count(*) FROM customer_order WHERE amount_minor = 500")).isEqualTo(10);
         assertThat(count("SELECT count(*) FROM card_key WHERE status = 'RESERVED'")).as("only the 10 hold keys").isEqualTo(10);
         assertThat(shop.admin("GET", "/api/admin/coupons/TEN", null, null).json().get("uses").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void aLimitLoweredWhileBuyersRaceIsNeverExceededNorSetBelowTheUses() throws Exception {
+        coupon(Map.of("code", "SHRINK", "percentOff", 10, "maxUses", 20));
+        List<Callable<ShopClient.Response>> work = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String email = "shrink" + i + "@race.example";
+            work.add(() -> order("RACE", 1, email, "SHRINK"));
+            if (i == 10) {
+                work.add(() -> shop.admin("PATCH", "/api/admin/coupons/SHRINK", "application/json", "{\"maxUses\":5}"));
+            }
+        }
+        List<ShopClient.Response> answers = Concurrently.run(31, work);
+        ShopClient.Response patch = answers.get(11);
+        JsonNode coupon = shop.admin("GET", "/api/admin/coupons/SHRINK", null, null).json();
+        long orders = answers.stream().filter(r -> r.status() == 201).count();
+        assertThat(coupon.get("uses").asLong()).isEqualTo(orders).isLessThanOrEqualTo(coupon.get("maxUses").asLong());
+        if (patch.status() == 200) {
+            assertThat(coupon.get("maxUses").asInt()).isEqualTo(5);
+        } else {
+            assertThat(patch.status()).as(patch.body()).isEqualTo(409); // more than 5 were taken before it
+            assertThat(coupon.get("maxUses").asInt()).isEqualTo(20);
+            assertThat(orders).isGreaterThan(5);
+        }
+        assertThat(count("SELECT count(*) FROM coupon_redemption WHERE released_at IS NULL")).isEqualTo((int) orders);
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
-import org.springframework.http.HttpStatus;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
