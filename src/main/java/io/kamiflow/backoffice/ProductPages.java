@@ -229,7 +229,7 @@ class ProductPages {
                 product.price().currency(), product.lowStockThreshold(), product.active(), product.nameZh(),
                 product.descriptionEn(), product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(),
                 product.minQuantity(), product.maxQuantity(), product.category() == null ? "" : product.category(),
-                product.listPrice() == null ? "" : product.listPrice().amount(), product.stockDisplay().name());
+                product.listPrice() == null ? "" : product.listPrice().amount(), product.stockDisplay().name(), null);
     }
 
     /** The price's rules too when the form has other mistakes, so that all are shown at once. */

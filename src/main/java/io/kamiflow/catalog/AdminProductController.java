@@ -1,5 +1,7 @@
 package io.kamiflow.catalog;
 
+import java.util.List;
+
 import io.kamiflow.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -22,7 +24,14 @@ class AdminProductController {
     record ProductCreated(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                           String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
                           String usageNotesZh, int minQuantity, int maxQuantity, String category, String listPrice,
-                          StockDisplay stockDisplay) {
+                          StockDisplay stockDisplay, List<TierView> tiers) {
+    }
+
+    /** One wholesale tier: from {@code minQuantity} keys on, each costs {@code unitPrice} (the product's currency). */
+    record TierView(int minQuantity, String unitPrice) {
+        static List<TierView> of(List<PriceTiers.Tier> tiers) {
+            return tiers.stream().map(t -> new TierView(t.minQuantity(), t.unitPrice().amount())).toList();
+        }
     }
 
     /**
@@ -32,20 +41,22 @@ class AdminProductController {
     record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                        long version, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
                        String usageNotesZh, int minQuantity, int maxQuantity, String category, String imageUrl,
-                       String listPrice, StockDisplay stockDisplay) {
-        static ProductView of(Product p, String imageUrl) {
+                       String listPrice, StockDisplay stockDisplay, List<TierView> tiers) {
+        static ProductView of(Product p, String imageUrl, List<PriceTiers.Tier> tiers) {
             return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
                     p.active(), p.version(), p.nameZh(), p.descriptionEn(), p.descriptionZh(), p.usageNotesEn(),
                     p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category(), imageUrl,
-                    AdminProductController.listPrice(p), p.stockDisplay());
+                    AdminProductController.listPrice(p), p.stockDisplay(), TierView.of(tiers));
         }
     }
 
     private final ProductRepository products;
     private final ProductChanges changes;
     private final ShopImages images;
+    private final PriceTiers tiers;
 
-    AdminProductController(ProductRepository products, ProductChanges changes, ShopImages images) {
+    AdminProductController(ProductRepository products, ProductChanges changes, ShopImages images, PriceTiers tiers) {
+        this.tiers = tiers;
         this.products = products;
         this.changes = changes;
         this.images = images;
@@ -58,7 +69,8 @@ class AdminProductController {
         return new ProductCreated(product.sku(), product.name(), product.price().amount(), product.price().currency(),
                 product.lowStockThreshold(), product.active(), product.nameZh(), product.descriptionEn(),
                 product.descriptionZh(), product.usageNotesEn(), product.usageNotesZh(), product.minQuantity(),
-                product.maxQuantity(), product.category(), listPrice(product), product.stockDisplay());
+                product.maxQuantity(), product.category(), listPrice(product), product.stockDisplay(),
+                TierView.of(tiers.of(product)));
     }
 
     private static String listPrice(Product product) {
@@ -75,7 +87,8 @@ class AdminProductController {
     @Operation(summary = "Change name, price and currency, low-stock threshold, active (hide/show); orders keep their amount. "
             + "The optional fields (nameZh, descriptionEn/Zh, usageNotesEn/Zh, minQuantity, maxQuantity, category, listPrice, stockDisplay) stay as stored when left out, an empty one removes it. "
             + "listPrice is struck through next to the price in the shop: a decimal in the price's currency, above the price. "
-            + "stockDisplay EXACT shows the count of keys left, IN_STOCK only that there are some",
+            + "stockDisplay EXACT shows the count of keys left, IN_STOCK only that there are some. "
+            + "tiers: [{minQuantity, unitPrice}] wholesale prices",
             responses = {
                     @ApiResponse(responseCode = "200", description = "the product as stored now, its new ETag in the header"),
                     @ApiResponse(responseCode = "400", description = "a field is missing or invalid; the detail names it"),
@@ -96,6 +109,6 @@ class AdminProductController {
 
     private ResponseEntity<ProductView> answer(Product product) {
         String imageUrl = images.productImage(product).map(ShopImages.ImageRef::url).orElse(null);
-        return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product, imageUrl));
+        return ResponseEntity.ok().eTag(IfMatch.etag(product.version())).body(ProductView.of(product, imageUrl, tiers.of(product)));
     }
 }

@@ -50,10 +50,11 @@ public class ProductChanges {
             @Positive Integer maxQuantity,
             @Size(max = 64) String category,
             @Size(max = 32) String listPrice,
-            @Pattern(regexp = STOCK_DISPLAYS, message = STOCK_DISPLAY_RULE) String stockDisplay) {
+            @Pattern(regexp = STOCK_DISPLAYS, message = STOCK_DISPLAY_RULE) String stockDisplay,
+            List<PriceTiers.TierInput> tiers) {
 
         public NewProduct(String sku, String name, String price, String currency, Integer lowStockThreshold) {
-            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null, null, null, null);
+            this(sku, name, price, currency, lowStockThreshold, null, null, null, null, null, null, null, null, null, null, null);
         }
     }
 
@@ -79,12 +80,13 @@ public class ProductChanges {
             @Positive Integer maxQuantity,
             @Size(max = 64) String category,
             @Size(max = 32) String listPrice,
-            @Pattern(regexp = STOCK_DISPLAYS, message = STOCK_DISPLAY_RULE) String stockDisplay) {
+            @Pattern(regexp = STOCK_DISPLAYS, message = STOCK_DISPLAY_RULE) String stockDisplay,
+            List<PriceTiers.TierInput> tiers) {
 
         public ProductEdit(String sku, String name, String price, String currency, Integer lowStockThreshold,
                            Boolean active) {
             this(sku, name, price, currency, lowStockThreshold, active, null, null, null, null, null, null, null, null,
-                    null, null);
+                    null, null, null);
         }
     }
 
@@ -150,9 +152,11 @@ public class ProductChanges {
     private final CategoryRepository categories;
     private final AuditLog audit;
     private final int shopMaxQuantity;
+    private final PriceTiers tiers;
 
     ProductChanges(ProductRepository products, CategoryRepository categories, AuditLog audit,
-                   @Value("${kamiflow.ordering.max-quantity:10}") int shopMaxQuantity) {
+                   @Value("${kamiflow.ordering.max-quantity:10}") int shopMaxQuantity, PriceTiers tiers) {
+        this.tiers = tiers;
         this.products = products;
         this.categories = categories;
         this.audit = audit;
@@ -191,6 +195,8 @@ public class ProductChanges {
         int max = request.maxQuantity() == null ? Math.max(min, shopMaxQuantity) : request.maxQuantity();
         checkQuantities(min, max);
         Long categoryId = category(request.category(), null);
+        List<PriceTiers.Tier> newTiers = request.tiers() == null ? List.of() : PriceTiers.parse(request.tiers(), price.currency());
+        tiers.replace(product.id(), newTiers);
         if (nameZh != null || descriptionEn != null || descriptionZh != null || usageNotesEn != null || usageNotesZh != null
                 || min != product.minQuantity() || max != product.maxQuantity() || categoryId != null) {
             products.setDetails(product.id(), nameZh, descriptionEn, descriptionZh, usageNotesEn, usageNotesZh, min, max,
@@ -203,7 +209,8 @@ public class ProductChanges {
             products.setShopLook(product.id(), listPrice, display);
             product = products.getById(product.id());
         }
-        audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency());
+        audit.record("product.create", product.sku(), "price " + price.amount() + " " + price.currency()
+                + (newTiers.isEmpty() ? "" : "; tiers " + PriceTiers.describe(newTiers)));
         return product;
     }
 
@@ -234,12 +241,41 @@ public class ProductChanges {
                 request.stockDisplay() == null ? product.stockDisplay() : StockDisplay.valueOf(request.stockDisplay()));
         checkQuantities(edit.minQuantity(), edit.maxQuantity());
         String changes = differences(product, edit);
+        List<PriceTiers.Tier> newTiers = request.tiers() == null ? null : PriceTiers.parse(request.tiers(), price.currency());
+        List<PriceTiers.Tier> oldTiers = tiers.of(product);
+        if (newTiers != null && !newTiers.equals(oldTiers)) {
+            changes = (changes.isEmpty() ? "" : changes + "; ") + "tiers '" + PriceTiers.describe(oldTiers) + "' -> '"
+                    + PriceTiers.describe(newTiers) + "'";
+        }
         if (changes.isEmpty()) {
             return product;
         }
         Product changed = products.update(product, edit);
+        if (newTiers != null) {
+            tiers.replace(product.id(), newTiers);
+        }
         audit.record("product.update", sku, changes);
         return changed;
+    }
+
+    /**
+     * The back office's change of the wholesale tiers alone: the product's version moves on as with any change.
+     * @throws InvalidField naming "tiers"
+     */
+    @Transactional
+    public Product changeTiers(String sku, List<PriceTiers.TierInput> given) {
+        Product product = products.lockBySku(sku)
+                .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
+        List<PriceTiers.Tier> newTiers = PriceTiers.parse(given, product.price().currency());
+        List<PriceTiers.Tier> oldTiers = tiers.of(product);
+        if (newTiers.equals(oldTiers)) {
+            return product;
+        }
+        tiers.replace(product.id(), newTiers);
+        products.bumpVersion(product.id());
+        audit.record("product.update", sku, "tiers '" + PriceTiers.describe(oldTiers) + "' -> '"
+                + PriceTiers.describe(newTiers) + "'");
+        return products.getById(product.id());
     }
 
     /**

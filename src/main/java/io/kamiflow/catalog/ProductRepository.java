@@ -64,6 +64,11 @@ public class ProductRepository {
         return jdbc.sql(SELECT + " WHERE sku = ? FOR UPDATE").param(sku).query(ProductRepository::map).optional();
     }
 
+    /** A change stored beside the product's row (its wholesale tiers) makes the next version all the same. */
+    void bumpVersion(long productId) {
+        jdbc.sql("UPDATE product SET version = version + 1 WHERE id = ?").param(productId).update();
+    }
+
     /** Stores the admin's fields as the next version. */
     Product update(Product product, ProductChanges.Edit edit) {
         jdbc.sql("""

@@ -103,7 +103,20 @@ public class OrderInvariants {
                     JOIN customer_order o ON o.order_no = e.business_key_
                     WHERE {orders} AND t.task_def_key_ = 'ReturnMoneyByHand' GROUP BY o.id, o.order_no
                     HAVING count(*) > (SELECT count(*) FROM payment p
-                                       WHERE p.order_no = o.order_no AND p.refund_status = 'MANUAL_PENDING')"""));
+                                       WHERE p.order_no = o.order_no AND p.refund_status = 'MANUAL_PENDING')"""),
+            // coupons (V24): a use is taken under the coupon's row lock, and only while uses are left
+            new Check("a coupon is used more often than its limit", """
+                    SELECT o.id, 'coupon ' || c.code || ' order ' || o.order_no FROM customer_order o
+                    JOIN coupon_redemption r ON r.order_id = o.id JOIN coupon c ON c.id = r.coupon_id
+                    WHERE {orders} AND r.released_at IS NULL AND c.max_uses IS NOT NULL
+                      AND (SELECT count(*) FROM coupon_redemption u
+                           WHERE u.coupon_id = c.id AND u.released_at IS NULL) > c.max_uses"""),
+            new Check("an expired or cancelled order still holds a coupon use", """
+                    SELECT o.id, o.order_no FROM customer_order o JOIN coupon_redemption r ON r.order_id = o.id
+                    WHERE {orders} AND o.status IN ('EXPIRED', 'CANCELLED') AND r.released_at IS NULL"""),
+            new Check("an order's amount is not its price less its coupon's discount", """
+                    SELECT o.id, o.order_no FROM customer_order o JOIN coupon_redemption r ON r.order_id = o.id
+                    WHERE {orders} AND (o.amount_minor <> r.list_minor - r.discount_minor OR o.currency <> r.currency)"""));
 
     /**
      * Orders whose promise may have changed lately (their row changed, or a payment came for them), every open one and

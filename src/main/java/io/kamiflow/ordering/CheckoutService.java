@@ -21,7 +21,8 @@ public class CheckoutService {
 
     private static final Logger log = LoggerFactory.getLogger(CheckoutService.class);
 
-    public record Checkout(Order order, String accessToken, Map<String, Object> payment) {
+    /** @param discount what a coupon took off, null when none was used */
+    public record Checkout(Order order, String accessToken, Map<String, Object> payment, io.kamiflow.catalog.Money discount) {
     }
 
     private final OrderPlacement placement;
@@ -44,11 +45,18 @@ public class CheckoutService {
     /** @param language the storefront's language, for the key mail; null (API orders): English */
     public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
                              java.util.Locale language) {
+        return checkout(sku, quantity, email, channelId, clientAddress, language, null);
+    }
+
+    /** @param coupon the buyer's coupon code, null or blank for none; the discount is computed here, never taken from the client */
+    public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
+                             java.util.Locale language, String coupon) {
         OrderPlacement.Placed placed = placement.place(sku, quantity, email, channelId, clientAddress,
-                Order.language(language));
+                Order.language(language), coupon);
         Order order = placed.order();
         try {
-            return new Checkout(order, placed.accessToken(), channels.checkout(channelId, order, placed.product()));
+            return new Checkout(order, placed.accessToken(), channels.checkout(channelId, order, placed.product()),
+                    placed.discount());
         } catch (RuntimeException failed) {
             throw abandon(order, failed);
         }

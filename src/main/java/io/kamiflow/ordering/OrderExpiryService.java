@@ -5,13 +5,14 @@ import java.util.List;
 
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.ops.AuditLog;
+import io.kamiflow.ordering.coupons.CouponRedemptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Unpaid orders past their time become EXPIRED, give their reserved keys back and, where the gateway can close
+ * Unpaid orders past their time become EXPIRED, give their reserved keys and coupon uses back and, where the gateway can close
  * trades, are marked for "Close trade at gateway". A payment that arrives later is not lost: Verify payment
  * sends it to "Review payment".
  */
@@ -25,8 +26,11 @@ public class OrderExpiryService {
     private final KeyClaimer claimer;
     private final AuditLog audit;
     private final PaymentOptions channels;
+    private final CouponRedemptions coupons;
 
-    OrderExpiryService(OrderRepository orders, KeyClaimer claimer, AuditLog audit, PaymentOptions channels) {
+    OrderExpiryService(OrderRepository orders, KeyClaimer claimer, AuditLog audit, PaymentOptions channels,
+                       CouponRedemptions coupons) {
+        this.coupons = coupons;
         this.orders = orders;
         this.claimer = claimer;
         this.audit = audit;
@@ -46,6 +50,7 @@ public class OrderExpiryService {
                 .filter(order -> channels.closesTrades(order.channel()))
                 .map(Order::id).toList());
         int released = claimer.release(stale.stream().map(Order::id).toList());
+        coupons.release(stale.stream().map(Order::id).toList()); // their coupon uses go back with the keys
         if (!stale.isEmpty()) {
             log.info("expired {} unpaid orders, released {} reserved keys", stale.size(), released);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.kamiflow.catalog.Money;
+import io.kamiflow.catalog.PriceTiers;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.db.LockRows;
@@ -13,6 +14,7 @@ import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.inventory.StockSettings;
 import io.kamiflow.ops.AuditLog;
+import io.kamiflow.ordering.coupons.CouponRedemptions;
 import io.kamiflow.web.Problems;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -26,7 +28,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class OrderPlacement {
 
-    record Placed(Order order, Product product, String accessToken) {
+    /** @param discount what a coupon took off the order's amount, null when it used none */
+    record Placed(Order order, Product product, String accessToken, Money discount) {
     }
 
     private final ProductRepository products;
@@ -43,8 +46,10 @@ class OrderPlacement {
     private final LockRows lockRows;
     private final OpenReservations openReservations;
     private final AuditLog audit;
+    private final PriceTiers tiers;
+    private final CouponRedemptions coupons;
 
-    OrderPlacement(ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
+    OrderPlacement(PriceTiers tiers, CouponRedemptions coupons, ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
                    AccessTokens tokens, PaymentOptions channels, OrderingProperties properties,
                    StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
                    LowStockMonitor lowStock, LockRows lockRows, OpenReservations openReservations, AuditLog audit) {
@@ -62,6 +67,8 @@ class OrderPlacement {
         this.lockRows = lockRows;
         this.openReservations = openReservations;
         this.audit = audit;
+        this.tiers = tiers;
+        this.coupons = coupons;
     }
 
     /** @param clientAddress the buyer's address as Tomcat's RemoteIpValve yields it; null when not from HTTP */
@@ -73,6 +80,16 @@ class OrderPlacement {
     /** @param language the storefront's language, recorded for the key mail ({@link Order#language(java.util.Locale)}) */
     @Transactional
     public Placed place(String sku, int quantity, String email, String channelId, String clientAddress, String language) {
+        return place(sku, quantity, email, channelId, clientAddress, language, null);
+    }
+
+    /**
+     * @param coupon the buyer's coupon code, null or blank for none: its use is taken under the coupon's row lock
+     *               (after the buyer's and the address's locks, before the keys) and the amount is what is left to pay
+     */
+    @Transactional
+    public Placed place(String sku, int quantity, String email, String channelId, String clientAddress, String language,
+                        String coupon) {
         if (quantity < 1 || quantity > properties.maxQuantity()) {
             throw Problems.badRequest("quantity must be between 1 and " + properties.maxQuantity());
         }
@@ -95,11 +112,19 @@ class OrderPlacement {
         if (available < quantity) {
             throw notEnough(sku, available, quantity);
         }
-        Money amount = product.price().times(quantity);
+        Money amount = tiers.subtotal(product, quantity); // the wholesale tier reached, else the list price
+        CouponRedemptions.Applied applied = coupon == null || coupon.isBlank() ? null
+                : coupons.apply(coupon, product, amount, email, Instant.now());
+        if (applied != null) {
+            amount = applied.total();
+        }
         String orderNo = numbers.next();
         String token = tokens.tokenFor(orderNo);
         long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
                 clientAddress, language);
+        if (applied != null) {
+            coupons.redeem(applied, id, email);
+        }
         if (reserve) {
             Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
             if (!claimer.reserve(id, product.id(), quantity, until)) {
@@ -107,7 +132,7 @@ class OrderPlacement {
             }
             lowStock.checkAfterTaking(product.id());
         }
-        return new Placed(orders.getById(id), product, token);
+        return new Placed(orders.getById(id), product, token, applied == null ? null : applied.discount());
     }
 
     /**
@@ -125,6 +150,7 @@ class OrderPlacement {
         }
         orders.transition(order.id(), OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT);
         claimer.release(List.of(order.id()));
+        coupons.release(List.of(order.id()));
         audit.record("order.cancel", order.orderNo(), why);
         return true;
     }

@@ -106,6 +106,8 @@ public class PersonalDataRetention {
                 AND order_no IN (SELECT order_no FROM customer_order WHERE id IN (:ids))""").param("ids", ids).update();
         jdbc.sql("UPDATE delivery_attempt SET recipient = :erased, error = NULL WHERE order_id IN (:ids)")
                 .param("erased", ERASED).param("ids", ids).update();
+        // a once-per-email coupon's digest of the address goes too: after erasure that email may use the coupon again
+        jdbc.sql("UPDATE coupon_redemption SET email_key = NULL WHERE order_id IN (:ids)").param("ids", ids).update();
         return jdbc.sql("""
                 UPDATE customer_order SET buyer_email = :erased, client_address = NULL, personal_data_erased_at = :now
                 WHERE id IN (:ids)""")

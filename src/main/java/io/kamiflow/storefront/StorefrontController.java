@@ -18,6 +18,7 @@ import io.kamiflow.inventory.StockService;
 import io.kamiflow.security.ratelimit.ClientAddress;
 import io.kamiflow.ordering.CheckoutService;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.coupons.CouponRefused;
 import io.kamiflow.ordering.OrderLinks;
 import io.kamiflow.ordering.OrderLookupService;
 import io.kamiflow.ordering.OrderStatus;
@@ -68,7 +69,8 @@ class StorefrontController {
     public record CatalogGroup(String slug, String name, List<ProductCard> products) {
     }
 
-    public record CheckoutForm(Integer quantity, String email, String channel) {
+    /** @param coupon the buyer's coupon code, optional */
+    public record CheckoutForm(Integer quantity, String email, String channel, String coupon) {
     }
 
     /** Orders whose page keeps polling: payment or keys are still to come. */
@@ -86,9 +88,10 @@ class StorefrontController {
     private final OrderingProperties ordering;
     private final boolean devHelpers;
     private final ShopProfiles shop;
+    private final PricingView pricing;
 
-    StorefrontController(ProductRepository products, CategoryRepository categories, MessageSource messages,
-                         StockService stock, PaymentChannels channels,
+    StorefrontController(PricingView pricing, ProductRepository products, CategoryRepository categories,
+                         MessageSource messages, StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
                          @Value("${kamiflow.dev.enabled:false}") boolean devHelpers, ShopProfiles shop) {
         this.shop = shop;
@@ -101,6 +104,7 @@ class StorefrontController {
         this.lookup = lookup;
         this.ordering = ordering;
         this.devHelpers = devHelpers;
+        this.pricing = pricing;
     }
 
     /** The catalogue, or with {@code q} the products whose name in either language contains it (any case). */
@@ -123,7 +127,7 @@ class StorefrontController {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null), null, model, locale);
+        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null, ""), null, model, locale);
     }
 
     @PostMapping("/products/{sku}/checkout")
@@ -138,12 +142,12 @@ class StorefrontController {
         if (error == null) {
             try {
                 CheckoutService.Checkout placed = checkout.checkout(sku, form.quantity(), form.email().strip(),
-                        form.channel(), ClientAddress.of(request), locale);
+                        form.channel(), ClientAddress.of(request), locale, form.coupon());
                 redirect.addFlashAttribute("payment", placed.payment());
                 return "redirect:" + OrderLinks.path(placed.order().orderNo(), placed.accessToken());
             } catch (ErrorResponseException refused) {
                 response.setStatus(refused.getStatusCode().value());
-                error = switch (refused.getStatusCode().value()) {
+                error = refused instanceof CouponRefused coupon ? "coupons.error." + coupon.reason() : switch (refused.getStatusCode().value()) {
                     case 409 -> "checkout.error.stock";
                     case 429 -> "checkout.error.tooMany";
                     case 502, 503 -> "checkout.error.gateway";
@@ -171,6 +175,7 @@ class StorefrontController {
         model.addAttribute("product", product.name(locale));
         model.addAttribute("usageNotes", keys.isEmpty() ? "" : Markdown.html(product.usageNotes(locale)));
         model.addAttribute("amount", Prices.format(order.amount(), locale));
+        pricing.order(model, order, locale);
         model.addAttribute("keys", keys);
         model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
         model.addAttribute("sandboxPay", devHelpers && order.status() == OrderStatus.PENDING_PAYMENT
@@ -188,6 +193,7 @@ class StorefrontController {
         model.addAttribute("minQuantity", product.minQuantity());
         model.addAttribute("maxQuantity", product.maxQuantity(ordering.maxQuantity()));
         model.addAttribute("error", error);
+        pricing.product(model, product, form.quantity(), locale);
         return "product";
     }
 

@@ -70,7 +70,7 @@ public abstract class IntegrationTest {
         return properties;
     }
 
-    private static final String TRUNCATE = "TRUNCATE audit_event, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, category, admin_alert, "
+    private static final String TRUNCATE = "TRUNCATE audit_event, coupon, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, category, admin_alert, "
             + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket RESTART IDENTITY CASCADE";
 
     @BeforeEach
