@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kamiflow.security.ratelimit.ClientAddress;
+import io.kamiflow.web.JsonTimes;
 import io.kamiflow.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -64,6 +65,6 @@ class OrderController {
                 .orElseThrow(() -> Problems.notFound("no order with that number and access token"));
         Order order = view.order();
         return new OrderView(order.orderNo(), order.status().name(), order.quantity(), order.amount().amount(),
-                order.amount().currency(), order.channel(), order.createdAt().toString(), view.keys());
+                order.amount().currency(), order.channel(), JsonTimes.text(order.createdAt()), view.keys());
     }
 }

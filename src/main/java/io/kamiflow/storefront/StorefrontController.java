@@ -74,12 +74,13 @@ class StorefrontController {
     private final CheckoutService checkout;
     private final OrderLookupService lookup;
     private final OrderingProperties ordering;
+    private final OrderPageDetails orderPageDetails;
     private final boolean devHelpers;
 
     StorefrontController(ProductRepository products, CategoryRepository categories, MessageSource messages,
                          StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
-                         @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
+                         OrderPageDetails orderPageDetails, @Value("${kamiflow.dev.enabled:false}") boolean devHelpers) {
         this.products = products;
         this.categories = categories;
         this.messages = messages;
@@ -88,6 +89,7 @@ class StorefrontController {
         this.checkout = checkout;
         this.lookup = lookup;
         this.ordering = ordering;
+        this.orderPageDetails = orderPageDetails;
         this.devHelpers = devHelpers;
     }
 
@@ -100,13 +102,17 @@ class StorefrontController {
     }
 
     @GetMapping("/products/{sku}")
-    String product(@PathVariable String sku, Model model, Locale locale, HttpServletResponse response) {
+    String product(@PathVariable String sku, @RequestParam(required = false) Integer quantity, Model model, Locale locale,
+                   HttpServletResponse response) {
         Optional<Product> product = products.findBySku(sku).filter(Product::active);
         if (product.isEmpty()) {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null), null, model, locale);
+        // "buy again" from an expired order brings its quantity along, kept within the product's range
+        int min = product.get().minQuantity();
+        int initial = quantity == null ? min : Math.max(min, Math.min(quantity, product.get().maxQuantity(ordering.maxQuantity())));
+        return productPage(product.get(), new CheckoutForm(initial, "", null), null, model, locale);
     }
 
     @PostMapping("/products/{sku}/checkout")
@@ -158,6 +164,7 @@ class StorefrontController {
         model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
         model.addAttribute("sandboxPay", devHelpers && order.status() == OrderStatus.PENDING_PAYMENT
                 && "sandbox".equals(order.channel()));
+        orderPageDetails.addTo(model, order, product, keys);
         if (model.getAttribute("payment") instanceof Map<?, ?> payment && payment.get("codeUrl") instanceof String code) {
             model.addAttribute("qr", QrCode.of(code));
         }
