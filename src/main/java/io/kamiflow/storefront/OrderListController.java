@@ -48,6 +48,12 @@ class OrderListController {
         this.products = products;
     }
 
+    /** The language switch of the answer page links here: the form again, in the language picked (?lang=). */
+    @GetMapping("/find-order/email")
+    String form() {
+        return "redirect:/find-order";
+    }
+
     @PostMapping("/find-order/email")
     String request(@RequestParam(defaultValue = "") String email, Model model, Locale locale,
                    HttpServletResponse response) {
