@@ -13,8 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -47,11 +49,11 @@ public class OrderListLinks {
 
     /**
      * A new link for {@code email}'s orders when it has any (empty otherwise: nothing to mail). Links that stopped
-     * working are deleted on the way: the address is personal data, kept no longer than its link works.
+     * working are deleted on the way.
      */
     public Optional<String> create(String email) {
         String address = email.strip().toLowerCase(Locale.ROOT);
-        jdbc.sql("DELETE FROM order_list_link WHERE expires_at < ?").param(OffsetDateTime.now(ZoneOffset.UTC)).update();
+        deleteExpired();
         if (orders.search(null, address, 1).isEmpty()) {
             return Optional.empty();
         }
@@ -71,6 +73,12 @@ public class OrderListLinks {
         return jdbc.sql("SELECT email FROM order_list_link WHERE token_hash = ? AND expires_at > ?")
                 .params(hash(token), OffsetDateTime.now(ZoneOffset.UTC)).query(String.class).optional()
                 .map(email -> orders.search(null, email, MAX_ORDERS));
+    }
+
+    /** The address is personal data: kept no longer than its link works (here, and every ten minutes on every node). */
+    @Scheduled(initialDelay = 1, fixedDelay = 10, timeUnit = TimeUnit.MINUTES)
+    void deleteExpired() {
+        jdbc.sql("DELETE FROM order_list_link WHERE expires_at < ?").param(OffsetDateTime.now(ZoneOffset.UTC)).update();
     }
 
     private static String hash(String token) {

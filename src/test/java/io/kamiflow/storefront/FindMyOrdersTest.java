@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.kamiflow.security.ratelimit.RateLimitProperties;
 import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.SecondNode;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
@@ -20,6 +21,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * "Find my orders" by email alone, over real HTTP and SMTP: the mailed link (in the page's language) lists the
@@ -143,6 +145,30 @@ class FindMyOrdersTest extends IntegrationTest {
                 .as("the same page, but for the token in its language links")
                 .isEqualTo(withoutCsrf(expired.body()).replace(link.group(1).substring("/my-orders?token=".length()), "T"));
         assertThat(browser.get("/my-orders", "en").status()).isEqualTo(404);
+    }
+
+    /** The link is a row in the shared database: a link mailed by one node opens the list on another. */
+    @Test
+    void theListLinkOpensOnAnotherNode() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 2);
+        Shop.PlacedOrder order = Shop.order(shop, "GAME", 1, "twonodes@example.com");
+        TestMail.get().purgeEmailFromAllMailboxes();
+        StorefrontForms here = new StorefrontForms(port, "203.0.113.94");
+        here.post("/find-order/email", Map.of("email", "twonodes@example.com", "_csrf", here.csrfToken("/find-order")));
+        Matcher link = LIST_LINK.matcher((String) awaitOneMail().getContent());
+        assertThat(link.find()).isTrue();
+        ConfigurableApplicationContext node = SecondNode.start("order-list-node", Map.of(
+                "camunda.bpm.job-execution.enabled", false), context -> { });
+        try {
+            StorefrontForms there = new StorefrontForms(
+                    node.getEnvironment().getRequiredProperty("local.server.port", Integer.class), "198.51.100.94");
+            ShopClient.Response list = there.get(link.group(1), "en");
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.body()).contains(order.orderNo(), "/orders/" + order.orderNo() + "?token=" + order.accessToken());
+        } finally {
+            node.close();
+        }
     }
 
     @Test
