@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Date;
 
+import io.kamiflow.web.JsonTimes;
+
 /** Times in the plugin's JSON are ISO-8601 instants (UTC), whatever the database session's zone. */
 final class Times {
 
@@ -13,10 +15,10 @@ final class Times {
 
     static String text(ResultSet rs, String column) throws SQLException {
         Timestamp value = rs.getTimestamp(column);
-        return value == null ? null : value.toInstant().toString();
+        return value == null ? null : JsonTimes.text(value.toInstant());
     }
 
     static String text(Date value) {
-        return value == null ? null : value.toInstant().toString();
+        return value == null ? null : JsonTimes.text(value.toInstant());
     }
 }

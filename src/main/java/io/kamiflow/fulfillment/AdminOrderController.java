@@ -4,6 +4,7 @@ import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
 
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kamiflow.fulfillment.FulfillmentCommands;
+import io.kamiflow.web.JsonTimes;
 import io.kamiflow.web.Problems;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
@@ -80,13 +82,13 @@ class AdminOrderController {
         List<PaymentView> payments = jdbc.sql("SELECT * FROM payment WHERE order_no = ? ORDER BY id").param(orderNo)
                 .query((rs, row) -> new PaymentView(rs.getString("channel"), rs.getString("trade_no"),
                         new io.kamiflow.catalog.Money(rs.getLong("amount_minor"), rs.getString("currency")).amount(),
-                        rs.getString("currency"), rs.getString("raw_status"), rs.getString("received_at"),
-                        rs.getString("refunded_at"), rs.getString("refund_reference"), rs.getString("refund_status")))
+                        rs.getString("currency"), rs.getString("raw_status"), text(rs.getObject("received_at", OffsetDateTime.class)),
+                        text(rs.getObject("refunded_at", OffsetDateTime.class)), rs.getString("refund_reference"), rs.getString("refund_status")))
                 .list();
         List<AttemptView> attempts = jdbc.sql("SELECT * FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no")
                 .param(order.id())
                 .query((rs, row) -> new AttemptView(rs.getInt("attempt_no"), rs.getString("recipient"), rs.getString("outcome"),
-                        rs.getString("error"), rs.getString("attempted_at")))
+                        rs.getString("error"), text(rs.getObject("attempted_at", OffsetDateTime.class))))
                 .list();
         int keysHeld = jdbc.sql("SELECT count(*) FROM card_key WHERE order_id = ? AND status IN ('SOLD', 'RESERVED')")
                 .param(order.id()).query(Integer.class).single();
@@ -126,7 +128,7 @@ class AdminOrderController {
                 text(order.paidAt()), text(order.deliveredAt()), text(order.personalDataErasedAt()));
     }
 
-    private static String text(Object value) {
-        return value == null ? null : value.toString();
+    private static String text(OffsetDateTime value) {
+        return JsonTimes.text(value);
     }
 }

@@ -27,10 +27,12 @@ public class CheckoutService {
 
     private final OrderPlacement placement;
     private final PaymentOptions channels;
+    private final PayDetails payDetails;
 
-    CheckoutService(OrderPlacement placement, PaymentOptions channels) {
+    CheckoutService(OrderPlacement placement, PaymentOptions channels, PayDetails payDetails) {
         this.placement = placement;
         this.channels = channels;
+        this.payDetails = payDetails;
     }
 
     public Checkout checkout(String sku, int quantity, String email, String channelId) {
@@ -54,12 +56,14 @@ public class CheckoutService {
         OrderPlacement.Placed placed = placement.place(sku, quantity, email, channelId, clientAddress,
                 Order.language(language), coupon);
         Order order = placed.order();
+        Map<String, Object> payment;
         try {
-            return new Checkout(order, placed.accessToken(), channels.checkout(channelId, order, placed.product()),
-                    placed.discount());
+            payment = channels.checkout(channelId, order, placed.product());
         } catch (RuntimeException failed) {
             throw abandon(order, failed);
         }
+        payDetails.save(order.id(), payment); // shown again when the order page is reloaded
+        return new Checkout(order, placed.accessToken(), payment, placed.discount());
     }
 
     /** Cancels the order whose trade did not open and tells the buyer so, keeping the gateway's status and reason. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kamiflow.catalog.Money;
 import io.kamiflow.ordering.coupons.CouponRedemptions;
 import io.kamiflow.security.ratelimit.ClientAddress;
+import io.kamiflow.web.JsonTimes;
 import io.kamiflow.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -75,7 +76,7 @@ class OrderController {
         Order order = view.order();
         Optional<CouponRedemptions.Redemption> coupon = coupons.ofOrder(order.id());
         return new OrderView(order.orderNo(), order.status().name(), order.quantity(), order.amount().amount(),
-                order.amount().currency(), order.channel(), order.createdAt().toString(), view.keys(),
+                order.amount().currency(), order.channel(), JsonTimes.text(order.createdAt()), view.keys(),
                 coupon.map(c -> c.discount().amount()).orElse(null), coupon.map(CouponRedemptions.Redemption::code).orElse(null));
     }
 }

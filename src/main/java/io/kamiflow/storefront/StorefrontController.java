@@ -86,6 +86,7 @@ class StorefrontController {
     private final CheckoutService checkout;
     private final OrderLookupService lookup;
     private final OrderingProperties ordering;
+    private final OrderPageDetails orderPageDetails;
     private final boolean devHelpers;
     private final ShopProfiles shop;
     private final PricingView pricing;
@@ -93,7 +94,8 @@ class StorefrontController {
     StorefrontController(PricingView pricing, ProductRepository products, CategoryRepository categories,
                          MessageSource messages, StockService stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
-                         @Value("${kamiflow.dev.enabled:false}") boolean devHelpers, ShopProfiles shop) {
+                         OrderPageDetails orderPageDetails, @Value("${kamiflow.dev.enabled:false}") boolean devHelpers,
+                         ShopProfiles shop) {
         this.shop = shop;
         this.products = products;
         this.categories = categories;
@@ -103,6 +105,7 @@ class StorefrontController {
         this.checkout = checkout;
         this.lookup = lookup;
         this.ordering = ordering;
+        this.orderPageDetails = orderPageDetails;
         this.devHelpers = devHelpers;
         this.pricing = pricing;
     }
@@ -121,13 +124,17 @@ class StorefrontController {
     }
 
     @GetMapping("/products/{sku}")
-    String product(@PathVariable String sku, Model model, Locale locale, HttpServletResponse response) {
+    String product(@PathVariable String sku, @RequestParam(required = false) Integer quantity, Model model, Locale locale,
+                   HttpServletResponse response) {
         Optional<Product> product = products.findBySku(sku).filter(Product::active);
         if (product.isEmpty()) {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
         }
-        return productPage(product.get(), new CheckoutForm(product.get().minQuantity(), "", null, ""), null, model, locale);
+        // "buy again" from an expired order brings its quantity along, kept within the product's range
+        int min = product.get().minQuantity();
+        int initial = quantity == null ? min : Math.max(min, Math.min(quantity, product.get().maxQuantity(ordering.maxQuantity())));
+        return productPage(product.get(), new CheckoutForm(initial, "", null, ""), null, model, locale);
     }
 
     @PostMapping("/products/{sku}/checkout")
@@ -180,6 +187,7 @@ class StorefrontController {
         model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
         model.addAttribute("sandboxPay", devHelpers && order.status() == OrderStatus.PENDING_PAYMENT
                 && "sandbox".equals(order.channel()));
+        orderPageDetails.addTo(model, order, product, keys);
         if (model.getAttribute("payment") instanceof Map<?, ?> payment && payment.get("codeUrl") instanceof String code) {
             model.addAttribute("qr", QrCode.of(code));
         }

@@ -51,6 +51,6 @@ class StorefrontLocale implements WebMvcConfigurer {
         LocaleChangeInterceptor change = new LocaleChangeInterceptor();
         change.setParamName("lang");
         change.setIgnoreInvalidLocale(true);
-        registry.addInterceptor(change).addPathPatterns("/", "/products/**", "/orders/**", "/find-order");
+        registry.addInterceptor(change).addPathPatterns("/", "/products/**", "/orders/**", "/find-order", "/find-order/**", "/my-orders");
     }
 }

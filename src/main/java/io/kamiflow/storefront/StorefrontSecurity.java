@@ -21,8 +21,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 class StorefrontSecurity {
 
 
-    static final String[] PATHS = {"/", "/products/**", "/orders/**", "/find-order", "/css/**", "/js/**",
-            "/images/products/*", "/images/shop/logo"};
+    static final String[] PATHS = {"/", "/products/**", "/orders/**", "/find-order", "/find-order/**", "/my-orders", "/css/**",
+            "/js/**", "/img/**", "/images/products/*", "/images/shop/logo"};
 
     /**
      * The CSRF token in a cookie, not the HTTP session: a form rendered by one node is accepted by any other, and the

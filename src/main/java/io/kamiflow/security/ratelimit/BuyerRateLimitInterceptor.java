@@ -21,7 +21,8 @@ import org.springframework.web.servlet.HandlerMapping;
  * and HEAD counts as the GET it is answered by. The body is not read yet and nothing is written: a refused request
  * changes nothing. Exempt addresses pass uncounted. "Find my order" is limited per order number too, from whatever
  * address: a known buyer's mailbox cannot be flooded from many addresses (the answer is the same whether or not the
- * number exists).
+ * number exists). "Find my orders" ({@code POST /find-order/email}) likewise per address asked for, and the list it
+ * mails ({@code GET /my-orders}) counts as a lookup.
  */
 class BuyerRateLimitInterceptor implements HandlerInterceptor {
 
@@ -29,7 +30,9 @@ class BuyerRateLimitInterceptor implements HandlerInterceptor {
         CHECKOUT("checkout", RateLimitProperties::getCheckout, "too many checkouts from your address"),
         LOOKUP("lookup", RateLimitProperties::getLookup, "too many order lookups from your address"),
         FIND_ORDER("find-order", RateLimitProperties::getFindOrder,
-                "too many order link requests from your address or for this order number");
+                "too many order link requests from your address or for this order number"),
+        FIND_ORDERS("find-orders", RateLimitProperties::getFindOrder,
+                "too many order list requests from your address or for this email");
 
         final String bucket;
         final Function<RateLimitProperties, RateLimitProperties.Limit> limit;
@@ -48,7 +51,9 @@ class BuyerRateLimitInterceptor implements HandlerInterceptor {
             "POST /products/{sku}/checkout", Limited.CHECKOUT,
             "GET /api/orders/{orderNo}", Limited.LOOKUP,
             "GET /orders/{orderNo}", Limited.LOOKUP,
-            "POST /find-order", Limited.FIND_ORDER);
+            "POST /find-order", Limited.FIND_ORDER,
+            "POST /find-order/email", Limited.FIND_ORDERS,
+            "GET /my-orders", Limited.LOOKUP);
 
     /** Order numbers as OrderNumbers makes them (time-sortable, uppercase letters and digits). */
     private static final Pattern ORDER_NO = Pattern.compile("[A-Z0-9-]{1,32}");
@@ -81,11 +86,23 @@ class BuyerRateLimitInterceptor implements HandlerInterceptor {
         if (wait.isEmpty() && limited == Limited.FIND_ORDER) {
             wait = perOrder(request.getParameter("orderNo"));
         }
+        if (wait.isEmpty() && limited == Limited.FIND_ORDERS) {
+            wait = perEmail(request.getParameter("email"));
+        }
         if (wait.isPresent()) {
             TooManyRequests.write(response, json, wait.get(), limited.detail);
             return false;
         }
         return true;
+    }
+
+    /** "Find my orders" per address asked for, however it is spelled: what that mailbox receives at most. */
+    private Optional<Duration> perEmail(String email) {
+        String address = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+        if (address.isEmpty() || address.length() > 254) {
+            return Optional.empty(); // the form refuses it and mails nothing
+        }
+        return limiter.tryTake("find-orders-for", address, properties.getFindOrdersPerEmail());
     }
 
     private Optional<Duration> perOrder(String orderNo) {

@@ -54,6 +54,8 @@ public class RateLimitProperties {
     private Limit findOrder = new Limit(5, Duration.ofMinutes(10));
     /** "Find my order" requests for one order number, from any address: what its buyer's mailbox receives at most. */
     private Limit findOrderPerOrder = new Limit(3, Duration.ofHours(1));
+    /** "Find my orders" requests for one email address, from any address: the list links its mailbox receives at most. */
+    private Limit findOrdersPerEmail = new Limit(3, Duration.ofHours(1));
     /** Unpaid orders holding reserved keys per client address (a NAT may hide a few buyers behind one). */
     private int maxOpenReservationsPerAddress = 10;
     /** How often expired bucket rows are deleted. */
@@ -97,6 +99,14 @@ public class RateLimitProperties {
 
     public void setFindOrderPerOrder(Limit findOrderPerOrder) {
         this.findOrderPerOrder = findOrderPerOrder;
+    }
+
+    public Limit getFindOrdersPerEmail() {
+        return findOrdersPerEmail;
+    }
+
+    public void setFindOrdersPerEmail(Limit findOrdersPerEmail) {
+        this.findOrdersPerEmail = findOrdersPerEmail;
     }
 
     public Limit getLoginFailures() {
