@@ -31,6 +31,7 @@ import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletResponse;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -168,7 +169,7 @@ class BackOfficeOrders {
         model.addAttribute("user", user.getName());
         model.addAttribute("zone", zone);
         model.addAttribute("orderNo", orderNo);
-        OrderTimeline.Timeline timeline = validOrderNo(orderNo) ? timelines.of(orderNo).orElse(null) : null;
+        OrderTimeline.Timeline timeline = validOrderNo(orderNo) ? timelines.of(orderNo, LocaleContextHolder.getLocale(), EmailMask::mask).orElse(null) : null;
         if (timeline == null) {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "admin/order";
@@ -299,13 +300,10 @@ class BackOfficeOrders {
                 order.amount() + " " + order.currency(), order.channel(), order.status(), EmailMask.mask(order.email()));
     }
 
-    /** The timeline's event with the buyer's address masked, as everywhere in the back office. */
+    /** The timeline's event at the shop's time (the timeline masked the buyer's address, as everywhere here). */
     private OrderTimeline.Event masked(OrderTimeline.Event event) {
-        Map<String, String> detail = new LinkedHashMap<>(event.detail());
-        detail.computeIfPresent("buyer", (name, email) -> EmailMask.mask(email));
-        detail.computeIfPresent("recipient", (name, email) -> email.contains("@") ? EmailMask.mask(email) : email);
         return new OrderTimeline.Event(event.at() == null ? null : local(event.at(), SECONDS), event.kind(),
-                event.title(), detail);
+                event.title(), event.detail());
     }
 
     private String local(String instant, DateTimeFormatter format) {
