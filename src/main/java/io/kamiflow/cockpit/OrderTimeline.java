@@ -206,7 +206,7 @@ public class OrderTimeline {
                         t(resend ? "attempt.resend" : "attempt", rs.getInt("attempt_no"), words("outcome", outcome)),
                         details("channel", rs.getString("channel"),
                                 "recipient", recipient == null ? null : recipient.contains("@") ? address.apply(recipient) : recipient,
-                                "outcome", words("outcome", outcome), "next", words("next", outcome),
+                                "outcome", words("outcome", outcome), "next", "SENT".equals(outcome) ? null : words("next", outcome),
                                 "error", rs.getString("error"))));
                 sentBefore[0] |= "SENT".equals(outcome);
             }, orderId);
