@@ -58,15 +58,18 @@ class BackOfficeOrders {
     /** The most rows one export streams: a year of a busy shop, still a file a spreadsheet opens. */
     static final int CSV_MAX_ROWS = 100_000;
     private static final Set<String> LIST_PARAMS = Set.of("orderNo", "email", "status", "sku", "channel", "from", "to",
-            "after", "size");
+            "after", "size", "needsAttention");
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String[] CSV_HEADER = {"order_no", "created_at", "paid_at", "status", "sku", "quantity", "amount",
             "currency", "channel", "buyer_email"};
 
-    /** One order in the list, as the owner reads it: local times, the buyer's address masked. */
+    /**
+     * One order in the list, as the owner reads it: local times, the buyer's address masked, its open tasks and
+     * incidents counted (the list flags them).
+     */
     record OrderRow(String orderNo, String createdAt, String sku, int quantity, String amount, String channel,
-                    String status, String email) {
+                    String status, String email, int openTasks, int openIncidents) {
     }
 
     /** A message for the page after a post, resolved in the reader's language when it is shown. */
@@ -297,7 +300,8 @@ class BackOfficeOrders {
 
     private OrderRow row(OrderSearch.Row order) {
         return new OrderRow(order.orderNo(), local(order.createdAt(), MINUTES), order.sku(), order.quantity(),
-                order.amount() + " " + order.currency(), order.channel(), order.status(), EmailMask.mask(order.email()));
+                order.amount() + " " + order.currency(), order.channel(), order.status(), EmailMask.mask(order.email()),
+                order.openTasks(), order.openIncidents());
     }
 
     /** The timeline's event at the shop's time (the timeline masked the buyer's address, as everywhere here). */

@@ -94,7 +94,7 @@ public class OrderTimeline {
         }
 
         Optional<Timeline> of(String orderNo) {
-            List<Found> found = jdbc.query("SELECT o.*, p.sku FROM customer_order o JOIN product p ON p.id = o.product_id"
+            List<Found> found = jdbc.query("SELECT " + OrderSearch.COLUMNS + " FROM customer_order o JOIN product p ON p.id = o.product_id"
                     + " WHERE o.order_no = ?", (rs, n) -> new Found(rs.getLong("id"), rs.getObject("payment_id", Long.class),
                     OrderSearch.row(rs)), orderNo);
             if (found.isEmpty()) {
