@@ -204,7 +204,7 @@ public class OrderTimeline {
                 String recipient = rs.getString("recipient");
                 events.add(new Event(Times.text(rs, "attempted_at"), "DELIVERY_ATTEMPT",
                         t(resend ? "attempt.resend" : "attempt", rs.getInt("attempt_no"), words("outcome", outcome)),
-                        details("channel", rs.getString("channel"),
+                        details("via", words("via", rs.getString("channel")),
                                 "recipient", recipient == null ? null : recipient.contains("@") ? address.apply(recipient) : recipient,
                                 "outcome", words("outcome", outcome), "next", "SENT".equals(outcome) ? null : words("next", outcome),
                                 "error", rs.getString("error"))));

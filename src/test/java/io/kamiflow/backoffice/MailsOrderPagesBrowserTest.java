@@ -28,8 +28,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * The owner in a real browser, in Chinese and English, on a desktop and a phone: the Orders list flags the order
  * waiting for support, and an order whose key mail failed, was retried, delivered, resent and whose link was mailed
- * tells all of it in the page's language; its key mail fits a phone. Screenshots mails-orders-*, mails-order-*,
- * mails-timeline-*, mails-keymail-*.
+ * tells all of it in the page's language; its key mail fits a phone. Screenshots mails-orders-*, mails-attention-*,
+ * mails-order-*, mails-timeline-*, mails-keymail-*.
  */
 class MailsOrderPagesBrowserTest extends IntegrationTest {
 
@@ -95,6 +95,10 @@ class MailsOrderPagesBrowserTest extends IntegrationTest {
         wait(30).until(ExpectedConditions.urlContains("needsAttention=true"));
         assertThat(browser.findElement(By.cssSelector("table.orders tbody")).getText()).contains(stuck.orderNo())
                 .doesNotContain(order.orderNo());
+
+        browser.get(base() + "/admin/orders/" + stuck.orderNo());
+        assertThat(browser.findElement(By.cssSelector(".mails-attention-banner")).getText()).contains(flag);
+        Chromium.screenshot(browser, "mails-attention-" + lang + "-" + size);
 
         browser.get(base() + "/admin/orders/" + order.orderNo());
         String timeline = browser.findElement(By.cssSelector("ol.timeline")).getText();

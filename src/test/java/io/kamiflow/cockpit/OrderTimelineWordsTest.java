@@ -62,7 +62,7 @@ class OrderTimelineWordsTest extends ProcessTest {
         assertThat(titles(en).indexOf("Delivery attempt 1: key mail not sent yet (the mail server was unreachable or busy)"))
                 .isLessThan(titles(en).indexOf("Delivery attempt 2: key mail sent (the mail server took it)"));
         OrderTimeline.Event failed = event(en, "Delivery attempt 1");
-        assertThat(failed.detail()).containsEntry("recipient", "r***@example.com")
+        assertThat(failed.detail()).containsEntry("recipient", "r***@example.com").containsEntry("sent by", "email")
                 .containsEntry("what happens next", "tried again automatically after a wait; after the last try support "
                         + "gets a Manual delivery task")
                 .doesNotContainValue("FAILED_TRANSIENT");
@@ -76,7 +76,8 @@ class OrderTimelineWordsTest extends ProcessTest {
                 "申请重发卡密",
                 "发给买家的邮件：订单页链接（通过“查找订单”申请），已发送",
                 "订单履约流程 已结束：已完成");
-        assertThat(event(zh, "第 1 次").detail()).containsEntry("收件人", "r***@example.com").containsKey("接下来");
+        assertThat(event(zh, "第 1 次").detail()).containsEntry("收件人", "r***@example.com").containsKey("接下来")
+                .containsEntry("发送方式", "邮件").doesNotContainKey("支付渠道");
         assertThat(String.join("\n", titles(zh))).doesNotContain("Delivery attempt", "Order placed", "Keys claimed");
         assertNoEnumNames(zh);
 
