@@ -312,9 +312,10 @@ public class OrderTimeline {
             if (instance.getEndActivityId() == null) {
                 return null;
             }
-            return history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
+            String name = history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
                     .activityId(instance.getEndActivityId()).list().stream().map(HistoricActivityInstance::getActivityName)
-                    .filter(name -> name != null).findFirst().orElse(instance.getEndActivityId());
+                    .filter(n -> n != null).findFirst().orElse(instance.getEndActivityId());
+            return named("activityName", instance.getEndActivityId(), name);
         }
     }
 

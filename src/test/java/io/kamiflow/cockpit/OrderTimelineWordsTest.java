@@ -79,6 +79,7 @@ class OrderTimelineWordsTest extends ProcessTest {
         assertThat(event(zh, "第 1 次").detail()).containsEntry("收件人", "r***@example.com").containsKey("接下来")
                 .containsEntry("发送方式", "邮件").doesNotContainKey("支付渠道");
         assertThat(String.join("\n", titles(zh))).doesNotContain("Delivery attempt", "Order placed", "Keys claimed");
+        assertThat(event(zh, "订单履约流程 已结束").detail()).containsEntry("结束于", "订单已发货");
         assertNoEnumNames(zh);
 
         // Cockpit's view stays as it was: English, the address as it is
