@@ -31,6 +31,7 @@ import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletResponse;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -57,15 +58,18 @@ class BackOfficeOrders {
     /** The most rows one export streams: a year of a busy shop, still a file a spreadsheet opens. */
     static final int CSV_MAX_ROWS = 100_000;
     private static final Set<String> LIST_PARAMS = Set.of("orderNo", "email", "status", "sku", "channel", "from", "to",
-            "after", "size");
+            "after", "size", "needsAttention");
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String[] CSV_HEADER = {"order_no", "created_at", "paid_at", "status", "sku", "quantity", "amount",
             "currency", "channel", "buyer_email"};
 
-    /** One order in the list, as the owner reads it: local times, the buyer's address masked. */
+    /**
+     * One order in the list, as the owner reads it: local times, the buyer's address masked, its open tasks and
+     * incidents counted (the list flags them).
+     */
     record OrderRow(String orderNo, String createdAt, String sku, int quantity, String amount, String channel,
-                    String status, String email) {
+                    String status, String email, int openTasks, int openIncidents) {
     }
 
     /** A message for the page after a post, resolved in the reader's language when it is shown. */
@@ -168,7 +172,7 @@ class BackOfficeOrders {
         model.addAttribute("user", user.getName());
         model.addAttribute("zone", zone);
         model.addAttribute("orderNo", orderNo);
-        OrderTimeline.Timeline timeline = validOrderNo(orderNo) ? timelines.of(orderNo).orElse(null) : null;
+        OrderTimeline.Timeline timeline = validOrderNo(orderNo) ? timelines.of(orderNo, LocaleContextHolder.getLocale(), EmailMask::mask).orElse(null) : null;
         if (timeline == null) {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "admin/order";
@@ -296,16 +300,14 @@ class BackOfficeOrders {
 
     private OrderRow row(OrderSearch.Row order) {
         return new OrderRow(order.orderNo(), local(order.createdAt(), MINUTES), order.sku(), order.quantity(),
-                order.amount() + " " + order.currency(), order.channel(), order.status(), EmailMask.mask(order.email()));
+                order.amount() + " " + order.currency(), order.channel(), order.status(), EmailMask.mask(order.email()),
+                order.openTasks(), order.openIncidents());
     }
 
-    /** The timeline's event with the buyer's address masked, as everywhere in the back office. */
+    /** The timeline's event at the shop's time (the timeline masked the buyer's address, as everywhere here). */
     private OrderTimeline.Event masked(OrderTimeline.Event event) {
-        Map<String, String> detail = new LinkedHashMap<>(event.detail());
-        detail.computeIfPresent("buyer", (name, email) -> EmailMask.mask(email));
-        detail.computeIfPresent("recipient", (name, email) -> email.contains("@") ? EmailMask.mask(email) : email);
         return new OrderTimeline.Event(event.at() == null ? null : local(event.at(), SECONDS), event.kind(),
-                event.title(), detail);
+                event.title(), event.detail());
     }
 
     private String local(String instant, DateTimeFormatter format) {

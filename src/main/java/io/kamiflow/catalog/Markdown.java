@@ -1,8 +1,13 @@
 package io.kamiflow.catalog;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Image;
 import org.commonmark.node.Link;
+import org.commonmark.node.Node;
+import org.commonmark.node.Text;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.DefaultUrlSanitizer;
 import org.commonmark.renderer.html.HtmlRenderer;
@@ -34,5 +39,35 @@ public final class Markdown {
             return "";
         }
         return RENDERER.render(PARSER.parse(markdown));
+    }
+
+    /**
+     * The same HTML for a mail: an image becomes its description, as mail clients load no remote images (and a shop
+     * that showed one would learn when the buyer read the mail).
+     */
+    public static String mailHtml(String markdown) {
+        if (markdown == null || markdown.isBlank()) {
+            return "";
+        }
+        Node document = PARSER.parse(markdown);
+        List<Image> images = new ArrayList<>();
+        document.accept(new AbstractVisitor() {
+            @Override
+            public void visit(Image image) {
+                images.add(image);
+            }
+        });
+        for (Image image : images) {
+            StringBuilder alt = new StringBuilder();
+            image.accept(new AbstractVisitor() {
+                @Override
+                public void visit(Text text) {
+                    alt.append(text.getLiteral());
+                }
+            });
+            image.insertBefore(new Text(alt.toString()));
+            image.unlink();
+        }
+        return RENDERER.render(document);
     }
 }

@@ -19,14 +19,16 @@ import io.kamiflow.web.LogSafe;
  * never silently lists every order. Times bound created_at: {@code from} inclusive, {@code to} exclusive; a
  * plain date means that UTC day (a {@code to} date includes its day). Pages are keyset pages: {@code after} is the
  * last order number of the page before (the answer's {@code next}), so every page costs what the first does.
+ * {@code needsAttention=true} keeps the orders with an open support task or incident.
  */
 public record OrderFilter(String orderNoPrefix, String email, String status, String sku, String channel, Instant from,
-                          Instant to, String after, int size) {
+                          Instant to, String after, int size, boolean needsAttention) {
 
     static final int DEFAULT_SIZE = 20;
     static final int MAX_SIZE = 100;
 
-    private static final Set<String> NAMES = Set.of("orderNo", "email", "status", "sku", "channel", "from", "to", "after", "size");
+    private static final Set<String> NAMES = Set.of("orderNo", "email", "status", "sku", "channel", "from", "to", "after", "size",
+            "needsAttention");
     private static final Pattern ORDER_NO = Pattern.compile("[0-9A-Za-z-]{1,32}");
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9_-]{1,16}");
 
@@ -73,7 +75,11 @@ public record OrderFilter(String orderNoPrefix, String email, String status, Str
             throw new InvalidQuery("after: the order number the page before ended with (its 'next')");
         }
         int size = number(params, "size", DEFAULT_SIZE, 1, MAX_SIZE);
-        return new OrderFilter(orderNo, email, status, sku, channel, from, to, after, size);
+        String attention = text(params, "needsAttention");
+        if (attention != null && !attention.equals("true") && !attention.equals("false")) {
+            throw new InvalidQuery("needsAttention: true (only orders with an open task or incident) or false");
+        }
+        return new OrderFilter(orderNo, email, status, sku, channel, from, to, after, size, "true".equals(attention));
     }
 
     /** An order number or its prefix, as the search and the timeline take it. */

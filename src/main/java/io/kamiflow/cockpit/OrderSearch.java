@@ -24,13 +24,35 @@ public class OrderSearch {
     /** At most this many rows per query when an export walks the orders page by page. */
     private static final int EXPORT_PAGE = 500;
 
+    /**
+     * @param openTasks     support tasks of the order waiting for a person
+     * @param openIncidents incidents of its running processes (a step that failed after its retries)
+     */
     public record Row(String orderNo, String status, String sku, int quantity, String amount, String currency, String channel,
-               String email, String createdAt, String paidAt, String deliveredAt) {
+               String email, String createdAt, String paidAt, String deliveredAt, int openTasks, int openIncidents) {
+
+        /** An order someone has to look at: a task waits for support or a process is stuck. */
+        public boolean needsAttention() {
+            return openTasks > 0 || openIncidents > 0;
+        }
     }
 
     public record Page(int size, List<Row> orders, String next) {
     }
 
+    /**
+     * An order's columns with its open tasks and incidents, counted from the engine's runtime tables through the
+     * process instances that carry its number (indexed: business key, the task's and incident's instance).
+     */
+    static final String COLUMNS = "o.*, p.sku,"
+            + " (SELECT count(*) FROM act_ru_task t JOIN act_ru_execution e ON e.id_ = t.proc_inst_id_"
+            + " WHERE e.business_key_ = o.order_no AND e.id_ = e.proc_inst_id_) AS open_tasks,"
+            + " (SELECT count(*) FROM act_ru_incident i JOIN act_ru_execution e ON e.id_ = i.proc_inst_id_"
+            + " WHERE e.business_key_ = o.order_no AND e.id_ = e.proc_inst_id_) AS open_incidents";
+    /** Orders with an open task or incident: few at any time, so the search starts from them, not from every order. */
+    private static final String NEEDS_ATTENTION = " AND o.order_no IN (SELECT e.business_key_ FROM act_ru_execution e"
+            + " WHERE e.business_key_ IS NOT NULL AND e.id_ IN (SELECT proc_inst_id_ FROM act_ru_task"
+            + " UNION SELECT proc_inst_id_ FROM act_ru_incident))";
     private static final String FROM = " FROM customer_order o JOIN product p ON p.id = o.product_id WHERE 1 = 1";
     private static final String NEWEST_FIRST = " ORDER BY o.created_at DESC, o.id DESC LIMIT ?";
 
@@ -112,19 +134,22 @@ public class OrderSearch {
             where.append(" AND o.created_at < ?");
             args.add(Timestamp.from(filter.to()));
         }
+        if (filter.needsAttention()) {
+            where.append(NEEDS_ATTENTION);
+        }
         if (position != null) {
             where.append(" AND (o.created_at, o.id) < (?, ?)"); // one index range, unlike created_at < ? OR (... AND id < ?)
             args.add(position[0]);
             args.add(position[1]);
         }
         args.add(limit);
-        return jdbc.query("SELECT o.*, p.sku" + FROM + where + NEWEST_FIRST, (rs, n) -> row(rs), args.toArray());
+        return jdbc.query("SELECT " + COLUMNS + FROM + where + NEWEST_FIRST, (rs, n) -> row(rs), args.toArray());
     }
 
     static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString("order_no"), rs.getString("status"), rs.getString("sku"), rs.getInt("quantity"),
                 new Money(rs.getLong("amount_minor"), rs.getString("currency")).amount(), rs.getString("currency"),
                 rs.getString("channel"), rs.getString("buyer_email"), Times.text(rs, "created_at"),
-                Times.text(rs, "paid_at"), Times.text(rs, "delivered_at"));
+                Times.text(rs, "paid_at"), Times.text(rs, "delivered_at"), rs.getInt("open_tasks"), rs.getInt("open_incidents"));
     }
 }

@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.kamiflow.catalog.Money;
 import org.camunda.bpm.engine.HistoryService;
@@ -19,6 +23,7 @@ import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricTaskInstance;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.context.MessageSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -46,170 +51,272 @@ public class OrderTimeline {
     private record Found(long id, Long paymentId, OrderSearch.Row row) {
     }
 
+    /** What TaskFormChecks writes for a decision: {@code taskKey: variable=value}, then {@code : note} if any. */
+    private static final Pattern DECISION = Pattern.compile("(\\w+): (\\w+)=(\\w+)(?:: (.*))?", Pattern.DOTALL);
+
     private final JdbcTemplate jdbc;
     private final HistoryService history;
     private final RuntimeService runtime;
     private final IdentityService identity;
+    private final MessageSource messages;
 
-    OrderTimeline(JdbcTemplate jdbc, HistoryService history, RuntimeService runtime, IdentityService identity) {
+    OrderTimeline(JdbcTemplate jdbc, HistoryService history, RuntimeService runtime, IdentityService identity,
+                  MessageSource messages) {
+        this.messages = messages;
         this.jdbc = jdbc;
         this.history = history;
         this.runtime = runtime;
         this.identity = identity;
     }
 
+    /** In English, addresses as they are: Cockpit's Orders view. */
     public Optional<Timeline> of(String orderNo) {
-        List<Found> found = jdbc.query("SELECT o.*, p.sku FROM customer_order o JOIN product p ON p.id = o.product_id"
-                + " WHERE o.order_no = ?", (rs, n) -> new Found(rs.getLong("id"), rs.getObject("payment_id", Long.class),
-                OrderSearch.row(rs)), orderNo);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        long orderId = found.get(0).id();
-        OrderSearch.Row order = found.get(0).row();
-        List<Event> events = new ArrayList<>();
-        orderEvents(order, events);
-        payments(found.get(0).paymentId(), orderNo, events);
-        Keys keys = claim(orderId, events);
-        deliveryAttempts(orderId, events);
-        reveals(orderId, events);
-        audit(orderNo, events);
-        List<Instance> processes = asApplication(() -> engineHistory(orderNo, events));
-        events.sort(Comparator.comparing(e -> e.at() == null ? Instant.MAX : Instant.parse(e.at()))); // stable: ties keep their order
-        String link = processes.stream().filter(p -> p.cockpitLink() != null)
-                .min(Comparator.comparing(p -> "order-fulfillment".equals(p.processDefinitionKey()) ? 0 : 1))
-                .map(Instance::cockpitLink).orElse(null);
-        return Optional.of(new Timeline(order, keys, link, processes, events));
+        return of(orderNo, Locale.ENGLISH, UnaryOperator.identity());
     }
 
-    private void orderEvents(OrderSearch.Row order, List<Event> events) {
-        events.add(new Event(order.createdAt(), "CHECKOUT", "Order placed", details(
-                "product", order.sku(), "quantity", Integer.toString(order.quantity()),
-                "amount", order.amount() + " " + order.currency(), "channel", order.channel(), "buyer", order.email())));
-        if (order.paidAt() != null) {
-            events.add(new Event(order.paidAt(), "STATUS", "Order paid", details()));
-        }
-        if (order.deliveredAt() != null) {
-            events.add(new Event(order.deliveredAt(), "STATUS", "Order delivered", details()));
-        }
+    /**
+     * @param locale the reader's language: every title and label in words from the message bundles ({@code mails.tl.*})
+     * @param address how the buyer's address is shown (the back office masks it)
+     */
+    public Optional<Timeline> of(String orderNo, Locale locale, UnaryOperator<String> address) {
+        return new Reading(locale, address).of(orderNo);
     }
 
-    /** @param paying the payment that paid the order, if one did */
-    private void payments(Long paying, String orderNo, List<Event> events) {
-        jdbc.query("SELECT * FROM payment WHERE order_no = ? ORDER BY id", rs -> {
-            long id = rs.getLong("id");
-            String amount = new Money(rs.getLong("amount_minor"), rs.getString("currency")).amount() + " " + rs.getString("currency");
-            events.add(new Event(Times.text(rs, "received_at"), "PAYMENT", "Payment received", details(
-                    "channel", rs.getString("channel"), "trade no", rs.getString("trade_no"), "amount", amount,
-                    "gateway status", rs.getString("raw_status"),
-                    "review", paying != null && paying == id ? "accepted: pays this order"
-                            : "not this order's payment (Review payment task)")));
-            String refundStatus = rs.getString("refund_status");
-            if (refundStatus != null) {
-                events.add(new Event(refundTime(orderNo, Times.text(rs, "refunded_at")), "REFUND", "Refund " + refundStatus.toLowerCase(),
-                        details("channel", rs.getString("channel"), "trade no", rs.getString("trade_no"), "amount", amount,
-                                "refund status", refundStatus, "refund reference", rs.getString("refund_reference"),
-                                "money returned at", Times.text(rs, "refunded_at"))));
+    /** One reading of one timeline, in one language. */
+    private final class Reading {
+
+        private final Locale locale;
+        private final UnaryOperator<String> address;
+
+        Reading(Locale locale, UnaryOperator<String> address) {
+            this.locale = locale;
+            this.address = address;
+        }
+
+        Optional<Timeline> of(String orderNo) {
+            List<Found> found = jdbc.query("SELECT " + OrderSearch.COLUMNS + " FROM customer_order o JOIN product p ON p.id = o.product_id"
+                    + " WHERE o.order_no = ?", (rs, n) -> new Found(rs.getLong("id"), rs.getObject("payment_id", Long.class),
+                    OrderSearch.row(rs)), orderNo);
+            if (found.isEmpty()) {
+                return Optional.empty();
             }
-        }, orderNo);
-    }
-
-    /** Confirmed refunds at their confirmation; pending ones at the latest refund audit entry of the order. */
-    private String refundTime(String orderNo, String refundedAt) {
-        if (refundedAt != null) {
-            return refundedAt;
+            long orderId = found.get(0).id();
+            OrderSearch.Row order = found.get(0).row();
+            List<Event> events = new ArrayList<>();
+            orderEvents(order, events);
+            payments(found.get(0).paymentId(), orderNo, events);
+            Keys keys = claim(orderId, events);
+            deliveryAttempts(orderId, events);
+            buyerMails(orderId, events);
+            reveals(orderId, events);
+            audit(orderNo, events);
+            List<Instance> processes = asApplication(() -> engineHistory(orderNo, events));
+            events.sort(Comparator.comparing(e -> e.at() == null ? Instant.MAX : Instant.parse(e.at()))); // stable: ties keep their order
+            String link = processes.stream().filter(p -> p.cockpitLink() != null)
+                    .min(Comparator.comparing(p -> "order-fulfillment".equals(p.processDefinitionKey()) ? 0 : 1))
+                    .map(Instance::cockpitLink).orElse(null);
+            return Optional.of(new Timeline(order, keys, link, processes, events));
         }
-        return jdbc.query("SELECT max(occurred_at) AS at FROM audit_event WHERE subject = ? AND action LIKE '%refund%'",
-                rs -> rs.next() ? Times.text(rs, "at") : null, orderNo);
-    }
 
-    private Keys claim(long orderId, List<Event> events) {
-        return jdbc.query("SELECT count(*) FILTER (WHERE status = 'SOLD') AS sold, count(*) FILTER (WHERE status = 'RESERVED') AS reserved,"
-                + " count(*) FILTER (WHERE status = 'VOID') AS voided, min(sold_at) AS claimed_at,"
-                + " count(*) FILTER (WHERE sold_at IS NOT NULL) AS claimed FROM card_key WHERE order_id = ?", rs -> {
-            rs.next();
-            String claimedAt = Times.text(rs, "claimed_at");
-            if (claimedAt != null) {
-                events.add(new Event(claimedAt, "CLAIM", "Keys claimed", details("keys", Integer.toString(rs.getInt("claimed")))));
+        private String t(String key, Object... args) {
+            return messages.getMessage("mails.tl." + key, args, locale);
+        }
+
+        /** Words for a value the code knows ({@code mails.tl.PREFIX.VALUE}); an unknown one as it is. */
+        private String words(String prefix, String value) {
+            return value == null ? null : messages.getMessage("mails.tl." + prefix + "." + value, null, value, locale);
+        }
+
+        /** Pairs of label key ({@code mails.tl.d.KEY}) and value, in order; null values are left out. */
+        private Map<String, String> details(String... pairs) {
+            Map<String, String> map = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < pairs.length; i += 2) {
+                if (pairs[i + 1] != null) {
+                    map.put(t("d." + pairs[i].replace(' ', '_')), pairs[i + 1]);
+                }
             }
-            return new Keys(rs.getInt("sold"), rs.getInt("reserved"), rs.getInt("voided"));
-        }, orderId);
-    }
+            return map;
+        }
 
-    private void deliveryAttempts(long orderId, List<Event> events) {
-        jdbc.query("SELECT * FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no", rs -> {
-            events.add(new Event(Times.text(rs, "attempted_at"), "DELIVERY_ATTEMPT", "Delivery attempt " + rs.getInt("attempt_no"),
-                    details("channel", rs.getString("channel"), "recipient", rs.getString("recipient"),
-                            "outcome", rs.getString("outcome"), "error", rs.getString("error"))));
-        }, orderId);
-    }
-
-    private void reveals(long orderId, List<Event> events) {
-        jdbc.query("SELECT channel, revealed_at, count(*) AS keys FROM key_reveal WHERE order_id = ?"
-                + " GROUP BY channel, revealed_at ORDER BY revealed_at", rs -> {
-            String how = switch (rs.getString("channel")) {
-                case "PAGE" -> "shown on the order page";
-                case "MAIL" -> "handed to SMTP in a key mail";
-                case "HAND" -> "delivered by hand by support";
-                default -> rs.getString("channel");
-            };
-            events.add(new Event(Times.text(rs, "revealed_at"), "KEY_REVEAL", "Keys revealed",
-                    details("how", how, "keys", Integer.toString(rs.getInt("keys")))));
-        }, orderId);
-    }
-
-    private void audit(String orderNo, List<Event> events) {
-        jdbc.query("SELECT * FROM audit_event WHERE subject = ? ORDER BY id", rs -> {
-            events.add(new Event(Times.text(rs, "occurred_at"), "AUDIT", rs.getString("action"),
-                    details("by", rs.getString("actor"), "detail", rs.getString("detail"))));
-        }, orderNo);
-    }
-
-    private List<Instance> engineHistory(String orderNo, List<Event> events) {
-        List<Instance> instances = new ArrayList<>();
-        List<String> running = runtime.createProcessInstanceQuery().processInstanceBusinessKey(orderNo).list().stream()
-                .map(ProcessInstance::getId).toList();
-        for (HistoricProcessInstance instance : history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(orderNo)
-                .orderByProcessInstanceStartTime().asc().list()) {
-            String name = instance.getProcessDefinitionName() == null ? instance.getProcessDefinitionKey() : instance.getProcessDefinitionName();
-            boolean isRunning = running.contains(instance.getId());
-            instances.add(new Instance(instance.getId(), instance.getProcessDefinitionKey(), name, instance.getState(),
-                    Times.text(instance.getStartTime()), Times.text(instance.getEndTime()),
-                    isRunning ? "#/process-instance/" + instance.getId() : null));
-            events.add(new Event(Times.text(instance.getStartTime()), "PROCESS", name + " started",
-                    details("instance", instance.getId(), "state", isRunning ? "running" : instance.getState())));
-            if (instance.getEndTime() != null) {
-                events.add(new Event(Times.text(instance.getEndTime()), "PROCESS", name + " ended: " + instance.getState().toLowerCase(),
-                        details("instance", instance.getId(), "end", endActivity(instance))));
+        private void orderEvents(OrderSearch.Row order, List<Event> events) {
+            events.add(new Event(order.createdAt(), "CHECKOUT", t("checkout"), details(
+                    "product", order.sku(), "quantity", Integer.toString(order.quantity()),
+                    "amount", order.amount() + " " + order.currency(), "channel", order.channel(),
+                    "buyer", order.email() == null ? null : address.apply(order.email()))));
+            if (order.paidAt() != null) {
+                events.add(new Event(order.paidAt(), "STATUS", t("paid"), details()));
             }
-            for (HistoricIncident incident : history.createHistoricIncidentQuery().processInstanceId(instance.getId()).list()) {
-                events.add(new Event(Times.text(incident.getCreateTime()), "INCIDENT", "Incident at " + incident.getActivityId(),
-                        details("type", incident.getIncidentType(), "message", incident.getIncidentMessage(),
-                                "state", incident.isOpen() ? "open" : incident.isResolved() ? "resolved" : "deleted",
-                                "ended at", Times.text(incident.getEndTime()))));
+            if (order.deliveredAt() != null) {
+                events.add(new Event(order.deliveredAt(), "STATUS", t("delivered"), details()));
             }
         }
-        for (HistoricTaskInstance task : history.createHistoricTaskInstanceQuery().processInstanceBusinessKey(orderNo)
-                .orderByHistoricActivityInstanceStartTime().asc().list()) {
-            boolean open = task.getEndTime() == null;
-            events.add(new Event(Times.text(task.getStartTime()), "TASK", "Task opened: " + task.getName(),
-                    details("state", open ? "open" : task.getDeleteReason(), "assignee", task.getAssignee())));
-            if (!open) {
-                boolean completed = "completed".equals(task.getDeleteReason());
-                events.add(new Event(Times.text(task.getEndTime()), "TASK", (completed ? "Task completed: " : "Task closed: ") + task.getName(),
-                        details(completed ? "completed by" : "assignee", task.getAssignee(), "reason", task.getDeleteReason())));
-            }
-        }
-        return instances;
-    }
 
-    private String endActivity(HistoricProcessInstance instance) {
-        if (instance.getEndActivityId() == null) {
-            return null;
+        /** @param paying the payment that paid the order, if one did */
+        private void payments(Long paying, String orderNo, List<Event> events) {
+            jdbc.query("SELECT * FROM payment WHERE order_no = ? ORDER BY id", rs -> {
+                long id = rs.getLong("id");
+                String amount = new Money(rs.getLong("amount_minor"), rs.getString("currency")).amount() + " " + rs.getString("currency");
+                events.add(new Event(Times.text(rs, "received_at"), "PAYMENT", t("payment"), details(
+                        "channel", rs.getString("channel"), "trade no", rs.getString("trade_no"), "amount", amount,
+                        "gateway status", rs.getString("raw_status"),
+                        "review", paying != null && paying == id ? t("payment.accepted") : t("payment.review"))));
+                String refundStatus = rs.getString("refund_status");
+                if (refundStatus != null) {
+                    events.add(new Event(refundTime(orderNo, Times.text(rs, "refunded_at")), "REFUND", words("refund", refundStatus),
+                            details("channel", rs.getString("channel"), "trade no", rs.getString("trade_no"), "amount", amount,
+                                    "refund status", words("refundStatus", refundStatus), "refund reference", rs.getString("refund_reference"),
+                                    "money returned at", Times.text(rs, "refunded_at"))));
+                }
+            }, orderNo);
         }
-        return history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
-                .activityId(instance.getEndActivityId()).list().stream().map(HistoricActivityInstance::getActivityName)
-                .filter(name -> name != null).findFirst().orElse(instance.getEndActivityId());
+
+        /** Confirmed refunds at their confirmation; pending ones at the latest refund audit entry of the order. */
+        private String refundTime(String orderNo, String refundedAt) {
+            if (refundedAt != null) {
+                return refundedAt;
+            }
+            return jdbc.query("SELECT max(occurred_at) AS at FROM audit_event WHERE subject = ? AND action LIKE '%refund%'",
+                    rs -> rs.next() ? Times.text(rs, "at") : null, orderNo);
+        }
+
+        private Keys claim(long orderId, List<Event> events) {
+            return jdbc.query("SELECT count(*) FILTER (WHERE status = 'SOLD') AS sold, count(*) FILTER (WHERE status = 'RESERVED') AS reserved,"
+                    + " count(*) FILTER (WHERE status = 'VOID') AS voided, min(sold_at) AS claimed_at,"
+                    + " count(*) FILTER (WHERE sold_at IS NOT NULL) AS claimed FROM card_key WHERE order_id = ?", rs -> {
+                rs.next();
+                String claimedAt = Times.text(rs, "claimed_at");
+                if (claimedAt != null) {
+                    events.add(new Event(claimedAt, "CLAIM", t("claim"), details("keys", Integer.toString(rs.getInt("claimed")))));
+                }
+                return new Keys(rs.getInt("sold"), rs.getInt("reserved"), rs.getInt("voided"));
+            }, orderId);
+        }
+
+        /**
+         * Each key mail attempt in words: sent, failed for a while (retried on a timer), refused for good (support takes
+         * over); an attempt after one that was sent is a resend.
+         */
+        private void deliveryAttempts(long orderId, List<Event> events) {
+            boolean[] sentBefore = {false};
+            jdbc.query("SELECT * FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no", rs -> {
+                String outcome = rs.getString("outcome");
+                boolean resend = sentBefore[0];
+                String recipient = rs.getString("recipient");
+                events.add(new Event(Times.text(rs, "attempted_at"), "DELIVERY_ATTEMPT",
+                        t(resend ? "attempt.resend" : "attempt", rs.getInt("attempt_no"), words("outcome", outcome)),
+                        details("via", words("via", rs.getString("channel")),
+                                "recipient", recipient == null ? null : recipient.contains("@") ? address.apply(recipient) : recipient,
+                                "outcome", words("outcome", outcome), "next", "SENT".equals(outcome) ? null : words("next", outcome),
+                                "error", rs.getString("error"))));
+                sentBefore[0] |= "SENT".equals(outcome);
+            }, orderId);
+        }
+
+        /** The buyer's other mails (the find-order link): what was mailed and whether the server took it. */
+        private void buyerMails(long orderId, List<Event> events) {
+            jdbc.query("SELECT kind, outcome, sent_at FROM buyer_mail WHERE order_id = ? ORDER BY id", rs -> {
+                events.add(new Event(Times.text(rs, "sent_at"), "MAIL",
+                        t("mail", words("mailKind", rs.getString("kind")), words("mailOutcome", rs.getString("outcome"))),
+                        details()));
+            }, orderId);
+        }
+
+        private void reveals(long orderId, List<Event> events) {
+            jdbc.query("SELECT channel, revealed_at, count(*) AS keys FROM key_reveal WHERE order_id = ?"
+                    + " GROUP BY channel, revealed_at ORDER BY revealed_at", rs -> {
+                events.add(new Event(Times.text(rs, "revealed_at"), "KEY_REVEAL", t("reveal"),
+                        details("how", words("reveal", rs.getString("channel")), "keys", Integer.toString(rs.getInt("keys")))));
+            }, orderId);
+        }
+
+        /**
+         * Staff and support actions: the action in words, and a task's decision ({@code taskKey: variable=value: note}, as
+         * the task listeners write it) as the decision in words with support's note.
+         */
+        private void audit(String orderNo, List<Event> events) {
+            jdbc.query("SELECT * FROM audit_event WHERE subject = ? ORDER BY id", rs -> {
+                String action = rs.getString("action");
+                String detail = rs.getString("detail");
+                Matcher decision = detail == null ? null : DECISION.matcher(detail);
+                if ("task.complete".equals(action) && decision.matches()) {
+                    events.add(new Event(Times.text(rs, "occurred_at"), "AUDIT",
+                            t("decided", words("task", decision.group(1)),
+                                    words("decision", decision.group(2) + "." + decision.group(3))),
+                            details("by", rs.getString("actor"), "note", decision.group(4))));
+                    return;
+                }
+                events.add(new Event(Times.text(rs, "occurred_at"), "AUDIT", words("audit", action),
+                        details("by", rs.getString("actor"), "detail", detail)));
+            }, orderNo);
+        }
+
+        private List<Instance> engineHistory(String orderNo, List<Event> events) {
+            List<Instance> instances = new ArrayList<>();
+            List<String> running = runtime.createProcessInstanceQuery().processInstanceBusinessKey(orderNo).list().stream()
+                    .map(ProcessInstance::getId).toList();
+            for (HistoricProcessInstance instance : history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(orderNo)
+                    .orderByProcessInstanceStartTime().asc().list()) {
+                String name = named("processName", instance.getProcessDefinitionKey(),
+                    instance.getProcessDefinitionName() == null ? instance.getProcessDefinitionKey() : instance.getProcessDefinitionName());
+                boolean isRunning = running.contains(instance.getId());
+                instances.add(new Instance(instance.getId(), instance.getProcessDefinitionKey(), name, instance.getState(),
+                        Times.text(instance.getStartTime()), Times.text(instance.getEndTime()),
+                        isRunning ? "#/process-instance/" + instance.getId() : null));
+                events.add(new Event(Times.text(instance.getStartTime()), "PROCESS", t("process.started", name),
+                        details("instance", instance.getId(), "state", isRunning ? t("state.running") : words("state", instance.getState()))));
+                if (instance.getEndTime() != null) {
+                    events.add(new Event(Times.text(instance.getEndTime()), "PROCESS",
+                            t("process.ended", name, words("state", instance.getState())),
+                            details("instance", instance.getId(), "end", endActivity(instance))));
+                }
+                for (HistoricIncident incident : history.createHistoricIncidentQuery().processInstanceId(instance.getId()).list()) {
+                    events.add(new Event(Times.text(incident.getCreateTime()), "INCIDENT", t("incident", activityName(instance.getId(), incident.getActivityId())),
+                            details("type", words("incidentType", incident.getIncidentType()), "message", incident.getIncidentMessage(),
+                                    "state", incident.isOpen() ? t("state.open") : incident.isResolved() ? t("state.resolved") : t("state.deleted"),
+                                    "ended at", Times.text(incident.getEndTime()))));
+                }
+            }
+            for (HistoricTaskInstance task : history.createHistoricTaskInstanceQuery().processInstanceBusinessKey(orderNo)
+                    .orderByHistoricActivityInstanceStartTime().asc().list()) {
+                boolean open = task.getEndTime() == null;
+            String name = named("taskName", task.getTaskDefinitionKey(), task.getName());
+                events.add(new Event(Times.text(task.getStartTime()), "TASK", t("task.opened", name),
+                        details("state", open ? t("state.open") : words("taskEnd", task.getDeleteReason()), "assignee", task.getAssignee())));
+                if (!open) {
+                    boolean completed = "completed".equals(task.getDeleteReason());
+                    events.add(new Event(Times.text(task.getEndTime()), "TASK", t(completed ? "task.completed" : "task.closed", name),
+                            details(completed ? "completed by" : "assignee", task.getAssignee(), "reason", completed ? null : words("taskEnd", task.getDeleteReason()))));
+                }
+            }
+            return instances;
+        }
+
+        /**
+         * A process's or task's name in the reader's language ({@code mails.tl.PREFIX.KEY}, which only the Chinese bundle
+         * has), else the diagram's English name (a task's name tells its order).
+         */
+        private String named(String prefix, String key, String fallback) {
+            return key == null ? fallback : messages.getMessage("mails.tl." + prefix + "." + key, null, fallback, locale);
+        }
+
+        /** The diagram's name of an activity (a person reads "Send keys", not SendKeys). */
+        private String activityName(String instanceId, String activityId) {
+            if (activityId == null) {
+                return "?";
+            }
+            return history.createHistoricActivityInstanceQuery().processInstanceId(instanceId).activityId(activityId).list()
+                    .stream().map(HistoricActivityInstance::getActivityName).filter(n -> n != null).findFirst().orElse(activityId);
+        }
+
+        private String endActivity(HistoricProcessInstance instance) {
+            if (instance.getEndActivityId() == null) {
+                return null;
+            }
+            String name = history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
+                    .activityId(instance.getEndActivityId()).list().stream().map(HistoricActivityInstance::getActivityName)
+                    .filter(n -> n != null).findFirst().orElse(instance.getEndActivityId());
+            return named("activityName", instance.getEndActivityId(), name);
+        }
     }
 
     /**
@@ -226,16 +333,5 @@ public class OrderTimeline {
                 identity.setAuthentication(user);
             }
         }
-    }
-
-    /** Pairs of name and value, in order; null values are left out. */
-    private static Map<String, String> details(String... pairs) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < pairs.length; i += 2) {
-            if (pairs[i + 1] != null) {
-                map.put(pairs[i], pairs[i + 1]);
-            }
-        }
-        return map;
     }
 }

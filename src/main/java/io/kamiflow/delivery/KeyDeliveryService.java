@@ -25,6 +25,7 @@ import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.thymeleaf.exceptions.TemplateEngineException;
 
 /**
  * One attempt to mail an order's keys in three steps: {@link #prepare} (a short transaction), {@link #send} (no
@@ -55,10 +56,14 @@ public class KeyDeliveryService {
     private final DeliveryProperties properties;
     private final OrderLinks links;
     private final ShopMetrics metrics;
+    private final MailTemplates templates;
+    private final ShopName shopName;
 
     KeyDeliveryService(OrderRepository orders, ProductRepository products, KeyVault vault, KeyReveals reveals,
                        JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties, OrderLinks links,
-                       ShopMetrics metrics) {
+                       ShopMetrics metrics, MailTemplates templates, ShopName shopName) {
+        this.templates = templates;
+        this.shopName = shopName;
         this.links = links;
         this.metrics = metrics;
         this.orders = orders;
@@ -103,7 +108,7 @@ public class KeyDeliveryService {
                 throw new MailPreparationException("the buyer's address was erased under the retention policy");
             }
             MimeMessage message = message(order.buyerEmail(), messageId,
-                    new KeyMail(properties.shopName(), order.orderNo(), product.name(order.locale()), keys,
+                    new KeyMail(order.orderNo(), product.name(order.locale()), keys,
                             links.absolute(order.orderNo()), order.locale(), product.usageNotes(order.locale())));
             return new Prepared(order, attemptNo, messageId, message, null);
         } catch (MailException e) {
@@ -189,12 +194,15 @@ public class KeyDeliveryService {
     private MimeMessage message(String to, String messageId, KeyMail content) {
         MimeMessage message = mail.createMimeMessage();
         try {
+            MailTemplates.Rendered rendered = content.render(templates, shopName);
             MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
             helper.setFrom(properties.from());
             helper.setTo(to);
-            helper.setSubject(content.subject());
-            helper.setText(content.text(), content.html());
+            helper.setSubject(rendered.subject());
+            helper.setText(rendered.text(), rendered.html());
             message.setHeader("Message-ID", messageId);
+        } catch (TemplateEngineException e) { // a template's fault, never the keys': its message names the template
+            throw new MailPreparationException("could not render the key mail (" + e.getClass().getSimpleName() + ")");
         } catch (MessagingException e) {
             throw new MailPreparationException("could not build the key mail (" + e.getClass().getSimpleName()
                     + ": " + e.getMessage() + ")");

@@ -1,62 +1,48 @@
 package io.kamiflow.delivery;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.kamiflow.catalog.Markdown;
-import org.springframework.web.util.HtmlUtils;
 
 /**
- * The buyer's key mail, as text and as HTML, with the link to the order page (its token included), in the language
- * the buyer used at checkout (English or Simplified Chinese), and the product's usage notes in that language if it
- * has any (Markdown: as typed in the text part, rendered with HTML escaped in the HTML part).
+ * The buyer's key mail (templates/mail/keys.txt and keys.html): the keys, the product's usage notes in the order's
+ * language (Markdown: as typed in the text part, rendered with HTML escaped and without images in the HTML part) and
+ * the link to the order page, its token included.
  */
-record KeyMail(String shopName, String orderNo, String productName, List<String> keys, String orderLink, Locale locale,
+record KeyMail(String orderNo, String productName, List<String> keys, String orderLink, Locale locale,
                String usageNotes) {
 
-    private boolean chinese() {
-        return locale != null && "zh".equals(locale.getLanguage());
+    /** One key as the HTML part shows it: its pieces, each ending at a dash, where a phone's line may break. */
+    record Key(String value, List<String> parts) {
     }
 
-    private boolean hasNotes() {
-        return usageNotes != null && !usageNotes.isBlank();
+    MailTemplates.Rendered render(MailTemplates templates, ShopName shop) {
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put("orderNo", orderNo);
+        variables.put("productName", productName);
+        variables.put("quantity", keys.size());
+        variables.put("keys", keys.stream().map(key -> new Key(key, parts(key))).toList());
+        variables.put("orderLink", orderLink);
+        boolean notes = usageNotes != null && !usageNotes.isBlank();
+        variables.put("notesText", notes ? usageNotes.strip() : null);
+        variables.put("notesHtml", notes ? Markdown.mailHtml(usageNotes) : null);
+        return templates.render("keys", locale, shop.name(locale), variables, orderNo);
     }
 
-    String subject() {
-        return "[" + shopName + "] " + (chinese() ? "订单 " + orderNo + " 的卡密" : "Your keys for order " + orderNo);
-    }
-
-    String text() {
-        StringBuilder text = new StringBuilder(chinese() ? "感谢您的订单 " + orderNo + "。\n\n"
-                : "Thank you for your order " + orderNo + ".\n\n")
-                .append(productName).append(" x ").append(keys.size()).append(":\n\n");
-        keys.forEach(key -> text.append("  ").append(key).append('\n'));
-        if (hasNotes()) {
-            text.append('\n').append(chinese() ? "使用说明：" : "How to use your keys:").append("\n\n")
-                    .append(usageNotes.strip()).append('\n');
+    static List<String> parts(String key) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int dash = key.indexOf('-'); dash >= 0; dash = key.indexOf('-', start)) {
+            parts.add(key.substring(start, dash + 1));
+            start = dash + 1;
         }
-        return text.append(chinese() ? "\n您的订单页（请收藏；此链接即您的访问凭证，请勿分享）：\n"
-                        : "\nYour order page (bookmark it; the link is your access, do not share it):\n").append(orderLink)
-                .append(chinese() ? "\n\n请保留此邮件：卡密仅属于您。\n" : "\n\nKeep this mail: the keys are yours alone.\n")
-                .toString();
-    }
-
-    String html() {
-        StringBuilder html = new StringBuilder("<html><body style=\"font-family:sans-serif\">")
-                .append(chinese() ? "<p>感谢您的订单 <b>" : "<p>Thank you for your order <b>")
-                .append(HtmlUtils.htmlEscape(orderNo)).append(chinese() ? "</b>。</p>" : "</b>.</p>")
-                .append("<p>").append(HtmlUtils.htmlEscape(productName)).append(" &times; ").append(keys.size()).append("</p><ol>");
-        keys.forEach(key -> html.append("<li><code>").append(HtmlUtils.htmlEscape(key)).append("</code></li>"));
-        html.append("</ol>");
-        if (hasNotes()) {
-            html.append("<h3>").append(chinese() ? "使用说明" : "How to use your keys").append("</h3>")
-                    .append(Markdown.html(usageNotes));
+        if (start < key.length()) {
+            parts.add(key.substring(start));
         }
-        String link = HtmlUtils.htmlEscape(orderLink);
-        return html.append(chinese() ? "<p>您的订单页（请收藏；此链接即您的访问凭证，请勿分享）：<a href=\""
-                        : "<p>Your order page (bookmark it; the link is your access, do not share it): <a href=\"")
-                .append(link).append("\">").append(link).append("</a></p>")
-                .append(chinese() ? "<p>请保留此邮件：卡密仅属于您。</p>" : "<p>Keep this mail: the keys are yours alone.</p>")
-                .append("</body></html>").toString();
+        return parts;
     }
 }

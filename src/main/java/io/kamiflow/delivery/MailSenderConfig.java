@@ -5,8 +5,10 @@ import java.util.Properties;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.mail.MailProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -45,5 +47,13 @@ class MailSenderConfig {
         }
         sender.setJavaMailProperties(properties);
         return sender;
+    }
+
+    /** The shop's name in buyer mails until the shop's own settings provide one. */
+    @Bean
+    @ConditionalOnMissingBean(ShopName.class)
+    static ShopName defaultShopName(DeliveryProperties properties, MessageSource messages) {
+        return locale -> properties.shopName() != null && !properties.shopName().isBlank() ? properties.shopName()
+                : messages.getMessage("shop.name", null, "kamiflow", locale);
     }
 }

@@ -1,6 +1,7 @@
 package io.kamiflow.delivery;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -13,18 +14,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.mail.MailException;
-import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Service;
 
 /**
  * "Find my order": mails the order page's link to the order's own address, never to the one asked with, and
  * never the keys. The mail goes out in the background so the answer takes as long whether or not the order
- * exists; a mail the server refuses is only logged (the buyer asks again). Nothing is written: there is nothing to
- * roll back. The queue is bounded: when it is full the request is refused (the form answers 503 and
+ * exists; a mail the server refuses is only logged (the buyer asks again). Only the outcome is written, afterwards, as a
+ * row of the order's timeline ({@link BuyerMails}). The queue is bounded: when it is full the request is refused (the form answers 503 and
  * {@code kamiflow_order_link_mails_refused_total} counts it), never dropped behind the buyer's back.
  */
 @Service
@@ -36,13 +39,19 @@ public class OrderLinkMail {
     private final OrderLinks links;
     private final JavaMailSender mail;
     private final DeliveryProperties properties;
+    private final MailTemplates templates;
+    private final ShopName shopName;
+    private final BuyerMails buyerMails;
 
     /** One sender, a short queue: a flood of requests is refused instead of piling up threads. */
     private final ThreadPoolExecutor sender;
     private final Counter refused;
 
     OrderLinkMail(OrderRepository orders, OrderLinks links, JavaMailSender mail, DeliveryProperties properties,
-                  MeterRegistry meters) {
+                  MeterRegistry meters, MailTemplates templates, ShopName shopName, BuyerMails buyerMails) {
+        this.templates = templates;
+        this.shopName = shopName;
+        this.buyerMails = buyerMails;
         this.orders = orders;
         this.links = links;
         this.mail = mail;
@@ -75,19 +84,31 @@ public class OrderLinkMail {
         }
     }
 
+    /** In the order's language, HTML and text; the result is a timeline row of the order (never the link). */
     private void send(Order order) {
-        SimpleMailMessage message = new SimpleMailMessage();
-        message.setFrom(properties.from());
-        message.setTo(order.buyerEmail());
-        message.setSubject("[" + properties.shopName() + "] The link to your order " + order.orderNo());
-        message.setText("You (or someone who knows your order number and email) asked for the link to order "
-                + order.orderNo() + ".\n\nYour order page (the link is your access, do not share it):\n"
-                + links.absolute(order.orderNo()) + "\n\nIf you did not ask for it, ignore this mail.\n");
+        boolean sent = false;
         try {
+            Locale locale = order.locale();
+            MailTemplates.Rendered rendered = templates.render("order-link", locale, shopName.name(locale),
+                    Map.of("orderNo", order.orderNo(), "orderLink", links.absolute(order.orderNo())), order.orderNo());
+            MimeMessage message = mail.createMimeMessage();
+            MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
+            helper.setFrom(properties.from());
+            helper.setTo(order.buyerEmail());
+            helper.setSubject(rendered.subject());
+            helper.setText(rendered.text(), rendered.html());
             mail.send(message);
+            sent = true;
             log.info("order {}: link mailed on request", order.orderNo());
-        } catch (MailException e) {
+        } catch (MailException | MessagingException e) {
             log.warn("order {}: link mail failed: {}", order.orderNo(), MailFailures.describe(e));
+        } catch (RuntimeException e) { // a template's fault: logged by type only, the buyer asks again
+            log.error("order {}: link mail could not be built ({})", order.orderNo(), e.getClass().getSimpleName());
+        }
+        try {
+            buyerMails.record(order.id(), BuyerMails.ORDER_LINK, sent);
+        } catch (RuntimeException e) {
+            log.warn("order {}: link mail not recorded in its timeline ({})", order.orderNo(), e.getClass().getSimpleName());
         }
     }
 

@@ -5,6 +5,10 @@
 const STATUSES = ['PENDING_PAYMENT', 'PAID', 'AWAITING_STOCK', 'DELIVERED', 'MANUAL', 'REFUNDED', 'EXPIRED', 'CANCELLED'];
 const CHANNELS = ['sandbox', 'alipay', 'wechat', 'stripe', 'epay'];
 const FILTER_KEY = 'kamiflow-orders-filter';
+const KINDS = {
+  CHECKOUT: 'Checkout', STATUS: 'Status', PAYMENT: 'Payment', REFUND: 'Refund', CLAIM: 'Keys', DELIVERY_ATTEMPT: 'Key mail',
+  MAIL: 'Mail', KEY_REVEAL: 'Keys shown', AUDIT: 'Staff action', PROCESS: 'Process', INCIDENT: 'Incident', TASK: 'Task'
+};
 
 function base(api) {
   return api.cockpitApi + '/plugin/orders/' + encodeURIComponent(api.engine);
@@ -54,6 +58,19 @@ function status(value) {
   return el('span', { class: 'kf-status kf-status-' + String(value).toLowerCase() }, value);
 }
 
+/** An order waiting for a person: its open tasks and incidents as flags with text (not a colour alone). */
+function attention(order) {
+  const flags = [];
+  if (order.openTasks > 0) {
+    flags.push(el('span', { class: 'kf-flag kf-flag-task' }, order.openTasks === 1 ? '1 open task' : order.openTasks + ' open tasks'));
+  }
+  if (order.openIncidents > 0) {
+    flags.push(el('span', { class: 'kf-flag kf-flag-incident' },
+      order.openIncidents === 1 ? '1 incident' : order.openIncidents + ' incidents'));
+  }
+  return flags;
+}
+
 function problemText(result) {
   if (result.body && result.body.detail) {
     return result.body.detail;
@@ -90,9 +107,12 @@ function renderList(node, api) {
   const to = el('input', { type: 'date', name: 'to', value: saved.to || '' });
   const size = el('select', { name: 'size' }, ['20', '50', '100'].map(s => el('option', { value: s }, s)));
   size.value = saved.size || '20';
+  const needsAttention = el('input', { type: 'checkbox', name: 'needsAttention', value: 'true', class: 'kf-attention-filter' });
+  needsAttention.checked = saved.needsAttention === 'true';
   const form = el('form', { class: 'kf-search' },
     field('Order no', orderNo), field('Buyer email', email), field('Status', statusSelect), field('Channel', channel),
     field('Created from', from), field('Created to', to), field('Per page', size),
+    el('label', { class: 'kf-field kf-check' }, needsAttention, el('span', {}, 'Needs attention only (open task or incident)')),
     el('button', { type: 'submit', class: 'btn btn-primary kf-search-button' }, 'Search'));
   const results = el('div', { class: 'kf-results' });
   node.appendChild(el('div', { class: 'kf-orders' },
@@ -107,7 +127,7 @@ function renderList(node, api) {
   const load = async () => {
     const filter = {
       orderNo: orderNo.value.trim(), email: email.value.trim(), status: statusSelect.value, channel: channel.value,
-      from: from.value, to: to.value, size: size.value
+      from: from.value, to: to.value, size: size.value, needsAttention: needsAttention.checked ? 'true' : ''
     };
     sessionStorage.setItem(FILTER_KEY, JSON.stringify(filter));
     const query = new URLSearchParams();
@@ -156,9 +176,10 @@ function listTable(data, page, previous, next) {
   }
   const head = el('tr', {}, ['Order no', 'Status', 'Product', 'Qty', 'Amount', 'Channel', 'Buyer', 'Created', 'Paid', 'Delivered']
     .map(h => el('th', {}, h)));
-  const rows = data.orders.map(o => el('tr', { class: 'kf-order-row', 'data-order-no': o.orderNo },
+  const rows = data.orders.map(o => el('tr', {
+    class: 'kf-order-row' + (o.openTasks > 0 || o.openIncidents > 0 ? ' kf-needs-attention' : ''), 'data-order-no': o.orderNo },
     el('td', {}, el('a', { href: '#/orders/' + encodeURIComponent(o.orderNo), class: 'kf-order-link' }, o.orderNo)),
-    el('td', {}, status(o.status)),
+    el('td', {}, status(o.status), attention(o)),
     el('td', {}, o.sku), el('td', { class: 'kf-num' }, String(o.quantity)),
     el('td', { class: 'kf-num' }, o.amount + ' ' + o.currency), el('td', {}, o.channel), el('td', {}, o.email),
     el('td', {}, time(o.createdAt)), el('td', {}, time(o.paidAt)), el('td', {}, time(o.deliveredAt))));
@@ -187,7 +208,7 @@ async function renderTimeline(node, api) {
   const t = result.body;
   const o = t.order;
   const facts = [
-    ['Status', status(o.status)], ['Product', o.sku + ' × ' + o.quantity], ['Amount', o.amount + ' ' + o.currency],
+    ['Status', [status(o.status), attention(o)]], ['Product', o.sku + ' × ' + o.quantity], ['Amount', o.amount + ' ' + o.currency],
     ['Channel', o.channel], ['Buyer', o.email], ['Created', time(o.createdAt)], ['Paid', time(o.paidAt) || '–'],
     ['Delivered', time(o.deliveredAt) || '–'],
     ['Keys', t.keys.sold + ' sold, ' + t.keys.reserved + ' reserved, ' + t.keys.voided + ' void']
@@ -205,7 +226,7 @@ async function renderTimeline(node, api) {
   const events = el('table', { class: 'table kf-table kf-timeline' },
     el('thead', {}, el('tr', {}, ['Time', 'Kind', 'What', 'Details'].map(h => el('th', {}, h)))),
     el('tbody', {}, t.events.map(e => el('tr', { class: 'kf-event kf-event-' + e.kind.toLowerCase() },
-      el('td', { class: 'kf-time' }, time(e.at)), el('td', {}, el('span', { class: 'kf-kind' }, e.kind)),
+      el('td', { class: 'kf-time' }, time(e.at)), el('td', {}, el('span', { class: 'kf-kind' }, KINDS[e.kind] || e.kind)),
       el('td', {}, e.title),
       el('td', {}, el('dl', { class: 'kf-detail' }, Object.entries(e.detail).map(([name, value]) =>
         [el('dt', {}, name), el('dd', {}, value)])))))));

@@ -82,7 +82,7 @@ class OrdersPluginBrowserTest extends IntegrationTest {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Order " + order.orderNo());
         assertThat(browser.findElement(By.cssSelector(".kf-facts")).getText()).contains("DELIVERED");
         WebElement attempt = browser.findElement(By.cssSelector("tr.kf-event-delivery_attempt"));
-        assertThat(attempt.getText()).contains("Delivery attempt 1", "SENT", "you@example.com");
+        assertThat(attempt.getText()).contains("Delivery attempt 1", "sent (the mail server took it)", "you@example.com");
         assertThat(browser.findElement(By.cssSelector("table.kf-timeline")).getText())
                 .contains("Order placed", "Payment received", "SANDBOX-" + order.orderNo(), "Keys claimed",
                         "Order fulfillment ended: completed");

@@ -155,7 +155,7 @@ class OrdersPluginTest extends IntegrationTest {
         assertThat(payment.get("detail").get("review").asText()).startsWith("accepted");
         assertThat(event(events, "CLAIM").get("detail").get("keys").asText()).isEqualTo("2");
         JsonNode attempt = event(events, "DELIVERY_ATTEMPT");
-        assertThat(attempt.get("detail").get("outcome").asText()).isEqualTo("SENT");
+        assertThat(attempt.get("detail").get("outcome").asText()).isEqualTo("sent (the mail server took it)");
         assertThat(attempt.get("detail").get("recipient").asText()).isEqualTo("timeline@example.com");
         assertThat(events).filteredOn(e -> e.get("kind").asText().equals("KEY_REVEAL"))
                 .extracting(e -> e.get("detail").get("how").asText())
@@ -215,7 +215,7 @@ class OrdersPluginTest extends IntegrationTest {
         assertThat(refund.get("detail").get("refund status").asText()).isNotBlank();
         assertThat(later).filteredOn(e -> e.get("kind").asText().equals("AUDIT"))
                 .extracting(e -> e.get("title").asText() + " by " + e.get("detail").get("by").asText())
-                .contains("task.complete by " + SupportDesk.USER);
+                .contains("Support decided in \"Review payment\": return the payment by " + SupportDesk.USER); // in words
     }
 
     @Test

@@ -1,0 +1,26 @@
+package io.kamiflow.delivery;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which mails besides the key mail an order's buyer got (buyer_mail), for the order's timeline: written after the
+ * SMTP server answered, outside any transaction held across the send. No address, no error text.
+ */
+@Component
+public class BuyerMails {
+
+    /** The find-order mail with the order's link. */
+    public static final String ORDER_LINK = "ORDER_LINK";
+
+    private final JdbcClient jdbc;
+
+    BuyerMails(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void record(long orderId, String kind, boolean sent) {
+        jdbc.sql("INSERT INTO buyer_mail (order_id, kind, outcome) VALUES (?, ?, ?)")
+                .params(orderId, kind, sent ? "SENT" : "FAILED").update();
+    }
+}

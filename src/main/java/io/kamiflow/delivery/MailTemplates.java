@@ -1,0 +1,61 @@
+package io.kamiflow.delivery;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+/**
+ * Buyer mails from Thymeleaf templates under {@code templates/mail/}: {@code NAME.txt} (text mode, nothing escaped) and
+ * {@code NAME.html} (HTML mode, every variable escaped unless the template says otherwise), their texts from the message
+ * bundles in the mail's language. Its own engine, not a bean: a second template engine bean would switch off the one
+ * Spring Boot configures for the pages.
+ */
+@Component
+public class MailTemplates {
+
+    /** A mail's subject and its two bodies, in one language. */
+    public record Rendered(String subject, String text, String html) {
+    }
+
+    private final SpringTemplateEngine engine = new SpringTemplateEngine();
+    private final MessageSource messages;
+
+    MailTemplates(MessageSource messages) {
+        this.messages = messages;
+        engine.addTemplateResolver(resolver("*.txt", TemplateMode.TEXT, 1));
+        engine.addTemplateResolver(resolver("*.html", TemplateMode.HTML, 2));
+        engine.setTemplateEngineMessageSource(messages);
+    }
+
+    private static ClassLoaderTemplateResolver resolver(String pattern, TemplateMode mode, int order) {
+        ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver();
+        resolver.setPrefix("templates/mail/");
+        resolver.setResolvablePatterns(java.util.Set.of(pattern));
+        resolver.setTemplateMode(mode);
+        resolver.setCharacterEncoding("UTF-8");
+        resolver.setCheckExistence(true);
+        resolver.setOrder(order);
+        return resolver;
+    }
+
+    /**
+     * @param name the templates' name ({@code name.txt}, {@code name.html}) and the subject's message key
+     *             ({@code mails.NAME.subject}, given the shop's name and {@code subjectArgs})
+     */
+    public Rendered render(String name, Locale locale, String shopName, Map<String, Object> variables,
+                           Object... subjectArgs) {
+        Context context = new Context(locale, variables);
+        context.setVariable("shopName", shopName);
+        Object[] args = new Object[subjectArgs.length + 1];
+        args[0] = shopName;
+        System.arraycopy(subjectArgs, 0, args, 1, subjectArgs.length);
+        return new Rendered(messages.getMessage("mails." + name + ".subject", args, locale),
+                engine.process(name + ".txt", context), engine.process(name + ".html", context));
+    }
+}
