@@ -20,8 +20,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 class BackOfficeSecurity {
 
 
-    /** The owner's pages: the payment channels' settings, and key values in clear (a batch's export). */
-    static final String[] OWNER_ONLY = {"/admin/channels", "/admin/channels/**", "/admin/products/*/batches/*/export"};
+    /** The owner's pages: the payment channels' settings, key values in clear (a batch's export), notifications. */
+    static final String[] OWNER_ONLY = {"/admin/channels", "/admin/channels/**", "/admin/products/*/batches/*/export",
+            "/admin/notifications", "/admin/notifications/**"};
 
     @Bean
     SecurityFilterChain backOffice(HttpSecurity http, IdentityService identity) throws Exception {
