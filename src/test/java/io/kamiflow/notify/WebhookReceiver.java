@@ -17,9 +17,9 @@ import com.sun.net.httpserver.HttpServer;
  * A merchant's webhook receiver on a free local port: records each request, checks its signature with its own HMAC
  * (not kamiflow's code), and answers 500 for the first {@code failFirst} requests, then 200.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
-    record Received(String path, String eventId, String event, String signature, String body, boolean signatureValid) {
+    public record Received(String path, String eventId, String event, String signature, String body, boolean signatureValid) {
     }
 
     private final HttpServer server;
@@ -27,7 +27,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger failuresLeft;
     private volatile String secret = "";
 
-    WebhookReceiver(int failFirst) throws IOException {
+    public WebhookReceiver(int failFirst) throws IOException {
         failuresLeft = new AtomicInteger(failFirst);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
@@ -46,15 +46,15 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    void secret(String secret) {
+    public void secret(String secret) {
         this.secret = secret;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
