@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.kamiflow.db.InsertIfAbsent;
 import io.kamiflow.inventory.KeyCipher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -43,18 +44,20 @@ public class NotifyTargets {
 
     private final JdbcClient jdbc;
     private final KeyCipher cipher;
+    private final InsertIfAbsent inserts;
     private final SecureRandom random = new SecureRandom();
 
-    NotifyTargets(JdbcClient jdbc, KeyCipher cipher) {
+    NotifyTargets(JdbcClient jdbc, KeyCipher cipher, InsertIfAbsent inserts) {
         this.jdbc = jdbc;
         this.cipher = cipher;
+        this.inserts = inserts;
     }
 
     @Transactional
     public Created create(String name, Kind kind, String url, Long productId, Set<NotifyEvent> events) {
-        long id = jdbc.sql("""
-                INSERT INTO notify_target (name, kind, url, product_id, events) VALUES (?, ?, ?, ?, ?) RETURNING id""")
-                .params(name, kind.name(), url, productId, join(events)).query(Long.class).single();
+        long id = inserts.insertReturningId("INSERT INTO notify_target (name, kind, url, product_id, events) VALUES (?, ?, ?, ?, ?)",
+                        "product_id", name, kind.name(), url, productId, join(events))
+                .orElseThrow(() -> new IllegalArgumentException("the product has a hook already"));
         String secret = null;
         if (kind == Kind.WEBHOOK || kind == Kind.PRODUCT_HOOK) {
             byte[] raw = new byte[32];
