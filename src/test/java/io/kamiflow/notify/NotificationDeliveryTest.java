@@ -120,6 +120,23 @@ class NotificationDeliveryTest extends IntegrationTest {
     }
 
     @Test
+    void aPaymentNoticeRepeatedConcurrentlyTellsOfThePaidOrderOnce() throws Exception {
+        ShopClient client = new ShopClient(port);
+        Shop.productWithKeys(client, "DUP-1", "3.00", 3);
+        WebhookReceiver shop = receiver(0);
+        shop.secret(targets.create("shop", NotifyTargets.Kind.WEBHOOK, shop.url("/"), null,
+                EnumSet.of(NotifyEvent.ORDER_PAID)).secret());
+        Shop.PlacedOrder order = Shop.order(client, "DUP-1", 1, "dup@example.com");
+        java.util.concurrent.Callable<Integer> notice = () -> Shop.pay(client, order, "T-DUP-1").status();
+        assertThat(io.kamiflow.support.Concurrently.run(6, java.util.Collections.nCopies(6, notice))).containsOnly(200);
+        awaitDelivered(order.orderNo());
+        await().atMost(Duration.ofSeconds(20)).until(() -> shop.received().size() == 1);
+        Thread.sleep(1000);
+        assertThat(shop.received()).singleElement().satisfies(call -> assertThat(call.signatureValid()).isTrue());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM notify_delivery", Integer.class)).isOne();
+    }
+
+    @Test
     void lowStockIsToldToTelegramAfterAnImportAndAgainAfterAVoid() throws Exception {
         WebhookReceiver telegram = receiver(0);
         settings.setTelegramBaseUrl(telegram.url("/tg/"));
