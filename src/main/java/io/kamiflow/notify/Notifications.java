@@ -64,6 +64,9 @@ public class Notifications {
      * next check): remembered beside the admin alerts in the same transaction.
      */
     public void publishOnce(NotifyEvent event, String subject, Map<String, Object> data) {
+        if (targets.receiving(event, null).isEmpty()) {
+            return; // nobody listens: nothing remembered either, so a target added later hears of what is still open
+        }
         String key = subject.length() > 100 ? subject.substring(0, 100) : subject;
         if (once.raiseOnce("NOTIFY_" + event.name(), key)) {
             publish(event, null, data);
