@@ -25,9 +25,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 class BackOfficeSecurity {
 
 
-    /** The owner's pages: the payment channels' settings, the shop's settings, and key values in clear (a batch's export). */
+    /** The owner's pages: the payment channels', the shop's and the notifications' settings, key values in clear (export). */
     static final String[] OWNER_ONLY = {"/admin/channels", "/admin/channels/**", "/admin/products/*/batches/*/export",
-            "/admin/shop", "/admin/shop/**"};
+            "/admin/shop", "/admin/shop/**", "/admin/notifications", "/admin/notifications/**"};
 
     @Bean
     SecurityFilterChain backOffice(HttpSecurity http, IdentityService identity) throws Exception {

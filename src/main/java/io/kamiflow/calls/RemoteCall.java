@@ -1,5 +1,6 @@
 package io.kamiflow.calls;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -36,6 +37,14 @@ public interface RemoteCall {
      */
     default boolean leavesLocalVariables() {
         return false;
+    }
+
+    /**
+     * How long to wait after the {@code failures}-th failed attempt: the activity's {@code retryDelay} unless the call
+     * backs off by itself (the merchant's webhooks: longer after each failure, from the settings).
+     */
+    default Duration retryDelay(CallTask task, int failures, Duration configured) {
+        return configured;
     }
 
     /** The order the call is for, named in the worker's log lines: the instance's business key unless said otherwise. */

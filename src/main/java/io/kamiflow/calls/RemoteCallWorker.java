@@ -195,7 +195,9 @@ public class RemoteCallWorker implements SmartLifecycle {
 
     private void fail(RemoteCall.CallTask task, RuntimeException failed) {
         int retries = (task.retries() == null ? retriesOf(task) : task.retries()) - 1;
-        Duration delay = retryDelayOf(task);
+        RemoteCall call = calls.get(task.topic());
+        Duration delay = call == null ? retryDelayOf(task)
+                : call.retryDelay(task, Math.max(1, retriesOf(task) - retries), retryDelayOf(task));
         log.warn("{} for order {} failed ({} retries left, next in {}): {}", task.topic(), orderNo(task),
                 Math.max(retries, 0), delay, failed.getMessage());
         try {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.kamiflow.notify.Notifications;
 import io.kamiflow.ops.OrderInvariants;
 import io.kamiflow.ops.metrics.ShopMetrics;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -28,9 +29,11 @@ class BrokenOrders {
     private static final Logger log = LoggerFactory.getLogger(BrokenOrders.class);
 
     private final ShopMetrics metrics;
+    private final Notifications notifications;
 
-    BrokenOrders(ShopMetrics metrics) {
+    BrokenOrders(ShopMetrics metrics, Notifications notifications) {
         this.metrics = metrics;
+        this.notifications = notifications;
     }
 
     /** Counts and logs one check's findings and adds their orders to the instance's broken orders. */
@@ -49,6 +52,7 @@ class BrokenOrders {
         for (OrderInvariants.Violation violation : violations) {
             metrics.invariantViolated(violation.invariant(), violation.subjects().size());
             log.error("INVARIANT VIOLATED {}", violation);
+            notifications.invariantViolated(violation.invariant(), violation.subjects()); // once per finding
         }
     }
 

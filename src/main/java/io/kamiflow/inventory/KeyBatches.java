@@ -35,11 +35,13 @@ public class KeyBatches {
     private final JdbcClient jdbc;
     private final KeyCipher cipher;
     private final AuditLog audit;
+    private final LowStockMonitor lowStock;
 
-    KeyBatches(JdbcClient jdbc, KeyCipher cipher, AuditLog audit) {
+    KeyBatches(JdbcClient jdbc, KeyCipher cipher, AuditLog audit, LowStockMonitor lowStock) {
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.audit = audit;
+        this.lowStock = lowStock;
     }
 
     public static boolean validId(String batchId) {
@@ -76,6 +78,9 @@ public class KeyBatches {
                   AND revealed_at IS NULL""")
                 .params(product.id(), batchId).update() : 0;
         audit.record("keys.void", product.sku(), "batch " + batchId + ": voided " + voided + " unsold keys");
+        if (voided > 0) {
+            lowStock.checkAfterTaking(product.id()); // voiding takes stock away as a sale does
+        }
         return voided;
     }
 

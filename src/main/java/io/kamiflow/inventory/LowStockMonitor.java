@@ -47,7 +47,8 @@ public class LowStockMonitor {
     }
 
     /**
-     * After stock went up (import, generate, keys released): alert again on the next dip. Runs in the
+     * After stock went up (import, generate, keys released): alert again on the next dip; stock still below the
+     * threshold (an import too small, on a product never alerted) alerts now. Runs in the
      * transaction that added the stock, as every such path publishes {@link StockAdded}.
      */
     @EventListener
@@ -56,6 +57,8 @@ public class LowStockMonitor {
         Product product = products.getById(event.productId());
         if (stock.availableUpTo(event.productId(), product.lowStockThreshold()) >= product.lowStockThreshold()) {
             rearm(event.productId());
+        } else {
+            checkAfterTaking(event.productId()); // still below after the import: low, if not told already
         }
     }
 

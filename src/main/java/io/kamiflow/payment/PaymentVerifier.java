@@ -2,8 +2,10 @@ package io.kamiflow.payment;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderPaid;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -21,10 +23,12 @@ public class PaymentVerifier {
 
     private final JdbcClient jdbc;
     private final OrderRepository orders;
+    private final ApplicationEventPublisher events;
 
-    PaymentVerifier(JdbcClient jdbc, OrderRepository orders) {
+    PaymentVerifier(JdbcClient jdbc, OrderRepository orders, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.orders = orders;
+        this.events = events;
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
@@ -45,6 +49,7 @@ public class PaymentVerifier {
             return Discrepancy.AMOUNT_MISMATCH;
         }
         orders.markPaidBy(order.id(), paymentId);
+        events.publishEvent(new OrderPaid(order.id(), order.orderNo()));
         return null;
     }
 
@@ -64,6 +69,7 @@ public class PaymentVerifier {
             return "order " + orderNo + " is " + order.status() + " and cannot take this payment; refund it instead";
         }
         orders.markPaidBy(order.id(), paymentId);
+        events.publishEvent(new OrderPaid(order.id(), order.orderNo()));
         return null;
     }
 }

@@ -1,0 +1,64 @@
+package io.kamiflow.notify;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The delivery log: one row per event and target, its attempts, last error and next retry. */
+@Repository
+public class NotifyDeliveries {
+
+    public enum Status { PENDING, SENT, FAILED }
+
+    public record Delivery(String id, long targetId, NotifyEvent event, String payload, Status status, int attempts,
+                           String lastError, OffsetDateTime nextRetryAt, OffsetDateTime createdAt, OffsetDateTime sentAt) {
+    }
+
+    private final JdbcClient jdbc;
+
+    NotifyDeliveries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(String id, long targetId, NotifyEvent event, String payload) {
+        jdbc.sql("INSERT INTO notify_delivery (id, target_id, event, payload, status) VALUES (?, ?, ?, ?, 'PENDING')")
+                .params(id, targetId, event.name(), payload).update();
+    }
+
+    public Optional<Delivery> get(String id) {
+        return jdbc.sql("SELECT * FROM notify_delivery WHERE id = ?").param(id).query(NotifyDeliveries::map).optional();
+    }
+
+    public List<Delivery> recent(long targetId, int limit) {
+        return jdbc.sql("SELECT * FROM notify_delivery WHERE target_id = ? ORDER BY created_at DESC, id LIMIT ?")
+                .params(targetId, limit).query(NotifyDeliveries::map).list();
+    }
+
+    /** A failed attempt, in a statement of its own (no call is in flight then); no next retry when none is left. */
+    void failed(String id, String error, Instant nextRetry) {
+        jdbc.sql("""
+                UPDATE notify_delivery SET attempts = attempts + 1, last_error = ?, next_retry_at = ?,
+                       status = CASE WHEN ? THEN 'PENDING' ELSE 'FAILED' END WHERE id = ? AND status <> 'SENT'""")
+                .params(error.length() > 500 ? error.substring(0, 500) : error,
+                        nextRetry == null ? null : Timestamp.from(nextRetry), nextRetry != null, id).update();
+    }
+
+    /** Written in the transaction that completes the delivery's task. */
+    void sent(String id) {
+        jdbc.sql("""
+                UPDATE notify_delivery SET attempts = attempts + 1, status = 'SENT', sent_at = CURRENT_TIMESTAMP,
+                       next_retry_at = NULL WHERE id = ? AND status <> 'SENT'""").param(id).update();
+    }
+
+    private static Delivery map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Delivery(rs.getString("id"), rs.getLong("target_id"), NotifyEvent.valueOf(rs.getString("event")),
+                rs.getString("payload"), Status.valueOf(rs.getString("status")), rs.getInt("attempts"),
+                rs.getString("last_error"), rs.getObject("next_retry_at", OffsetDateTime.class),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("sent_at", OffsetDateTime.class));
+    }
+}

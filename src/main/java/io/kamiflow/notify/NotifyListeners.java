@@ -1,0 +1,60 @@
+package io.kamiflow.notify;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.kamiflow.catalog.Product;
+import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.inventory.LowStock;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderPaid;
+import io.kamiflow.ordering.OrderRepository;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns the domain's events into notifications, in the transaction that published them. What each carries is what
+ * the event needs and no more: never a key, never the buyer's access token; the buyer's email only to the product's
+ * own hook, which needs it to top up the right account.
+ */
+@Component
+class NotifyListeners {
+
+    private final Notifications notifications;
+    private final OrderRepository orders;
+    private final ProductRepository products;
+
+    NotifyListeners(Notifications notifications, OrderRepository orders, ProductRepository products) {
+        this.notifications = notifications;
+        this.orders = orders;
+        this.products = products;
+    }
+
+    @EventListener
+    public void onOrderPaid(OrderPaid paid) {
+        Order order = orders.findByOrderNo(paid.orderNo()).orElseThrow();
+        Product product = products.getById(order.productId());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("orderNo", order.orderNo());
+        data.put("sku", product.sku());
+        data.put("quantity", order.quantity());
+        data.put("amount", order.amount().amount());
+        data.put("currency", order.amount().currency());
+        data.put("channel", order.channel());
+        notifications.publish(NotifyEvent.ORDER_PAID, product.id(), data);
+        Map<String, Object> hook = new LinkedHashMap<>(data);
+        hook.put("email", order.buyerEmail());
+        hook.put("fields", Map.of()); // the buyer's input fields, once products ask for them
+        notifications.publish(NotifyEvent.PRODUCT_HOOK, product.id(), hook);
+    }
+
+    /** Once per dip (the monitor flips the product's flag first), in the transaction that took the stock. */
+    @EventListener
+    public void onLowStock(LowStock low) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("sku", low.sku());
+        data.put("available", low.available());
+        data.put("threshold", low.threshold());
+        notifications.publish(NotifyEvent.LOW_STOCK, null, data);
+    }
+}

@@ -1,0 +1,120 @@
+package io.kamiflow.notify;
+
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.kamiflow.db.InsertIfAbsent;
+import io.kamiflow.inventory.KeyCipher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The owner's notification targets. A webhook's secret is generated here, returned once to be shown once, and kept
+ * encrypted with the card keys' cipher (under the target's negated id as associated data, so it never decrypts as a
+ * product's key): the page never reads it back.
+ */
+@Repository
+public class NotifyTargets {
+
+    public enum Kind { WEBHOOK, TELEGRAM, MAIL, PRODUCT_HOOK }
+
+    public record Target(long id, String name, Kind kind, String url, Long productId, String sku,
+                         Set<NotifyEvent> events, boolean enabled, OffsetDateTime createdAt) {
+        public boolean receives(NotifyEvent event) {
+            return enabled && events.contains(event);
+        }
+    }
+
+    /** A target just created, with its secret in clear for the one page that shows it (null for mail and Telegram). */
+    public record Created(Target target, String secret) {
+    }
+
+    private static final String SELECT = """
+            SELECT t.*, p.sku FROM notify_target t LEFT JOIN product p ON p.id = t.product_id""";
+
+    private final JdbcClient jdbc;
+    private final KeyCipher cipher;
+    private final InsertIfAbsent inserts;
+    private final SecureRandom random = new SecureRandom();
+
+    NotifyTargets(JdbcClient jdbc, KeyCipher cipher, InsertIfAbsent inserts) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+        this.inserts = inserts;
+    }
+
+    @Transactional
+    public Created create(String name, Kind kind, String url, Long productId, Set<NotifyEvent> events) {
+        long id = inserts.insertReturningId("INSERT INTO notify_target (name, kind, url, product_id, events) VALUES (?, ?, ?, ?, ?)",
+                        "product_id", name, kind.name(), url, productId, join(events))
+                .orElseThrow(() -> new IllegalArgumentException("the product has a hook already"));
+        String secret = null;
+        if (kind == Kind.WEBHOOK || kind == Kind.PRODUCT_HOOK) {
+            byte[] raw = new byte[32];
+            random.nextBytes(raw);
+            secret = "whsec_" + HexFormat.of().formatHex(raw);
+            jdbc.sql("UPDATE notify_target SET secret_key_id = ?, secret_ciphertext = ? WHERE id = ?")
+                    .params(cipher.activeKeyId(), cipher.encrypt(-id, secret), id).update();
+        }
+        return new Created(get(id).orElseThrow(), secret);
+    }
+
+    /** The secret a delivery signs with; never shown. */
+    String secretOf(long targetId) {
+        return jdbc.sql("SELECT secret_key_id, secret_ciphertext FROM notify_target WHERE id = ?").param(targetId)
+                .query((rs, row) -> rs.getBytes("secret_ciphertext") == null ? null
+                        : cipher.decrypt(-targetId, rs.getString("secret_key_id"), rs.getBytes("secret_ciphertext")))
+                .optional().orElse(null);
+    }
+
+    public Optional<Target> get(long id) {
+        return jdbc.sql(SELECT + " WHERE t.id = ?").param(id).query(NotifyTargets::map).optional();
+    }
+
+    public List<Target> all() {
+        return jdbc.sql(SELECT + " ORDER BY t.id").query(NotifyTargets::map).list();
+    }
+
+    /** The targets an event goes to: the product's hook for {@link NotifyEvent#PRODUCT_HOOK}, else the switched-on ones. */
+    List<Target> receiving(NotifyEvent event, Long productId) {
+        if (event == NotifyEvent.PRODUCT_HOOK) {
+            return productId == null ? List.of() : jdbc.sql(SELECT + " WHERE t.product_id = ? AND t.enabled")
+                    .param(productId).query(NotifyTargets::map).list();
+        }
+        return all().stream().filter(target -> target.kind() != Kind.PRODUCT_HOOK && target.receives(event)).toList();
+    }
+
+    @Transactional
+    public boolean update(long id, Set<NotifyEvent> events, boolean enabled) {
+        return jdbc.sql("UPDATE notify_target SET events = ?, enabled = ? WHERE id = ?")
+                .params(join(events), enabled, id).update() == 1;
+    }
+
+    @Transactional
+    public boolean delete(long id) {
+        return jdbc.sql("DELETE FROM notify_target WHERE id = ?").param(id).update() == 1;
+    }
+
+    private static String join(Set<NotifyEvent> events) {
+        return events.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
+    }
+
+    private static Target map(ResultSet rs, int row) throws SQLException {
+        Set<NotifyEvent> events = EnumSet.noneOf(NotifyEvent.class);
+        Arrays.stream(rs.getString("events").split(",")).map(NotifyEvent::parse).flatMap(Optional::stream).forEach(events::add);
+        long productId = rs.getLong("product_id");
+        return new Target(rs.getLong("id"), rs.getString("name"), Kind.valueOf(rs.getString("kind")), rs.getString("url"),
+                rs.wasNull() ? null : productId, rs.getString("sku"), events, rs.getBoolean("enabled"),
+                rs.getObject("created_at", OffsetDateTime.class));
+    }
+}
