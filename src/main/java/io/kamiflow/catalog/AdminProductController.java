@@ -27,20 +27,35 @@ class AdminProductController {
     /** One product as stored; {@code version} is also its ETag; the optional texts are null when there are none. */
     record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                        long version, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
-                       String usageNotesZh, int minQuantity, int maxQuantity, String category) {
+                       String usageNotesZh, int minQuantity, int maxQuantity, String category,
+                       String kind, java.util.List<InputField> inputFields) {
         static ProductView of(Product p) {
             return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
                     p.active(), p.version(), p.nameZh(), p.descriptionEn(), p.descriptionZh(), p.usageNotesEn(),
-                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category());
+                    p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category(), p.kind(), p.inputFields());
         }
     }
 
     private final ProductRepository products;
     private final ProductChanges changes;
+    private final ProductKinds kinds;
 
-    AdminProductController(ProductRepository products, ProductChanges changes) {
+    AdminProductController(ProductRepository products, ProductChanges changes, ProductKinds kinds) {
         this.products = products;
         this.changes = changes;
+        this.kinds = kinds;
+    }
+
+    @PutMapping("/api/admin/products/{sku}/kind")
+    @Operation(summary = "Who fulfils the product: KEYS (from stock) or BY_HAND (a support agent, Fulfil by hand task), "
+            + "and the fields a buyer of a BY_HAND product fills in at checkout (key, labelEn, labelZh, required, pattern: "
+            + "a Java regex of at most 200 characters, maxLength up to 1000; at most 10 fields)",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "the product as stored now, its new ETag in the header"),
+                    @ApiResponse(responseCode = "400", description = "a kind or field definition is invalid; the detail names it"),
+                    @ApiResponse(responseCode = "404", description = "no product with this sku")})
+    ResponseEntity<ProductView> kind(@PathVariable String sku, @RequestBody ProductKinds.KindChange request) {
+        return answer(kinds.change(sku, request));
     }
 
     @PostMapping("/api/admin/products")

@@ -44,8 +44,14 @@ public class CheckoutService {
     /** @param language the storefront's language, for the key mail; null (API orders): English */
     public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
                              java.util.Locale language) {
+        return checkout(sku, quantity, email, channelId, clientAddress, language, null);
+    }
+
+    /** @param fields what the buyer filled in for a hand-fulfilled product (null: nothing) */
+    public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
+                             java.util.Locale language, Map<String, String> fields) {
         OrderPlacement.Placed placed = placement.place(sku, quantity, email, channelId, clientAddress,
-                Order.language(language));
+                Order.language(language), fields);
         Order order = placed.order();
         try {
             return new Checkout(order, placed.accessToken(), channels.checkout(channelId, order, placed.product()));

@@ -27,7 +27,8 @@ class OrderController {
     record CreateOrder(@NotBlank String sku,
                        @NotNull Integer quantity,
                        @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address") String email,
-                       @NotBlank String channel) {
+                       @NotBlank String channel,
+                       Map<String, String> fields) {
     }
 
     record OrderCreated(String orderNo, String status, String amount, String currency, String channel,
@@ -36,7 +37,7 @@ class OrderController {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record OrderView(String orderNo, String status, int quantity, String amount, String currency, String channel,
-                     String createdAt, List<String> keys) {
+                     String createdAt, List<String> keys, String delivery) {
     }
 
     private final CheckoutService checkout;
@@ -51,7 +52,7 @@ class OrderController {
     @ResponseStatus(HttpStatus.CREATED)
     OrderCreated create(@Valid @RequestBody CreateOrder request, HttpServletRequest http) {
         CheckoutService.Checkout result = checkout.checkout(request.sku().strip(), request.quantity(),
-                request.email().strip(), request.channel().strip(), ClientAddress.of(http));
+                request.email().strip(), request.channel().strip(), ClientAddress.of(http), null, request.fields());
         Order order = result.order();
         return new OrderCreated(order.orderNo(), order.status().name(), order.amount().amount(),
                 order.amount().currency(), order.channel(), result.accessToken(), result.payment());
@@ -64,6 +65,6 @@ class OrderController {
                 .orElseThrow(() -> Problems.notFound("no order with that number and access token"));
         Order order = view.order();
         return new OrderView(order.orderNo(), order.status().name(), order.quantity(), order.amount().amount(),
-                order.amount().currency(), order.channel(), order.createdAt().toString(), view.keys());
+                order.amount().currency(), order.channel(), order.createdAt().toString(), view.keys(), view.delivery());
     }
 }
