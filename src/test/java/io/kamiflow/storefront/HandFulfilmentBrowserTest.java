@@ -72,9 +72,11 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
                 engine.getTaskService().createTaskQuery().singleResult().getAssignee()));
         WebElement deliver = wait(support, 30).until(ExpectedConditions.presenceOfElementLocated(
                 By.xpath("//label[contains(normalize-space(),'Fulfilled: send the buyer')]")));
+        wait(support, 30).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "30.00 CNY"));
         assertThat(support.findElement(By.tagName("body")).getText())
-                .contains("30.00 CNY", "sandbox", "T-" + order.orderNo(), "Product TOPUP (TOPUP)")
-                .contains("Game account id / 游戏账号: 123456789");
+                .contains("30.00 CNY", "sandbox", "T-" + order.orderNo(), "Product TOPUP (TOPUP)");
+        assertThat(support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer entered')]/following::textarea[1]"))
+                .getAttribute("value")).contains("Game account id / 游戏账号: 123456789", "Server / 服务器: Asia-1");
         js(support, "arguments[0].click()", deliver);
         WebElement text = support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]"));
         text.sendKeys("充值成功，充值单号 CZ-20261205-0001");
