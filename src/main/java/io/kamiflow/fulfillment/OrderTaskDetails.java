@@ -46,6 +46,16 @@ class OrderTaskDetails implements TaskListener {
                 .param(order.orderNo()).query(String.class).optional().orElse("-"));
         task.setVariableLocal("orderProduct", product.name() + " (" + product.sku() + ")");
         task.setVariableLocal("orderQuantity", order.quantity());
+        switch (task.getTaskDefinitionKey() == null ? "" : task.getTaskDefinitionKey()) {
+            case "ReviewPayment" -> {
+                task.setVariableLocal("reviewWhy", TaskReasons.review((String) task.getVariable(ProcessVariables.DISCREPANCY), order));
+                task.setVariableLocal("reviewCanAccept", TaskReasons.canAccept(order, orders.paymentId(task.getExecution())));
+            }
+            case "ManualDelivery" -> task.setVariableLocal("manualWhy",
+                    TaskReasons.manual(task.getVariable(ProcessVariables.DELIVERY_ATTEMPTS)));
+            case "RestockOrRefund" -> task.setVariableLocal("restockWhy", TaskReasons.restock(order));
+            default -> { }
+        }
         if (product.byHand()) {
             Map<String, String> values = fields.of(order.id());
             String lines = product.inputFields().stream()

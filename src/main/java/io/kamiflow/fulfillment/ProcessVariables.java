@@ -28,6 +28,7 @@ public final class ProcessVariables {
     public static final String REVIEW_DECISION = "reviewDecision";
     public static final String REVIEW_NOTE = "reviewNote";
     public static final String RESTOCK_DECISION = "restockDecision";
+    public static final String RESTOCK_NOTE = "restockNote";
     public static final String REFUND_REASON = "refundReason";
     /** payment-refund: where the refund stands after its last step (RefundService.Progress). */
     public static final String REFUND_STATUS = "refundStatus";
@@ -49,7 +50,7 @@ public final class ProcessVariables {
      * form check moves it into the order in the submitting transaction.
      */
     public static final Set<String> KEPT_OUT_OF_HISTORY = Set.of(CORRECTED_EMAIL, BUYER_EMAIL_MASKED, MANUAL_NOTE,
-            REVIEW_NOTE, REFUND_REASON, MANUAL_REFUND_REFERENCE, MANUAL_REFUND_NOTE, DELIVERY_TEXT, HAND_NOTE, BUYER_FIELDS);
+            REVIEW_NOTE, REFUND_REASON, MANUAL_REFUND_REFERENCE, MANUAL_REFUND_NOTE, DELIVERY_TEXT, HAND_NOTE, BUYER_FIELDS, RESTOCK_NOTE);
 
     public static final String MSG_STOCK_REPLENISHED = "StockReplenished";
     public static final String MSG_RESEND_REQUESTED = "ResendRequested";
