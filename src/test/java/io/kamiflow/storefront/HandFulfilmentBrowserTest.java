@@ -133,6 +133,40 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         Chromium.screenshot(browser, "byhand-en-delivered");
     }
 
+    @Test
+    void theOwnerMakesAProductFulfilledByHandInTheBackOffice() {
+        Shop.productWithKeys(shop(), "TOPUP", "30.00", 0);
+        for (String language : new String[] {"zh-CN,zh", "en-US,en"}) {
+            boolean zh = language.startsWith("zh");
+            browser = Chromium.start(language, zh ? 1400 : 390, zh ? 900 : 844);
+            browser.get(base() + "/admin/products/TOPUP");
+            browser.findElement(By.id("username")).sendKeys(ShopClient.ADMIN_USER);
+            browser.findElement(By.id("password")).sendKeys(ShopClient.ADMIN_PASSWORD);
+            browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+            WebElement panel = wait(browser, 30).until(ExpectedConditions.presenceOfElementLocated(By.id("byhand")));
+            if (zh) {
+                new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind"))).selectByValue("BY_HAND");
+                browser.findElement(By.name("f0.key")).sendKeys("account");
+                browser.findElement(By.name("f0.labelEn")).sendKeys("Game account id");
+                browser.findElement(By.name("f0.labelZh")).sendKeys("游戏账号");
+                browser.findElement(By.name("f0.required")).click();
+                browser.findElement(By.name("f0.pattern")).sendKeys("[0-9]{5,12}");
+                WebElement max = browser.findElement(By.name("f0.maxLength"));
+                max.clear();
+                max.sendKeys("12");
+                js(browser, "arguments[0].click()", browser.findElement(By.id("kind-save")));
+                wait(browser, 30).until(ExpectedConditions.presenceOfElementLocated(By.id("kind-saved")));
+                panel = browser.findElement(By.id("byhand"));
+            }
+            js(browser, "arguments[0].scrollIntoView()", panel);
+            assertThat(browser.findElement(By.name("f0.key")).getAttribute("value")).isEqualTo("account");
+            Chromium.screenshot(browser, "byhand-admin-" + (zh ? "zh-desktop" : "en-phone"));
+            browser.quit();
+            browser = null;
+        }
+        assertThat(jdbc.queryForObject("SELECT kind FROM product WHERE sku = 'TOPUP'", String.class)).isEqualTo("BY_HAND");
+    }
+
     /** Fills the product page's form (the page open or opened now) and buys; the order page's path with its token. */
     private String buy(String language, String email, String account, String waiting) {
         if (!browser.getCurrentUrl().contains("/products/TOPUP")) {
