@@ -167,6 +167,29 @@ class HandFulfilledOrdersTest extends ProcessTest {
     }
 
     @Test
+    void anAdminRefundRacingTheCompletionRefundsOnceAndLeavesNoHalfDelivery() throws Exception {
+        SupportDesk.ensureUser(identity);
+        HandProducts.product(shop, "HAND-REF", "5.00");
+        for (int round = 0; round < 3; round++) {
+            Shop.PlacedOrder order = HandProducts.order(shop, "HAND-REF", "refund" + round + "@example.com", "5555" + round);
+            Shop.pay(shop, order, "T-REF-" + round);
+            Task task = engine.getTaskService().createTaskQuery().processInstanceBusinessKey(order.orderNo()).singleResult();
+            String code = "code " + round;
+            Concurrently.run(2, List.<Callable<Integer>>of(
+                    () -> SupportDesk.rest(shop, "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
+                            "{\"variables\":{\"handAction\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"" + code
+                                    + "\"}}}").status(),
+                    () -> shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status()));
+            runUntilOnlyTasksWait(order.orderNo());
+            assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM payment WHERE order_no = ? AND refunded_at IS NOT NULL",
+                    Integer.class, order.orderNo())).isEqualTo(1);
+            assertThat(engine.getTaskService().createTaskQuery().processInstanceBusinessKey(order.orderNo()).count()).isZero();
+            assertInvariants();
+        }
+    }
+
+    @Test
     void theBuyersFieldsAreErasedWithTheEmail() {
         SupportDesk.ensureUser(identity);
         HandProducts.product(shop, "HAND-OLD", "5.00");
