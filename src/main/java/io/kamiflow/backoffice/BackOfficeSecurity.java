@@ -1,11 +1,16 @@
 package io.kamiflow.backoffice;
 
 import io.kamiflow.web.PagePolicy;
+import java.io.IOException;
+
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.camunda.bpm.engine.IdentityService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
@@ -39,11 +44,22 @@ class BackOfficeSecurity {
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(PagePolicy.CONTENT_SECURITY_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
-                .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(BackOfficeSecurity::toLogin).accessDeniedHandler((request, response, denied) -> {
                     response.setStatus(HttpStatus.FORBIDDEN.value()); // no role here, or a form without its CSRF token
                     request.getRequestDispatcher("/admin/denied").forward(request, response);
                 }))
                 .anonymous(anonymous -> anonymous.disable())
                 .build();
+    }
+
+    /**
+     * The login page for a request without a user; one that still names a session the server no longer has (30
+     * minutes without a request, server.servlet.session.timeout, or a restarted node) hears that it ended. Not
+     * Spring's invalid-session URL: that also answers a form without its CSRF token, which must stay a 403.
+     */
+    private static void toLogin(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+            throws IOException {
+        boolean ended = request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
+        response.sendRedirect(request.getContextPath() + "/admin/login" + (ended ? "?expired" : ""));
     }
 }

@@ -46,6 +46,8 @@ import org.springframework.web.server.ResponseStatusException;
 class ProductPages {
 
     static final String FORM = "productForm";
+    /** Not under /admin/products/, where every name is a sku. */
+    static final String NEW_PRODUCT = "/admin/new-product";
     /** Why an import was not run; each has its text admin.import.error.{code}. */
     static final Set<String> IMPORT_ERRORS = Set.of("tooLarge", "empty", "both", "encoding", "type");
 
@@ -89,7 +91,16 @@ class ProductPages {
 
     @GetMapping("/admin/products")
     String list(Model model) {
-        return listPage(model, new ProductChanges.NewProduct("", "", "", "CNY", 0), Map.of());
+        Map<Long, StockService.Stock> counts = stock.stockByProduct();
+        model.addAttribute("rows", products.findAllInShopOrder().stream()
+                .map(p -> new Row(p, counts.getOrDefault(p.id(), StockService.Stock.NONE))).toList());
+        return "admin/products";
+    }
+
+    /** The new product's form, every field of the edit form but visibility (a new product is on sale). */
+    @GetMapping(NEW_PRODUCT)
+    String newProduct(Model model) {
+        return newProductPage(model, new ProductChanges.NewProduct("", "", "", "CNY", 0), Map.of());
     }
 
     @PostMapping("/admin/products")
@@ -106,16 +117,14 @@ class ProductPages {
             }
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
-        return listPage(model, form, errors(binding, locale));
+        return newProductPage(model, form, errors(binding, locale));
     }
 
-    private String listPage(Model model, ProductChanges.NewProduct form, Map<String, String> errors) {
-        Map<Long, StockService.Stock> counts = stock.stockByProduct();
-        model.addAttribute("rows", products.findAll().stream()
-                .map(p -> new Row(p, counts.getOrDefault(p.id(), StockService.Stock.NONE))).toList());
+    private String newProductPage(Model model, ProductChanges.NewProduct form, Map<String, String> errors) {
         model.addAttribute(FORM, form);
+        model.addAttribute("categories", categories.findAll());
         model.addAttribute("errors", errors);
-        return "admin/products";
+        return "admin/product-new";
     }
 
     @GetMapping("/admin/products/{sku}")

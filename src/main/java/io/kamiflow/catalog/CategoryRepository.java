@@ -46,6 +46,17 @@ public class CategoryRepository {
         return findById(category.id()).orElseThrow();
     }
 
+    /** Every category's slug in the catalogue's order, locked (in id order) for a reorder. */
+    List<String> lockAllInOrder() {
+        jdbc.sql("SELECT id FROM category ORDER BY id FOR UPDATE").query(Long.class).list();
+        return jdbc.sql("SELECT slug FROM category ORDER BY position, slug").query(String.class).list();
+    }
+
+    /** Stores a category's place; only called with every category locked. */
+    void setPosition(String slug, int position) {
+        jdbc.sql("UPDATE category SET position = ? WHERE slug = ?").params(position, slug).update();
+    }
+
     private static Category map(ResultSet rs, int row) throws SQLException {
         return new Category(rs.getLong("id"), rs.getString("slug"), rs.getString("name_en"), rs.getString("name_zh"),
                 rs.getInt("position"));

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Repository;
 public class ProductRepository {
 
     /** A product with its category's slug (a subquery, not a join, so that FOR UPDATE locks the product alone). */
+    private static final String SHOP_ORDER = "position, name, sku";
     private static final String SELECT =
             "SELECT p.*, (SELECT c.slug FROM category c WHERE c.id = p.category_id) AS category_slug FROM product p";
 
@@ -32,8 +33,25 @@ public class ProductRepository {
         return jdbc.sql(SELECT + " WHERE id = ?").param(id).query(ProductRepository::map).single();
     }
 
+    /** The shop's visible products in the owner's order (position, then name and sku). */
     public List<Product> findActive() {
-        return jdbc.sql(SELECT + " WHERE active ORDER BY name, sku").query(ProductRepository::map).list();
+        return jdbc.sql(SELECT + " WHERE active ORDER BY " + SHOP_ORDER).query(ProductRepository::map).list();
+    }
+
+    /** Every product, hidden ones too, in the shop's order: the back office's list, where the owner reorders them. */
+    public List<Product> findAllInShopOrder() {
+        return jdbc.sql(SELECT + " ORDER BY " + SHOP_ORDER).query(ProductRepository::map).list();
+    }
+
+    /** Every product's sku in the shop's order, locked (in id order, as every multi-row lock here) for a reorder. */
+    List<String> lockAllInShopOrder() {
+        jdbc.sql("SELECT id FROM product ORDER BY id FOR UPDATE").query(Long.class).list();
+        return jdbc.sql("SELECT sku FROM product ORDER BY " + SHOP_ORDER).query(String.class).list();
+    }
+
+    /** Stores a product's place in the shop's order; only called with every product locked. */
+    void setPosition(String sku, int position) {
+        jdbc.sql("UPDATE product SET position = ? WHERE sku = ?").params(position, sku).update();
     }
 
     /** Every product, hidden ones too, for the admin. */

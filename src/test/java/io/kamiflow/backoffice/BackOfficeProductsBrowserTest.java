@@ -56,6 +56,8 @@ class BackOfficeProductsBrowserTest extends IntegrationTest {
         wait(30).until(ExpectedConditions.textToBe(By.tagName("h1"), products));
         Chromium.screenshot(browser, "admin-products-" + lang + "-" + size);
 
+        browser.findElement(By.cssSelector("main a.button[href='/admin/new-product']")).click();
+        wait(30).until(ExpectedConditions.urlContains("/admin/new-product"));
         browser.findElement(By.id("sku")).sendKeys("NEW-CARD");
         browser.findElement(By.id("name")).sendKeys(lang.equals("zh") ? "新游戏点卡" : "New game card");
         browser.findElement(By.id("price")).sendKeys("1.001"); // a mistake first

@@ -53,7 +53,7 @@ public class StorefrontForms {
     }
 
     /** Carries this cookie from now on, as a browser that got it from another node of the shop would. */
-    StorefrontForms withCookie(String name, String value) {
+    public StorefrontForms withCookie(String name, String value) {
         java.net.HttpCookie cookie = new java.net.HttpCookie(name, value);
         cookie.setPath("/");
         cookie.setVersion(0);
