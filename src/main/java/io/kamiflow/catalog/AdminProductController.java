@@ -41,12 +41,13 @@ class AdminProductController {
     record ProductView(String sku, String name, String price, String currency, int lowStockThreshold, boolean active,
                        long version, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
                        String usageNotesZh, int minQuantity, int maxQuantity, String category, String imageUrl,
-                       String listPrice, StockDisplay stockDisplay, List<TierView> tiers) {
+                       String listPrice, StockDisplay stockDisplay, List<TierView> tiers,
+                       String kind, List<InputField> inputFields) {
         static ProductView of(Product p, String imageUrl, List<PriceTiers.Tier> tiers) {
             return new ProductView(p.sku(), p.name(), p.price().amount(), p.price().currency(), p.lowStockThreshold(),
                     p.active(), p.version(), p.nameZh(), p.descriptionEn(), p.descriptionZh(), p.usageNotesEn(),
                     p.usageNotesZh(), p.minQuantity(), p.maxQuantity(), p.category(), imageUrl,
-                    AdminProductController.listPrice(p), p.stockDisplay(), TierView.of(tiers));
+                    AdminProductController.listPrice(p), p.stockDisplay(), TierView.of(tiers), p.kind(), p.inputFields());
         }
     }
 
@@ -54,12 +55,27 @@ class AdminProductController {
     private final ProductChanges changes;
     private final ShopImages images;
     private final PriceTiers tiers;
+    private final ProductKinds kinds;
 
-    AdminProductController(ProductRepository products, ProductChanges changes, ShopImages images, PriceTiers tiers) {
+    AdminProductController(ProductRepository products, ProductChanges changes, ShopImages images, PriceTiers tiers,
+                           ProductKinds kinds) {
         this.tiers = tiers;
         this.products = products;
         this.changes = changes;
         this.images = images;
+        this.kinds = kinds;
+    }
+
+    @PutMapping("/api/admin/products/{sku}/kind")
+    @Operation(summary = "Who fulfils the product: KEYS (from stock) or BY_HAND (a support agent, Fulfil by hand task), "
+            + "and the fields a buyer of a BY_HAND product fills in at checkout (key, labelEn, labelZh, required, pattern: "
+            + "a Java regex of at most 200 characters, maxLength up to 1000; at most 10 fields)",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "the product as stored now, its new ETag in the header"),
+                    @ApiResponse(responseCode = "400", description = "a kind or field definition is invalid; the detail names it"),
+                    @ApiResponse(responseCode = "404", description = "no product with this sku")})
+    ResponseEntity<ProductView> kind(@PathVariable String sku, @RequestBody ProductKinds.KindChange request) {
+        return answer(kinds.change(sku, request));
     }
 
     @PostMapping("/api/admin/products")

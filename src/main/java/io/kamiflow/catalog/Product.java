@@ -16,11 +16,21 @@ import java.util.Locale;
  * @param category the category's slug, null if none
  * @param listPrice the price struck through next to {@code price} (same currency, above it), null if none
  * @param stockDisplay the exact count or only "in stock" in the shop
+ * @param kind KEYS (delivered from stock) or BY_HAND (a person fulfils it: no stock, the buyer fills in inputFields)
+ * @param inputFields what a buyer of a BY_HAND product fills in at checkout, empty if nothing
  */
 public record Product(long id, String sku, String name, Money price, int lowStockThreshold, boolean active, long version,
                       String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
                       String usageNotesZh, int minQuantity, int maxQuantity, Long categoryId, String category,
-                      Money listPrice, StockDisplay stockDisplay) {
+                      Money listPrice, StockDisplay stockDisplay, String kind, java.util.List<InputField> inputFields) {
+
+    public static final String KEYS = "KEYS";
+    public static final String BY_HAND = "BY_HAND";
+
+    /** A person fulfils it (人工发货, 代充): no keys, no stock check, a Fulfil by hand task after payment. */
+    public boolean byHand() {
+        return BY_HAND.equals(kind);
+    }
 
     /** The most one order may take: the product's maximum, no more than the shop's limit. */
     public int maxQuantity(int shopLimit) {

@@ -85,6 +85,13 @@ public class ProductRepository {
         return getById(product.id());
     }
 
+    /** Who fulfils the product and what its buyers fill in, as the next version. */
+    Product setKind(Product product, String kind, java.util.List<InputField> inputFields) {
+        jdbc.sql("UPDATE product SET kind = ?, input_fields = ?, version = version + 1 WHERE id = ?")
+                .params(kind, InputFields.toJson(inputFields), product.id()).update();
+        return getById(product.id());
+    }
+
     /** Inserts unless the sku exists; empty when it does. */
     public Optional<Product> insert(String sku, String name, Money price, int lowStockThreshold) {
         int rows = inserts.insert("""
@@ -129,6 +136,7 @@ public class ProductRepository {
                 rs.getString("name_zh"), rs.getString("description_en"), rs.getString("description_zh"),
                 rs.getString("usage_notes_en"), rs.getString("usage_notes_zh"), rs.getInt("min_quantity"),
                 rs.getInt("max_quantity"), rs.getObject("category_id", Long.class), rs.getString("category_slug"),
-                listPrice(rs), StockDisplay.valueOf(rs.getString("stock_display")));
+                listPrice(rs), StockDisplay.valueOf(rs.getString("stock_display")),
+                rs.getString("kind"), InputFields.fromJson(rs.getString("input_fields")));
     }
 }

@@ -110,6 +110,7 @@ public class OrderTimeline {
             buyerMails(orderId, events);
             reveals(orderId, events);
             audit(orderNo, events);
+            HandDeliveryRows.add(jdbc, orderId, events);
             List<Instance> processes = asApplication(() -> engineHistory(orderNo, events));
             events.sort(Comparator.comparing(e -> e.at() == null ? Instant.MAX : Instant.parse(e.at()))); // stable: ties keep their order
             String link = processes.stream().filter(p -> p.cockpitLink() != null)

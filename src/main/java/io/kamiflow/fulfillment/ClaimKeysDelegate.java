@@ -9,7 +9,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** Claim keys: all of the order's quantity in this job's transaction, or the Out of stock path. */
+/** Claim keys: all of the order's quantity in this job's transaction, or the Out of stock path; Fulfil by hand for a product a person fulfils. */
 @Component
 class ClaimKeysDelegate implements JavaDelegate {
 
@@ -17,8 +17,11 @@ class ClaimKeysDelegate implements JavaDelegate {
     private final KeyClaimer claimer;
     private final LowStockMonitor lowStock;
     private final ShopMetrics metrics;
+    private final HandFulfilment handFulfilment;
 
-    ClaimKeysDelegate(InstanceOrders orders, KeyClaimer claimer, LowStockMonitor lowStock, ShopMetrics metrics) {
+    ClaimKeysDelegate(InstanceOrders orders, KeyClaimer claimer, LowStockMonitor lowStock, ShopMetrics metrics,
+                      HandFulfilment handFulfilment) {
+        this.handFulfilment = handFulfilment;
         this.orders = orders;
         this.claimer = claimer;
         this.lowStock = lowStock;
@@ -28,6 +31,9 @@ class ClaimKeysDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         Order order = orders.order(execution);
+        if (handFulfilment.byHand(execution)) { // a person fulfils it: nothing to take from stock
+            throw new BpmnError(ProcessVariables.BY_HAND_ERROR, "order " + order.orderNo() + " is fulfilled by hand");
+        }
         if (!claimer.claim(order.id(), order.productId(), order.quantity())) {
             throw new BpmnError(ProcessVariables.OUT_OF_STOCK_ERROR, "not enough stock for order " + order.orderNo());
         }

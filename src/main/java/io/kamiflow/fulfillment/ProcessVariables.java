@@ -16,6 +16,7 @@ public final class ProcessVariables {
     public static final String DISCREPANCY = "discrepancy";
     public static final String OUT_OF_STOCK_ERROR = "OUT_OF_STOCK";
     public static final String CANNOT_ACCEPT_ERROR = "CANNOT_ACCEPT";
+    public static final String BY_HAND_ERROR = "BY_HAND";
     public static final String DELIVERY_OUTCOME = "deliveryOutcome";
     public static final String DELIVERY_RETRIES = "deliveryRetries";
     public static final String DELIVERY_ATTEMPTS = "deliveryAttempts";
@@ -27,6 +28,7 @@ public final class ProcessVariables {
     public static final String REVIEW_DECISION = "reviewDecision";
     public static final String REVIEW_NOTE = "reviewNote";
     public static final String RESTOCK_DECISION = "restockDecision";
+    public static final String RESTOCK_NOTE = "restockNote";
     public static final String REFUND_REASON = "refundReason";
     /** payment-refund: where the refund stands after its last step (RefundService.Progress). */
     public static final String REFUND_STATUS = "refundStatus";
@@ -34,6 +36,11 @@ public final class ProcessVariables {
     public static final String GATEWAY_REFUND_STATUS = "gatewayRefundStatus";
     public static final String MANUAL_REFUND_REFERENCE = "manualRefundReference";
     public static final String MANUAL_REFUND_NOTE = "manualRefundNote";
+    /** Fulfil by hand: support's decision (deliver, refund), the text the buyer receives, the note, the buyer's fields. */
+    public static final String HAND_ACTION = "handAction";
+    public static final String DELIVERY_TEXT = "deliveryText";
+    public static final String HAND_NOTE = "handNote";
+    public static final String BUYER_FIELDS = "buyerFields";
 
     /**
      * Variables that may describe a person: what support and admins type (notes, reasons, references) and the masked
@@ -43,7 +50,7 @@ public final class ProcessVariables {
      * form check moves it into the order in the submitting transaction.
      */
     public static final Set<String> KEPT_OUT_OF_HISTORY = Set.of(CORRECTED_EMAIL, BUYER_EMAIL_MASKED, MANUAL_NOTE,
-            REVIEW_NOTE, REFUND_REASON, MANUAL_REFUND_REFERENCE, MANUAL_REFUND_NOTE);
+            REVIEW_NOTE, REFUND_REASON, MANUAL_REFUND_REFERENCE, MANUAL_REFUND_NOTE, DELIVERY_TEXT, HAND_NOTE, BUYER_FIELDS, RESTOCK_NOTE);
 
     public static final String MSG_STOCK_REPLENISHED = "StockReplenished";
     public static final String MSG_RESEND_REQUESTED = "ResendRequested";

@@ -96,13 +96,19 @@ class TaskFormChecks {
     TaskListener reviewPaymentFormCheck() {
         return task -> {
             String decision = choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund"));
+            if (decision.equals("accept") && Boolean.FALSE.equals(task.getVariableLocal("reviewCanAccept"))) {
+                // the form said so in words; refused here too, whatever client submitted it
+                throw new ProcessEngineException("reviewDecision: accepting cannot succeed, the order is paid by another "
+                        + "payment or past being paid; refund this payment");
+            }
             completed(task, withNote("reviewDecision=" + decision, task.getVariable(ProcessVariables.REVIEW_NOTE)));
         };
     }
 
     @Bean
     TaskListener restockDecisionFormCheck() {
-        return task -> completed(task, "restockDecision=" + choice(task, ProcessVariables.RESTOCK_DECISION, Set.of("wait", "refund")));
+        return task -> completed(task, withNote("restockDecision=" + choice(task, ProcessVariables.RESTOCK_DECISION,
+                Set.of("wait", "refund")), task.getVariable(ProcessVariables.RESTOCK_NOTE)));
     }
 
     private static String orderNo(DelegateTask task) {

@@ -51,12 +51,25 @@ public class KeyCipher {
     }
 
     public byte[] encrypt(long productId, String plaintext) {
+        return encrypt(associatedData(productId), plaintext);
+    }
+
+    /** A hand-fulfilled order's delivery text, bound to its order: it cannot be moved to another one. */
+    public byte[] encryptHandDelivery(long orderId, String plaintext) {
+        return encrypt(handDeliveryData(orderId), plaintext);
+    }
+
+    public String decryptHandDelivery(long orderId, String keyId, byte[] stored) {
+        return decrypt(handDeliveryData(orderId), keyId, stored);
+    }
+
+    private byte[] encrypt(byte[] associatedData, String plaintext) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associatedData(productId));
+            cipher.updateAAD(associatedData);
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
@@ -88,6 +101,10 @@ public class KeyCipher {
     }
 
     public String decrypt(long productId, String keyId, byte[] stored) {
+        return decrypt(associatedData(productId), keyId, stored);
+    }
+
+    private String decrypt(byte[] associatedData, String keyId, byte[] stored) {
         SecretKey key = keys.get(keyId);
         if (key == null) {
             throw new IllegalStateException("no decryption key configured for key id '" + keyId + "'");
@@ -95,13 +112,17 @@ public class KeyCipher {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 0, NONCE_BYTES));
-            cipher.updateAAD(associatedData(productId));
+            cipher.updateAAD(associatedData);
             byte[] plain = cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("card key decryption failed for key id '" + keyId + "' ("
                     + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private static byte[] handDeliveryData(long orderId) {
+        return ("kamiflow/hand_delivery/v1/order/" + orderId).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] associatedData(long productId) {

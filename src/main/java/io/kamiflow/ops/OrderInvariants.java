@@ -75,7 +75,15 @@ public class OrderInvariants {
                     AND EXISTS (SELECT 1 FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD')"""),
             new Check("a delivered order's keys were not all revealed", """
                     SELECT o.id, o.order_no FROM customer_order o WHERE {orders} AND o.status = 'DELIVERED' AND o.quantity <> (
-                        SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD' AND k.revealed_at IS NOT NULL)"""),
+                        SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD' AND k.revealed_at IS NOT NULL)
+                    AND NOT EXISTS (SELECT 1 FROM hand_delivery h WHERE h.order_id = o.id)"""),
+            new Check("a hand-fulfilled paid order has neither a running instance nor a delivery", """
+                    SELECT o.id, o.order_no FROM customer_order o JOIN product p ON p.id = o.product_id
+                    WHERE {orders} AND p.kind = 'BY_HAND' AND o.status IN ('PAID', 'AWAITING_STOCK', 'MANUAL', 'DELIVERED')
+                    AND NOT EXISTS (SELECT 1 FROM hand_delivery h WHERE h.order_id = o.id)
+                    AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ = e.proc_def_id_
+                                    WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
+                                      AND d.key_ = 'order-fulfillment')"""),
             new Check("a payment has no process instance", """
                     SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
                     WHERE {orders} AND p.process_instance_id IS NULL"""),

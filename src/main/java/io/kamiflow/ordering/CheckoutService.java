@@ -47,14 +47,17 @@ public class CheckoutService {
     /** @param language the storefront's language, for the key mail; null (API orders): English */
     public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
                              java.util.Locale language) {
-        return checkout(sku, quantity, email, channelId, clientAddress, language, null);
+        return checkout(sku, quantity, email, channelId, clientAddress, language, null, null);
     }
 
-    /** @param coupon the buyer's coupon code, null or blank for none; the discount is computed here, never taken from the client */
+    /**
+     * @param coupon the buyer's coupon code, null or blank for none; the discount is computed here, never taken from the client
+     * @param fields what the buyer filled in for a hand-fulfilled product (null: nothing)
+     */
     public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
-                             java.util.Locale language, String coupon) {
+                             java.util.Locale language, String coupon, Map<String, String> fields) {
         OrderPlacement.Placed placed = placement.place(sku, quantity, email, channelId, clientAddress,
-                Order.language(language), coupon);
+                Order.language(language), coupon, fields);
         Order order = placed.order();
         Map<String, Object> payment;
         try {

@@ -33,7 +33,8 @@ class OrderController {
                        @NotNull Integer quantity,
                        @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid email address") String email,
                        @NotBlank String channel,
-                       @Size(max = 64) String coupon) {
+                       @Size(max = 64) String coupon,
+                       Map<String, String> fields) {
     }
 
     /** @param discount what the coupon took off ("0.00" without one); amount is what is left to pay */
@@ -44,7 +45,7 @@ class OrderController {
     /** @param discount and coupon: present when the order used a coupon */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record OrderView(String orderNo, String status, int quantity, String amount, String currency, String channel,
-                     String createdAt, List<String> keys, String discount, String coupon) {
+                     String createdAt, List<String> keys, String discount, String coupon, String delivery) {
     }
 
     private final CheckoutService checkout;
@@ -61,7 +62,8 @@ class OrderController {
     @ResponseStatus(HttpStatus.CREATED)
     OrderCreated create(@Valid @RequestBody CreateOrder request, HttpServletRequest http) {
         CheckoutService.Checkout result = checkout.checkout(request.sku().strip(), request.quantity(),
-                request.email().strip(), request.channel().strip(), ClientAddress.of(http), null, request.coupon());
+                request.email().strip(), request.channel().strip(), ClientAddress.of(http), null, request.coupon(),
+                request.fields());
         Order order = result.order();
         Money discount = result.discount() == null ? new Money(0, order.amount().currency()) : result.discount();
         return new OrderCreated(order.orderNo(), order.status().name(), order.amount().amount(),
@@ -77,6 +79,7 @@ class OrderController {
         Optional<CouponRedemptions.Redemption> coupon = coupons.ofOrder(order.id());
         return new OrderView(order.orderNo(), order.status().name(), order.quantity(), order.amount().amount(),
                 order.amount().currency(), order.channel(), JsonTimes.text(order.createdAt()), view.keys(),
-                coupon.map(c -> c.discount().amount()).orElse(null), coupon.map(CouponRedemptions.Redemption::code).orElse(null));
+                coupon.map(c -> c.discount().amount()).orElse(null), coupon.map(CouponRedemptions.Redemption::code).orElse(null),
+                view.delivery());
     }
 }

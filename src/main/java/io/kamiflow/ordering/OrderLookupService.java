@@ -22,15 +22,19 @@ public class OrderLookupService {
     private static final Set<OrderStatus> HOLDS_KEYS = EnumSet.of(OrderStatus.PAID, OrderStatus.AWAITING_STOCK,
             OrderStatus.MANUAL, OrderStatus.DELIVERED);
 
-    public record BuyerView(Order order, List<String> keys) {
+    /** @param delivery what support delivered for a hand-fulfilled order, null if nothing (yet) */
+    public record BuyerView(Order order, List<String> keys, String delivery) {
     }
 
     private final OrderRepository orders;
     private final AccessTokens tokens;
     private final KeyVault vault;
     private final KeyReveals reveals;
+    private final HandDeliveries handDeliveries;
 
-    OrderLookupService(OrderRepository orders, AccessTokens tokens, KeyVault vault, KeyReveals reveals) {
+    OrderLookupService(OrderRepository orders, AccessTokens tokens, KeyVault vault, KeyReveals reveals,
+                       HandDeliveries handDeliveries) {
+        this.handDeliveries = handDeliveries;
         this.orders = orders;
         this.tokens = tokens;
         this.vault = vault;
@@ -41,7 +45,11 @@ public class OrderLookupService {
     public Optional<BuyerView> lookup(String orderNo, String token) {
         return orders.findByOrderNo(orderNo)
                 .filter(order -> tokens.matches(token, order.accessTokenHash()))
-                .map(order -> new BuyerView(order, keysFor(order)));
+                .map(order -> new BuyerView(order, keysFor(order), deliveryFor(order)));
+    }
+
+    private String deliveryFor(Order order) {
+        return order.status() == OrderStatus.DELIVERED ? handDeliveries.reveal(order.id()).orElse(null) : null;
     }
 
     private List<String> keysFor(Order order) {

@@ -48,11 +48,14 @@ class OrderPlacement {
     private final AuditLog audit;
     private final PriceTiers tiers;
     private final CouponRedemptions coupons;
+    private final OrderFields orderFields;
 
     OrderPlacement(PriceTiers tiers, CouponRedemptions coupons, ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
                    AccessTokens tokens, PaymentOptions channels, OrderingProperties properties,
                    StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
-                   LowStockMonitor lowStock, LockRows lockRows, OpenReservations openReservations, AuditLog audit) {
+                   LowStockMonitor lowStock, LockRows lockRows, OpenReservations openReservations, AuditLog audit,
+                   OrderFields orderFields) {
+        this.orderFields = orderFields;
         this.products = products;
         this.stock = stock;
         this.orders = orders;
@@ -80,16 +83,17 @@ class OrderPlacement {
     /** @param language the storefront's language, recorded for the key mail ({@link Order#language(java.util.Locale)}) */
     @Transactional
     public Placed place(String sku, int quantity, String email, String channelId, String clientAddress, String language) {
-        return place(sku, quantity, email, channelId, clientAddress, language, null);
+        return place(sku, quantity, email, channelId, clientAddress, language, null, null);
     }
 
     /**
      * @param coupon the buyer's coupon code, null or blank for none: its use is taken under the coupon's row lock
      *               (after the buyer's and the address's locks, before the keys) and the amount is what is left to pay
+     * @param fields the buyer's values for a hand-fulfilled product's fields (null: none), checked against the product
      */
     @Transactional
     public Placed place(String sku, int quantity, String email, String channelId, String clientAddress, String language,
-                        String coupon) {
+                        String coupon, java.util.Map<String, String> fields) {
         if (quantity < 1 || quantity > properties.maxQuantity()) {
             throw Problems.badRequest("quantity must be between 1 and " + properties.maxQuantity());
         }
@@ -103,12 +107,14 @@ class OrderPlacement {
             throw Problems.badRequest("quantity must be between " + product.minQuantity() + " and " + max
                     + " for product '" + sku + "'");
         }
-        boolean reserve = stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
+        java.util.Map<String, String> values = io.kamiflow.catalog.InputFields.checkValues(product, fields);
+        // a person fulfils it: no keys to reserve or count
+        boolean reserve = !product.byHand() && stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
         if (reserve) {
             holdBuyerLock(email);
             openReservations.holdAddressLock(clientAddress); // always after the buyer lock: one lock order, no deadlock
         }
-        long available = stock.availableUpTo(product.id(), quantity);
+        long available = product.byHand() ? quantity : stock.availableUpTo(product.id(), quantity);
         if (available < quantity) {
             throw notEnough(sku, available, quantity);
         }
@@ -125,6 +131,7 @@ class OrderPlacement {
         if (applied != null) {
             coupons.redeem(applied, id, email);
         }
+        orderFields.store(id, values);
         if (reserve) {
             Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
             if (!claimer.reserve(id, product.id(), quantity, until)) {

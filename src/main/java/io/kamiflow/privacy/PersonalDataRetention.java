@@ -15,7 +15,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Erases personal data past its retention ({@link RetentionSettings}) in place, one bounded batch of each kind per
  * call: the order, its amount, status, payments and keys stay for the accounting; the buyer's email becomes
- * {@link #ERASED} (the same for every order, so nothing can be recovered from it), the client address, the gateway's
+ * {@link #ERASED} (the same for every order, so nothing can be recovered from it), the fields the buyer of a
+ * hand-fulfilled product filled in are deleted, the client address, the gateway's
  * raw notice, delivery errors and audit details become NULL, and idle lock rows (one per buyer email or address) go.
  * <p>
  * An order that still has work is never touched: paid, parked or in support's hands, a running process of any kind
@@ -108,6 +109,8 @@ public class PersonalDataRetention {
                 .param("erased", ERASED).param("ids", ids).update();
         // a once-per-email coupon's digest of the address goes too: after erasure that email may use the coupon again
         jdbc.sql("UPDATE coupon_redemption SET email_key = NULL WHERE order_id IN (:ids)").param("ids", ids).update();
+        // what the buyer of a hand-fulfilled product filled in (an account, a phone number) goes with the email
+        jdbc.sql("DELETE FROM order_field WHERE order_id IN (:ids)").param("ids", ids).update();
         return jdbc.sql("""
                 UPDATE customer_order SET buyer_email = :erased, client_address = NULL, personal_data_erased_at = :now
                 WHERE id IN (:ids)""")

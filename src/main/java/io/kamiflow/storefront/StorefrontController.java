@@ -146,10 +146,13 @@ class StorefrontController {
             return "product-not-found";
         }
         String error = invalid(form, product.get());
+        java.util.Map<String, String> fields = HandFields.from(request, product.get());
+        model.addAttribute("fieldValues", fields);
         if (error == null) {
             try {
                 CheckoutService.Checkout placed = checkout.checkout(sku, form.quantity(), form.email().strip(),
-                        form.channel(), ClientAddress.of(request), locale, form.coupon());
+                        form.channel(), ClientAddress.of(request), locale, form.coupon(),
+                        product.get().byHand() ? fields : null);
                 redirect.addFlashAttribute("payment", placed.payment());
                 return "redirect:" + OrderLinks.path(placed.order().orderNo(), placed.accessToken());
             } catch (ErrorResponseException refused) {
@@ -158,7 +161,7 @@ class StorefrontController {
                     case 409 -> "checkout.error.stock";
                     case 429 -> "checkout.error.tooMany";
                     case 502, 503 -> "checkout.error.gateway";
-                    default -> "checkout.error.input";
+                    default -> HandFields.problem(refused, product.get(), locale, model);
                 };
             }
         } else {
@@ -184,7 +187,8 @@ class StorefrontController {
         model.addAttribute("amount", Prices.format(order.amount(), locale));
         pricing.order(model, order, locale);
         model.addAttribute("keys", keys);
-        model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty());
+        HandFields.orderPage(product, order, view.get().delivery(), model);
+        model.addAttribute("follow", FOLLOWED.contains(order.status()) && keys.isEmpty() && view.get().delivery() == null);
         model.addAttribute("sandboxPay", devHelpers && order.status() == OrderStatus.PENDING_PAYMENT
                 && "sandbox".equals(order.channel()));
         orderPageDetails.addTo(model, order, product, keys);
@@ -202,6 +206,7 @@ class StorefrontController {
         model.addAttribute("maxQuantity", product.maxQuantity(ordering.maxQuantity()));
         model.addAttribute("error", error);
         pricing.product(model, product, form.quantity(), locale);
+        HandFields.productPage(product, locale, model);
         return "product";
     }
 
@@ -240,7 +245,8 @@ class StorefrontController {
 
     private ProductCard card(Product product, Locale locale) {
         return new ProductCard(product.sku(), product.name(locale), Prices.format(product.price(), locale),
-                stock.available(product.id()), Markdown.html(product.description(locale)),
+                product.byHand() ? product.maxQuantity(ordering.maxQuantity()) : stock.available(product.id()),
+                Markdown.html(product.description(locale)),
                 product.listPrice() == null ? null : Prices.format(product.listPrice(), locale),
                 product.stockDisplay() == StockDisplay.EXACT);
     }

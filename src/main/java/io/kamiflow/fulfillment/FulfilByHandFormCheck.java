@@ -1,0 +1,81 @@
+package io.kamiflow.fulfillment;
+
+import io.kamiflow.ops.AuditLog;
+import io.kamiflow.ordering.HandDeliveries;
+import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderRepository;
+import io.kamiflow.ordering.OrderStatus;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.springframework.stereotype.Component;
+
+/**
+ * Completes "Fulfil by hand" (support's decision, checked whatever client submitted it). Deliver: the delivery text
+ * leaves the engine in this transaction (the variable is removed before anything is written, and is kept out of the
+ * history anyway), is stored encrypted once per order, and the order is DELIVERED with it; a second submission or a
+ * second agent at the same moment finds the delivery stored (or waits on its row) and is refused, so the first text
+ * stays. Refund: support's note becomes the refund's reason. The decision and the note go to the audit log, which the
+ * order's timeline shows.
+ */
+@Component("fulfilByHandFormCheck")
+class FulfilByHandFormCheck implements TaskListener {
+
+    private final OrderRepository orders;
+    private final HandDeliveries deliveries;
+    private final AuditLog audit;
+    private final IdentityService identity;
+
+    FulfilByHandFormCheck(OrderRepository orders, HandDeliveries deliveries, AuditLog audit, IdentityService identity) {
+        this.orders = orders;
+        this.deliveries = deliveries;
+        this.audit = audit;
+        this.identity = identity;
+    }
+
+    @Override
+    public void notify(DelegateTask task) {
+        Object text = task.getVariable(ProcessVariables.DELIVERY_TEXT);
+        task.removeVariable(ProcessVariables.DELIVERY_TEXT);
+        Object action = task.getVariable(ProcessVariables.HAND_ACTION);
+        Object note = task.getVariable(ProcessVariables.HAND_NOTE);
+        task.removeVariable(ProcessVariables.HAND_NOTE);
+        task.removeVariable(ProcessVariables.BUYER_FIELDS); // the form's read-only copy, when a client sends it back
+        if (task.getExecution() == null) {
+            throw new ProcessEngineException("task " + task.getId() + " is no longer part of a running order process");
+        }
+        String orderNo = task.getExecution().getProcessBusinessKey();
+        Order order = orders.lockByOrderNo(orderNo).orElseThrow(() -> new ProcessEngineException("no order " + orderNo));
+        String noteText = note == null || note.toString().isBlank() ? null : note.toString().strip();
+        if ("deliver".equals(action)) {
+            if (!(text instanceof String delivery) || delivery.isBlank()) {
+                throw new ProcessEngineException(ProcessVariables.DELIVERY_TEXT + ": enter what the buyer receives");
+            }
+            if (delivery.length() > HandDeliveries.MAX_TEXT) {
+                throw new ProcessEngineException(ProcessVariables.DELIVERY_TEXT + " is longer than "
+                        + HandDeliveries.MAX_TEXT + " characters");
+            }
+            if (order.status() != OrderStatus.PAID || !deliveries.store(order.id(), delivery.strip(), who())) {
+                throw new ProcessEngineException("order " + orderNo + " was delivered or refunded already");
+            }
+            orders.transition(order.id(), OrderStatus.DELIVERED, OrderStatus.PAID);
+            audit.record("task.complete", orderNo, "FulfilByHand: delivered" + (noteText == null ? "" : ": " + noteText));
+        } else if ("refund".equals(action)) {
+            if (order.status() != OrderStatus.PAID) {
+                throw new ProcessEngineException("order " + orderNo + " is " + order.status() + ", not waiting for a person");
+            }
+            String reason = "refunded by support instead of fulfilling by hand" + (noteText == null ? "" : ": " + noteText);
+            task.getExecution().setVariable(ProcessVariables.REFUND_REASON, reason);
+            audit.record("task.complete", orderNo, "FulfilByHand: refund" + (noteText == null ? "" : ": " + noteText));
+        } else {
+            throw new ProcessEngineException(ProcessVariables.HAND_ACTION + " must be one of [deliver, refund]");
+        }
+    }
+
+    private String who() {
+        Authentication current = identity.getCurrentAuthentication();
+        return current == null || current.getUserId() == null ? "system" : current.getUserId();
+    }
+}

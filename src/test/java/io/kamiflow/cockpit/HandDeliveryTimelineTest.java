@@ -1,0 +1,37 @@
+package io.kamiflow.cockpit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import io.kamiflow.support.HandProducts;
+import io.kamiflow.support.ProcessTest;
+import io.kamiflow.support.Shop;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The order's timeline shows who fulfilled it by hand and when, with support's note, and never the text or the fields' values. */
+class HandDeliveryTimelineTest extends ProcessTest {
+
+    @Autowired
+    OrderTimeline timelines;
+
+    @Test
+    void theTimelineShowsTheHandDeliveryAndTheNoteButNotTheTextOrTheBuyersValues() {
+        HandProducts.product(shop, "TL-HAND", "8.00");
+        Shop.PlacedOrder order = HandProducts.order(shop, "TL-HAND", "tl@example.com", "31415926");
+        Shop.pay(shop, order, "T-TL");
+        complete(instanceFor(order.orderNo()), Map.of("handAction", "deliver", "deliveryText", "secret code 2718",
+                "handNote", "done through the publisher's portal"));
+        runUntilOnlyTasksWait(order.orderNo());
+
+        OrderTimeline.Timeline timeline = timelines.of(order.orderNo()).orElseThrow();
+        OrderTimeline.Event delivered = timeline.events().stream().filter(e -> e.kind().equals("DELIVERY")).findFirst().orElseThrow();
+        assertThat(delivered.title()).isEqualTo("Fulfilled by hand");
+        assertThat(delivered.detail()).containsEntry("by", "system").containsEntry("buyer's fields", "account, server");
+        assertThat(delivered.detail().get("first shown to the buyer")).isNotEqualTo("not yet"); // the mail showed it
+        assertThat(timeline.events()).anySatisfy(e -> assertThat(String.valueOf(e.detail().get("detail")))
+                .isEqualTo("FulfilByHand: delivered: done through the publisher's portal"));
+        assertThat(timeline.toString()).doesNotContain("secret code 2718", "31415926");
+    }
+}
