@@ -3,6 +3,7 @@ package io.kamiflow.delivery;
 import java.time.Duration;
 import java.util.Properties;
 
+import io.kamiflow.catalog.ShopProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -49,11 +50,20 @@ class MailSenderConfig {
         return sender;
     }
 
-    /** The shop's name in buyer mails until the shop's own settings provide one. */
+    /**
+     * The shop's name in buyer mails: the owner's (shop settings, in the mail's language, else the other one), else
+     * kamiflow.delivery.shop-name, else the message bundles' shop.name, as the storefront's header shows it.
+     */
     @Bean
     @ConditionalOnMissingBean(ShopName.class)
-    static ShopName defaultShopName(DeliveryProperties properties, MessageSource messages) {
-        return locale -> properties.shopName() != null && !properties.shopName().isBlank() ? properties.shopName()
-                : messages.getMessage("shop.name", null, "kamiflow", locale);
+    static ShopName defaultShopName(ShopProfiles shop, DeliveryProperties properties, MessageSource messages) {
+        return locale -> {
+            String owners = shop.current().name(locale);
+            if (owners != null) {
+                return owners;
+            }
+            return properties.shopName() != null && !properties.shopName().isBlank() ? properties.shopName()
+                    : messages.getMessage("shop.name", null, "kamiflow", locale);
+        };
     }
 }

@@ -139,7 +139,7 @@ class BackOfficeImagesTest extends IntegrationTest {
         StorefrontForms owner = BackOfficeAccessTest.loggedIn(port, ShopClient.ADMIN_USER, ShopClient.ADMIN_PASSWORD, "203.0.113.96");
         ShopClient.Response page = owner.get("/admin/shop/logo", "en");
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("Shop logo", "No logo yet", "href=\"/admin/shop/logo\" aria-current=\"page\"");
+        assertThat(page.body()).contains("Shop logo", "No logo yet", "href=\"/admin/shop\" aria-current=\"page\"");
         assertThat(owner.get("/admin/shop/logo?lang=zh-CN", null).body()).contains("店铺 Logo", "还没有 Logo");
 
         byte[] jpeg = TestImages.encode(TestImages.picture(200, 60, java.awt.Color.ORANGE, java.awt.Color.RED, null), "jpeg");

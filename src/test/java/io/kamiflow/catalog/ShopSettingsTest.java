@@ -124,7 +124,7 @@ class ShopSettingsTest extends IntegrationTest {
         assertThat(put("*", edit("Key Corner", null, "**Sale** <script>alert(1)</script>", null, true)).status())
                 .isEqualTo(200);
         String english = buyer.get("/", "en").body();
-        assertThat(english).contains("<title>Products · Key Corner</title>", ">Key Corner</a>",
+        assertThat(english).contains("<title>Products · Key Corner</title>", ">Key Corner</span></a>",
                 "<strong>Sale</strong> &lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert");
         String chinese = buyer.get("/", "zh-CN").body();
         assertThat(chinese).as("no Chinese texts: the English ones").contains("<title>商品 · Key Corner</title>",
