@@ -4,9 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Code;
+import org.commonmark.node.HardLineBreak;
+import org.commonmark.node.HtmlInline;
 import org.commonmark.node.Image;
 import org.commonmark.node.Link;
 import org.commonmark.node.Node;
+import org.commonmark.node.Paragraph;
+import org.commonmark.node.SoftLineBreak;
 import org.commonmark.node.Text;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.DefaultUrlSanitizer;
@@ -39,6 +44,55 @@ public final class Markdown {
             return "";
         }
         return RENDERER.render(PARSER.parse(markdown));
+    }
+
+    /**
+     * The first paragraph as plain text for a catalogue card, cut at {@code max} characters (with "…"); null when the
+     * text has no paragraph. Markup is dropped, not escaped: the page escapes the result as any text.
+     */
+    public static String summary(String markdown, int max) {
+        if (markdown == null || markdown.isBlank()) {
+            return null;
+        }
+        Node node = PARSER.parse(markdown).getFirstChild();
+        while (node != null && !(node instanceof Paragraph)) {
+            node = node.getNext();
+        }
+        if (node == null) {
+            return null;
+        }
+        StringBuilder words = new StringBuilder();
+        node.accept(new AbstractVisitor() { // a link's text without its address, code as written, breaks as spaces
+            @Override
+            public void visit(Text text) {
+                words.append(text.getLiteral());
+            }
+
+            @Override
+            public void visit(Code code) {
+                words.append(code.getLiteral());
+            }
+
+            @Override
+            public void visit(HtmlInline html) {
+                words.append(html.getLiteral());
+            }
+
+            @Override
+            public void visit(SoftLineBreak lineBreak) {
+                words.append(' ');
+            }
+
+            @Override
+            public void visit(HardLineBreak lineBreak) {
+                words.append(' ');
+            }
+        });
+        String text = words.toString().strip().replaceAll("\\s+", " ");
+        if (text.codePointCount(0, text.length()) <= max) {
+            return text.isEmpty() ? null : text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, max)).stripTrailing() + "…";
     }
 
     /**

@@ -52,8 +52,9 @@ class StorefrontController {
      * @param listPrice the price struck through next to {@code price}, null if none
      * @param exactStock whether the shop shows how many are left or only that there are some
      */
+    /** @param summary the description's first paragraph as short text for the catalogue's card, null if none */
     public record ProductCard(String sku, String name, String price, long available, String description,
-                              String listPrice, boolean exactStock) {
+                              String listPrice, boolean exactStock, String summary, boolean byHand) {
         public boolean soldOut() {
             return available == 0;
         }
@@ -61,6 +62,9 @@ class StorefrontController {
 
     /** The longest search the catalogue takes; the rest of a longer one is ignored. */
     static final int MAX_SEARCH = 100;
+
+    /** The most characters of a description a catalogue card shows. */
+    static final int SUMMARY = 90;
 
     /**
      * One group of the catalogue: a category's products, or (slug null) those without one, listed last; its name is
@@ -248,6 +252,7 @@ class StorefrontController {
                 product.byHand() ? product.maxQuantity(ordering.maxQuantity()) : stock.available(product.id()),
                 Markdown.html(product.description(locale)),
                 product.listPrice() == null ? null : Prices.format(product.listPrice(), locale),
-                product.stockDisplay() == StockDisplay.EXACT);
+                product.stockDisplay() == StockDisplay.EXACT, Markdown.summary(product.description(locale), SUMMARY),
+                product.byHand());
     }
 }

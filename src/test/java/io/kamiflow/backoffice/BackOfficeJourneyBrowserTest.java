@@ -3,6 +3,7 @@ package io.kamiflow.backoffice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kamiflow.support.Chromium;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
+import io.kamiflow.support.TestImages;
 import io.kamiflow.support.ShopClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The owner's whole day in a real browser, as issue 20 asks it to work: log in, create a category and a product in
- * both languages, import 1,000 keys from a file and read the report, a buyer buys it on the storefront and pays, the
+ * both languages with an image, import 1,000 keys from a file and read the report, a buyer buys it on the storefront and pays, the
  * owner sees the sale on the dashboard and the order in the list, refunds it with a reason, and finds the refund in the
  * order's timeline and the audit. In Chinese on a desktop and in English on a phone.
  */
@@ -87,6 +89,16 @@ class BackOfficeJourneyBrowserTest extends IntegrationTest {
         browser.findElement(By.cssSelector("#new button[type=submit]")).click();
         wait(30).until(ExpectedConditions.urlContains("/admin/products/" + sku + "?created"));
 
+        // its image, uploaded on the product's page
+        Path picture = Files.createTempFile("product", ".png");
+        Files.write(picture, TestImages.encode(TestImages.picture(480, 300, Color.decode("#1d4ed8"), Color.decode("#7c3aed"),
+                "100"), "png"));
+        browser.findElement(By.id("image-file")).sendKeys(picture.toString());
+        browser.findElement(By.cssSelector("#image button[type=submit]")).click();
+        wait(30).until(ExpectedConditions.urlContains("imageSaved"));
+        assertThat(browser.findElement(By.cssSelector("#image figure img")).getAttribute("naturalWidth")).isEqualTo("480");
+        Files.delete(picture);
+
         // 1,000 keys from a file, and the report
         Path file = Files.createTempFile("keys", ".txt");
         Files.writeString(file, IntStream.rangeClosed(1, 1000).mapToObj(i -> "SV-" + lang + "-" + String.format("%05d", i) + "-GEMS")
@@ -103,6 +115,13 @@ class BackOfficeJourneyBrowserTest extends IntegrationTest {
         browser.get(base() + "/");
         WebElement card = wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("li[data-sku='" + sku + "']")));
         assertThat(card.getText()).contains(lang.equals("zh") ? "星际远航 100 宝石" : "Star Voyage 100 gems");
+        assertThat(card.findElement(By.cssSelector(".summary")).getText())
+                .isEqualTo(lang.equals("zh") ? "即时发货：100 宝石兑换码。" : "Instant delivery of a 100-gem code.");
+        WebElement cardImage = card.findElement(By.cssSelector("img.card-image"));
+        assertThat(cardImage.getAttribute("alt")).isEqualTo(lang.equals("zh") ? "星际远航 100 宝石" : "Star Voyage 100 gems");
+        assertThat(((Number) ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return arguments[0].naturalWidth", cardImage)).intValue()).isEqualTo(480);
+        Chromium.screenshot(browser, "admin-journey-shop-" + lang + "-" + size);
         card.findElement(By.tagName("a")).click();
         WebElement quantity = wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("quantity")));
         quantity.clear();
@@ -149,7 +168,8 @@ class BackOfficeJourneyBrowserTest extends IntegrationTest {
         // and the audit has every step under the owner
         List<String> audit = jdbc.queryForList("SELECT actor || ' ' || action || ' ' || subject FROM audit_event ORDER BY id",
                 String.class);
-        assertThat(audit).contains("admin category.create game-cards", "admin product.create " + sku);
+        assertThat(audit).contains("admin category.create game-cards", "admin product.create " + sku,
+                "admin product.image.set " + sku);
         assertThat(audit).anyMatch(entry -> entry.startsWith("admin ") && entry.contains("refund") && entry.endsWith(orderNo));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM card_key k JOIN product p ON p.id = k.product_id "
                 + "WHERE p.sku = ? AND k.status = 'SOLD'", Long.class, sku)).isZero();

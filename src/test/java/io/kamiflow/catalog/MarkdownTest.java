@@ -17,6 +17,17 @@ class MarkdownTest {
     }
 
     @Test
+    void aCardsSummaryIsTheFirstParagraphAsTextCutAtItsLimit() {
+        assertThat(Markdown.summary("# Title\n\n**Instant** delivery,\nany [region](https://x.example).\n\nMore.", 90))
+                .isEqualTo("Instant delivery, any region.");
+        assertThat(Markdown.summary("即时发货：" + "宝".repeat(20), 10)).isEqualTo("即时发货：宝宝宝宝宝…");
+        assertThat(Markdown.summary("Hello <script>alert(1)</script>", 90)).isEqualTo("Hello <script>alert(1)</script>");
+        assertThat(Markdown.summary("- only\n- a list", 90)).isNull();
+        assertThat(Markdown.summary(null, 90)).isNull();
+        assertThat(Markdown.summary(" ", 90)).isNull();
+    }
+
+    @Test
     void htmlScriptsHandlersAndScriptLinksRenderHarmless() {
         String html = Markdown.html("""
                 Hello <script>alert(1)</script>

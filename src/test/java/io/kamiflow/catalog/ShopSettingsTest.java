@@ -132,9 +132,9 @@ class ShopSettingsTest extends IntegrationTest {
         assertThat(buyer.get("/products/GAME", "zh-CN").body()).contains("· Key Corner</title>");
 
         assertThat(put("*", edit("Key Corner", "钥匙角", "Sale", "特价", false)).status()).isEqualTo(200);
-        assertThat(buyer.get("/", "zh-CN").body()).contains("<title>商品 · 钥匙角</title>", ">钥匙角</a>")
+        assertThat(buyer.get("/", "zh-CN").body()).contains("<title>商品 · 钥匙角</title>", ">钥匙角</span></a>")
                 .doesNotContain("id=\"announcement\"");
-        assertThat(buyer.get("/find-order", "zh-CN").body()).contains(">钥匙角</a>");
+        assertThat(buyer.get("/find-order", "zh-CN").body()).contains(">钥匙角</span></a>");
         assertThat(put("*", edit(null, "钥匙角", null, "特价", true)).status()).isEqualTo(200);
         assertThat(buyer.get("/", "en").body()).contains("<title>Products · 钥匙角</title>", "<p>特价</p>");
     }
