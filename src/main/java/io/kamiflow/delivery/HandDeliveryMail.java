@@ -1,5 +1,9 @@
 package io.kamiflow.delivery;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.ordering.HandDeliveries;
@@ -17,13 +21,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.util.HtmlUtils;
 
 /**
- * Mails the buyer what support delivered for a hand-fulfilled order, in the order's language (text and HTML), with the
- * link to the order page. The text is read (and its reveal recorded) in a short transaction of its own, the SMTP call
+ * Mails the buyer what support delivered for a hand-fulfilled order, in the order's language (text and HTML from
+ * templates/mail/hand-delivery.*, with the shop's name and the product's usage notes), with the link to the order page. The text is read (and its reveal recorded) in a short transaction of its own, the SMTP call
  * holds none, and the attempt is recorded by the caller's completing transaction. A failure throws: the Mail the
- * delivery task retries, then shows an incident; the buyer has the text on the order page meanwhile.
+ * delivery task retries, then shows an incident; the buyer has the text on the order page meanwhile. A sent mail is also
+ * a row of the order's timeline ({@link BuyerMails#HAND_DELIVERY}), written with the attempt.
  */
 @Service
 public class HandDeliveryMail {
@@ -44,9 +48,16 @@ public class HandDeliveryMail {
     private final OrderLinks links;
     private final JdbcClient jdbc;
     private final TransactionTemplate ownTransaction;
+    private final MailTemplates templates;
+    private final ShopName shopName;
+    private final BuyerMails buyerMails;
 
     HandDeliveryMail(OrderRepository orders, ProductRepository products, HandDeliveries deliveries, JavaMailSender mail,
-                     DeliveryProperties properties, OrderLinks links, JdbcClient jdbc, PlatformTransactionManager tx) {
+                     DeliveryProperties properties, OrderLinks links, JdbcClient jdbc, PlatformTransactionManager tx,
+                     MailTemplates templates, ShopName shopName, BuyerMails buyerMails) {
+        this.templates = templates;
+        this.shopName = shopName;
+        this.buyerMails = buyerMails;
         this.orders = orders;
         this.products = products;
         this.deliveries = deliveries;
@@ -71,7 +82,7 @@ public class HandDeliveryMail {
                     .param(orderId).query(Integer.class).single();
             String messageId = "<" + order.orderNo() + ".hand." + attemptNo + "@kamiflow>";
             return new Prepared(orderId, order.buyerEmail(), attemptNo, messageId,
-                    message(order, product.name(order.locale()), text, messageId));
+                    message(order, product, text, messageId));
         });
     }
 
@@ -86,30 +97,42 @@ public class HandDeliveryMail {
                 INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, message_id)
                 VALUES (?, 'email', ?, ?, 'SENT', ?)""")
                 .params(prepared.orderId(), prepared.attemptNo(), prepared.recipient(), prepared.messageId()).update();
+        buyerMails.record(prepared.orderId(), BuyerMails.HAND_DELIVERY, true);
     }
 
-    private MimeMessage message(Order order, String productName, String text, String messageId) {
-        boolean zh = "zh".equals(order.locale().getLanguage());
-        String link = links.absolute(order.orderNo());
-        String subject = "[" + properties.shopName() + "] " + (zh ? "订单 " + order.orderNo() + " 已发货"
-                : "Your order " + order.orderNo() + " is fulfilled");
-        String intro = zh ? "您的订单 " + order.orderNo() + "（" + productName + " × " + order.quantity() + "）已由客服处理完成："
-                : "Your order " + order.orderNo() + " (" + productName + " x " + order.quantity() + ") was fulfilled:";
-        String linkLine = zh ? "您的订单页（此链接即您的访问凭证，请勿分享）：" : "Your order page (the link is your access, do not share it):";
+    private MimeMessage message(Order order, Product product, String text, String messageId) {
+        MailTemplates.Rendered rendered;
+        try {
+            rendered = templates.renderWithSubject("hand-delivery", "mails2.hand.subject", order.locale(),
+                    shopName.name(order.locale()), variables(order, product, text), order.orderNo());
+        } catch (RuntimeException e) { // a template's fault: its message may quote the delivery text, so only its type
+            throw new MailPreparationException("could not render the delivery mail (" + e.getClass().getSimpleName() + ")");
+        }
         MimeMessage message = mail.createMimeMessage();
         try {
             MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
             helper.setFrom(properties.from());
             helper.setTo(order.buyerEmail());
-            helper.setSubject(subject);
-            helper.setText(intro + "\n\n" + text + "\n\n" + linkLine + "\n" + link + "\n",
-                    "<html><body><p>" + HtmlUtils.htmlEscape(intro) + "</p><pre>" + HtmlUtils.htmlEscape(text)
-                            + "</pre><p>" + HtmlUtils.htmlEscape(linkLine) + " <a href=\"" + HtmlUtils.htmlEscape(link)
-                            + "\">" + HtmlUtils.htmlEscape(link) + "</a></p></body></html>");
+            helper.setSubject(rendered.subject());
+            helper.setText(rendered.text(), rendered.html());
             message.setHeader("Message-ID", messageId);
         } catch (MessagingException e) {
             throw new MailPreparationException("could not build the delivery mail (" + e.getClass().getSimpleName() + ")");
         }
         return message;
+    }
+
+    private Map<String, Object> variables(Order order, Product product, String text) {
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put("orderNo", order.orderNo());
+        variables.put("productName", product.name(order.locale()));
+        variables.put("quantity", order.quantity());
+        variables.put("deliveryText", text);
+        variables.put("orderLink", links.absolute(order.orderNo()));
+        String notes = product.usageNotes(order.locale());
+        boolean hasNotes = notes != null && !notes.isBlank();
+        variables.put("notesText", hasNotes ? notes.strip() : null);
+        variables.put("notesHtml", hasNotes ? Markdown.mailHtml(notes) : null);
+        return variables;
     }
 }

@@ -50,12 +50,18 @@ public class MailTemplates {
      */
     public Rendered render(String name, Locale locale, String shopName, Map<String, Object> variables,
                            Object... subjectArgs) {
+        return renderWithSubject(name, "mails." + name + ".subject", locale, shopName, variables, subjectArgs);
+    }
+
+    /** As {@link #render}, the subject from {@code subjectKey} (a task's own block of the bundles). */
+    public Rendered renderWithSubject(String name, String subjectKey, Locale locale, String shopName,
+                                      Map<String, Object> variables, Object... subjectArgs) {
         Context context = new Context(locale, variables);
         context.setVariable("shopName", shopName);
         Object[] args = new Object[subjectArgs.length + 1];
         args[0] = shopName;
         System.arraycopy(subjectArgs, 0, args, 1, subjectArgs.length);
-        return new Rendered(messages.getMessage("mails." + name + ".subject", args, locale),
+        return new Rendered(messages.getMessage(subjectKey, args, locale),
                 engine.process(name + ".txt", context), engine.process(name + ".html", context));
     }
 }
