@@ -17,7 +17,10 @@ import io.kamiflow.support.SecondNode;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,7 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * "Find my orders" by email alone, over real HTTP and SMTP: the mailed link (in the page's language) lists the
  * address's orders without keys, each opening with its own token, from any browser; it stops working after 30
  * minutes; the answer is the same whether or not the address has orders; requests are limited per client address and
- * per email.
+ * per email. The mail is HTML and text in the page's language with the shop's name, and carries neither keys nor an
+ * order's own token.
  */
 class FindMyOrdersTest extends IntegrationTest {
 
@@ -39,6 +43,11 @@ class FindMyOrdersTest extends IntegrationTest {
     @BeforeEach
     void noListLinks() {
         jdbc.update("DELETE FROM order_list_link");
+    }
+
+    @AfterEach
+    void defaultShopName() { // the shop's settings outlive the tests' TRUNCATE
+        shopSettings(null, null);
     }
 
     @Test
@@ -63,11 +72,16 @@ class FindMyOrdersTest extends IntegrationTest {
 
         MimeMessage mail = awaitOneMail();
         assertThat(mail.getAllRecipients()[0].toString()).isEqualToIgnoringCase("many@example.com");
-        assertThat(mail.getSubject()).contains("您的订单");
-        String text = (String) mail.getContent();
-        assertThat(text).contains("30 分钟").doesNotContain(keys.get(0), delivered.accessToken());
+        assertThat(mail.getSubject()).isEqualTo("[kamiflow] 您的订单");
+        String text = part(mail, "text/plain");
+        String html = part(mail, "text/html");
+        assertThat(text).contains("30 分钟", "请求查看您在 kamiflow 的订单列表", "kamiflow")
+                .doesNotContain(keys.get(0), keys.get(1), delivered.accessToken(), unpaid.accessToken(), "You (or someone");
+        assertThat(html).contains("30 分钟", ">kamiflow<", "lang=\"zh-CN\"")
+                .doesNotContain(keys.get(0), keys.get(1), delivered.accessToken(), unpaid.accessToken(), "You (or someone");
         Matcher link = LIST_LINK.matcher(text);
         assertThat(link.find()).as(text).isTrue();
+        assertThat(html).contains("href=\"https://shop.example.test" + link.group(1) + "\"");
         String token = link.group(1).substring("/my-orders?token=".length());
         assertThat(jdbc.queryForObject("SELECT count(*) FROM order_list_link WHERE token_hash = ? OR token_hash = ?",
                 Integer.class, token, link.group(1))).as("only the token's hash is stored").isZero();
@@ -127,7 +141,7 @@ class FindMyOrdersTest extends IntegrationTest {
         TestMail.get().purgeEmailFromAllMailboxes();
         StorefrontForms browser = new StorefrontForms(port, "203.0.113.92");
         browser.post("/find-order/email", Map.of("email", "late@example.com", "_csrf", browser.csrfToken("/find-order")));
-        Matcher link = LIST_LINK.matcher((String) awaitOneMail().getContent());
+        Matcher link = LIST_LINK.matcher(part(awaitOneMail(), "text/plain"));
         assertThat(link.find()).isTrue();
         assertThat(browser.get(link.group(1), "en").body()).contains(order.orderNo());
 
@@ -147,6 +161,64 @@ class FindMyOrdersTest extends IntegrationTest {
         assertThat(browser.get("/my-orders", "en").status()).isEqualTo(404);
     }
 
+    @Test
+    void anEnglishPageGetsAnEnglishMailWithTheOwnersShopNameEscaped() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "GAME", "12.50", 2);
+        Shop.order(shop, "GAME", 1, "english@example.com");
+        shopSettings("Key <b>Corner</b>", "钥匙角");
+        TestMail.get().purgeEmailFromAllMailboxes();
+
+        StorefrontForms browser = new StorefrontForms(port, "203.0.113.95");
+        browser.get("/find-order?lang=en", null);
+        assertThat(browser.post("/find-order/email", Map.of("email", "english@example.com", "_csrf",
+                browser.csrfToken("/find-order"))).status()).isEqualTo(200);
+
+        MimeMessage mail = awaitOneMail();
+        assertThat(mail.getSubject()).isEqualTo("[Key <b>Corner</b>] Your orders");
+        String text = part(mail, "text/plain");
+        String html = part(mail, "text/html");
+        assertThat(text).contains("asked for the list of your orders at Key <b>Corner</b>.", "for 30 minutes")
+                .doesNotContain("您的订单", "钥匙角");
+        assertThat(html).contains("Key &lt;b&gt;Corner&lt;/b&gt;", "for 30 minutes", "lang=\"en\"")
+                .doesNotContain("<b>Corner", "您的订单", "钥匙角");
+        assertThat(LIST_LINK.matcher(text).find()).isTrue();
+    }
+
+    private void shopSettings(String nameEn, String nameZh) {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("nameEn", nameEn);
+        body.put("nameZh", nameZh);
+        body.put("announcementEn", null);
+        body.put("announcementZh", null);
+        body.put("announcementOn", false);
+        ShopClient.Response saved = shop().admin("PUT", "/api/admin/shop", "application/json", ShopClient.json(body),
+                Map.of("If-Match", "*"));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    }
+
+    /** The one part of {@code type} in the mail, which must be multipart/alternative of a text and an HTML part. */
+    private static String part(Part mail, String type) throws Exception {
+        assertThat(mail.isMimeType("multipart/*")).as("a multipart mail").isTrue();
+        List<String> found = new java.util.ArrayList<>();
+        boolean[] alternative = new boolean[1];
+        collect(mail, type, found, alternative);
+        assertThat(alternative[0]).as("a multipart/alternative").isTrue();
+        assertThat(found).as(type).hasSize(1);
+        return found.get(0);
+    }
+
+    private static void collect(Part part, String type, List<String> found, boolean[] alternative) throws Exception {
+        if (part.isMimeType(type)) {
+            found.add((String) part.getContent());
+        } else if (part.getContent() instanceof Multipart multipart) {
+            alternative[0] |= part.isMimeType("multipart/alternative");
+            for (int i = 0; i < multipart.getCount(); i++) {
+                collect(multipart.getBodyPart(i), type, found, alternative);
+            }
+        }
+    }
+
     /** The link is a row in the shared database: a link mailed by one node opens the list on another. */
     @Test
     void theListLinkOpensOnAnotherNode() throws Exception {
@@ -156,7 +228,7 @@ class FindMyOrdersTest extends IntegrationTest {
         TestMail.get().purgeEmailFromAllMailboxes();
         StorefrontForms here = new StorefrontForms(port, "203.0.113.94");
         here.post("/find-order/email", Map.of("email", "twonodes@example.com", "_csrf", here.csrfToken("/find-order")));
-        Matcher link = LIST_LINK.matcher((String) awaitOneMail().getContent());
+        Matcher link = LIST_LINK.matcher(part(awaitOneMail(), "text/plain"));
         assertThat(link.find()).isTrue();
         ConfigurableApplicationContext node = SecondNode.start("order-list-node", Map.of(
                 "camunda.bpm.job-execution.enabled", false), context -> { });

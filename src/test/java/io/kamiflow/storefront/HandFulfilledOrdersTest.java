@@ -23,14 +23,21 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * Products fulfilled by hand over HTTP: the owner's field definitions, the buyer's values checked at checkout (API and
  * storefront, zh), support completing Fulfil by hand through the engine REST (once, even when two agents submit at
- * the same moment), the delivery on the order page and in the Chinese mail, and the fields erased with the email.
+ * the same moment), the delivery on the order page and in the mail (HTML and text in the order's language with the shop's
+ * name, a timeline row; the text never in the logs), and the fields erased with the email.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HandFulfilledOrdersTest extends ProcessTest {
+
+    private static final String SCRIPT = "<script>alert(1)</script>";
 
     @Autowired
     IdentityService identity;
@@ -97,6 +104,8 @@ class HandFulfilledOrdersTest extends ProcessTest {
     void aChineseBuyerGetsWhatSupportEnteredOnTheOrderPageAndInAChineseMail() throws Exception {
         SupportDesk.ensureUser(identity);
         HandProducts.product(shop, "HAND-ZH", "25.00");
+        jdbc.update("UPDATE product SET name_zh = ?, usage_notes_zh = ? WHERE sku = 'HAND-ZH'",
+                "游戏充值 " + SCRIPT, "在游戏内 **邮箱** 查收");
         StorefrontForms browser = new StorefrontForms(port, null);
         ShopClient.Response page = browser.get("/products/HAND-ZH?lang=zh-CN", "zh-CN");
         assertThat(page.body()).contains("游戏账号", "服务器", "name=\"field_account\"", "付款后由客服人工处理").doesNotContain("库存");
@@ -126,10 +135,51 @@ class HandFulfilledOrdersTest extends ProcessTest {
         assertThat(orderPage).contains("id=\"delivery\"", "充值成功 单号 CZ-2026-0001", "已完成");
         MimeMessage[] mails = TestMail.get().getReceivedMessagesForDomain("mei@example.com");
         assertThat(mails).hasSize(1);
-        assertThat(mails[0].getSubject()).contains("订单 " + orderNo + " 已发货");
+        assertThat(mails[0].getSubject()).isEqualTo("[kamiflow] 订单 " + orderNo + " 已发货");
         String body = texts(mails[0]);
         assertThat(body).contains("充值成功 单号 CZ-2026-0001", "已由客服处理完成", token);
+        String text = part(mails[0], "text/plain");
+        String html = part(mails[0], "text/html");
+        assertThat(text).contains("您的订单 " + orderNo + " 已由客服处理完成", "游戏充值 " + SCRIPT + " × 1",
+                "充值成功 单号 CZ-2026-0001", "使用说明", "在游戏内 **邮箱** 查收", token, "kamiflow").doesNotContain("Your order");
+        assertThat(html).contains("已由客服处理完成", "游戏充值 &lt;script&gt;alert(1)&lt;/script&gt;", "充值成功 单号 CZ-2026-0001",
+                "在游戏内 <strong>邮箱</strong> 查收", token, ">kamiflow<", "lang=\"zh-CN\"").doesNotContain(SCRIPT, "Your order");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery_attempt WHERE outcome = 'SENT'", Integer.class)).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT kind || ' ' || outcome FROM buyer_mail", String.class))
+                .as("the mail is a row of the order's timeline").containsExactly("HAND_DELIVERY SENT");
+    }
+
+    @Test
+    void anEnglishBuyerGetsAnEnglishDeliveryMailWithTheOwnersShopNameAndTheTextStaysOutOfTheLogs(CapturedOutput output)
+            throws Exception {
+        SupportDesk.ensureUser(identity);
+        HandProducts.product(shop, "HAND-EN", "8.00");
+        jdbc.update("UPDATE product SET name = ? WHERE sku = 'HAND-EN'", "Top-up " + SCRIPT);
+        shopSettings("Top-up Corner", "充值角");
+        try {
+            Shop.PlacedOrder order = HandProducts.order(shop, "HAND-EN", "sam@example.com", "13579");
+            jdbc.update("UPDATE customer_order SET language = 'en' WHERE order_no = ?", order.orderNo());
+            Shop.pay(shop, order, "T-EN");
+            Task task = engine.getTaskService().createTaskQuery().processInstanceBusinessKey(order.orderNo()).singleResult();
+            String secret = "voucher <i>V-7Q2-SECRET</i>";
+            engine.getTaskService().complete(task.getId(), Map.of("handAction", "deliver", "deliveryText", secret));
+            runUntilOnlyTasksWait(order.orderNo());
+
+            MimeMessage[] mails = TestMail.get().getReceivedMessagesForDomain("sam@example.com");
+            assertThat(mails).hasSize(1);
+            assertThat(mails[0].getSubject()).isEqualTo("[Top-up Corner] Your order " + order.orderNo() + " is fulfilled");
+            String text = part(mails[0], "text/plain");
+            String html = part(mails[0], "text/html");
+            assertThat(text).contains("Your order " + order.orderNo() + " was fulfilled", "Top-up " + SCRIPT + " × 1", secret,
+                    order.accessToken(), "Top-up Corner").doesNotContain("已由客服", "充值角", "使用说明");
+            assertThat(html).contains("Top-up &lt;script&gt;alert(1)&lt;/script&gt;", "voucher &lt;i&gt;V-7Q2-SECRET&lt;/i&gt;",
+                    ">Top-up Corner<", "lang=\"en\"").doesNotContain(SCRIPT, "<i>V-7Q2", "已由客服", "充值角");
+            assertThat(jdbc.queryForList("SELECT kind || ' ' || outcome FROM buyer_mail", String.class))
+                    .containsExactly("HAND_DELIVERY SENT");
+            assertThat(output.getAll()).doesNotContain("V-7Q2-SECRET");
+        } finally {
+            shopSettings(null, null); // the shop's settings outlive the tests' TRUNCATE
+        }
     }
 
     @Test
@@ -207,6 +257,40 @@ class HandFulfilledOrdersTest extends ProcessTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM order_field", Integer.class)).isZero();
         // the delivery stays with the order, like its keys would
         assertThat(jdbc.queryForObject("SELECT count(*) FROM hand_delivery", Integer.class)).isEqualTo(1);
+    }
+
+    private void shopSettings(String nameEn, String nameZh) {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("nameEn", nameEn);
+        body.put("nameZh", nameZh);
+        body.put("announcementEn", null);
+        body.put("announcementZh", null);
+        body.put("announcementOn", false);
+        ShopClient.Response saved = shop.admin("PUT", "/api/admin/shop", "application/json", ShopClient.json(body),
+                Map.of("If-Match", "*"));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    }
+
+    /** The one part of {@code type}: the mail must be multipart/alternative of a text and an HTML part. */
+    private static String part(MimeMessage mail, String type) throws Exception {
+        List<String> found = new ArrayList<>();
+        boolean[] alternative = new boolean[1];
+        collect(mail, type, found, alternative);
+        assertThat(alternative[0]).as("a multipart/alternative").isTrue();
+        assertThat(found).as(type).hasSize(1);
+        return found.get(0);
+    }
+
+    private static void collect(jakarta.mail.Part part, String type, List<String> found, boolean[] alternative)
+            throws Exception {
+        if (part.isMimeType(type)) {
+            found.add((String) part.getContent());
+        } else if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            alternative[0] |= part.isMimeType("multipart/alternative");
+            for (int i = 0; i < multipart.getCount(); i++) {
+                collect(multipart.getBodyPart(i), type, found, alternative);
+            }
+        }
     }
 
     private static void assertRefused(ShopClient.Response response, String detail) {
