@@ -7,6 +7,7 @@ import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.LowStock;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.ordering.OrderFields;
 import io.kamiflow.ordering.OrderPaid;
 import io.kamiflow.ordering.OrderRepository;
 import org.springframework.context.event.EventListener;
@@ -14,8 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns the domain's events into notifications, in the transaction that published them. What each carries is what
- * the event needs and no more: never a key, never the buyer's access token; the buyer's email only to the product's
- * own hook, which needs it to top up the right account.
+ * the event needs and no more: never a key, never the buyer's access token; the buyer's email and input fields only to
+ * the product's own hook, which needs them to top up the right account.
  */
 @Component
 class NotifyListeners {
@@ -23,9 +24,11 @@ class NotifyListeners {
     private final Notifications notifications;
     private final OrderRepository orders;
     private final ProductRepository products;
+    private final OrderFields fields;
 
-    NotifyListeners(Notifications notifications, OrderRepository orders, ProductRepository products) {
+    NotifyListeners(Notifications notifications, OrderRepository orders, ProductRepository products, OrderFields fields) {
         this.notifications = notifications;
+        this.fields = fields;
         this.orders = orders;
         this.products = products;
     }
@@ -44,7 +47,8 @@ class NotifyListeners {
         notifications.publish(NotifyEvent.ORDER_PAID, product.id(), data);
         Map<String, Object> hook = new LinkedHashMap<>(data);
         hook.put("email", order.buyerEmail());
-        hook.put("fields", Map.of()); // the buyer's input fields, once products ask for them
+        // what the buyer filled in at checkout (stored in clear, as support reads it): only hand-fulfilled products ask
+        hook.put("fields", product.byHand() ? fields.of(order.id()) : Map.of());
         notifications.publish(NotifyEvent.PRODUCT_HOOK, product.id(), hook);
     }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.KeyBatches;
+import io.kamiflow.support.HandProducts;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
@@ -111,12 +112,55 @@ class NotificationDeliveryTest extends IntegrationTest {
             assertThat(data.get("amount").asText()).isEqualTo("20.00");
             assertThat(data.get("currency").asText()).isEqualTo("CNY");
             assertThat(data.get("email").asText()).isEqualTo("buyer@example.com");
+            assertThat(data.get("fields")).as("a product delivered from stock asks for no fields").isEmpty();
         });
         JsonNode keys = client.getOrder(order.orderNo(), order.accessToken()).json().get("keys");
         assertThat(keys).hasSize(2);
         for (WebhookReceiver.Received call : allReceived()) {
             assertThat(call.body()).doesNotContain(order.accessToken(), keys.get(0).asText(), keys.get(1).asText());
         }
+    }
+
+    @Test
+    void theHookOfAHandFulfilledProductCarriesTheBuyersFieldsAndTheShopsWebhookNone() throws Exception {
+        ShopClient client = new ShopClient(port);
+        HandProducts.product(client, "TOPUP-HAND", "30.00");
+        long productId = products.findBySku("TOPUP-HAND").orElseThrow().id();
+        WebhookReceiver shop = receiver(0);
+        WebhookReceiver hook = receiver(0);
+        shop.secret(targets.create("shop", NotifyTargets.Kind.WEBHOOK, shop.url("/kamiflow"), null,
+                EnumSet.of(NotifyEvent.ORDER_PAID)).secret());
+        hook.secret(targets.create("top-up", NotifyTargets.Kind.PRODUCT_HOOK, hook.url("/topup"), productId,
+                EnumSet.of(NotifyEvent.PRODUCT_HOOK)).secret());
+
+        ShopClient.Response placed = HandProducts.createOrder(client, "TOPUP-HAND", 1, "gamer@example.com",
+                Map.of("account", "24680135", "server", "华东 \"一区\" <1>"));
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        Shop.PlacedOrder order = new Shop.PlacedOrder(placed.json().get("orderNo").asText(),
+                placed.json().get("accessToken").asText(), placed.json().get("amount").asText(),
+                placed.json().get("currency").asText());
+        assertThat(Shop.pay(client, order, "T-NOTIFY-HAND").body()).isEqualTo("success");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> shop.received().size() >= 1 && hook.received().size() >= 1);
+        assertThat(hook.received()).singleElement().satisfies(call -> {
+            assertThat(call.signatureValid()).as("signature of " + call.signature()).isTrue();
+            assertThat(call.event()).isEqualTo("order.paid.hook");
+            JsonNode data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(call.body()).get("data");
+            assertThat(data.get("orderNo").asText()).isEqualTo(order.orderNo());
+            assertThat(data.get("email").asText()).isEqualTo("gamer@example.com");
+            assertThat(data.get("fields").get("account").asText()).isEqualTo("24680135");
+            assertThat(data.get("fields").get("server").asText()).isEqualTo("华东 \"一区\" <1>");
+            assertThat(data.get("fields")).hasSize(2);
+        });
+        assertThat(shop.received()).singleElement().satisfies(call -> {
+            assertThat(call.signatureValid()).isTrue();
+            JsonNode data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(call.body()).get("data");
+            assertThat(data.get("orderNo").asText()).isEqualTo(order.orderNo());
+            assertThat(data.has("email")).isFalse();
+            assertThat(data.has("fields")).isFalse();
+            assertThat(call.body()).doesNotContain("24680135", "gamer@example.com", order.accessToken());
+        });
+        assertThat(hook.received().get(0).body()).doesNotContain(order.accessToken());
     }
 
     @Test
