@@ -17,8 +17,6 @@ import io.kamiflow.support.SecondNode;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,8 +71,8 @@ class FindMyOrdersTest extends IntegrationTest {
         MimeMessage mail = awaitOneMail();
         assertThat(mail.getAllRecipients()[0].toString()).isEqualToIgnoringCase("many@example.com");
         assertThat(mail.getSubject()).isEqualTo("[kamiflow] 您的订单");
-        String text = part(mail, "text/plain");
-        String html = part(mail, "text/html");
+        String text = TestMail.part(mail, "text/plain");
+        String html = TestMail.part(mail, "text/html");
         assertThat(text).contains("30 分钟", "请求查看您在 kamiflow 的订单列表", "kamiflow")
                 .doesNotContain(keys.get(0), keys.get(1), delivered.accessToken(), unpaid.accessToken(), "You (or someone");
         assertThat(html).contains("30 分钟", ">kamiflow<", "lang=\"zh-CN\"")
@@ -141,7 +139,7 @@ class FindMyOrdersTest extends IntegrationTest {
         TestMail.get().purgeEmailFromAllMailboxes();
         StorefrontForms browser = new StorefrontForms(port, "203.0.113.92");
         browser.post("/find-order/email", Map.of("email", "late@example.com", "_csrf", browser.csrfToken("/find-order")));
-        Matcher link = LIST_LINK.matcher(part(awaitOneMail(), "text/plain"));
+        Matcher link = LIST_LINK.matcher(TestMail.part(awaitOneMail(), "text/plain"));
         assertThat(link.find()).isTrue();
         assertThat(browser.get(link.group(1), "en").body()).contains(order.orderNo());
 
@@ -176,8 +174,8 @@ class FindMyOrdersTest extends IntegrationTest {
 
         MimeMessage mail = awaitOneMail();
         assertThat(mail.getSubject()).isEqualTo("[Key <b>Corner</b>] Your orders");
-        String text = part(mail, "text/plain");
-        String html = part(mail, "text/html");
+        String text = TestMail.part(mail, "text/plain");
+        String html = TestMail.part(mail, "text/html");
         assertThat(text).contains("asked for the list of your orders at Key <b>Corner</b>.", "for 30 minutes")
                 .doesNotContain("您的订单", "钥匙角");
         assertThat(html).contains("Key &lt;b&gt;Corner&lt;/b&gt;", "for 30 minutes", "lang=\"en\"")
@@ -197,28 +195,6 @@ class FindMyOrdersTest extends IntegrationTest {
         assertThat(saved.status()).as(saved.body()).isEqualTo(200);
     }
 
-    /** The one part of {@code type} in the mail, which must be multipart/alternative of a text and an HTML part. */
-    private static String part(Part mail, String type) throws Exception {
-        assertThat(mail.isMimeType("multipart/*")).as("a multipart mail").isTrue();
-        List<String> found = new java.util.ArrayList<>();
-        boolean[] alternative = new boolean[1];
-        collect(mail, type, found, alternative);
-        assertThat(alternative[0]).as("a multipart/alternative").isTrue();
-        assertThat(found).as(type).hasSize(1);
-        return found.get(0);
-    }
-
-    private static void collect(Part part, String type, List<String> found, boolean[] alternative) throws Exception {
-        if (part.isMimeType(type)) {
-            found.add((String) part.getContent());
-        } else if (part.getContent() instanceof Multipart multipart) {
-            alternative[0] |= part.isMimeType("multipart/alternative");
-            for (int i = 0; i < multipart.getCount(); i++) {
-                collect(multipart.getBodyPart(i), type, found, alternative);
-            }
-        }
-    }
-
     /** The link is a row in the shared database: a link mailed by one node opens the list on another. */
     @Test
     void theListLinkOpensOnAnotherNode() throws Exception {
@@ -228,7 +204,7 @@ class FindMyOrdersTest extends IntegrationTest {
         TestMail.get().purgeEmailFromAllMailboxes();
         StorefrontForms here = new StorefrontForms(port, "203.0.113.94");
         here.post("/find-order/email", Map.of("email", "twonodes@example.com", "_csrf", here.csrfToken("/find-order")));
-        Matcher link = LIST_LINK.matcher(part(awaitOneMail(), "text/plain"));
+        Matcher link = LIST_LINK.matcher(TestMail.part(awaitOneMail(), "text/plain"));
         assertThat(link.find()).isTrue();
         ConfigurableApplicationContext node = SecondNode.start("order-list-node", Map.of(
                 "camunda.bpm.job-execution.enabled", false), context -> { });

@@ -138,8 +138,8 @@ class HandFulfilledOrdersTest extends ProcessTest {
         assertThat(mails[0].getSubject()).isEqualTo("[kamiflow] 订单 " + orderNo + " 已发货");
         String body = texts(mails[0]);
         assertThat(body).contains("充值成功 单号 CZ-2026-0001", "已由客服处理完成", token);
-        String text = part(mails[0], "text/plain");
-        String html = part(mails[0], "text/html");
+        String text = TestMail.part(mails[0], "text/plain");
+        String html = TestMail.part(mails[0], "text/html");
         assertThat(text).contains("您的订单 " + orderNo + " 已由客服处理完成", "游戏充值 " + SCRIPT + " × 1",
                 "充值成功 单号 CZ-2026-0001", "使用说明", "在游戏内 **邮箱** 查收", token, "kamiflow").doesNotContain("Your order");
         assertThat(html).contains("已由客服处理完成", "游戏充值 &lt;script&gt;alert(1)&lt;/script&gt;", "充值成功 单号 CZ-2026-0001",
@@ -168,8 +168,8 @@ class HandFulfilledOrdersTest extends ProcessTest {
             MimeMessage[] mails = TestMail.get().getReceivedMessagesForDomain("sam@example.com");
             assertThat(mails).hasSize(1);
             assertThat(mails[0].getSubject()).isEqualTo("[Top-up Corner] Your order " + order.orderNo() + " is fulfilled");
-            String text = part(mails[0], "text/plain");
-            String html = part(mails[0], "text/html");
+            String text = TestMail.part(mails[0], "text/plain");
+            String html = TestMail.part(mails[0], "text/html");
             assertThat(text).contains("Your order " + order.orderNo() + " was fulfilled", "Top-up " + SCRIPT + " × 1", secret,
                     order.accessToken(), "Top-up Corner").doesNotContain("已由客服", "充值角", "使用说明");
             assertThat(html).contains("Top-up &lt;script&gt;alert(1)&lt;/script&gt;", "voucher &lt;i&gt;V-7Q2-SECRET&lt;/i&gt;",
@@ -269,28 +269,6 @@ class HandFulfilledOrdersTest extends ProcessTest {
         ShopClient.Response saved = shop.admin("PUT", "/api/admin/shop", "application/json", ShopClient.json(body),
                 Map.of("If-Match", "*"));
         assertThat(saved.status()).as(saved.body()).isEqualTo(200);
-    }
-
-    /** The one part of {@code type}: the mail must be multipart/alternative of a text and an HTML part. */
-    private static String part(MimeMessage mail, String type) throws Exception {
-        List<String> found = new ArrayList<>();
-        boolean[] alternative = new boolean[1];
-        collect(mail, type, found, alternative);
-        assertThat(alternative[0]).as("a multipart/alternative").isTrue();
-        assertThat(found).as(type).hasSize(1);
-        return found.get(0);
-    }
-
-    private static void collect(jakarta.mail.Part part, String type, List<String> found, boolean[] alternative)
-            throws Exception {
-        if (part.isMimeType(type)) {
-            found.add((String) part.getContent());
-        } else if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
-            alternative[0] |= part.isMimeType("multipart/alternative");
-            for (int i = 0; i < multipart.getCount(); i++) {
-                collect(multipart.getBodyPart(i), type, found, alternative);
-            }
-        }
     }
 
     private static void assertRefused(ShopClient.Response response, String detail) {

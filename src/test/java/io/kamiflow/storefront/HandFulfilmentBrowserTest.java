@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import com.icegreen.greenmail.util.GreenMailUtil;
 import io.kamiflow.support.Chromium;
 import io.kamiflow.support.HandProducts;
 import io.kamiflow.support.IntegrationTest;
@@ -95,7 +94,8 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> TestMail.get().getReceivedMessagesForDomain("zh-topup@example.com").length == 1);
         MimeMessage mail = TestMail.get().getReceivedMessagesForDomain("zh-topup@example.com")[0];
         assertThat(mail.getSubject()).contains("已发货");
-        assertThat(GreenMailUtil.getBody(mail)).contains("CZ-20261205-0001");
+        assertThat(TestMail.part(mail, "text/plain")).contains("充值成功，充值单号 CZ-20261205-0001");
+        assertThat(TestMail.part(mail, "text/html")).contains("充值成功，充值单号 CZ-20261205-0001", "lang=\"zh-CN\"");
         assertThat(jdbc.queryForObject("SELECT actor FROM audit_event WHERE action = 'task.complete'", String.class))
                 .isEqualTo(SupportDesk.USER);
     }

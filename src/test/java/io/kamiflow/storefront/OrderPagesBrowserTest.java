@@ -164,7 +164,7 @@ class OrderPagesBrowserTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> TestMail.get().getReceivedMessages().length == 1);
         MimeMessage mail = TestMail.get().getReceivedMessages()[0];
         assertThat(mail.getSubject()).contains(zh ? "您的订单" : "Your orders");
-        Matcher link = Pattern.compile("https://shop\\.example\\.test(/my-orders\\S+)").matcher((String) mail.getContent());
+        Matcher link = Pattern.compile("https://shop\\.example\\.test(/my-orders\\S+)").matcher(TestMail.part(mail, "text/plain"));
         assertThat(link.find()).isTrue();
         other.get(base() + link.group(1));
         List<WebElement> rows = other.findElements(By.cssSelector(".order-row"));

@@ -3,10 +3,15 @@ package io.kamiflow.support;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
 
 /** One real SMTP server (GreenMail) per test JVM, on a fixed free port so it can be stopped and started again. */
 public final class TestMail {
@@ -95,5 +100,32 @@ public final class TestMail {
             }
         }
         throw new IllegalStateException("no free port for the test mail server between 20000 and 32000");
+    }
+
+    /**
+     * The decoded text of a buyer mail's one part of {@code type} ({@code text/plain} or {@code text/html}); fails
+     * unless the mail is a multipart/alternative with exactly one part of that type.
+     */
+    public static String part(Part mail, String type) throws MessagingException, IOException {
+        List<String> found = new ArrayList<>();
+        boolean[] alternative = new boolean[1];
+        collect(mail, type, found, alternative);
+        if (!alternative[0] || found.size() != 1) {
+            throw new AssertionError("expected a multipart/alternative with one " + type + " part, found " + found.size()
+                    + (alternative[0] ? "" : " and no multipart/alternative"));
+        }
+        return found.get(0);
+    }
+
+    private static void collect(Part part, String type, List<String> found, boolean[] alternative)
+            throws MessagingException, IOException {
+        if (part.isMimeType(type)) {
+            found.add((String) part.getContent());
+        } else if (part.getContent() instanceof Multipart multipart) {
+            alternative[0] |= part.isMimeType("multipart/alternative");
+            for (int i = 0; i < multipart.getCount(); i++) {
+                collect(multipart.getBodyPart(i), type, found, alternative);
+            }
+        }
     }
 }
