@@ -10,7 +10,10 @@ import io.kamiflow.support.Shop;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The order's timeline shows who fulfilled it by hand and when, with support's note, and never the text or the fields' values. */
+/**
+ * The order's timeline shows who fulfilled it by hand and when, with support's note and the delivery mail, and never the
+ * text or the fields' values.
+ */
 class HandDeliveryTimelineTest extends ProcessTest {
 
     @Autowired
@@ -32,6 +35,8 @@ class HandDeliveryTimelineTest extends ProcessTest {
         assertThat(delivered.detail().get("first shown to the buyer")).isNotEqualTo("not yet"); // the mail showed it
         assertThat(timeline.events()).anySatisfy(e -> assertThat(String.valueOf(e.detail().get("detail")))
                 .isEqualTo("FulfilByHand: delivered: done through the publisher's portal"));
+        assertThat(timeline.events()).filteredOn(e -> e.kind().equals("MAIL")).extracting(OrderTimeline.Event::title)
+                .containsExactly("Mail to the buyer: what support delivered by hand, with the link to the order page, sent");
         assertThat(timeline.toString()).doesNotContain("secret code 2718", "31415926");
     }
 }
