@@ -6,6 +6,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,9 +23,39 @@ public class NotifyDeliveries {
     }
 
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
-    NotifyDeliveries(JdbcClient jdbc) {
+    NotifyDeliveries(JdbcClient jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /**
+     * The buyer's email and input fields leave the product hooks' logged bodies of these orders when the retention
+     * policy erases them from the orders (privacy); the rest of the log stays.
+     * @return the deliveries changed
+     */
+    public int forgetBuyers(List<String> orderNos) {
+        int changed = 0;
+        for (String orderNo : orderNos) {
+            List<String[]> rows = jdbc.sql("SELECT id, payload FROM notify_delivery WHERE event = ? AND payload LIKE ?")
+                    .params(NotifyEvent.PRODUCT_HOOK.name(), "%\"orderNo\":\"" + orderNo + "\"%")
+                    .query((rs, n) -> new String[] {rs.getString("id"), rs.getString("payload")}).list();
+            for (String[] row : rows) {
+                try {
+                    ObjectNode body = (ObjectNode) json.readTree(row[1]);
+                    if (body.get("data") instanceof ObjectNode data && orderNo.equals(data.path("orderNo").asText())
+                            && (data.has("email") || data.has("fields"))) {
+                        data.remove(List.of("email", "fields"));
+                        changed += jdbc.sql("UPDATE notify_delivery SET payload = ? WHERE id = ?")
+                                .params(json.writeValueAsString(body), row[0]).update();
+                    }
+                } catch (JsonProcessingException | ClassCastException e) { // not ours to read: the whole body goes
+                    changed += jdbc.sql("UPDATE notify_delivery SET payload = '{}' WHERE id = ?").param(row[0]).update();
+                }
+            }
+        }
+        return changed;
     }
 
     void insert(String id, long targetId, NotifyEvent event, String payload) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.kamiflow.notify.NotifyDeliveries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -52,8 +53,10 @@ public class PersonalDataRetention {
 
     private final JdbcClient jdbc;
     private final RetentionSettings settings;
+    private final NotifyDeliveries hooks;
 
-    PersonalDataRetention(JdbcClient jdbc, RetentionSettings settings) {
+    PersonalDataRetention(JdbcClient jdbc, RetentionSettings settings, NotifyDeliveries hooks) {
+        this.hooks = hooks;
         this.jdbc = jdbc;
         this.settings = settings;
     }
@@ -111,6 +114,9 @@ public class PersonalDataRetention {
         jdbc.sql("UPDATE coupon_redemption SET email_key = NULL WHERE order_id IN (:ids)").param("ids", ids).update();
         // what the buyer of a hand-fulfilled product filled in (an account, a phone number) goes with the email
         jdbc.sql("DELETE FROM order_field WHERE order_id IN (:ids)").param("ids", ids).update();
+        // and their copies in the product hooks' delivery log
+        hooks.forgetBuyers(jdbc.sql("SELECT order_no FROM customer_order WHERE id IN (:ids)").param("ids", ids)
+                .query(String.class).list());
         return jdbc.sql("""
                 UPDATE customer_order SET buyer_email = :erased, client_address = NULL, personal_data_erased_at = :now
                 WHERE id IN (:ids)""")

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
+import io.kamiflow.notify.NotifyEvent;
+import io.kamiflow.notify.NotifyTargets;
 import io.kamiflow.support.Concurrently;
 import io.kamiflow.support.HandProducts;
 import io.kamiflow.support.ProcessTest;
@@ -32,7 +34,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * Products fulfilled by hand over HTTP: the owner's field definitions, the buyer's values checked at checkout (API and
  * storefront, zh), support completing Fulfil by hand through the engine REST (once, even when two agents submit at
  * the same moment), the delivery on the order page and in the mail (HTML and text in the order's language with the shop's
- * name, a timeline row; the text never in the logs), and the fields erased with the email.
+ * name, a timeline row; the text never in the logs), and the fields erased with the email (also from a product hook's logged body).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HandFulfilledOrdersTest extends ProcessTest {
@@ -41,6 +43,8 @@ class HandFulfilledOrdersTest extends ProcessTest {
 
     @Autowired
     IdentityService identity;
+    @Autowired
+    NotifyTargets targets;
 
     @Test
     void theOwnerDefinesFieldsAndWrongDefinitionsAreRefusedNamingTheField() {
@@ -249,12 +253,21 @@ class HandFulfilledOrdersTest extends ProcessTest {
         engine.getTaskService().complete(task.getId(), Map.of("handAction", "deliver", "deliveryText", "code 42"));
         runUntilOnlyTasksWait(order.orderNo());
         assertThat(jdbc.queryForObject("SELECT count(*) FROM order_field", Integer.class)).isEqualTo(2);
+        // a product hook's logged body of the order, as it was sent
+        long hookId = targets.create("top-up", NotifyTargets.Kind.PRODUCT_HOOK, "http://127.0.0.1:9/hook",
+                jdbc.queryForObject("SELECT id FROM product WHERE sku = 'HAND-OLD'", Long.class),
+                java.util.EnumSet.of(NotifyEvent.PRODUCT_HOOK)).target().id();
+        jdbc.update("INSERT INTO notify_delivery (id, target_id, event, payload, status) VALUES ('hook-old', ?, 'PRODUCT_HOOK', ?, 'SENT')",
+                hookId, "{\"id\":\"hook-old\",\"event\":\"order.paid.hook\",\"data\":{\"orderNo\":\"" + order.orderNo()
+                        + "\",\"sku\":\"HAND-OLD\",\"email\":\"old@example.com\",\"fields\":{\"account\":\"24680\"}}}");
 
         ClockUtil.setCurrentTime(Date.from(Instant.now().plus(Duration.ofDays(91))));
         runPeriodicProcess("forget-personal-data");
 
         assertThat(jdbc.queryForObject("SELECT buyer_email FROM customer_order", String.class)).isEqualTo("(erased)");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM order_field", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT payload FROM notify_delivery WHERE id = 'hook-old'", String.class))
+                .contains("\"orderNo\":\"" + order.orderNo() + "\"", "HAND-OLD").doesNotContain("old@example.com", "24680", "fields");
         // the delivery stays with the order, like its keys would
         assertThat(jdbc.queryForObject("SELECT count(*) FROM hand_delivery", Integer.class)).isEqualTo(1);
     }
