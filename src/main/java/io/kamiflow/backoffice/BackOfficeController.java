@@ -10,7 +10,6 @@ import java.util.TreeMap;
 
 import io.kamiflow.fulfillment.FulfillmentSettings;
 import io.kamiflow.ops.OrderInvariants;
-import io.kamiflow.web.LanguageSwitch;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
@@ -18,7 +17,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 
 /** The back office's pages: login, the 403 page, and the dashboard. */
@@ -43,11 +41,6 @@ class BackOfficeController {
         this.runtime = runtime;
         this.clock = Clock.systemUTC();
         this.zone = settings.zone();
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
     }
 
     @GetMapping("/admin/login")

@@ -27,7 +27,6 @@ import io.kamiflow.fulfillment.FulfillmentCommands;
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
-import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletResponse;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
@@ -40,7 +39,6 @@ import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -101,11 +99,6 @@ class BackOfficeOrders {
         this.runtime = runtime;
         this.audit = audit;
         this.zone = settings.zone();
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
     }
 
     @GetMapping("/admin/orders")

@@ -1,6 +1,5 @@
 package io.kamiflow.backoffice;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -72,7 +71,7 @@ class CategoryPages {
             }
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
-        return listPage(model, form, errors(binding, locale));
+        return listPage(model, form, FormErrors.of(binding, messages, locale));
     }
 
     private String listPage(Model model, CategoryChanges.NewCategory form, Map<String, String> errors) {
@@ -104,7 +103,7 @@ class CategoryPages {
             return "redirect:/admin/categories?saved=" + slug;
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
-        return categoryPage(model, category, form, errors(binding, locale));
+        return categoryPage(model, category, form, FormErrors.of(binding, messages, locale));
     }
 
     private String categoryPage(Model model, Category category, CategoryChanges.CategoryEdit form,
@@ -133,14 +132,5 @@ class CategoryPages {
 
     private Category find(String slug) {
         return categories.findBySlug(slug).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-    }
-
-    /** The first error of each field, in the user's language. */
-    private Map<String, String> errors(BindingResult binding, Locale locale) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (FieldError error : binding.getFieldErrors()) {
-            errors.putIfAbsent(error.getField(), messages.getMessage(error, locale));
-        }
-        return errors;
     }
 }

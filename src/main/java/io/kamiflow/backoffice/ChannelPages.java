@@ -10,13 +10,11 @@ import java.util.stream.Collectors;
 
 import io.kamiflow.ops.metrics.ShopMetrics;
 import io.kamiflow.payment.PaymentChannel;
-import io.kamiflow.web.LanguageSwitch;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 
 /**
  * The owner's view of the payment channels: which are on, the notify URL to paste into each gateway's console (under
@@ -50,11 +48,6 @@ class ChannelPages {
         this.metrics = metrics;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.zone = settings.zone();
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
     }
 
     @GetMapping("/admin/channels")

@@ -12,7 +12,6 @@ import java.util.Map;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.ordering.coupons.Coupon;
 import io.kamiflow.ordering.coupons.CouponChanges;
-import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -50,11 +49,6 @@ class CouponPages {
         this.coupons = coupons;
         this.products = products;
         this.zone = settings.zone();
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
     }
 
     @GetMapping("/admin/coupons")

@@ -8,17 +8,14 @@ import java.util.Map;
 
 import io.kamiflow.catalog.ImageCheck;
 import io.kamiflow.catalog.ShopImages;
-import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -39,16 +36,6 @@ class ImagePages {
 
     ImagePages(ShopImages images) {
         this.images = images;
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
-    }
-
-    @ModelAttribute("user")
-    String user(Authentication user) {
-        return user == null ? null : user.getName();
     }
 
     @PostMapping("/admin/products/{sku}/image")

@@ -8,7 +8,6 @@ import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.KeyImportService;
 import io.kamiflow.inventory.KeyImports;
 import io.kamiflow.inventory.StockService;
-import io.kamiflow.web.LanguageSwitch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -16,11 +15,9 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
@@ -63,16 +60,6 @@ class KeyImportPages {
 
     static String reportPath(String sku, String importId) {
         return "/admin/products/" + sku + "/import?id=" + importId;
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
-    }
-
-    @ModelAttribute("user")
-    String user(Authentication user) {
-        return user == null ? null : user.getName();
     }
 
     /** The report of an import of this product; without an id, the product's page. */

@@ -18,7 +18,6 @@ import io.kamiflow.notify.NotifyEvent;
 import io.kamiflow.notify.NotifySettings;
 import io.kamiflow.notify.NotifyTargets;
 import io.kamiflow.ops.AuditLog;
-import io.kamiflow.web.LanguageSwitch;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -26,7 +25,6 @@ import org.springframework.stereotype.Controller;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -68,11 +66,6 @@ class NotificationPages {
         this.audit = audit;
         this.messages = messages;
         this.zone = backOffice.zone();
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
     }
 
     @GetMapping("/admin/notifications")

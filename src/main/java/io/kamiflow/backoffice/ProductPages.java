@@ -1,7 +1,6 @@
 package io.kamiflow.backoffice;
 
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -15,13 +14,11 @@ import io.kamiflow.inventory.KeyBatches;
 import io.kamiflow.inventory.KeyImportService;
 import io.kamiflow.inventory.KeyImports;
 import io.kamiflow.inventory.StockService;
-import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
@@ -80,16 +77,6 @@ class ProductPages {
         this.messages = messages;
     }
 
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
-    }
-
-    @ModelAttribute("user")
-    String user(Authentication user) {
-        return user == null ? null : user.getName();
-    }
-
     @GetMapping("/admin/products")
     String list(Model model) {
         Map<Long, StockService.Stock> counts = stock.stockByProduct();
@@ -118,7 +105,7 @@ class ProductPages {
             }
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
-        return newProductPage(model, form, errors(binding, locale));
+        return newProductPage(model, form, FormErrors.of(binding, messages, locale));
     }
 
     private String newProductPage(Model model, ProductChanges.NewProduct form, Map<String, String> errors) {
@@ -157,7 +144,7 @@ class ProductPages {
             }
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
-        return productPage(model, product, form, version, errors(binding, locale));
+        return productPage(model, product, form, version, FormErrors.of(binding, messages, locale));
     }
 
     private String productPage(Model model, Product product, ProductChanges.ProductEdit form, long version,
@@ -252,14 +239,5 @@ class ProductPages {
     private static void reject(BindingResult binding, String field, Object value, String code, Object[] arguments,
                                String detail) {
         binding.addError(new FieldError(FORM, field, value, false, new String[] {code}, arguments, detail));
-    }
-
-    /** The first error of each field, in the user's language. */
-    private Map<String, String> errors(BindingResult binding, Locale locale) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (FieldError error : binding.getFieldErrors()) {
-            errors.putIfAbsent(error.getField(), messages.getMessage(error, locale));
-        }
-        return errors;
     }
 }

@@ -8,12 +8,10 @@ import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.ProductChanges;
 import io.kamiflow.catalog.ShopProfile;
 import io.kamiflow.catalog.ShopProfiles;
-import io.kamiflow.web.LanguageSwitch;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
@@ -38,16 +36,6 @@ class ShopPages {
     ShopPages(ShopProfiles profiles, MessageSource messages) {
         this.profiles = profiles;
         this.messages = messages;
-    }
-
-    @ModelAttribute("languageLinks")
-    Map<String, String> languageLinks() {
-        return LanguageSwitch.links();
-    }
-
-    @ModelAttribute("user")
-    String user(Authentication user) {
-        return user == null ? null : user.getName();
     }
 
     @GetMapping("/admin/shop")
