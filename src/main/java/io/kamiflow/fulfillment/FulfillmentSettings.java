@@ -21,8 +21,11 @@ public class FulfillmentSettings {
      * commit (the default, {@link KeyMailQueue}), or leaves the instance waiting for a Send keys task.
      */
     private boolean mailAfterCommit = true;
-    /** How long a queued key mail is its node's alone; after that any node hands it to a Send keys task. */
-    private Duration keyMailLease = Duration.ofSeconds(60);
+    /**
+     * How long a queued key mail stays its node's without a renewal (every third of it, while the node lives); after
+     * that any node's sweep hands it to a Send keys task: a crashed node's mails wait about this plus a sweep.
+     */
+    private Duration keyMailLease = Duration.ofSeconds(10);
     /** Threads that send queued key mails (each holds at most one database connection at a time). */
     private int keyMailThreads = 4;
     /** Waits between delivery attempts after transient failures; after the last one a person takes over. */

@@ -1,6 +1,7 @@
 package io.kamiflow.fulfillment;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,11 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the leases of the key mails this node is sending alive while their SMTP conversations run, however long the
- * relay takes: every third of the lease one short statement renews them all (no transaction around it, no connection
- * kept between beats), so no sweep hands a mail in conversation to a second sender. A mail counts from before its
- * reveal until its attempt is recorded. A beat that finds a row gone says so: the order was refunded meanwhile, or
- * the row was taken over because renewals failed for two thirds of a lease (database unreachable).
+ * Keeps the leases of the key mails this node holds alive: those waiting for a sender and those in their SMTP
+ * conversation, however long the relay takes. Every third of the lease one short statement per 1,000 rows renews them
+ * (no transaction around it, no connection kept between beats), so the lease can be short: a live node keeps its
+ * mails however far behind it is, and a crashed node's mails pass to another node within a lease and a sweep. A mail
+ * counts from its queueing until its attempt is recorded or it is handed over. A beat that finds a row gone says so:
+ * the order was refunded meanwhile, or the row was taken over because renewals failed for two thirds of a lease.
+ *
+ * <p>It also remembers when this node last failed to reach the database (a beat or a sweep): a sweep takes rows over
+ * only after a whole lease of unbroken contact, so after an outage the owners of live leases renew them before any
+ * sweep looks (the outage stopped their beats too).
  */
 final class KeyMailHeartbeat {
 
@@ -26,7 +32,11 @@ final class KeyMailHeartbeat {
 
     private final KeyMailLeases leases;
     private final Supplier<Duration> lease;
+    private static final int RENEW_CHUNK = 1_000;
+
+    private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
     private final Set<Long> sending = ConcurrentHashMap.newKeySet();
+    private volatile long lastFailure = System.nanoTime() - Duration.ofDays(1).toNanos(); // started after Flyway and Camunda reached it
     private volatile ScheduledExecutorService timer;
     private volatile String owner;
 
@@ -54,12 +64,35 @@ final class KeyMailHeartbeat {
         }
     }
 
-    void sending(long orderId) {
-        sending.add(orderId);
+    /** Queued for this node's senders: renewed until sent or handed over. */
+    void queued(long orderId) {
+        waiting.add(orderId);
     }
 
+    void sending(long orderId) {
+        sending.add(orderId);
+        waiting.remove(orderId);
+    }
+
+    /** Recorded or handed over: no more renewals. */
     void done(long orderId) {
         sending.remove(orderId);
+        waiting.remove(orderId);
+    }
+
+    /** Stopping: the waiting mails are handed over, so they must not be renewed again. */
+    void forgetWaiting() {
+        waiting.clear();
+    }
+
+    /** This node could not reach the database just now. */
+    void failed() {
+        lastFailure = System.nanoTime();
+    }
+
+    /** Whether every beat and sweep of the last {@code span} reached the database. */
+    boolean inContactFor(Duration span) {
+        return System.nanoTime() - lastFailure >= span.toNanos();
     }
 
     /** The rows this node is sending right now: their leases stay this node's. */
@@ -79,19 +112,26 @@ final class KeyMailHeartbeat {
     }
 
     void beat() {
-        List<Long> orders = List.copyOf(sending);
+        List<Long> inConversation = List.copyOf(sending);
+        List<Long> orders = new ArrayList<>(inConversation);
+        orders.addAll(waiting);
         if (orders.isEmpty()) {
             return;
         }
         try {
-            int renewed = leases.renew(orders, owner);
+            int renewed = 0;
+            for (int from = 0; from < orders.size(); from += RENEW_CHUNK) {
+                renewed += leases.renew(orders.subList(from, Math.min(orders.size(), from + RENEW_CHUNK)), owner);
+            }
             if (renewed < orders.size()) {
-                log.warn("{} of {} key mails in conversation are no longer this node's (refunded, or taken over after "
-                        + "renewals failed); a mail taken over goes again with the same Message-ID", orders.size() - renewed,
-                        orders.size());
+                // a waiting mail whose sender finished between the copy and the statement also counts here
+                log.info("{} of {} key mails this node holds are no longer its own (sent meanwhile, refunded, or taken "
+                        + "over after renewals failed; a mail taken over goes again with the same Message-ID)",
+                        orders.size() - renewed, orders.size());
             }
         } catch (RuntimeException e) {
-            log.warn("could not renew the leases of {} key mails in conversation ({}); trying again in a third of the lease",
+            failed();
+            log.warn("could not renew the leases of {} key mails ({}); trying again in a third of the lease",
                     orders.size(), e.getClass().getName());
         }
     }

@@ -45,8 +45,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * conversation runs ({@link KeyMailHeartbeat}); the attempt is recorded in the transaction that deletes the row. A
  * failed mail starts an order-fulfillment instance at "Keys delivered?", which retries, hands over to support or
  * records the page delivery exactly as after a failed Send keys.</li>
- * <li>A row whose lease has passed (its node crashed, stopped, or fell that far behind) is handed by any node's
- * sweep to a new instance at Send keys, with its retries and incidents. The old owner finds the row gone and sends
+ * <li>Its node renews the lease of every row it holds, waiting or in conversation ({@link KeyMailHeartbeat}). A row
+ * whose lease has passed (its node crashed, or stopped mid-conversation) is handed by any node's sweep to a new
+ * instance at Send keys, with its retries and incidents. The old owner finds the row gone and sends
  * nothing; had it already sent, the new attempt repeats the same Message-ID.</li>
  * <li>Threads: each send holds at most one database connection at a time and none while talking to SMTP.</li>
  * </ul>
@@ -127,12 +128,14 @@ public class KeyMailQueue implements SmartLifecycle {
         ThreadPoolExecutor senders = pool;
         try {
             if (senders != null) {
+                heartbeat.queued(orderId); // before the sender can finish with it
                 senders.execute(() -> send(orderId, orderNo));
                 return;
             }
         } catch (RejectedExecutionException full) {
             // falls through
         }
+        heartbeat.done(orderId);
         log.warn("order {}: key mail not taken by this node's senders (stopping, or {} waiting); handing it to a Send "
                 + "keys job", orderNo, MAX_WAITING);
         // after the callback's commit, whose connection is still bound to this thread: a transaction of its own
@@ -143,6 +146,7 @@ public class KeyMailQueue implements SmartLifecycle {
     void send(long orderId, String orderNo) {
         try (var logContext = OrderLogContext.of(orderNo)) {
             if (pool == null) {
+                heartbeat.done(orderId);
                 return; // stopping: stop() hands the row over
             }
             heartbeat.sending(orderId); // from here until recorded, stop() leaves this row alone and its lease is renewed
@@ -205,15 +209,23 @@ public class KeyMailQueue implements SmartLifecycle {
      * Any node: rows whose lease has passed become Send keys tasks of new order-fulfillment instances (skipping rows
      * another node is sweeping or renewing). An order no longer PAID (refunded meanwhile) only loses its row.
      */
-    @Scheduled(initialDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT5S}",
-            fixedDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT5S}")
+    @Scheduled(initialDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT2S}",
+            fixedDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT2S}")
     public int sweep() {
+        if (!heartbeat.inContactFor(settings.getKeyMailLease())) {
+            return 0; // just back from an outage that stopped the owners' beats too: they renew first
+        }
         int total = 0;
         int handed;
-        do {
-            handed = transactions.execute(tx -> sweepBatch());
-            total += handed;
-        } while (handed == SWEEP_BATCH);
+        try {
+            do {
+                handed = transactions.execute(tx -> sweepBatch());
+                total += handed;
+            } while (handed == SWEEP_BATCH);
+        } catch (RuntimeException e) {
+            heartbeat.failed();
+            throw e;
+        }
         return total;
     }
 
@@ -279,6 +291,7 @@ public class KeyMailQueue implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        heartbeat.forgetWaiting();
         try {
             // a mail still in conversation keeps its lease: handed over now, a second sender could mail it again
             int handed = leases.endAllBut(owner, heartbeat.inConversation());
@@ -290,6 +303,16 @@ public class KeyMailQueue implements SmartLifecycle {
                     e.getClass().getName());
         }
         heartbeat.stop(); // mails still in conversation: their leases run out by themselves
+    }
+
+    /** The heartbeat's beat, now (tests). */
+    void renewLeases() {
+        heartbeat.beat();
+    }
+
+    /** As when a beat or a sweep could not reach the database (tests). */
+    void databaseUnreachable() {
+        heartbeat.failed();
     }
 
     /** This node's sending threads (tests hold them busy to play a node that falls behind or dies). */

@@ -87,7 +87,7 @@ class KeyMailLeaseTest extends IntegrationTest {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "AHEAD", "5.00", 1);
         Shop.PlacedOrder order = Shop.order(shop, "AHEAD", 1, "ahead@example.com");
-        HeldSenders.hold(queue, release); // the mail waits here under this node's live lease (60 s)
+        HeldSenders.hold(queue, release); // the mail waits here under this node's live lease (renewed while it waits)
         assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
         Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5));
         try (ConfigurableApplicationContext node = SecondNode.start("lease-ahead", Map.of(),

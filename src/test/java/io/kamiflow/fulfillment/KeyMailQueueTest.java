@@ -28,6 +28,9 @@ class KeyMailQueueTest extends IntegrationTest {
     @Autowired
     KeyMailQueue queue;
 
+    @Autowired
+    FulfillmentSettings settings;
+
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -104,7 +107,8 @@ class KeyMailQueueTest extends IntegrationTest {
         assertThat(running(order.orderNo())).isZero();
         assertInvariants(); // a queued mail counts as the order's keeper
 
-        jdbc.update("UPDATE key_mail_queue SET lease_until = lease_until - INTERVAL '2 minutes'"); // time passes
+        // the node that queued it stops renewing (it died; here: the row is no longer ours) and its lease passes
+        jdbc.update("UPDATE key_mail_queue SET owner = 'a-node-that-died', lease_until = lease_until - INTERVAL '2 minutes'");
         assertThat(queue.sweep()).isEqualTo(1);
         awaitDelivered(order.orderNo()); // the new instance's Send keys job
         release.countDown(); // the late sender wakes up
@@ -178,6 +182,44 @@ class KeyMailQueueTest extends IntegrationTest {
                 .as("never revealed: back on sale").isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> running(order.orderNo()) == 0);
+    }
+
+    @Test
+    void aLiveNodeRenewsTheLeasesOfTheMailsWaitingForItsSendersSoNoSweepTakesThem() {
+        ShopClient shop = shop();
+        Shop.PlacedOrder order = paidWhileTheSendersAreBusy(shop, "waiting@example.com");
+        jdbc.update("UPDATE key_mail_queue SET lease_until = now() - INTERVAL '1 second'"); // far behind: a lease went by
+        queue.renewLeases(); // the heartbeat's next beat
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue WHERE lease_until > now()", Integer.class))
+                .as("the waiting mail's lease runs again").isEqualTo(1);
+        assertThat(queue.sweep()).as("a live node's waiting mail").isZero();
+
+        release.countDown();
+        awaitDelivered(order.orderNo());
+        assertThat(mailsTo("waiting@example.com")).isEqualTo(1);
+        assertThat(passed(order.orderNo())).doesNotContain("SendKeys");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
+    }
+
+    @Test
+    void rightAfterItLostTheDatabaseANodeLeavesPassedLeasesToTheirOwnersForALease() throws Exception {
+        ShopClient shop = shop();
+        Shop.PlacedOrder order = paidWhileTheSendersAreBusy(shop, "outage@example.com");
+        // another node's row whose lease passed while the database was away from everyone
+        jdbc.update("UPDATE key_mail_queue SET owner = 'the-other-node', lease_until = now() - INTERVAL '1 second'");
+        Duration lease = settings.getKeyMailLease();
+        settings.setKeyMailLease(Duration.ofMillis(500));
+        try {
+            queue.databaseUnreachable(); // a beat or sweep just failed
+            assertThat(queue.sweep()).as("the owner gets a lease to renew first").isZero();
+            Thread.sleep(600);
+            assertThat(queue.sweep()).as("a lease of unbroken contact later, the row is taken over").isEqualTo(1);
+        } finally {
+            settings.setKeyMailLease(lease);
+        }
+        release.countDown();
+        awaitDelivered(order.orderNo());
+        assertThat(mailsTo("outage@example.com")).isEqualTo(1);
     }
 
     /** One key, one order paid while this node's mail threads are all busy: its mail waits in the queue. */
