@@ -49,7 +49,7 @@ class OrderTaskDetails implements TaskListener {
         switch (task.getTaskDefinitionKey() == null ? "" : task.getTaskDefinitionKey()) {
             case "ReviewPayment" -> {
                 task.setVariableLocal("reviewWhy", TaskReasons.review((String) task.getVariable(ProcessVariables.DISCREPANCY), order));
-                task.setVariableLocal("reviewCanAccept", TaskReasons.canAccept(order, orders.paymentId(task.getExecution())));
+                task.setVariableLocal(ProcessVariables.REVIEW_CAN_ACCEPT, TaskReasons.canAccept(order, orders.paymentId(task.getExecution())));
             }
             case "ManualDelivery" -> task.setVariableLocal("manualWhy",
                     TaskReasons.manual(task.getVariable(ProcessVariables.DELIVERY_ATTEMPTS)));

@@ -27,6 +27,10 @@ public final class ProcessVariables {
     public static final String MANUAL_NOTE = "manualNote";
     public static final String REVIEW_DECISION = "reviewDecision";
     public static final String REVIEW_NOTE = "reviewNote";
+    /** Review payment's decision where accepting cannot succeed (the form offers refund alone); folded into reviewDecision. */
+    public static final String REVIEW_DECISION_REFUND_ONLY = "reviewDecisionRefundOnly";
+    /** Review payment: whether accepting can succeed, set on the task when it is created; the form offers decisions by it. */
+    public static final String REVIEW_CAN_ACCEPT = "reviewCanAccept";
     public static final String RESTOCK_DECISION = "restockDecision";
     public static final String RESTOCK_NOTE = "restockNote";
     public static final String REFUND_REASON = "refundReason";

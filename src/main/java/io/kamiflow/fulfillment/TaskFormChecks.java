@@ -92,12 +92,28 @@ class TaskFormChecks {
         }
     }
 
+    /**
+     * The form offers a decision radio per situation (reviewCanAccept, set when the task was created): accept or refund,
+     * or refund alone as reviewDecisionRefundOnly. That one is folded into reviewDecision, which the diagram reads; a
+     * decision the situation does not offer is refused here too, whatever client submitted it.
+     */
     @Bean
     TaskListener reviewPaymentFormCheck() {
         return task -> {
+            boolean canAccept = !Boolean.FALSE.equals(task.getVariableLocal(ProcessVariables.REVIEW_CAN_ACCEPT));
+            Object refundOnly = task.getVariable(ProcessVariables.REVIEW_DECISION_REFUND_ONLY);
+            task.removeVariable(ProcessVariables.REVIEW_DECISION_REFUND_ONLY);
+            if (refundOnly != null) {
+                if (canAccept || !"refund".equals(refundOnly)) {
+                    throw new ProcessEngineException(ProcessVariables.REVIEW_DECISION_REFUND_ONLY
+                            + " is not offered here: decide with reviewDecision");
+                }
+                orderNo(task); // a task whose process is gone is refused as below
+                task.getExecution().setVariable(ProcessVariables.REVIEW_DECISION, "refund");
+            }
             String decision = choice(task, ProcessVariables.REVIEW_DECISION, Set.of("accept", "refund"));
-            if (decision.equals("accept") && Boolean.FALSE.equals(task.getVariableLocal("reviewCanAccept"))) {
-                // the form said so in words; refused here too, whatever client submitted it
+            if (decision.equals("accept") && !canAccept) {
+                // the form offers refund alone here; refused here too, whatever client submitted it
                 throw new ProcessEngineException("reviewDecision: accepting cannot succeed, the order is paid by another "
                         + "payment or past being paid; refund this payment");
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,8 +27,39 @@ public class TaskForms {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
-    /** One input of a form: its allowed values (radio/select), required, max length, email format. */
-    record Field(String key, Set<String> options, boolean required, Integer maxLength, boolean email) {
+    /**
+     * A form's {@code conditional: {hide: "=variable != literal"}}: the field is offered only while the task's variable
+     * equals the literal (true, false or a "string"), e.g. a decision radio per situation the task is created in.
+     */
+    record ShownWhen(String variable, Object value) {
+
+        private static final Pattern HIDE = Pattern.compile("=\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*!=\\s*(true|false|\"[^\"]*\")\\s*");
+
+        static ShownWhen of(String hide, String field) {
+            Matcher matcher = HIDE.matcher(hide);
+            if (!matcher.matches()) { // anything else would be hidden in Tasklist yet accepted here: refused at start
+                throw new IllegalStateException("field " + field + ": conditional hide '" + hide
+                        + "' is not of the form =variable != literal");
+            }
+            String literal = matcher.group(2);
+            return new ShownWhen(matcher.group(1), literal.startsWith("\"") ? literal.substring(1, literal.length() - 1)
+                    : Boolean.valueOf(literal));
+        }
+
+        boolean shown(Map<String, Object> variables) {
+            return value.equals(variables.get(variable));
+        }
+    }
+
+    /**
+     * One input of a form: its allowed values (radio/select), required (while shown), max length, email format, and
+     * the situation it is shown in ({@code null}: always).
+     */
+    record Field(String key, Set<String> options, boolean required, Integer maxLength, boolean email, ShownWhen shownWhen) {
+
+        boolean shown(Map<String, Object> variables) {
+            return shownWhen == null || shownWhen.shown(variables);
+        }
 
         Optional<String> problem(String value) {
             if (value == null || value.isEmpty()) {
@@ -75,7 +107,10 @@ public class TaskForms {
                     options.isEmpty() ? null : Set.copyOf(options),
                     validate.path("required").asBoolean(false),
                     validate.hasNonNull("maxLength") ? validate.get("maxLength").asInt() : null,
-                    "email".equals(validate.path("validationType").asText())));
+                    "email".equals(validate.path("validationType").asText()),
+                    component.path("conditional").hasNonNull("hide")
+                            ? ShownWhen.of(component.path("conditional").get("hide").asText(), component.get("key").asText())
+                            : null));
         }
         return fields;
     }

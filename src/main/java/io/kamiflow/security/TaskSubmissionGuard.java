@@ -3,6 +3,7 @@ package io.kamiflow.security;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * submit-form, complete or resolve, e.g. another order's payment id; such a request is answered 400
  * problem+json before the engine sees it, so it changes nothing. A BPMN error or escalation would end the task
  * without its form (and, with no boundary event to catch it, the order's process): refused with 403, whoever asks.
+ * A field the form hides in the task's situation (its conditional hide, see {@link TaskForms.ShownWhen}) is not offered,
+ * so a value for it is refused too: a decision that cannot succeed never reaches the process.
  * Matched on the {@link RoutedPath}, so an encoded letter in the task id or a trailing slash is the same submission.
  * Setting task variables any other way needs the UPDATE permission on tasks, which support does not have.
  */
@@ -88,7 +91,7 @@ class TaskSubmissionGuard extends OncePerRequestFilter {
             return;
         }
         if (fields.isPresent()) {
-            List<String> problems = problems(body, fields.get());
+            List<String> problems = problems(body, fields.get(), situation(path.group(1), fields.get()));
             if (!problems.isEmpty()) {
                 refusals.refuse(response, CamundaApiRefusals.Reason.OUTSIDE_THE_FORM,
                         "task submission refused: " + String.join("; ", problems));
@@ -104,7 +107,14 @@ class TaskSubmissionGuard extends OncePerRequestFilter {
         return ref == null ? Optional.empty() : forms.fields(ref.getKey());
     }
 
-    private List<String> problems(byte[] body, Map<String, TaskForms.Field> fields) {
+    /** The task's variables that decide which of its form's fields are offered (none for a form without conditions). */
+    private Map<String, Object> situation(String taskId, Map<String, TaskForms.Field> fields) {
+        Set<String> names = new HashSet<>();
+        fields.values().stream().filter(field -> field.shownWhen() != null).forEach(field -> names.add(field.shownWhen().variable()));
+        return names.isEmpty() ? Map.of() : tasks.getVariables(taskId, names);
+    }
+
+    private List<String> problems(byte[] body, Map<String, TaskForms.Field> fields, Map<String, Object> situation) {
         List<String> problems = new ArrayList<>();
         JsonNode variables;
         try {
@@ -120,6 +130,9 @@ class TaskSubmissionGuard extends OncePerRequestFilter {
             if (field == null) {
                 problems.add("'" + LogSafe.of(variable.getKey()) + "' is not a field of this task's form (allowed: "
                         + fields.keySet() + ")");
+            } else if (!field.shown(situation)) {
+                // the form hides it in this task's situation: a decision that cannot succeed here
+                problems.add(field.key() + " is not offered in this task's situation");
             } else if (!(value.isTextual() || value.isNull() || value.isMissingNode()) || !type.equalsIgnoreCase("String")) {
                 problems.add(field.key() + " must be a string");
             } else {
@@ -127,7 +140,7 @@ class TaskSubmissionGuard extends OncePerRequestFilter {
             }
         }
         for (TaskForms.Field field : fields.values()) {
-            if (field.required() && !variables.has(field.key())) {
+            if (field.required() && field.shown(situation) && !variables.has(field.key())) {
                 problems.add(field.key() + " is required");
             }
         }

@@ -25,6 +25,9 @@ class PaymentReviewProcessTest extends ProcessTest {
         ProcessInstance instance = instanceFor(order.orderNo());
         assertThat(instance).isWaitingAt("ReviewPayment").variables().containsEntry("discrepancy", "AMOUNT_MISMATCH");
         assertThat(formRef(instance)).isEqualTo("review-payment");
+        assertThat(engine.getTaskService().getVariable(openTask(instance).getId(), "reviewCanAccept")).isEqualTo(true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> complete(instance, Map.of("reviewDecisionRefundOnly", "refund")))
+                .as("the refund-only decision is offered only where accepting cannot succeed").hasMessageContaining("not offered");
 
         complete(instance, Map.of("reviewDecision", "accept", "reviewNote", "buyer paid the rest by bank transfer"));
         executeJobs(instance, 2);
@@ -88,7 +91,11 @@ class PaymentReviewProcessTest extends ProcessTest {
                 .hasMessageContaining("accepting cannot succeed");
         assertThat(second).isWaitingAt("ReviewPayment").hasNotPassed("AcceptPayment");
 
-        complete(second, Map.of("reviewDecision", "refund"));
+        assertThat(engine.getTaskService().getVariable(openTask(second).getId(), "reviewCanAccept")).isEqualTo(false);
+        // what Tasklist submits here: the form's refund-only radio, folded into the decision the diagram reads
+        complete(second, Map.of("reviewDecisionRefundOnly", "refund"));
+        assertThat(second).variables().containsEntry("reviewDecision", "refund")
+                .doesNotContainKey("reviewDecisionRefundOnly");
         executeJobs(second, 2);
         assertThat(second).isEnded().hasPassed("OrderRefunded");
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED"); // the first payment still pays it

@@ -79,6 +79,51 @@ class TaskSubmissionGuardTest extends IntegrationTest {
         assertUnchanged();
     }
 
+    /**
+     * A decision the task's situation does not offer is refused before the engine sees it: a second payment of a paid
+     * order cannot be accepted (its form offers refund alone, as reviewDecisionRefundOnly), and a payment that can be
+     * accepted is decided with reviewDecision, not with the refund-only field.
+     */
+    @Test
+    void aDecisionTheSituationDoesNotOfferIsRefusedAndChangesNothing() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(
+                jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, other.orderNo())));
+        shop.sandboxNotify(ShopClient.signedNotice(other.orderNo(), "OTHER-2", "20.00", "CNY")); // paid twice
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.getTaskService().createTaskQuery()
+                .processInstanceBusinessKey(other.orderNo()).singleResult() != null);
+        String secondPayment = engine.getTaskService().createTaskQuery().processInstanceBusinessKey(other.orderNo())
+                .singleResult().getId();
+        assertThat(engine.getTaskService().getVariable(secondPayment, "reviewCanAccept")).isEqualTo(false);
+
+        for (String path : new String[] {"/engine-rest/task/" + secondPayment + "/submit-form",
+                "/engine-rest/engine/default/task/" + secondPayment + "/submit-form"}) {
+            ShopClient.Response accept = SupportDesk.rest(shop, "POST", path,
+                    "{\"variables\":{\"reviewDecision\":{\"value\":\"accept\"}}}");
+            assertThat(accept.status()).as(accept.body()).isEqualTo(400);
+            assertThat(accept.contentType()).startsWith("application/problem+json");
+            assertThat(accept.json().get("detail").asText()).contains("reviewDecision is not offered");
+        }
+        ShopClient.Response both = SupportDesk.rest(shop, "POST", "/engine-rest/task/" + secondPayment + "/submit-form",
+                "{\"variables\":{\"reviewDecision\":{\"value\":\"refund\"},\"reviewDecisionRefundOnly\":{\"value\":\"refund\"}}}");
+        assertThat(both.status()).as(both.body()).isEqualTo(400);
+        ShopClient.Response refundOnlyHere = SupportDesk.rest(shop, "POST", "/engine-rest/task/" + taskId + "/submit-form",
+                "{\"variables\":{\"reviewDecisionRefundOnly\":{\"value\":\"refund\"}}}");
+        assertThat(refundOnlyHere.status()).as("this payment can be accepted: " + refundOnlyHere.body()).isEqualTo(400);
+        assertThat(refundOnlyHere.json().get("detail").asText()).contains("reviewDecisionRefundOnly is not offered");
+        assertUnchanged();
+        assertThat(engine.getTaskService().createTaskQuery().taskId(secondPayment).count()).as("still open").isOne();
+
+        ShopClient.Response refund = SupportDesk.rest(shop, "POST", "/engine-rest/task/" + secondPayment + "/submit-form",
+                "{\"variables\":{\"reviewDecisionRefundOnly\":{\"value\":\"refund\"}}}");
+        assertThat(refund.status()).as(refund.body()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT refunded_at IS NOT NULL FROM payment WHERE trade_no = 'OTHER-2'", Boolean.class));
+        assertThat(jdbc.queryForObject("SELECT detail FROM audit_event WHERE action = 'task.complete' AND subject = ?",
+                String.class, other.orderNo())).isEqualTo("ReviewPayment: reviewDecision=refund");
+        assertThat(jdbc.queryForObject("SELECT status FROM customer_order WHERE order_no = ?", String.class, other.orderNo()))
+                .as("the first payment still pays it").isEqualTo("DELIVERED");
+    }
+
     /** Camunda routes a task id with an encoded character, or a trailing slash, to the same submission: so does the guard. */
     @Test
     void encodedAndTrailingSlashSpellingsOfTheSubmissionAreCheckedToo() {
