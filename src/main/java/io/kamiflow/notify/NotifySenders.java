@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.delivery.DeliveryProperties;
+import io.kamiflow.delivery.ShopName;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
@@ -33,10 +34,12 @@ class NotifySenders {
     private final ObjectMapper json;
     private final HttpClient http;
     private final NotifyTexts texts;
+    private final ShopName shopName;
 
     NotifySenders(NotifySettings settings, NotifyTargets targets, JavaMailSender mail, DeliveryProperties delivery,
-                  ObjectMapper json, NotifyTexts texts) {
+                  ObjectMapper json, NotifyTexts texts, ShopName shopName) {
         this.texts = texts;
+        this.shopName = shopName;
         this.settings = settings;
         this.targets = targets;
         this.mail = mail;
@@ -90,7 +93,8 @@ class NotifySenders {
         SimpleMailMessage message = new SimpleMailMessage();
         message.setFrom(delivery.from());
         message.setTo(delivery.adminEmail());
-        message.setSubject("[" + delivery.shopName() + "] " + texts.title(body, locale));
+        // the shop's name as the buyers' mails give it, in the target's language (the setting alone was "[null]" unset)
+        message.setSubject("[" + shopName.name(locale) + "] " + texts.title(body, locale));
         message.setText(texts.text(body, locale) + "\n\n" + texts.eventLine(notice.id(), locale) + "\n");
         mail.send(message);
     }

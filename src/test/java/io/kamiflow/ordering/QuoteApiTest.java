@@ -95,6 +95,8 @@ class QuoteApiTest extends IntegrationTest {
         assertProblem(quote("QTE", "4", null), 400, "between 1 and 3 for product 'QTE'");
         assertThat(shop.send("POST", "/api/products/QTE/quote?quantity=1", null, null, Map.of()).status())
                 .as("only GET").isIn(403, 405);
+        assertThat(shop.send("GET", "/v3/api-docs/buyer", null, null, Map.of()).body()).as("documented for buyers")
+                .contains("/api/products/{sku}/quote");
     }
 
     @Test
