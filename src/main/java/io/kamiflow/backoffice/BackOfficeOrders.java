@@ -26,6 +26,9 @@ import io.kamiflow.fulfillment.EmailMask;
 import io.kamiflow.fulfillment.FulfillmentCommands;
 import io.kamiflow.ops.AuditLog;
 import io.kamiflow.ordering.OrderRepository;
+import io.kamiflow.ordering.OrderPrices;
+import io.kamiflow.catalog.MoneyFormat;
+import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.ordering.OrderStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import org.camunda.bpm.engine.RuntimeService;
@@ -88,9 +91,14 @@ class BackOfficeOrders {
     private final RuntimeService runtime;
     private final AuditLog audit;
     private final ZoneId zone;
+    private final OrderPrices prices;
+    private final ProductRepository products;
 
     BackOfficeOrders(OrderSearch search, OrderTimeline timelines, OrderRepository orders, FulfillmentCommands commands,
-                     TaskService tasks, RuntimeService runtime, AuditLog audit, BackOfficeSettings settings) {
+                     TaskService tasks, RuntimeService runtime, AuditLog audit, BackOfficeSettings settings,
+                     OrderPrices prices, ProductRepository products) {
+        this.prices = prices;
+        this.products = products;
         this.search = search;
         this.timelines = timelines;
         this.orders = orders;
@@ -171,6 +179,16 @@ class BackOfficeOrders {
             return "admin/order";
         }
         model.addAttribute("order", row(timeline.order()));
+        orders.findByOrderNo(orderNo).ifPresent(order -> {
+            OrderPrices.Breakdown breakdown = prices.of(order);
+            model.addAttribute("price", breakdown.text(LocaleContextHolder.getLocale()));
+            io.kamiflow.catalog.Money list = products.getById(order.productId()).price();
+            if (list.currency().equals(breakdown.unitPrice().currency()) && list.minor() != breakdown.unitPrice().minor()) {
+                // a tier price, or a list price changed since: the owner sees both
+                model.addAttribute("listPrice", MoneyFormat.format(list, LocaleContextHolder.getLocale()));
+            }
+            model.addAttribute("unpaid", order.paymentId() == null);
+        });
         model.addAttribute("timeline", timeline);
         model.addAttribute("events", timeline.events().stream().map(this::masked).toList());
         model.addAttribute("tasks", tasks.createTaskQuery().processInstanceBusinessKey(orderNo).active()

@@ -69,7 +69,7 @@ class NotificationPages {
     }
 
     @GetMapping("/admin/notifications")
-    String page(Model model, Authentication user) {
+    String page(Model model, Authentication user, Locale locale) {
         model.addAttribute("user", user.getName());
         model.addAttribute("zone", zone);
         model.addAttribute("targets", targets.all().stream()
@@ -80,8 +80,11 @@ class NotificationPages {
         if (!model.containsAttribute("errors")) {
             model.addAttribute("errors", Map.of());
         }
+        model.addAttribute("languages", NotifyTargets.LANGUAGES);
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", Map.of("name", "", "url", "", "sku", "", "kind", "WEBHOOK"));
+            // the owner reads notifications in the language they run the back office in, unless they choose another
+            model.addAttribute("form", Map.of("name", "", "url", "", "sku", "", "kind", "WEBHOOK",
+                    "language", ownLanguage(locale)));
         }
         return "admin/notifications";
     }
@@ -90,7 +93,9 @@ class NotificationPages {
     @Transactional
     String create(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String kind,
                   @RequestParam(defaultValue = "") String url, @RequestParam(defaultValue = "") String sku,
-                  @RequestParam(required = false) List<String> events, Locale locale, RedirectAttributes redirect) {
+                  @RequestParam(required = false) List<String> events, @RequestParam(required = false) String language,
+                  Locale locale, RedirectAttributes redirect) {
+        String chosenLanguage = NotifyTargets.isLanguage(language) ? language : ownLanguage(locale);
         Map<String, String> errors = new LinkedHashMap<>();
         String trimmedName = name.trim();
         if (trimmedName.isEmpty() || trimmedName.length() > 100) {
@@ -116,14 +121,15 @@ class NotificationPages {
         }
         if (!errors.isEmpty()) {
             redirect.addFlashAttribute("errors", errors);
-            redirect.addFlashAttribute("form", Map.of("name", name, "url", url, "sku", sku, "kind", kind));
+            redirect.addFlashAttribute("form", Map.of("name", name, "url", url, "sku", sku, "kind", kind,
+                    "language", chosenLanguage));
             return "redirect:/admin/notifications#new-target";
         }
         Set<NotifyEvent> chosen = targetKind == NotifyTargets.Kind.PRODUCT_HOOK ? EnumSet.of(NotifyEvent.PRODUCT_HOOK)
                 : events(events);
         NotifyTargets.Created created = targets.create(trimmedName, targetKind, hooked ? url.trim() : null,
-                product.map(Product::id).orElse(null), chosen);
-        audit.record("notify.target.create", trimmedName, targetKind + " " + chosen
+                product.map(Product::id).orElse(null), chosen, chosenLanguage);
+        audit.record("notify.target.create", trimmedName, targetKind + " " + chosen + " in " + chosenLanguage
                 + product.map(p -> " for " + p.sku()).orElse("") + (hooked ? " to " + url.trim() : ""));
         redirect.addFlashAttribute("created", created.target().id());
         if (created.secret() != null) {
@@ -135,12 +141,15 @@ class NotificationPages {
     @PostMapping("/admin/notifications/{id}")
     @Transactional
     String update(@PathVariable long id, @RequestParam(required = false) List<String> events,
-                  @RequestParam(required = false) String enabled, RedirectAttributes redirect) {
+                  @RequestParam(required = false) String enabled, @RequestParam(required = false) String language,
+                  RedirectAttributes redirect) {
         NotifyTargets.Target target = find(id);
         Set<NotifyEvent> chosen = target.kind() == NotifyTargets.Kind.PRODUCT_HOOK ? EnumSet.of(NotifyEvent.PRODUCT_HOOK)
                 : events(events);
-        targets.update(id, chosen, "yes".equals(enabled));
-        audit.record("notify.target.update", target.name(), (("yes".equals(enabled)) ? "on " : "off ") + chosen);
+        String chosenLanguage = NotifyTargets.isLanguage(language) ? language : target.language();
+        targets.update(id, chosen, "yes".equals(enabled), chosenLanguage);
+        audit.record("notify.target.update", target.name(), (("yes".equals(enabled)) ? "on " : "off ") + chosen
+                + " in " + chosenLanguage);
         redirect.addFlashAttribute("saved", id);
         return "redirect:/admin/notifications#target-" + id;
     }
@@ -191,6 +200,11 @@ class NotificationPages {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The back office's language as a target's: Chinese for any zh, else English. */
+    private static String ownLanguage(Locale locale) {
+        return "zh".equals(locale.getLanguage()) ? "zh-CN" : "en";
     }
 
     private String text(String key, Locale locale) {

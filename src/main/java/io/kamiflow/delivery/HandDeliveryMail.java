@@ -9,6 +9,7 @@ import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.ordering.HandDeliveries;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderLinks;
+import io.kamiflow.ordering.OrderPrices;
 import io.kamiflow.ordering.OrderRepository;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -51,10 +52,12 @@ public class HandDeliveryMail {
     private final MailTemplates templates;
     private final ShopName shopName;
     private final BuyerMails buyerMails;
+    private final OrderPrices prices;
 
     HandDeliveryMail(OrderRepository orders, ProductRepository products, HandDeliveries deliveries, JavaMailSender mail,
                      DeliveryProperties properties, OrderLinks links, JdbcClient jdbc, PlatformTransactionManager tx,
-                     MailTemplates templates, ShopName shopName, BuyerMails buyerMails) {
+                     MailTemplates templates, ShopName shopName, BuyerMails buyerMails, OrderPrices prices) {
+        this.prices = prices;
         this.templates = templates;
         this.shopName = shopName;
         this.buyerMails = buyerMails;
@@ -129,6 +132,7 @@ public class HandDeliveryMail {
         variables.put("quantity", order.quantity());
         variables.put("deliveryText", text);
         variables.put("orderLink", links.absolute(order.orderNo()));
+        variables.put("price", prices.of(order).text(order.locale()));
         String notes = product.usageNotes(order.locale());
         boolean hasNotes = notes != null && !notes.isBlank();
         variables.put("notesText", hasNotes ? notes.strip() : null);

@@ -11,6 +11,7 @@ import io.kamiflow.inventory.KeyVault;
 import io.kamiflow.ops.metrics.ShopMetrics;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderLinks;
+import io.kamiflow.ordering.OrderPrices;
 import io.kamiflow.ordering.OrderRepository;
 import io.kamiflow.ordering.OrderStatus;
 import jakarta.mail.MessagingException;
@@ -58,10 +59,12 @@ public class KeyDeliveryService {
     private final ShopMetrics metrics;
     private final MailTemplates templates;
     private final ShopName shopName;
+    private final OrderPrices prices;
 
     KeyDeliveryService(OrderRepository orders, ProductRepository products, KeyVault vault, KeyReveals reveals,
                        JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties, OrderLinks links,
-                       ShopMetrics metrics, MailTemplates templates, ShopName shopName) {
+                       ShopMetrics metrics, MailTemplates templates, ShopName shopName, OrderPrices prices) {
+        this.prices = prices;
         this.templates = templates;
         this.shopName = shopName;
         this.links = links;
@@ -109,7 +112,8 @@ public class KeyDeliveryService {
             }
             MimeMessage message = message(order.buyerEmail(), messageId,
                     new KeyMail(order.orderNo(), product.name(order.locale()), keys,
-                            links.absolute(order.orderNo()), order.locale(), product.usageNotes(order.locale())));
+                            links.absolute(order.orderNo()), order.locale(), product.usageNotes(order.locale()),
+                            prices.of(order).text(order.locale())));
             return new Prepared(order, attemptNo, messageId, message, null);
         } catch (MailException e) {
             return new Prepared(order, attemptNo, messageId, null, e);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kamiflow.delivery.DeliveryProperties;
+import io.kamiflow.delivery.ShopName;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
 /**
  * Sends one delivery to its target, with no transaction open and bounded timeouts: a webhook gets the stored body
  * signed ({@link WebhookSignature}) with the delivery's id as event id; Telegram and the admin mail get its text
- * ({@link NotifyTexts}). Anything but a 2xx throws, and no failure message carries a secret.
+ * ({@link NotifyTexts}) in the target's language. Anything but a 2xx throws, and no failure message carries a secret.
  */
 @Component
 class NotifySenders {
@@ -32,9 +33,13 @@ class NotifySenders {
     private final DeliveryProperties delivery;
     private final ObjectMapper json;
     private final HttpClient http;
+    private final NotifyTexts texts;
+    private final ShopName shopName;
 
     NotifySenders(NotifySettings settings, NotifyTargets targets, JavaMailSender mail, DeliveryProperties delivery,
-                  ObjectMapper json) {
+                  ObjectMapper json, NotifyTexts texts, ShopName shopName) {
+        this.texts = texts;
+        this.shopName = shopName;
         this.settings = settings;
         this.targets = targets;
         this.mail = mail;
@@ -47,8 +52,8 @@ class NotifySenders {
     void send(NotifyTargets.Target target, NotifyDeliveries.Delivery delivery) {
         switch (target.kind()) {
             case WEBHOOK, PRODUCT_HOOK -> webhook(target, delivery);
-            case TELEGRAM -> telegram(delivery);
-            case MAIL -> mail(delivery);
+            case TELEGRAM -> telegram(delivery, target.locale());
+            case MAIL -> mail(delivery, target.locale());
         }
     }
 
@@ -68,13 +73,13 @@ class NotifySenders {
         expect2xx(request, "webhook");
     }
 
-    private void telegram(NotifyDeliveries.Delivery delivery) {
+    private void telegram(NotifyDeliveries.Delivery delivery, java.util.Locale locale) {
         if (!settings.telegramConfigured()) {
             throw new IllegalStateException("Telegram is not configured (kamiflow.notify.telegram-bot-token, telegram-chat-id)");
         }
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("chat_id", settings.getTelegramChatId());
-        message.put("text", NotifyTexts.text(read(delivery)));
+        message.put("text", texts.text(read(delivery), locale));
         message.put("disable_web_page_preview", true);
         HttpRequest request = HttpRequest.newBuilder(URI.create(settings.getTelegramBaseUrl() + "/bot"
                         + settings.getTelegramBotToken() + "/sendMessage")).timeout(settings.getReadTimeout())
@@ -83,13 +88,14 @@ class NotifySenders {
         expect2xx(request, "Telegram");
     }
 
-    private void mail(NotifyDeliveries.Delivery notice) {
+    private void mail(NotifyDeliveries.Delivery notice, java.util.Locale locale) {
         JsonNode body = read(notice);
         SimpleMailMessage message = new SimpleMailMessage();
         message.setFrom(delivery.from());
         message.setTo(delivery.adminEmail());
-        message.setSubject("[" + delivery.shopName() + "] " + NotifyTexts.title(body));
-        message.setText(NotifyTexts.text(body) + "\n\nEvent " + notice.id() + "\n");
+        // the shop's name as the buyers' mails give it, in the target's language (the setting alone was "[null]" unset)
+        message.setSubject("[" + shopName.name(locale) + "] " + texts.title(body, locale));
+        message.setText(texts.text(body, locale) + "\n\n" + texts.eventLine(notice.id(), locale) + "\n");
         mail.send(message);
     }
 

@@ -28,10 +28,18 @@ public class NotifyTargets {
 
     public enum Kind { WEBHOOK, TELEGRAM, MAIL, PRODUCT_HOOK }
 
+    /** The languages a Telegram or mail target is written in (the bundles'). */
+    public static final List<String> LANGUAGES = List.of("zh-CN", "en");
+
+    /** @param language what Telegram and mail texts are written in: "zh-CN" or "en" */
     public record Target(long id, String name, Kind kind, String url, Long productId, String sku,
-                         Set<NotifyEvent> events, boolean enabled, OffsetDateTime createdAt) {
+                         Set<NotifyEvent> events, boolean enabled, OffsetDateTime createdAt, String language) {
         public boolean receives(NotifyEvent event) {
             return enabled && events.contains(event);
+        }
+
+        public java.util.Locale locale() {
+            return java.util.Locale.forLanguageTag(language);
         }
     }
 
@@ -55,8 +63,14 @@ public class NotifyTargets {
 
     @Transactional
     public Created create(String name, Kind kind, String url, Long productId, Set<NotifyEvent> events) {
-        long id = inserts.insertReturningId("INSERT INTO notify_target (name, kind, url, product_id, events) VALUES (?, ?, ?, ?, ?)",
-                        "product_id", name, kind.name(), url, productId, join(events))
+        return create(name, kind, url, productId, events, "en");
+    }
+
+    /** @param language one of {@link #LANGUAGES}; anything else is English */
+    @Transactional
+    public Created create(String name, Kind kind, String url, Long productId, Set<NotifyEvent> events, String language) {
+        long id = inserts.insertReturningId("INSERT INTO notify_target (name, kind, url, product_id, events, language) VALUES (?, ?, ?, ?, ?, ?)",
+                        "product_id", name, kind.name(), url, productId, join(events), language(language))
                 .orElseThrow(() -> new IllegalArgumentException("the product has a hook already"));
         String secret = null;
         if (kind == Kind.WEBHOOK || kind == Kind.PRODUCT_HOOK) {
@@ -101,6 +115,21 @@ public class NotifyTargets {
     }
 
     @Transactional
+    public boolean update(long id, Set<NotifyEvent> events, boolean enabled, String language) {
+        return jdbc.sql("UPDATE notify_target SET events = ?, enabled = ?, language = ? WHERE id = ?")
+                .params(join(events), enabled, language(language), id).update() == 1;
+    }
+
+    /** Null-safe: an absent form field is no language. */
+    public static boolean isLanguage(String given) {
+        return given != null && LANGUAGES.contains(given);
+    }
+
+    static String language(String given) {
+        return isLanguage(given) ? given : "en";
+    }
+
+    @Transactional
     public boolean delete(long id) {
         return jdbc.sql("DELETE FROM notify_target WHERE id = ?").param(id).update() == 1;
     }
@@ -115,6 +144,6 @@ public class NotifyTargets {
         long productId = rs.getLong("product_id");
         return new Target(rs.getLong("id"), rs.getString("name"), Kind.valueOf(rs.getString("kind")), rs.getString("url"),
                 rs.wasNull() ? null : productId, rs.getString("sku"), events, rs.getBoolean("enabled"),
-                rs.getObject("created_at", OffsetDateTime.class));
+                rs.getObject("created_at", OffsetDateTime.class), rs.getString("language"));
     }
 }

@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.kamiflow.catalog.Money;
-import io.kamiflow.catalog.PriceTiers;
 import io.kamiflow.catalog.Product;
-import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.db.LockRows;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
@@ -32,13 +30,11 @@ class OrderPlacement {
     record Placed(Order order, Product product, String accessToken, Money discount) {
     }
 
-    private final ProductRepository products;
     private final StockService stock;
     private final OrderRepository orders;
     private final OrderNumbers numbers;
     private final AccessTokens tokens;
     private final PaymentOptions channels;
-    private final OrderingProperties properties;
     private final StockSettings stockSettings;
     private final PaymentWindow paymentWindow;
     private final KeyClaimer claimer;
@@ -46,23 +42,22 @@ class OrderPlacement {
     private final LockRows lockRows;
     private final OpenReservations openReservations;
     private final AuditLog audit;
-    private final PriceTiers tiers;
     private final CouponRedemptions coupons;
     private final OrderFields orderFields;
+    private final OrderPricing pricing;
 
-    OrderPlacement(PriceTiers tiers, CouponRedemptions coupons, ProductRepository products, StockService stock, OrderRepository orders, OrderNumbers numbers,
-                   AccessTokens tokens, PaymentOptions channels, OrderingProperties properties,
+    OrderPlacement(OrderPricing pricing, CouponRedemptions coupons, StockService stock, OrderRepository orders, OrderNumbers numbers,
+                   AccessTokens tokens, PaymentOptions channels,
                    StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
                    LowStockMonitor lowStock, LockRows lockRows, OpenReservations openReservations, AuditLog audit,
                    OrderFields orderFields) {
         this.orderFields = orderFields;
-        this.products = products;
+        this.pricing = pricing;
         this.stock = stock;
         this.orders = orders;
         this.numbers = numbers;
         this.tokens = tokens;
         this.channels = channels;
-        this.properties = properties;
         this.stockSettings = stockSettings;
         this.paymentWindow = paymentWindow;
         this.claimer = claimer;
@@ -70,7 +65,6 @@ class OrderPlacement {
         this.lockRows = lockRows;
         this.openReservations = openReservations;
         this.audit = audit;
-        this.tiers = tiers;
         this.coupons = coupons;
     }
 
@@ -94,19 +88,12 @@ class OrderPlacement {
     @Transactional
     public Placed place(String sku, int quantity, String email, String channelId, String clientAddress, String language,
                         String coupon, java.util.Map<String, String> fields) {
-        if (quantity < 1 || quantity > properties.maxQuantity()) {
-            throw Problems.badRequest("quantity must be between 1 and " + properties.maxQuantity());
-        }
+        pricing.checkQuantity(quantity);
         if (!channels.isEnabled(channelId)) {
             throw Problems.badRequest("channel '" + channelId + "' is not available; use one of " + channels.enabledIds());
         }
-        Product product = products.findBySku(sku).filter(Product::active)
-                .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
-        int max = product.maxQuantity(properties.maxQuantity());
-        if (quantity < product.minQuantity() || quantity > max) {
-            throw Problems.badRequest("quantity must be between " + product.minQuantity() + " and " + max
-                    + " for product '" + sku + "'");
-        }
+        Product product = pricing.activeProduct(sku);
+        pricing.checkQuantity(product, quantity);
         java.util.Map<String, String> values = io.kamiflow.catalog.InputFields.checkValues(product, fields);
         // a person fulfils it: no keys to reserve or count
         boolean reserve = !product.byHand() && stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
@@ -118,12 +105,10 @@ class OrderPlacement {
         if (available < quantity) {
             throw notEnough(sku, available, quantity);
         }
-        Money amount = tiers.subtotal(product, quantity); // the wholesale tier reached, else the list price
-        CouponRedemptions.Applied applied = coupon == null || coupon.isBlank() ? null
-                : coupons.apply(coupon, product, amount, email, Instant.now());
-        if (applied != null) {
-            amount = applied.total();
-        }
+        // the wholesale tier reached, else the list price; then the coupon, its use taken under its row lock
+        OrderPricing.Priced priced = pricing.price(product, quantity, coupon, email, true);
+        CouponRedemptions.Applied applied = priced.coupon();
+        Money amount = priced.amount();
         String orderNo = numbers.next();
         String token = tokens.tokenFor(orderNo);
         long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,

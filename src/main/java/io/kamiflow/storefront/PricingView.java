@@ -2,20 +2,20 @@ package io.kamiflow.storefront;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
-import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.PriceTiers;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.Order;
-import io.kamiflow.ordering.coupons.CouponRedemptions;
+import io.kamiflow.ordering.OrderPricing;
+import io.kamiflow.ordering.OrderPrices;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
+import org.springframework.web.ErrorResponseException;
 
 /**
- * What the buyer reads of wholesale tiers and coupons: the tiers on the product page with the total for the chosen
- * quantity (static/js/coupons.js recomputes it as the quantity changes; the server's amount is the one charged), and
- * the list price and discount on the order page.
+ * What the buyer reads of wholesale tiers and coupons: the tiers on the product page with the unit price, discount and
+ * total for the chosen quantity and coupon (static/js/coupons.js asks GET /api/products/{sku}/quote as they change:
+ * the same computation as checkout's), and the unit price, list amount, discount and amount on the order page.
  */
 @Component
 class PricingView {
@@ -25,31 +25,53 @@ class PricingView {
     }
 
     private final PriceTiers tiers;
-    private final CouponRedemptions coupons;
+    private final OrderPricing pricing;
+    private final OrderPrices prices;
 
-    PricingView(PriceTiers tiers, CouponRedemptions coupons) {
+    PricingView(PriceTiers tiers, OrderPricing pricing, OrderPrices prices) {
         this.tiers = tiers;
-        this.coupons = coupons;
+        this.pricing = pricing;
+        this.prices = prices;
     }
 
-    void product(Model model, Product product, Integer quantity, Locale locale) {
+    /**
+     * The buy form's prices for the quantity and coupon it shows, from {@link OrderPricing} (what checkout charges): a
+     * page without JavaScript reads them after each post; coupons.js then asks the quote endpoint as the buyer types.
+     * A coupon that cannot be used is left out here (the form says why); a quantity out of range shows the smallest.
+     */
+    void product(Model model, Product product, Integer quantity, String coupon, Locale locale) {
         List<PriceTiers.Tier> list = tiers.of(product);
-        int shown = quantity == null || quantity < 1 ? Math.max(1, product.minQuantity()) : quantity;
+        int min = Math.max(1, product.minQuantity());
+        int shown = quantity == null || quantity < min ? min : quantity;
         model.addAttribute("tiers", list.stream()
                 .map(t -> new TierLine(t.minQuantity(), Prices.format(t.unitPrice(), locale))).toList());
-        model.addAttribute("total", Prices.format(PriceTiers.unitPrice(product, list, shown).times(shown), locale));
-        // "1:1000;10:800": the unit prices from each quantity on, in minor units, for the script
-        model.addAttribute("priceSteps", "1:" + product.price().minor() + list.stream()
-                .map(t -> ";" + t.minQuantity() + ":" + t.unitPrice().minor()).collect(Collectors.joining()));
+        OrderPricing.Priced priced = quote(product, shown, coupon).orElseGet(() -> quote(product, shown, null)
+                .orElseGet(() -> pricing.withoutCoupon(product, min)));
+        model.addAttribute("unitPrice", Prices.format(priced.unitPrice(), locale));
+        model.addAttribute("tierApplied", priced.unitPrice().minor() < product.price().minor());
+        model.addAttribute("subtotal", Prices.format(priced.subtotal(), locale));
+        model.addAttribute("formCoupon", priced.coupon() == null ? null : priced.coupon().code());
+        model.addAttribute("formDiscount", priced.coupon() == null ? null : Prices.format(priced.discount(), locale));
+        model.addAttribute("total", Prices.format(priced.amount(), locale));
         model.addAttribute("priceCurrency", product.price().currency());
         model.addAttribute("priceDigits", java.util.Currency.getInstance(product.price().currency()).getDefaultFractionDigits());
     }
 
+    private java.util.Optional<OrderPricing.Priced> quote(Product product, int quantity, String coupon) {
+        try {
+            return java.util.Optional.of(pricing.quote(product.sku(), quantity, coupon));
+        } catch (ErrorResponseException refused) {
+            return java.util.Optional.empty();
+        }
+    }
+
     void order(Model model, Order order, Locale locale) {
-        coupons.ofOrder(order.id()).ifPresent(used -> {
-            model.addAttribute("couponCode", used.code());
-            model.addAttribute("listAmount", Prices.format(used.subtotal(), locale));
-            model.addAttribute("discount", Prices.format(new Money(used.discount().minor(), used.discount().currency()), locale));
-        });
+        OrderPrices.Breakdown breakdown = prices.of(order);
+        model.addAttribute("price", breakdown.text(locale));
+        if (breakdown.discounted()) {
+            model.addAttribute("couponCode", breakdown.coupon());
+            model.addAttribute("listAmount", Prices.format(breakdown.subtotal(), locale));
+            model.addAttribute("discount", Prices.format(breakdown.discount(), locale));
+        }
     }
 }

@@ -209,7 +209,7 @@ class StorefrontController {
         model.addAttribute("minQuantity", product.minQuantity());
         model.addAttribute("maxQuantity", product.maxQuantity(ordering.maxQuantity()));
         model.addAttribute("error", error);
-        pricing.product(model, product, form.quantity(), locale);
+        pricing.product(model, product, form.quantity(), form.coupon(), locale);
         HandFields.productPage(product, locale, model);
         return "product";
     }

@@ -31,7 +31,7 @@ class ApiDocs {
     @Bean
     GroupedOpenApi buyerApi() {
         return GroupedOpenApi.builder().group("buyer").displayName("Buyer and gateways")
-                .pathsToMatch("/api/products", "/api/orders", "/api/orders/**", "/api/payments/**").build();
+                .pathsToMatch("/api/products", "/api/products/*/quote", "/api/orders", "/api/orders/**", "/api/payments/**").build();
     }
 
     @Bean

@@ -58,8 +58,21 @@ public class CouponRedemptions {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Applied apply(String code, Product product, Money subtotal, String email, Instant now) {
+        return checked(code, product, subtotal, email, now, true);
+    }
+
+    /**
+     * The same checks as {@link #apply} without lock and without "once per email" (no address yet): the buy form's
+     * preview. Takes nothing: checkout checks again under the lock.
+     */
+    public Applied check(String code, Product product, Money subtotal, Instant now) {
+        return checked(code, product, subtotal, null, now, false);
+    }
+
+    private Applied checked(String code, Product product, Money subtotal, String email, Instant now, boolean lock) {
         String normalized = CouponCodes.normalize(code);
-        Coupon coupon = (CouponCodes.valid(normalized) ? coupons.lockByCode(normalized) : Optional.<Coupon>empty())
+        Coupon coupon = (CouponCodes.valid(normalized)
+                ? (lock ? coupons.lockByCode(normalized) : coupons.findByCode(normalized)) : Optional.<Coupon>empty())
                 .orElseThrow(() -> new CouponRefused(HttpStatus.NOT_FOUND, "unknown", "no coupon with code '" + code.strip() + "'"));
         String name = "coupon '" + coupon.code() + "'";
         if (coupon.disabled()) {
@@ -81,7 +94,7 @@ public class CouponRedemptions {
         if (coupon.maxUses() != null && coupon.uses() >= coupon.maxUses()) {
             throw CouponRefused.conflict("usedUp", name + " is used up: all " + coupon.maxUses() + " uses are taken");
         }
-        if (coupon.oncePerEmail() && usedBy(coupon.id(), email)) {
+        if (coupon.oncePerEmail() && email != null && usedBy(coupon.id(), email)) {
             throw CouponRefused.conflict("usedByEmail", name + " was already used with this email");
         }
         return new Applied(coupon.id(), coupon.code(), subtotal, discount(coupon, subtotal), coupon.oncePerEmail());

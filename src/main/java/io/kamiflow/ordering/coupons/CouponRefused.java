@@ -16,6 +16,7 @@ public final class CouponRefused extends ErrorResponseException {
     CouponRefused(HttpStatus status, String reason, String detail) {
         super(status, ProblemDetail.forStatusAndDetail(status, detail), null);
         this.reason = reason;
+        getBody().setProperty("reason", reason); // what a client shows in its own words (the buy form does)
     }
 
     static CouponRefused conflict(String reason, String detail) {

@@ -22,7 +22,8 @@ import org.springframework.web.servlet.HandlerMapping;
  * changes nothing. Exempt addresses pass uncounted. "Find my order" is limited per order number too, from whatever
  * address: a known buyer's mailbox cannot be flooded from many addresses (the answer is the same whether or not the
  * number exists). "Find my orders" ({@code POST /find-order/email}) likewise per address asked for, and the list it
- * mails ({@code GET /my-orders}) counts as a lookup.
+ * mails ({@code GET /my-orders}) counts as a lookup. The buy form's quote ({@code GET /api/products/{sku}/quote}) has its
+ * own bucket: it tells whether a coupon code exists, so it must not become a way to try codes by the thousand.
  */
 class BuyerRateLimitInterceptor implements HandlerInterceptor {
 
@@ -32,7 +33,8 @@ class BuyerRateLimitInterceptor implements HandlerInterceptor {
         FIND_ORDER("find-order", RateLimitProperties::getFindOrder,
                 "too many order link requests from your address or for this order number"),
         FIND_ORDERS("find-orders", RateLimitProperties::getFindOrder,
-                "too many order list requests from your address or for this email");
+                "too many order list requests from your address or for this email"),
+        QUOTE("quote", RateLimitProperties::getQuote, "too many price quotes from your address");
 
         final String bucket;
         final Function<RateLimitProperties, RateLimitProperties.Limit> limit;
@@ -53,7 +55,8 @@ class BuyerRateLimitInterceptor implements HandlerInterceptor {
             "GET /orders/{orderNo}", Limited.LOOKUP,
             "POST /find-order", Limited.FIND_ORDER,
             "POST /find-order/email", Limited.FIND_ORDERS,
-            "GET /my-orders", Limited.LOOKUP);
+            "GET /my-orders", Limited.LOOKUP,
+            "GET /api/products/{sku}/quote", Limited.QUOTE);
 
     /** Order numbers as OrderNumbers makes them (time-sortable, uppercase letters and digits). */
     private static final Pattern ORDER_NO = Pattern.compile("[A-Z0-9-]{1,32}");

@@ -49,6 +49,8 @@ public class RateLimitProperties {
     private List<String> exemptAddresses = new ArrayList<>(List.of("127.0.0.0/8", "::1"));
     private Limit checkout = new Limit(10, Duration.ofMinutes(1));
     private Limit lookup = new Limit(60, Duration.ofMinutes(1));
+    /** The buy form's price quotes (debounced as the buyer types): a person needs a few dozen, a code guesser more. */
+    private Limit quote = new Limit(30, Duration.ofMinutes(1));
     private Limit loginFailures = new Limit(10, Duration.ofMinutes(15));
     /** "Find my order" requests: each may send a mail. */
     private Limit findOrder = new Limit(5, Duration.ofMinutes(10));
@@ -75,6 +77,14 @@ public class RateLimitProperties {
 
     public void setCheckout(Limit checkout) {
         this.checkout = checkout;
+    }
+
+    public Limit getQuote() {
+        return quote;
+    }
+
+    public void setQuote(Limit quote) {
+        this.quote = quote;
     }
 
     public Limit getLookup() {
