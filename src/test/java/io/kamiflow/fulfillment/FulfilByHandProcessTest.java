@@ -217,6 +217,13 @@ class FulfilByHandProcessTest extends ProcessTest {
         assertThat(instance).isEnded().hasPassed("MailHandDelivery");
         assertThat(GreenMailUtil.getBody(TestMail.get().getReceivedMessagesForDomain("jan@example.com")[0]))
                 .contains("ACCT-BBBB-0001", "ACCT-BBBB-0002");
+
+        // refunded afterwards: keys that reached the buyer are voided, never sold again
+        requestRefund(order);
+        runUntilOnlyTasksWait(order.orderNo());
+        assertThat(orderStatus(order.orderNo())).isEqualTo("REFUNDED");
+        assertThat(keysIn("VOID")).isEqualTo(2);
+        assertThat(keysIn("AVAILABLE")).isZero();
     }
 
     @Test
