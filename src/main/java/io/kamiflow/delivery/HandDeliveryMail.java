@@ -1,11 +1,14 @@
 package io.kamiflow.delivery;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.inventory.KeyReveals;
+import io.kamiflow.inventory.KeyVault;
 import io.kamiflow.ordering.HandDeliveries;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderLinks;
@@ -25,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Mails the buyer what support delivered for a hand-fulfilled order, in the order's language (text and HTML from
- * templates/mail/hand-delivery.*, with the shop's name and the product's usage notes), with the link to the order page. The text is read (and its reveal recorded) in a short transaction of its own, the SMTP call
+ * templates/mail/hand-delivery.*, with the shop's name and the product's usage notes), with the link to the order page; keys support picked from stock are in it too, with the key mail's reveal. The text is read (and its reveal recorded) in a short transaction of its own, the SMTP call
  * holds none, and the attempt is recorded by the caller's completing transaction. A failure throws: the Mail the
  * delivery task retries, then shows an incident; the buyer has the text on the order page meanwhile. A sent mail is also
  * a row of the order's timeline ({@link BuyerMails#HAND_DELIVERY}), written with the attempt.
@@ -53,11 +56,16 @@ public class HandDeliveryMail {
     private final ShopName shopName;
     private final BuyerMails buyerMails;
     private final OrderPrices prices;
+    private final KeyReveals reveals;
+    private final KeyVault vault;
 
     HandDeliveryMail(OrderRepository orders, ProductRepository products, HandDeliveries deliveries, JavaMailSender mail,
                      DeliveryProperties properties, OrderLinks links, JdbcClient jdbc, PlatformTransactionManager tx,
-                     MailTemplates templates, ShopName shopName, BuyerMails buyerMails, OrderPrices prices) {
+                     MailTemplates templates, ShopName shopName, BuyerMails buyerMails, OrderPrices prices,
+                     KeyReveals reveals, KeyVault vault) {
         this.prices = prices;
+        this.reveals = reveals;
+        this.vault = vault;
         this.templates = templates;
         this.shopName = shopName;
         this.buyerMails = buyerMails;
@@ -79,13 +87,18 @@ public class HandDeliveryMail {
                 throw new MailPreparationException("the buyer's address was erased under the retention policy");
             }
             Product product = products.getById(order.productId());
-            String text = deliveries.reveal(orderId)
-                    .orElseThrow(() -> new IllegalStateException("order " + order.orderNo() + " has no hand delivery"));
+            String text = deliveries.reveal(orderId).orElse(null);
+            // keys support picked from stock: revealed through the mail as the key mail does, before it can leave
+            List<String> keys = reveals.reveal(orderId, order.quantity(), KeyReveals.Channel.MAIL)
+                    ? vault.keysSoldTo(orderId) : List.of();
+            if (text == null && keys.isEmpty()) {
+                throw new IllegalStateException("order " + order.orderNo() + " has no hand delivery");
+            }
             int attemptNo = jdbc.sql("SELECT coalesce(max(attempt_no), 0) + 1 FROM delivery_attempt WHERE order_id = ?")
                     .param(orderId).query(Integer.class).single();
             String messageId = "<" + order.orderNo() + ".hand." + attemptNo + "@kamiflow>";
             return new Prepared(orderId, order.buyerEmail(), attemptNo, messageId,
-                    message(order, product, text, messageId));
+                    message(order, product, text, keys, messageId));
         });
     }
 
@@ -103,11 +116,11 @@ public class HandDeliveryMail {
         buyerMails.record(prepared.orderId(), BuyerMails.HAND_DELIVERY, true);
     }
 
-    private MimeMessage message(Order order, Product product, String text, String messageId) {
+    private MimeMessage message(Order order, Product product, String text, List<String> keys, String messageId) {
         MailTemplates.Rendered rendered;
         try {
             rendered = templates.renderWithSubject("hand-delivery", "mails2.hand.subject", order.locale(),
-                    shopName.name(order.locale()), variables(order, product, text), order.orderNo());
+                    shopName.name(order.locale()), variables(order, product, text, keys), order.orderNo());
         } catch (RuntimeException e) { // a template's fault: its message may quote the delivery text, so only its type
             throw new MailPreparationException("could not render the delivery mail (" + e.getClass().getSimpleName() + ")");
         }
@@ -125,12 +138,13 @@ public class HandDeliveryMail {
         return message;
     }
 
-    private Map<String, Object> variables(Order order, Product product, String text) {
+    private Map<String, Object> variables(Order order, Product product, String text, List<String> keys) {
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put("orderNo", order.orderNo());
         variables.put("productName", product.name(order.locale()));
         variables.put("quantity", order.quantity());
         variables.put("deliveryText", text);
+        variables.put("keys", keys.stream().map(key -> new KeyMail.Key(key, KeyMail.parts(key))).toList());
         variables.put("orderLink", links.absolute(order.orderNo()));
         variables.put("price", prices.of(order).text(order.locale()));
         String notes = product.usageNotes(order.locale());

@@ -15,20 +15,29 @@ import org.springframework.stereotype.Component;
 /**
  * Completes "Fulfil by hand" (support's decision, checked whatever client submitted it). Deliver: the delivery text
  * leaves the engine in this transaction (the variable is removed before anything is written, and is kept out of the
- * history anyway), is stored encrypted once per order, and the order is DELIVERED with it; a second submission or a
- * second agent at the same moment finds the delivery stored (or waits on its row) and is refused, so the first text
- * stays. Refund: support's note becomes the refund's reason. The decision and the note go to the audit log, which the
+ * history anyway), is stored encrypted once per order, and the order is DELIVERED with it. Deliver keys: the order's
+ * quantity of keys of its own product ({@link HandKeyPick}), plus the text when one was entered (instructions for an
+ * account, say); short stock refuses the completion with nothing changed. The order's row is locked first: a second
+ * submission or a second agent at the same moment (keys or text) finds the order DELIVERED and is refused, so the first
+ * delivery stays. Refund: support's note becomes the refund's reason. The decision and the note go to the audit log, which the
  * order's timeline shows.
  */
 @Component("fulfilByHandFormCheck")
 class FulfilByHandFormCheck implements TaskListener {
 
+    static final String DELIVER = "deliver";
+    /** Keys from the product's own stock (the order's quantity), with the text too when support entered one. */
+    static final String DELIVER_KEYS = "deliverKeys";
+
     private final OrderRepository orders;
     private final HandDeliveries deliveries;
     private final AuditLog audit;
     private final IdentityService identity;
+    private final HandKeyPick keyPick;
 
-    FulfilByHandFormCheck(OrderRepository orders, HandDeliveries deliveries, AuditLog audit, IdentityService identity) {
+    FulfilByHandFormCheck(OrderRepository orders, HandDeliveries deliveries, AuditLog audit, IdentityService identity,
+                          HandKeyPick keyPick) {
+        this.keyPick = keyPick;
         this.orders = orders;
         this.deliveries = deliveries;
         this.audit = audit;
@@ -49,19 +58,23 @@ class FulfilByHandFormCheck implements TaskListener {
         String orderNo = task.getExecution().getProcessBusinessKey();
         Order order = orders.lockByOrderNo(orderNo).orElseThrow(() -> new ProcessEngineException("no order " + orderNo));
         String noteText = note == null || note.toString().isBlank() ? null : note.toString().strip();
-        if ("deliver".equals(action)) {
-            if (!(text instanceof String delivery) || delivery.isBlank()) {
-                throw new ProcessEngineException(ProcessVariables.DELIVERY_TEXT + ": enter what the buyer receives");
+        if (DELIVER.equals(action) || DELIVER_KEYS.equals(action)) {
+            boolean keys = DELIVER_KEYS.equals(action);
+            String delivery = deliveryText(text, !keys);
+            if (order.status() != OrderStatus.PAID) {
+                throw new ProcessEngineException("order " + orderNo + " was delivered or refunded already");
             }
-            if (delivery.length() > HandDeliveries.MAX_TEXT) {
-                throw new ProcessEngineException(ProcessVariables.DELIVERY_TEXT + " is longer than "
-                        + HandDeliveries.MAX_TEXT + " characters");
+            if (keys) {
+                keyPick.pick(order); // all of the order's quantity or nothing, before anything else is written
             }
-            if (order.status() != OrderStatus.PAID || !deliveries.store(order.id(), delivery.strip(), who())) {
+            if (delivery != null && !deliveries.store(order.id(), delivery, who())) {
                 throw new ProcessEngineException("order " + orderNo + " was delivered or refunded already");
             }
             orders.transition(order.id(), OrderStatus.DELIVERED, OrderStatus.PAID);
-            audit.record("task.complete", orderNo, "FulfilByHand: delivered" + (noteText == null ? "" : ": " + noteText));
+            String what = !keys ? "delivered"
+                    : "delivered " + order.quantity() + (order.quantity() == 1 ? " key" : " keys") + " from stock"
+                            + (delivery == null ? "" : " and a text");
+            audit.record("task.complete", orderNo, "FulfilByHand: " + what + (noteText == null ? "" : ": " + noteText));
         } else if ("refund".equals(action)) {
             if (order.status() != OrderStatus.PAID) {
                 throw new ProcessEngineException("order " + orderNo + " is " + order.status() + ", not waiting for a person");
@@ -70,8 +83,23 @@ class FulfilByHandFormCheck implements TaskListener {
             task.getExecution().setVariable(ProcessVariables.REFUND_REASON, reason);
             audit.record("task.complete", orderNo, "FulfilByHand: refund" + (noteText == null ? "" : ": " + noteText));
         } else {
-            throw new ProcessEngineException(ProcessVariables.HAND_ACTION + " must be one of [deliver, refund]");
+            throw new ProcessEngineException(ProcessVariables.HAND_ACTION + " must be one of [deliver, deliverKeys, refund]");
         }
+    }
+
+    /** The text support entered, stripped; null when none was entered and none is needed (keys delivered). */
+    private static String deliveryText(Object text, boolean required) {
+        if (!(text instanceof String delivery) || delivery.isBlank()) {
+            if (required) {
+                throw new ProcessEngineException(ProcessVariables.DELIVERY_TEXT + ": enter what the buyer receives");
+            }
+            return null;
+        }
+        if (delivery.length() > HandDeliveries.MAX_TEXT) {
+            throw new ProcessEngineException(ProcessVariables.DELIVERY_TEXT + " is longer than "
+                    + HandDeliveries.MAX_TEXT + " characters");
+        }
+        return delivery.strip();
     }
 
     private String who() {

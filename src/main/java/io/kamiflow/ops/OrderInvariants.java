@@ -81,9 +81,13 @@ public class OrderInvariants {
                     SELECT o.id, o.order_no FROM customer_order o JOIN product p ON p.id = o.product_id
                     WHERE {orders} AND p.kind = 'BY_HAND' AND o.status IN ('PAID', 'AWAITING_STOCK', 'MANUAL', 'DELIVERED')
                     AND NOT EXISTS (SELECT 1 FROM hand_delivery h WHERE h.order_id = o.id)
+                    AND o.quantity <> (SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'SOLD')
                     AND NOT EXISTS (SELECT 1 FROM act_ru_execution e JOIN act_re_procdef d ON d.id_ = e.proc_def_id_
                                     WHERE e.id_ = e.proc_inst_id_ AND e.business_key_ = o.order_no
                                       AND d.key_ = 'order-fulfillment')"""),
+            new Check("an order holds a key of another product", """
+                    SELECT o.id, 'order ' || o.order_no || ' key ' || k.id FROM customer_order o
+                    JOIN card_key k ON k.order_id = o.id WHERE {orders} AND k.product_id <> o.product_id"""),
             new Check("a payment has no process instance", """
                     SELECT o.id, p.order_no || ' payment ' || p.id FROM customer_order o JOIN payment p ON p.order_no = o.order_no
                     WHERE {orders} AND p.process_instance_id IS NULL"""),

@@ -39,4 +39,21 @@ class HandDeliveryTimelineTest extends ProcessTest {
                 .containsExactly("Mail to the buyer: what support delivered by hand, with the link to the order page, sent");
         assertThat(timeline.toString()).doesNotContain("secret code 2718", "31415926");
     }
+
+    @Test
+    void keysPickedFromStockShowAsHandedOverByHandWithoutTheirValues() {
+        HandProducts.product(shop, "TL-KEYS", "8.00");
+        assertThat(shop.importKeys("TL-KEYS", "TLKEY-SECRET-0001").status()).isEqualTo(200);
+        Shop.PlacedOrder order = HandProducts.order(shop, "TL-KEYS", "tlk@example.com", "27182818");
+        Shop.pay(shop, order, "T-TLK");
+        complete(instanceFor(order.orderNo()), Map.of("handAction", "deliverKeys", "handNote", "account from stock"));
+        runUntilOnlyTasksWait(order.orderNo());
+
+        OrderTimeline.Timeline timeline = timelines.of(order.orderNo()).orElseThrow();
+        assertThat(timeline.events()).anySatisfy(e -> assertThat(String.valueOf(e.detail().get("detail")))
+                .isEqualTo("FulfilByHand: delivered 1 key from stock: account from stock"));
+        assertThat(timeline.events()).anySatisfy(e -> assertThat(String.valueOf(e.detail().get("how")))
+                .isEqualTo("delivered by hand by support"));
+        assertThat(timeline.toString()).doesNotContain("TLKEY-SECRET-0001", "27182818");
+    }
 }

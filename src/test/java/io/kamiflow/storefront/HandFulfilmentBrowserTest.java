@@ -27,8 +27,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A buyer orders a product fulfilled by hand with its fields in a real browser (zh and en, desktop and 390x844), support
- * completes Fulfil by hand in Tasklist (zh) or through the engine REST (en), and the buyer sees the delivery on the order
- * page. Screenshots byhand-*.
+ * completes Fulfil by hand in Tasklist (zh: an account picked from the product's stock with a text) or through the engine
+ * REST (en: keys only, refused while the stock is empty), and the buyer sees the delivery on the order page.
+ * Screenshots byhand-*.
  */
 class HandFulfilmentBrowserTest extends IntegrationTest {
 
@@ -51,6 +52,7 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
     void aChineseBuyerGetsATopUpThatSupportFulfilsInTasklist() throws Exception {
         SupportDesk.ensureUser(identity);
         HandProducts.product(shop(), "TOPUP", "30.00");
+        assertThat(shop().importKeys("TOPUP", "ACCT-ZH01-7788-PW99").status()).isEqualTo(200); // an account in stock
         browser = Chromium.start("zh-CN,zh", 1400, 900);
         String orderPath = buy("zh", "zh-topup@example.com", "123456789", "等待付款");
         Shop.PlacedOrder order = pay(orderPath);
@@ -70,32 +72,36 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> SupportDesk.USER.equals(
                 engine.getTaskService().createTaskQuery().singleResult().getAssignee()));
         WebElement deliver = wait(support, 30).until(ExpectedConditions.presenceOfElementLocated(
-                By.xpath("//label[contains(normalize-space(),'Fulfilled: send the buyer')]")));
+                By.xpath("//label[contains(normalize-space(),'Deliver keys from this product')]")));
         wait(support, 30).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "30.00 CNY"));
         assertThat(support.findElement(By.tagName("body")).getText())
-                .contains("30.00 CNY", "sandbox", "T-" + order.orderNo(), "Product TOPUP (TOPUP)");
+                .contains("30.00 CNY", "sandbox", "T-" + order.orderNo(), "Product TOPUP (TOPUP)", "The stock covers this order")
+                .doesNotContain("Not enough keys", "{{");
         assertThat(support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer entered')]/following::textarea[1]"))
                 .getAttribute("value")).contains("Game account id / 游戏账号: 123456789", "Server / 服务器: Asia-1");
         js(support, "arguments[0].click()", deliver);
         WebElement text = support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]"));
-        text.sendKeys("充值成功，充值单号 CZ-20261205-0001");
+        text.sendKeys("首次登录后请修改密码");
         support.findElement(By.xpath("//label[contains(normalize-space(),'Note for the order')]/following::textarea[1]"))
-                .sendKeys("topped up in the game's console");
+                .sendKeys("account from stock");
         Chromium.screenshot(support, "byhand-tasklist");
         js(support, "arguments[0].click()", support.findElement(By.xpath("//button[normalize-space()='Complete']")));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(orderStatus(order.orderNo())));
         browser.navigate().refresh();
         assertThat(text("status")).contains("已完成");
-        assertThat(text("delivery-text")).isEqualTo("充值成功，充值单号 CZ-20261205-0001");
+        assertThat(text("keys")).contains("ACCT-ZH01-7788-PW99");
+        assertThat(text("delivery-text")).isEqualTo("首次登录后请修改密码");
         Chromium.screenshot(browser, "byhand-zh-delivered");
         phone("zh-CN,zh", orderPath, "byhand-zh-phone-delivered");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> TestMail.get().getReceivedMessagesForDomain("zh-topup@example.com").length == 1);
         MimeMessage mail = TestMail.get().getReceivedMessagesForDomain("zh-topup@example.com")[0];
         assertThat(mail.getSubject()).contains("已发货");
-        assertThat(TestMail.part(mail, "text/plain")).contains("充值成功，充值单号 CZ-20261205-0001");
-        assertThat(TestMail.part(mail, "text/html")).contains("充值成功，充值单号 CZ-20261205-0001", "lang=\"zh-CN\"");
+        assertThat(TestMail.part(mail, "text/plain")).contains("ACCT-ZH01-7788-PW99", "首次登录后请修改密码");
+        assertThat(TestMail.part(mail, "text/html")).contains("ACCT-<wbr>ZH01-<wbr>7788-<wbr>PW99", "首次登录后请修改密码",
+                "lang=\"zh-CN\"");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_reveal WHERE channel = 'HAND'", Integer.class)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT actor FROM audit_event WHERE action = 'task.complete'", String.class))
                 .isEqualTo(SupportDesk.USER);
     }
@@ -120,16 +126,23 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
 
         Task task = engine.getTaskService().createTaskQuery().processInstanceBusinessKey(order.orderNo()).singleResult();
         ShopClient.Response done = SupportDesk.rest(shop(), "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
-                "{\"variables\":{\"handAction\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"Account: player-77\\nPassword: see the mail from the game\"}}}");
+                "{\"variables\":{\"handAction\":{\"value\":\"deliverKeys\"}}}");
+        assertThat(done.status()).as("no key in stock: refused, nothing delivered").isNotEqualTo(204);
+        assertThat(done.body()).contains("not enough keys in stock");
+        assertThat(orderStatus(order.orderNo())).isEqualTo("PAID");
+        assertThat(shop().importKeys("TOPUP", "player-77:Pa55-word-2026").status()).isEqualTo(200);
+        done = SupportDesk.rest(shop(), "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
+                "{\"variables\":{\"handAction\":{\"value\":\"deliverKeys\"}}}");
         assertThat(done.status()).as(done.body()).isEqualTo(204);
         browser.navigate().refresh();
         assertThat(text("status")).contains("Fulfilled");
-        assertThat(text("delivery-text")).contains("Account: player-77", "Password: see the mail from the game");
+        assertThat(text("keys")).contains("player-77:Pa55-word-2026");
+        assertThat(browser.findElements(By.id("delivery-text"))).isEmpty();
         Chromium.screenshot(browser, "byhand-en-phone-delivered");
         browser.quit();
         browser = Chromium.start("en-US,en", 1400, 900);
         browser.get(base() + orderPath);
-        assertThat(text("delivery-text")).contains("player-77");
+        assertThat(text("keys")).contains("player-77");
         Chromium.screenshot(browser, "byhand-en-delivered");
     }
 
@@ -199,7 +212,7 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         WebDriver phone = Chromium.start(language, 390, 844);
         try {
             phone.get(base() + path);
-            assertThat(phone.findElement(By.id("delivery-text")).isDisplayed()).isTrue();
+            assertThat(phone.findElement(By.id("keys")).isDisplayed()).isTrue();
             Chromium.screenshot(phone, screenshot);
         } finally {
             phone.quit();

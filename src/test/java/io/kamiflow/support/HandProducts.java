@@ -54,7 +54,11 @@ public final class HandProducts {
     }
 
     public static Shop.PlacedOrder order(ShopClient shop, String sku, String email, String account) {
-        ShopClient.Response response = createOrder(shop, sku, 1, email, Map.of("account", account, "server", "Asia-1"));
+        return order(shop, sku, 1, email, account);
+    }
+
+    public static Shop.PlacedOrder order(ShopClient shop, String sku, int quantity, String email, String account) {
+        ShopClient.Response response = createOrder(shop, sku, quantity, email, Map.of("account", account, "server", "Asia-1"));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         JsonNode json = response.json();
         return new Shop.PlacedOrder(json.get("orderNo").asText(), json.get("accessToken").asText(),
