@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** The shop's name in the header and title of every storefront page: the owner's, else the default (shop.name). */
-@ControllerAdvice(assignableTypes = {StorefrontController.class, FindOrderController.class})
+@ControllerAdvice(assignableTypes = {StorefrontController.class, FindOrderController.class, OrderListController.class})
 class ShopName {
 
     private final ShopProfiles profiles;

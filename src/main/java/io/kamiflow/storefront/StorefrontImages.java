@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
  * The images on the storefront's pages: the logo in every page's header (null without one), and each product's image
  * by sku for the catalogue's cards and the product page (absent: the placeholder). Metadata only, one query each.
  */
-@ControllerAdvice(assignableTypes = {StorefrontController.class, FindOrderController.class})
+@ControllerAdvice(assignableTypes = {StorefrontController.class, FindOrderController.class, OrderListController.class})
 class StorefrontImages {
 
     private final ShopImages images;

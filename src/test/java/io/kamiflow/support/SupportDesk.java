@@ -35,6 +35,8 @@ public final class SupportDesk {
         }
         User user = identity.newUser(id);
         user.setPassword(password);
+        user.setFirstName(id); // Tasklist's header shows the name ("null null" without one)
+        user.setLastName("(" + (group == null ? "no group" : group) + ")");
         identity.saveUser(user);
         if (group != null) {
             identity.createMembership(id, group);
