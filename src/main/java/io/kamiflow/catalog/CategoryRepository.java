@@ -12,6 +12,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class CategoryRepository {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String CATEGORY_COLUMNS = "id, slug, name_en, name_zh, position";
+
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;
 
@@ -22,15 +25,15 @@ public class CategoryRepository {
 
     /** Every category in the catalogue's order: position, then slug. */
     public List<Category> findAll() {
-        return jdbc.sql("SELECT * FROM category ORDER BY position, slug").query(CategoryRepository::map).list();
+        return jdbc.sql("SELECT " + CATEGORY_COLUMNS + " FROM category ORDER BY position, slug").query(CategoryRepository::map).list();
     }
 
     public Optional<Category> findBySlug(String slug) {
-        return jdbc.sql("SELECT * FROM category WHERE slug = ?").param(slug).query(CategoryRepository::map).optional();
+        return jdbc.sql("SELECT " + CATEGORY_COLUMNS + " FROM category WHERE slug = ?").param(slug).query(CategoryRepository::map).optional();
     }
 
     public Optional<Category> findById(long id) {
-        return jdbc.sql("SELECT * FROM category WHERE id = ?").param(id).query(CategoryRepository::map).optional();
+        return jdbc.sql("SELECT " + CATEGORY_COLUMNS + " FROM category WHERE id = ?").param(id).query(CategoryRepository::map).optional();
     }
 
     /** Inserts unless the slug exists; empty when it does. */

@@ -12,10 +12,16 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ProductRepository {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String P_PRODUCT_COLUMNS = "p.id, p.sku, p.name, p.price_minor, p.currency, p.low_stock_threshold, p.low_stock_alerted,"
+            + " p.active, p.created_at, p.version, p.name_zh, p.description_en, p.description_zh,"
+            + " p.usage_notes_en, p.usage_notes_zh, p.min_quantity, p.max_quantity, p.category_id,"
+            + " p.list_price_minor, p.stock_display, p.kind, p.input_fields, p.position";
+
     /** A product with its category's slug (a subquery, not a join, so that FOR UPDATE locks the product alone). */
     private static final String SHOP_ORDER = "position, name, sku";
     private static final String SELECT =
-            "SELECT p.*, (SELECT c.slug FROM category c WHERE c.id = p.category_id) AS category_slug FROM product p";
+            "SELECT " + P_PRODUCT_COLUMNS + ", (SELECT c.slug FROM category c WHERE c.id = p.category_id) AS category_slug FROM product p";
 
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;

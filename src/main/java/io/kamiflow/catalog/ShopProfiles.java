@@ -27,6 +27,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Service
 public class ShopProfiles {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String SHOP_PROFILE_COLUMNS = "id, name_en, name_zh, announcement_en, announcement_zh, announcement_on, version, updated_at";
+
     public static final int MAX_NAME = 100;
     public static final int MAX_ANNOUNCEMENT = 2000;
 
@@ -139,7 +142,7 @@ public class ShopProfiles {
     }
 
     private ShopProfile read(boolean lock) {
-        return jdbc.sql("SELECT * FROM shop_profile WHERE id = 1" + (lock ? " FOR UPDATE" : ""))
+        return jdbc.sql("SELECT " + SHOP_PROFILE_COLUMNS + " FROM shop_profile WHERE id = 1" + (lock ? " FOR UPDATE" : ""))
                 .query((rs, row) -> new ShopProfile(rs.getString("name_en"), rs.getString("name_zh"),
                         rs.getString("announcement_en"), rs.getString("announcement_zh"),
                         rs.getBoolean("announcement_on"), rs.getLong("version"),

@@ -13,13 +13,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class HandDeliveryRows {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String HAND_DELIVERY_COLUMNS = "order_id, secret_ciphertext, secret_key_id, delivered_by, delivered_at, revealed_at";
+
     private HandDeliveryRows() {
     }
 
     static void add(JdbcTemplate jdbc, long orderId, List<OrderTimeline.Event> events) {
         List<String> keys = jdbc.queryForList("SELECT field_key FROM order_field WHERE order_id = ? ORDER BY field_key",
                 String.class, orderId);
-        jdbc.query("SELECT * FROM hand_delivery WHERE order_id = ?", rs -> {
+        jdbc.query("SELECT " + HAND_DELIVERY_COLUMNS + " FROM hand_delivery WHERE order_id = ?", rs -> {
             Map<String, String> detail = new LinkedHashMap<>();
             detail.put("by", rs.getString("delivered_by"));
             detail.put("buyer's fields", keys.isEmpty() ? "-" : String.join(", ", keys));

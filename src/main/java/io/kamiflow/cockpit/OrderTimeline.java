@@ -35,6 +35,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderTimeline {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String AUDIT_EVENT_COLUMNS = "id, actor, action, subject, detail, occurred_at";
+    private static final String DELIVERY_ATTEMPT_COLUMNS = "id, order_id, channel, attempt_no, recipient, outcome, error, message_id, attempted_at";
+    private static final String PAYMENT_COLUMNS = "id, channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice, received_at,"
+            + " refunded_at, refund_reference, event_id, process_instance_id, refund_status, refund_request_id,"
+            + " refund_requested_at, refund_instance_id";
+
     public record Event(String at, String kind, String title, Map<String, String> detail) {
     }
 
@@ -154,7 +161,7 @@ public class OrderTimeline {
 
         /** @param paying the payment that paid the order, if one did */
         private void payments(Long paying, String orderNo, List<Event> events) {
-            jdbc.query("SELECT * FROM payment WHERE order_no = ? ORDER BY id", rs -> {
+            jdbc.query("SELECT " + PAYMENT_COLUMNS + " FROM payment WHERE order_no = ? ORDER BY id", rs -> {
                 long id = rs.getLong("id");
                 String amount = new Money(rs.getLong("amount_minor"), rs.getString("currency")).amount() + " " + rs.getString("currency");
                 events.add(new Event(Times.text(rs, "received_at"), "PAYMENT", t("payment"), details(
@@ -199,7 +206,7 @@ public class OrderTimeline {
          */
         private void deliveryAttempts(long orderId, List<Event> events) {
             boolean[] sentBefore = {false};
-            jdbc.query("SELECT * FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no", rs -> {
+            jdbc.query("SELECT " + DELIVERY_ATTEMPT_COLUMNS + " FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no", rs -> {
                 String outcome = rs.getString("outcome");
                 boolean resend = sentBefore[0];
                 String recipient = rs.getString("recipient");
@@ -235,7 +242,7 @@ public class OrderTimeline {
          * the task listeners write it) as the decision in words with support's note.
          */
         private void audit(String orderNo, List<Event> events) {
-            jdbc.query("SELECT * FROM audit_event WHERE subject = ? ORDER BY id", rs -> {
+            jdbc.query("SELECT " + AUDIT_EVENT_COLUMNS + " FROM audit_event WHERE subject = ? ORDER BY id", rs -> {
                 String action = rs.getString("action");
                 String detail = rs.getString("detail");
                 Matcher decision = detail == null ? null : DECISION.matcher(detail);

@@ -30,6 +30,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AdminOrderController {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String DELIVERY_ATTEMPT_COLUMNS = "id, order_id, channel, attempt_no, recipient, outcome, error, message_id, attempted_at";
+    private static final String PAYMENT_COLUMNS = "id, channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice, received_at,"
+            + " refunded_at, refund_reference, event_id, process_instance_id, refund_status, refund_request_id,"
+            + " refund_requested_at, refund_instance_id";
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     /** @param personalDataErasedAt when the retention policy erased the buyer's data (email is then a placeholder) */
     record OrderSummary(String orderNo, String status, String sku, int quantity, String amount, String currency,
@@ -79,13 +85,13 @@ class AdminOrderController {
     @GetMapping("/api/admin/orders/{orderNo}")
     OrderDetail get(@PathVariable String orderNo) {
         Order order = order(orderNo);
-        List<PaymentView> payments = jdbc.sql("SELECT * FROM payment WHERE order_no = ? ORDER BY id").param(orderNo)
+        List<PaymentView> payments = jdbc.sql("SELECT " + PAYMENT_COLUMNS + " FROM payment WHERE order_no = ? ORDER BY id").param(orderNo)
                 .query((rs, row) -> new PaymentView(rs.getString("channel"), rs.getString("trade_no"),
                         new io.kamiflow.catalog.Money(rs.getLong("amount_minor"), rs.getString("currency")).amount(),
                         rs.getString("currency"), rs.getString("raw_status"), text(rs.getObject("received_at", OffsetDateTime.class)),
                         text(rs.getObject("refunded_at", OffsetDateTime.class)), rs.getString("refund_reference"), rs.getString("refund_status")))
                 .list();
-        List<AttemptView> attempts = jdbc.sql("SELECT * FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no")
+        List<AttemptView> attempts = jdbc.sql("SELECT " + DELIVERY_ATTEMPT_COLUMNS + " FROM delivery_attempt WHERE order_id = ? ORDER BY attempt_no")
                 .param(order.id())
                 .query((rs, row) -> new AttemptView(rs.getInt("attempt_no"), rs.getString("recipient"), rs.getString("outcome"),
                         rs.getString("error"), text(rs.getObject("attempted_at", OffsetDateTime.class))))

@@ -16,6 +16,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class KeyImports {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String KEY_IMPORT_COLUMNS = "id, product_id, batch_id, status, total, processed, imported, duplicate_in_batch,"
+            + " duplicate_existing, rejected, rejected_lines, source_name, source_charset, started_at,"
+            + " updated_at";
+
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{36}");
 
     public enum Status { RUNNING, DONE, FAILED }
@@ -65,7 +70,7 @@ public class KeyImports {
         if (!validId(id)) {
             return Optional.empty();
         }
-        return jdbc.sql("SELECT * FROM key_import WHERE id = ? AND product_id = ?").params(id, productId)
+        return jdbc.sql("SELECT " + KEY_IMPORT_COLUMNS + " FROM key_import WHERE id = ? AND product_id = ?").params(id, productId)
                 .query((rs, row) -> new Progress(rs.getString("id"), rs.getString("batch_id"),
                         Status.valueOf(rs.getString("status")), rs.getInt("total"), rs.getInt("processed"),
                         new KeyImportService.ImportResult(rs.getInt("imported"), rs.getInt("duplicate_in_batch"),

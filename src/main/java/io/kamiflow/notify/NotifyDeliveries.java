@@ -16,6 +16,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class NotifyDeliveries {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String NOTIFY_DELIVERY_COLUMNS = "id, target_id, event, payload, status, attempts, last_error, next_retry_at, created_at, sent_at";
+
     public enum Status { PENDING, SENT, FAILED }
 
     public record Delivery(String id, long targetId, NotifyEvent event, String payload, Status status, int attempts,
@@ -64,11 +67,11 @@ public class NotifyDeliveries {
     }
 
     public Optional<Delivery> get(String id) {
-        return jdbc.sql("SELECT * FROM notify_delivery WHERE id = ?").param(id).query(NotifyDeliveries::map).optional();
+        return jdbc.sql("SELECT " + NOTIFY_DELIVERY_COLUMNS + " FROM notify_delivery WHERE id = ?").param(id).query(NotifyDeliveries::map).optional();
     }
 
     public List<Delivery> recent(long targetId, int limit) {
-        return jdbc.sql("SELECT * FROM notify_delivery WHERE target_id = ? ORDER BY created_at DESC, id LIMIT ?")
+        return jdbc.sql("SELECT " + NOTIFY_DELIVERY_COLUMNS + " FROM notify_delivery WHERE target_id = ? ORDER BY created_at DESC, id LIMIT ?")
                 .params(targetId, limit).query(NotifyDeliveries::map).list();
     }
 

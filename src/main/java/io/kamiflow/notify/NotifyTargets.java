@@ -26,6 +26,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class NotifyTargets {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String T_NOTIFY_TARGET_COLUMNS = "t.id, t.name, t.kind, t.url, t.product_id, t.events, t.enabled, t.secret_key_id,"
+            + " t.secret_ciphertext, t.created_at, t.language";
+
     public enum Kind { WEBHOOK, TELEGRAM, MAIL, PRODUCT_HOOK }
 
     /** The languages a Telegram or mail target is written in (the bundles'). */
@@ -48,7 +52,7 @@ public class NotifyTargets {
     }
 
     private static final String SELECT = """
-            SELECT t.*, p.sku FROM notify_target t LEFT JOIN product p ON p.id = t.product_id""";
+            SELECT %s, p.sku FROM notify_target t LEFT JOIN product p ON p.id = t.product_id""".formatted(T_NOTIFY_TARGET_COLUMNS);
 
     private final JdbcClient jdbc;
     private final KeyCipher cipher;

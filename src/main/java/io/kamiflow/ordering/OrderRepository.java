@@ -20,6 +20,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class OrderRepository {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String CUSTOMER_ORDER_COLUMNS = "id, order_no, product_id, quantity, amount_minor, currency, buyer_email, access_token_hash,"
+            + " channel, status, payment_id, created_at, paid_at, delivered_at, updated_at, client_address,"
+            + " gateway_reference, trade_close, personal_data_erased_at, language";
+
     private final JdbcClient jdbc;
     private final ShopMetrics metrics;
 
@@ -41,16 +46,16 @@ public class OrderRepository {
     }
 
     public Optional<Order> findByOrderNo(String orderNo) {
-        return jdbc.sql("SELECT * FROM customer_order WHERE order_no = ?").param(orderNo).query(OrderRepository::map).optional();
+        return jdbc.sql("SELECT " + CUSTOMER_ORDER_COLUMNS + " FROM customer_order WHERE order_no = ?").param(orderNo).query(OrderRepository::map).optional();
     }
 
     public Order getById(long id) {
-        return jdbc.sql("SELECT * FROM customer_order WHERE id = ?").param(id).query(OrderRepository::map).single();
+        return jdbc.sql("SELECT " + CUSTOMER_ORDER_COLUMNS + " FROM customer_order WHERE id = ?").param(id).query(OrderRepository::map).single();
     }
 
     /** Locks the order row for the rest of the transaction: serializes everything that decides its fate. */
     public Optional<Order> lockByOrderNo(String orderNo) {
-        return jdbc.sql("SELECT * FROM customer_order WHERE order_no = ? FOR UPDATE").param(orderNo)
+        return jdbc.sql("SELECT " + CUSTOMER_ORDER_COLUMNS + " FROM customer_order WHERE order_no = ? FOR UPDATE").param(orderNo)
                 .query(OrderRepository::map).optional();
     }
 
@@ -111,33 +116,33 @@ public class OrderRepository {
     /** Paid orders parked for stock, oldest payment first, locked so two restocks never resume the same order. */
     public List<Order> lockAwaitingStock(long productId, int limit) {
         return jdbc.sql("""
-                SELECT * FROM customer_order WHERE product_id = ? AND status = 'AWAITING_STOCK'
-                ORDER BY paid_at, id LIMIT ? FOR UPDATE SKIP LOCKED""")
+                SELECT %s FROM customer_order WHERE product_id = ? AND status = 'AWAITING_STOCK'
+                ORDER BY paid_at, id LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(CUSTOMER_ORDER_COLUMNS))
                 .params(productId, limit).query(OrderRepository::map).list();
     }
 
     /** Unpaid orders created before {@code cutoff}, locked for expiry. */
     public List<Order> lockUnpaidBefore(Instant cutoff, int limit) {
         return jdbc.sql("""
-                SELECT * FROM customer_order WHERE status = 'PENDING_PAYMENT' AND created_at < ?
-                ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED""")
+                SELECT %s FROM customer_order WHERE status = 'PENDING_PAYMENT' AND created_at < ?
+                ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(CUSTOMER_ORDER_COLUMNS))
                 .params(Timestamp.from(cutoff), limit).query(OrderRepository::map).list();
     }
 
     /** Unpaid orders in an age window, for asking gateways whether they were paid after all. */
     public List<Order> unpaidBetween(Instant from, Instant to, int limit) {
         return jdbc.sql("""
-                SELECT * FROM customer_order WHERE status = 'PENDING_PAYMENT' AND created_at >= ? AND created_at < ?
-                ORDER BY created_at LIMIT ?""")
+                SELECT %s FROM customer_order WHERE status = 'PENDING_PAYMENT' AND created_at >= ? AND created_at < ?
+                ORDER BY created_at LIMIT ?""".formatted(CUSTOMER_ORDER_COLUMNS))
                 .params(Timestamp.from(from), Timestamp.from(to), limit).query(OrderRepository::map).list();
     }
 
     /** Unpaid orders that expired recently (created in the window) and have no payment at all. */
     public List<Order> expiredUnpaidBetween(Instant from, Instant to, int limit) {
         return jdbc.sql("""
-                SELECT * FROM customer_order o WHERE o.status = 'EXPIRED' AND o.created_at >= ? AND o.created_at < ?
+                SELECT %s FROM customer_order o WHERE o.status = 'EXPIRED' AND o.created_at >= ? AND o.created_at < ?
                 AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.order_no = o.order_no)
-                ORDER BY o.created_at LIMIT ?""")
+                ORDER BY o.created_at LIMIT ?""".formatted(CUSTOMER_ORDER_COLUMNS))
                 .params(Timestamp.from(from), Timestamp.from(to), limit).query(OrderRepository::map).list();
     }
 
@@ -189,7 +194,7 @@ public class OrderRepository {
     }
 
     public List<Order> search(String status, String email, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM customer_order WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + CUSTOMER_ORDER_COLUMNS + " FROM customer_order WHERE 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (status != null) { // a literal (one of OrderStatus's names), so the plan can use the open orders' partial index
             sql.append(" AND status = '").append(OrderStatus.valueOf(status).name()).append('\'');

@@ -36,6 +36,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Service
 public class RefundService {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String PAYMENT_COLUMNS = "id, channel, trade_no, order_no, amount_minor, currency, raw_status, raw_notice, received_at,"
+            + " refunded_at, refund_reference, event_id, process_instance_id, refund_status, refund_request_id,"
+            + " refund_requested_at, refund_instance_id";
+
     /** Where a refund stands after a step, as the payment-refund process routes on it. */
     public enum Progress {
         /** decided and carried by this instance: ask the gateway */
@@ -99,7 +104,7 @@ public class RefundService {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public List<PaymentRefund> lockRefunds(String orderNo) {
-        return jdbc.sql("SELECT * FROM payment WHERE order_no = ? ORDER BY id FOR UPDATE").param(orderNo)
+        return jdbc.sql("SELECT " + PAYMENT_COLUMNS + " FROM payment WHERE order_no = ? ORDER BY id FOR UPDATE").param(orderNo)
                 .query((rs, row) -> new PaymentRefund(rs.getLong("id"), rs.getString("channel"), rs.getString("trade_no"),
                         rs.getString("refund_status"), rs.getString("refund_instance_id"),
                         rs.getString("process_instance_id")))
@@ -164,7 +169,7 @@ public class RefundService {
 
     /** The payment's row as it is now, without a lock: what a step outside a transaction decides on. */
     Locked read(long paymentId) {
-        return jdbc.sql("SELECT * FROM payment WHERE id = ?").param(paymentId).query(RefundService::locked).single();
+        return jdbc.sql("SELECT " + PAYMENT_COLUMNS + " FROM payment WHERE id = ?").param(paymentId).query(RefundService::locked).single();
     }
 
     /**
@@ -288,7 +293,7 @@ public class RefundService {
     }
 
     private Locked lock(long paymentId) {
-        return jdbc.sql("SELECT * FROM payment WHERE id = ? FOR UPDATE").param(paymentId).query(RefundService::locked).single();
+        return jdbc.sql("SELECT " + PAYMENT_COLUMNS + " FROM payment WHERE id = ? FOR UPDATE").param(paymentId).query(RefundService::locked).single();
     }
 
     private static Locked locked(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -17,6 +17,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class SandboxGateway {
 
+    /** Columns named, not *: a node keeps reading its shape while a newer release adds columns (docs/upgrades.md). */
+    private static final String SANDBOX_TRADE_COLUMNS = "trade_no, order_no, amount_minor, currency, status, refund_id, paid_at";
+
     public record Trade(String tradeNo, String orderNo, Money amount, String status) {
     }
 
@@ -56,7 +59,7 @@ public class SandboxGateway {
     }
 
     Optional<Trade> paidTradeFor(String orderNo) {
-        return jdbc.sql("SELECT * FROM sandbox_trade WHERE order_no = ? AND status = 'PAID' ORDER BY paid_at LIMIT 1")
+        return jdbc.sql("SELECT " + SANDBOX_TRADE_COLUMNS + " FROM sandbox_trade WHERE order_no = ? AND status = 'PAID' ORDER BY paid_at LIMIT 1")
                 .param(orderNo)
                 .query((rs, row) -> new Trade(rs.getString("trade_no"), rs.getString("order_no"),
                         new Money(rs.getLong("amount_minor"), rs.getString("currency")), rs.getString("status")))
