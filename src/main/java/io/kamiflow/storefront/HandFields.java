@@ -67,5 +67,6 @@ final class HandFields {
         model.addAttribute("statusKey", product.byHand() && (status.equals("PAID") || status.equals("DELIVERED"))
                 ? "byhand.status." + status : "order.status." + status);
         model.addAttribute("delivery", delivery);
+        model.addAttribute("bookmarkKey", product.byHand() ? "byhand.bookmark" : "order.bookmark");
     }
 }
