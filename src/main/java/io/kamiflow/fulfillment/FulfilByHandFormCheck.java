@@ -48,7 +48,7 @@ class FulfilByHandFormCheck implements TaskListener {
     public void notify(DelegateTask task) {
         Object text = task.getVariable(ProcessVariables.DELIVERY_TEXT);
         task.removeVariable(ProcessVariables.DELIVERY_TEXT);
-        Object action = task.getVariable(ProcessVariables.HAND_ACTION);
+        Object action = decision(task);
         Object note = task.getVariable(ProcessVariables.HAND_NOTE);
         task.removeVariable(ProcessVariables.HAND_NOTE);
         task.removeVariable(ProcessVariables.BUYER_FIELDS); // the form's read-only copy, when a client sends it back
@@ -85,6 +85,29 @@ class FulfilByHandFormCheck implements TaskListener {
         } else {
             throw new ProcessEngineException(ProcessVariables.HAND_ACTION + " must be one of [deliver, deliverKeys, refund]");
         }
+    }
+
+    /**
+     * The form offers keys from stock only while the stock covers the order (keysEnough, set when the task opens and
+     * again when keys arrive): then the decision is handAction, else handActionNoKeys (deliver a text or refund), which
+     * is folded into handAction for the diagram's gateway. A decision the situation does not offer is refused whatever
+     * client submitted it; keys that ran out since the form was shown are refused by the pick itself.
+     */
+    private static Object decision(DelegateTask task) {
+        Object withKeys = task.getVariable(ProcessVariables.HAND_ACTION);
+        Object withoutKeys = task.getVariable(ProcessVariables.HAND_ACTION_NO_KEYS);
+        task.removeVariable(ProcessVariables.HAND_ACTION_NO_KEYS);
+        if (withoutKeys == null) {
+            return withKeys;
+        }
+        if (Boolean.TRUE.equals(task.getVariable(HandKeyPick.KEYS_ENOUGH)) || DELIVER_KEYS.equals(withoutKeys)) {
+            throw new ProcessEngineException(ProcessVariables.HAND_ACTION_NO_KEYS + " is not offered here: decide with "
+                    + ProcessVariables.HAND_ACTION);
+        }
+        if (task.getExecution() != null) {
+            task.getExecution().setVariable(ProcessVariables.HAND_ACTION, withoutKeys);
+        }
+        return withoutKeys;
     }
 
     /** The text support entered, stripped; null when none was entered and none is needed (keys delivered). */

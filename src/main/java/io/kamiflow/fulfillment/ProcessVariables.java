@@ -42,6 +42,8 @@ public final class ProcessVariables {
     public static final String MANUAL_REFUND_NOTE = "manualRefundNote";
     /** Fulfil by hand: support's decision (deliver, refund), the text the buyer receives, the note, the buyer's fields. */
     public static final String HAND_ACTION = "handAction";
+    /** Fulfil by hand's decision where the stock cannot cover the order (the form offers no keys); folded into handAction. */
+    public static final String HAND_ACTION_NO_KEYS = "handActionNoKeys";
     public static final String DELIVERY_TEXT = "deliveryText";
     public static final String HAND_NOTE = "handNote";
     public static final String BUYER_FIELDS = "buyerFields";

@@ -287,6 +287,52 @@ class FulfilByHandProcessTest extends ProcessTest {
     }
 
     @Test
+    void withoutTheStockForTheOrderTheFormOffersNoKeysAndNoClientCanChooseThem() throws Exception {
+        SupportDesk.ensureUser(identity);
+        HandProducts.product(shop, "ACCT-6", "10.00"); // a top-up: no keys at all
+        Shop.PlacedOrder order = HandProducts.order(shop, "ACCT-6", "pia@example.com", "9012345");
+        Shop.pay(shop, order, "T-KEYS-6");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        String taskId = task(instance).getId();
+        assertThat(engine.getTaskService().getVariable(taskId, HandKeyPick.KEYS_ENOUGH)).isEqualTo(false);
+
+        for (String offered : List.of("{\"handAction\":{\"value\":\"deliverKeys\"}}",
+                "{\"handAction\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"x\"}}")) {
+            ShopClient.Response refused = submit(taskId, offered);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.json().get("detail").asText()).contains("handAction is not offered in this task's situation");
+        }
+        ShopClient.Response keys = submit(taskId, "{\"handActionNoKeys\":{\"value\":\"deliverKeys\"}}");
+        assertThat(keys.status()).as("not one of this radio's options").isEqualTo(400);
+        assertThatThrownBy(() -> complete(instance, Map.of("handActionNoKeys", "deliverKeys")))
+                .isInstanceOf(ProcessEngineException.class); // the Java API, past the guard: the form check refuses it
+        assertNothingDelivered(order.orderNo());
+
+        ShopClient.Response text = submit(taskId,
+                "{\"handActionNoKeys\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"code 42\"}}");
+        assertThat(text.status()).as(text.body()).isEqualTo(204);
+        assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+        assertThat(keysIn("SOLD")).isZero();
+    }
+
+    @Test
+    void whereTheStockCoversTheOrderTheNoKeysDecisionIsRefused() throws Exception {
+        SupportDesk.ensureUser(identity);
+        HandProducts.product(shop, "ACCT-7", "10.00");
+        importKeys("ACCT-7", "ACCT-GGGG-0001");
+        Shop.PlacedOrder order = HandProducts.order(shop, "ACCT-7", "quin@example.com", "9123456");
+        Shop.pay(shop, order, "T-KEYS-7");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        String taskId = task(instance).getId();
+        ShopClient.Response refused = submit(taskId, "{\"handActionNoKeys\":{\"value\":\"refund\"}}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThatThrownBy(() -> complete(instance, Map.of("handActionNoKeys", "refund")))
+                .isInstanceOf(ProcessEngineException.class).hasMessageContaining("is not offered here");
+        assertNothingDelivered(order.orderNo());
+        assertThat(orderStatus(order.orderNo())).isEqualTo("PAID");
+    }
+
+    @Test
     void aSubmissionNamingAKeyOrAnotherOrderIsRefusedBeforeTheEngine() throws Exception {
         SupportDesk.ensureUser(identity);
         HandProducts.product(shop, "ACCT-5", "10.00");

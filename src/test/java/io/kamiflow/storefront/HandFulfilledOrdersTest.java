@@ -132,7 +132,7 @@ class HandFulfilledOrdersTest extends ProcessTest {
 
         Task task = engine.getTaskService().createTaskQuery().processInstanceBusinessKey(orderNo).singleResult();
         ShopClient.Response done = SupportDesk.rest(shop, "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
-                "{\"variables\":{\"handAction\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"充值成功 单号 CZ-2026-0001\"}}}");
+                "{\"variables\":{\"handActionNoKeys\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"充值成功 单号 CZ-2026-0001\"}}}");
         assertThat(done.status()).as(done.body()).isEqualTo(204);
         runUntilOnlyTasksWait(orderNo);
 
@@ -198,14 +198,14 @@ class HandFulfilledOrdersTest extends ProcessTest {
             List<Callable<Integer>> agents = new ArrayList<>();
             for (String text : List.of("receipt A" + round, "receipt B" + round)) {
                 agents.add(() -> SupportDesk.rest(shop, "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
-                        "{\"variables\":{\"handAction\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"" + text + "\"}}}")
+                        "{\"variables\":{\"handActionNoKeys\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"" + text + "\"}}}")
                         .status());
             }
             List<Integer> answers = Concurrently.run(2, agents);
             assertThat(answers).as("one agent's submission wins").containsOnlyOnce(204);
             // the task is gone: a late resubmission changes nothing
             assertThat(SupportDesk.rest(shop, "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
-                    "{\"variables\":{\"handAction\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"late\"}}}").status())
+                    "{\"variables\":{\"handActionNoKeys\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"late\"}}}").status())
                     .isNotEqualTo(204);
             runUntilOnlyTasksWait(order.orderNo());
             assertThat(jdbc.queryForObject("""
@@ -232,7 +232,7 @@ class HandFulfilledOrdersTest extends ProcessTest {
             String code = "code " + round;
             Concurrently.run(2, List.<Callable<Integer>>of(
                     () -> SupportDesk.rest(shop, "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
-                            "{\"variables\":{\"handAction\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"" + code
+                            "{\"variables\":{\"handActionNoKeys\":{\"value\":\"deliver\"},\"deliveryText\":{\"value\":\"" + code
                                     + "\"}}}").status(),
                     () -> shop.admin("POST", "/api/admin/orders/" + order.orderNo() + "/refund", null, null).status()));
             runUntilOnlyTasksWait(order.orderNo());
