@@ -100,6 +100,9 @@ final class RollingUpgrade {
         load.stop();
         d.log("load stopped: %d orders placed, %s", load.placed.size(), load.callbacks.describe());
 
+        // --- move the instances left on N's version to N+1's (the retry timer mapped to its new id) ----------------
+        migrate(reviewOrders.get(0).orderNo());
+
         // --- resume what was parked, on N+1 ---------------------------------------------------------------------------
         d.send(d.nodes[0].baseUrl() + "/api/admin/products/" + stockSku + "/keys/generate", "application/json",
                 "{\"count\":5,\"prefix\":\"" + stockSku + "R\"}", true, 60);
@@ -164,6 +167,53 @@ final class RollingUpgrade {
                 maxWait, invariants.isEmpty() ? "hold" : invariants.size() + " violated", notes, ok);
     }
 
+    /**
+     * The back office's migration command (docs/upgrades.md rule 5): a dry run from the version the parked orders run
+     * on to the newest, then, when it finds no problem, the real run; waits for its batch to move every instance.
+     */
+    private void migrate(String parkedOrderNo) throws Exception {
+        int from;
+        int to;
+        try (Connection db = d.db()) {
+            from = (int) Drills.queryLong(db, """
+                    SELECT p.version_ FROM act_ru_execution e JOIN act_re_procdef p ON p.id_ = e.proc_def_id_
+                    WHERE e.business_key_ = ? AND e.id_ = e.proc_inst_id_""", parkedOrderNo);
+            to = (int) Drills.queryLong(db, "SELECT max(version_) FROM act_re_procdef WHERE key_ = 'order-fulfillment'");
+        }
+        String plan = "{\"processKey\":\"order-fulfillment\",\"fromVersion\":" + from + ",\"toVersion\":" + to
+                + ",\"activityMappings\":[{\"from\":\"" + RETRY_TIMER + "\",\"to\":\"WaitBeforeRetryingDelivery\"}],\"dryRun\":";
+        String url = d.nodes[0].baseUrl() + "/api/admin/process-migrations";
+        Drills.HttpResp dry = d.send(url, "application/json", plan + "true}", true, 180);
+        d.log("migration dry run v%d -> v%d: %s", from, to, dry);
+        boolean clean = dry.status() == 200 && dry.body().replaceAll("\\s", "").contains("\"problems\":[]");
+        notes.add("migration dry run v" + from + " -> v" + to + ": " + dry.status() + " " + summary(dry.body()));
+        if (!clean) {
+            notes.add("instances left on v" + from + " (no clean dry run): they finish there");
+            return;
+        }
+        Drills.HttpResp run = d.send(url, "application/json", plan + "false}", true, 180);
+        d.log("migration v%d -> v%d: %s", from, to, run);
+        long left = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection db = d.db()) {
+                left = Drills.queryLong(db, """
+                        SELECT count(*) FROM act_ru_execution e JOIN act_re_procdef p ON p.id_ = e.proc_def_id_
+                        WHERE e.id_ = e.proc_inst_id_ AND p.key_ = 'order-fulfillment' AND p.version_ = ?""", from);
+            }
+            if (left == 0) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        notes.add("migration run: " + run.status() + ", " + left + " instances left on v" + from + " after its batch");
+    }
+
+    private static String summary(String body) {
+        String flat = body.replaceAll("\\s+", " ");
+        return flat.length() > 400 ? flat.substring(0, 400) + "..." : flat;
+    }
+
     /** Both nodes (re)started on jar N with the drill's settings. */
     private void restartBoth() throws Exception {
         for (int i = 0; i < 2; i++) {
@@ -175,7 +225,7 @@ final class RollingUpgrade {
             d.nodes[i].start(Drills.PAYMENT, ENV);
         }
         for (Node node : d.nodes) {
-            node.awaitReady(Duration.ofSeconds(600));
+            node.awaitReady(Duration.ofSeconds(900));
             d.log("%s ready on jar N, lock owner %s", node.name, node.lockOwner());
         }
     }
@@ -188,7 +238,7 @@ final class RollingUpgrade {
         Duration stop = node.terminate(Duration.ofSeconds(90));
         node.useJar(nextJar);
         node.start(Drills.PAYMENT, ENV);
-        node.awaitReady(Duration.ofSeconds(600));
+        node.awaitReady(Duration.ofSeconds(900));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         d.log("%s rolled to N+1: stopped in %s holding %d jobs or queued key mails, ready %.1f s after the SIGTERM", node.name,
                 stop == null ? "> 90 s" : stop.toMillis() + " ms", held, ms / 1000.0);
