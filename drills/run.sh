@@ -6,8 +6,10 @@
 # env:   DRILL_SCALE=small|full        small (default): 300 callbacks for 180 keys, 180 orders per fault drill;
 #                                      full: 5000 for 3000, 3000 per fault drill
 #        DRILLS=a1,d,c,b,e,a2          a subset (a1/a2 flash sale in on-payment/on-checkout mode, b kill -9,
-#                                      c PostgreSQL restart, d SMTP down, e SIGTERM)
+#                                      c PostgreSQL restart, d SMTP down, e SIGTERM); f rolling upgrade
+#                                      (not in the default set: it builds a second jar, N+1, see below)
 #        SKIP_BUILD=1                  use target/kamiflow-*.jar and drills/target as they are
+#        NEXT_JAR=path                 drill f: use this jar N+1 instead of building it
 #        KEEP_WORK=1                   keep node and PostgreSQL logs (kept anyway when a drill fails)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,6 +58,23 @@ fi
 jar=$(ls "$root"/target/kamiflow-*.jar 2>/dev/null | grep -v '\.original$' | head -1)
 [ -f "$jar" ] || die "no kamiflow jar in target/"
 
+# drill f: jar N+1 = this checkout (tracked and untracked files, as they are) + drills/upgrade/*.patch, built apart
+next_jar=${NEXT_JAR:-}
+if [[ ",${DRILLS:-}," == *,f,* && -z "$next_jar" ]]; then
+  next_src=$work/next-src
+  mkdir -p "$next_src"
+  (git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$next_src") 2>/dev/null \
+    || die "cannot copy the checkout for jar N+1"
+  for patch in "$root"/drills/upgrade/*.patch; do
+    (cd "$next_src" && git apply "$patch") || die "cannot apply $patch"
+  done
+  log "building jar N+1 ($(basename -a "$root"/drills/upgrade/*.patch | tr '\n' ' ')in $next_src)"
+  (cd "$next_src" && ./mvnw -B -ntp -Dmaven.test.skip=true package) >"$work/build-next.log" 2>&1 \
+    || { tail -30 "$work/build-next.log"; die "jar N+1 build failed"; }
+  next_jar=$(ls "$next_src"/target/kamiflow-*.jar 2>/dev/null | grep -v '\.original$' | head -1)
+  [ -f "$next_jar" ] || die "no jar N+1 in $next_src/target"
+fi
+
 # --- a PostgreSQL cluster of our own (the machine's own on 5432 is never touched) ---------------------------------------
 pgport=$(free_port 25432)
 mkdir -p "$pgdata" "$pgsock"
@@ -78,7 +97,7 @@ b=$(free_port $((am + 1))); bm=$(free_port $((b + 1)))
 pg_ctl_cmd="$pgbin/pg_ctl"
 [ "$(id -u)" = 0 ] && pg_ctl_cmd="runuser -u postgres -- $pg_ctl_cmd"
 java -Xmx512m -cp "$root/drills/target/classes:$root/drills/target/lib/*:$root/target/classes" drill.Drills \
-  --jar="$jar" --work="$work" --scale="${DRILL_SCALE:-small}" --only="${DRILLS:-a1,d,c,b,e,a2}" \
+  --jar="$jar" --next-jar="$next_jar" --work="$work" --scale="${DRILL_SCALE:-small}" --only="${DRILLS:-a1,d,c,b,e,a2}" \
   --db-url="jdbc:postgresql://127.0.0.1:$pgport/kamiflow_drill" --db-user=kamiflow --db-password=kamiflow \
   --smtp-port="$smtp" --node-ports="$a,$am,$b,$bm" \
   --pg-ctl="$pg_ctl_cmd" --pg-data="$pgdata" --pg-log="$pgdata/postgres.log" --pg-opts="$pgopts"

@@ -58,7 +58,7 @@ public final class Drills {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String PAYMENT = "on-payment";
+    static final String PAYMENT = "on-payment";
     private static final String CHECKOUT = "on-checkout";
 
     record Placed(String orderNo, String amount, String currency, String token) {
@@ -88,8 +88,8 @@ public final class Drills {
     }
 
     private final Map<String, String> opt;
-    private final Node[] nodes;
-    private final Sink sink;
+    final Node[] nodes;
+    final Sink sink;
     private final String secret;
     private final String adminAuth;
     private final String dbUrl;
@@ -101,9 +101,9 @@ public final class Drills {
     private final int drillOrders;
     private final Duration load;
     private final Duration burst;
-    private final Duration settle;
-    private final String run = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36).toUpperCase(Locale.ROOT);
-    private final String[] modes = new String[2];
+    final Duration settle;
+    final String run = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36).toUpperCase(Locale.ROOT);
+    final String[] modes = new String[2];
     private final List<Row> rows = new ArrayList<>();
     private final long started = System.nanoTime();
 
@@ -179,7 +179,8 @@ public final class Drills {
         sink.start();
         Set<String> only = Set.of(opt.getOrDefault("only", "a1,d,c,b,e,a2").split(","));
         // the order saves restarts: b leaves node A dead and e node B; a2 needs both in on-checkout mode
-        for (String drill : List.of("a1", "d", "c", "b", "e", "a2")) {
+        // f (rolling upgrade) last: it leaves both nodes on jar N+1 and the schema migrated
+        for (String drill : List.of("a1", "d", "c", "b", "e", "a2", "f")) {
             if (!only.contains(drill)) {
                 continue;
             }
@@ -193,6 +194,7 @@ public final class Drills {
                     case "c" -> restartPostgres();
                     case "d" -> smtpDown();
                     case "e" -> terminateNode();
+                    case "f" -> new RollingUpgrade(this).run();
                     default -> throw new IllegalArgumentException(drill);
                 };
             } catch (Exception e) {
@@ -405,9 +407,9 @@ public final class Drills {
     // -------------------------------------------------------------------------------------------------------- nodes
 
     /** Both nodes up; a node whose stock mode differs from {@code required} (when given) is restarted in it. */
-    private final boolean[] mailsSilenced = new boolean[2];
+    final boolean[] mailsSilenced = new boolean[2];
 
-    private void ensureNodes(String required, String forRestart) throws Exception {
+    void ensureNodes(String required, String forRestart) throws Exception {
         List<Node> starting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             if (nodes[i].alive() && !mailsSilenced[i] && (required == null || required.equals(modes[i]))) {
@@ -449,7 +451,7 @@ public final class Drills {
     // ----------------------------------------------------------------------------------------------------- shop API
 
     /** A product at 1.00 CNY with {@code keys} generated keys, through the admin API. */
-    private long seed(String sku, int keys) throws Exception {
+    long seed(String sku, int keys) throws Exception {
         Node node = live()[0];
         HttpResp created = send(node.baseUrl() + "/api/admin/products", "application/json", "{\"sku\":\"" + sku
                 + "\",\"name\":\"Drill " + sku + "\",\"price\":\"1.00\",\"currency\":\"CNY\",\"lowStockThreshold\":0}", true, 30);
@@ -470,7 +472,7 @@ public final class Drills {
     }
 
     /** n checkouts round-robin over the live nodes; 409 (sold out) counted, anything else but 201 fails the drill. */
-    private List<Placed> placeAll(String sku, int n, AtomicInteger soldOut) throws Exception {
+    List<Placed> placeAll(String sku, int n, AtomicInteger soldOut) throws Exception {
         Placed[] placed = new Placed[n];
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         Node[] live = live();
@@ -597,7 +599,7 @@ public final class Drills {
      * delivered nor parked, a delivered order without mail) and the longest payment-to-delivered wait; and runs the
      * app's OrderInvariants.
      */
-    private Row measure(String name, long productId, List<Placed> orders, Callbacks callbacks, boolean mails,
+    Row measure(String name, long productId, List<Placed> orders, Callbacks callbacks, boolean mails,
                         List<String> notes) throws Exception {
         long deadline = System.nanoTime() + settle.toNanos();
         while (System.nanoTime() < deadline) {
@@ -682,7 +684,7 @@ public final class Drills {
         }
     }
 
-    private static Row expect(Row row, boolean condition, String otherwise) {
+    static Row expect(Row row, boolean condition, String otherwise) {
         if (condition) {
             return row;
         }
@@ -693,7 +695,7 @@ public final class Drills {
     }
 
     /** The app's own invariant checks (io.kamiflow.ops.OrderInvariants from its target/classes); a race in flight gets two more tries. */
-    private List<String> invariants() throws Exception {
+    List<String> invariants() throws Exception {
         DataSource dataSource = new DriverManagerDataSource(dbUrl, dbUser, dbPassword);
         Class<?> type = Class.forName("io.kamiflow.ops.OrderInvariants");
         Constructor<?> constructor = type.getDeclaredConstructor(JdbcClient.class);
@@ -710,7 +712,7 @@ public final class Drills {
         return violations;
     }
 
-    private long heldBy(String owner) throws SQLException {
+    long heldBy(String owner) throws SQLException {
         try (Connection db = db()) {
             // jobs it locked, and key mails it queued that no other node may take yet
             return queryLong(db, """
@@ -751,7 +753,7 @@ public final class Drills {
         }
     }
 
-    private Connection db() throws SQLException {
+    Connection db() throws SQLException {
         return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
     }
 
@@ -779,7 +781,7 @@ public final class Drills {
         }
     }
 
-    private void log(String format, Object... args) {
+    void log(String format, Object... args) {
         System.out.printf(Locale.ROOT, "[drills %4ds] %s%n", (System.nanoTime() - started) / 1_000_000_000L,
                 String.format(Locale.ROOT, format, args));
     }
@@ -794,7 +796,7 @@ public final class Drills {
         }
     }
 
-    private HttpResp send(String url, String contentType, String body, boolean admin, int timeoutSeconds)
+    HttpResp send(String url, String contentType, String body, boolean admin, int timeoutSeconds)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeoutSeconds))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
@@ -806,7 +808,7 @@ public final class Drills {
     }
 
     /** The sandbox notice: every field but sign, sorted by name as k=v&k=v, HMAC-SHA256 under the secret, lowercase hex. */
-    private String signedNotice(Placed order) {
+    String signedNotice(Placed order) {
         TreeMap<String, String> fields = new TreeMap<>();
         fields.put("orderNo", order.orderNo());
         fields.put("tradeNo", "T" + order.orderNo());
@@ -857,7 +859,7 @@ public final class Drills {
         }
     }
 
-    private static String json(String body, String field) {
+    static String json(String body, String field) {
         Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(body);
         if (!m.find()) {
             throw new IllegalStateException("no " + field + " in " + body);
@@ -865,7 +867,7 @@ public final class Drills {
         return m.group(1);
     }
 
-    private static long queryLong(Connection db, String sql, Object... params) throws SQLException {
+    static long queryLong(Connection db, String sql, Object... params) throws SQLException {
         Double value = queryDouble(db, sql, params);
         if (value == null) {
             throw new IllegalStateException("no value for " + sql);
@@ -888,7 +890,7 @@ public final class Drills {
         }
     }
 
-    private static List<String> strings(Connection db, String sql, Object... params) throws SQLException {
+    static List<String> strings(Connection db, String sql, Object... params) throws SQLException {
         List<String> values = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -903,7 +905,7 @@ public final class Drills {
         return values;
     }
 
-    private String required(String name) {
+    String required(String name) {
         String value = opt.get(name);
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("--" + name + " is required");

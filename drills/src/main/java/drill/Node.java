@@ -23,7 +23,7 @@ final class Node {
     final String name;
     final int port;
     final int managementPort;
-    private final Path jar;
+    private Path jar;
     private final Path log;
     private final Map<String, String> env;
     private final List<String> jvm;
@@ -38,6 +38,11 @@ final class Node {
         this.log = workDir.resolve(name + ".log");
         this.env = env;
         this.jvm = jvm;
+    }
+
+    /** The jar its next start runs (drill f: a rolling upgrade to N+1). */
+    void useJar(Path next) {
+        this.jar = next;
     }
 
     String baseUrl() {
@@ -65,11 +70,18 @@ final class Node {
         builder.redirectOutput(target.toFile());
         process = builder.start();
         current = target;
+        logs.add(target);
         // run.sh kills what is left of the nodes if the driver itself dies
         Files.writeString(log.resolveSibling(name + ".pid"), Long.toString(process.pid()));
     }
 
     private Path current;
+    private final List<Path> logs = new ArrayList<>();
+
+    /** The logs of its earlier starts (drill f: the node's runs on jar N). */
+    List<Path> previousLogs() {
+        return List.copyOf(logs.subList(0, Math.max(0, logs.size() - 1)));
+    }
 
     /** Until /actuator/health/readiness answers UP (database and job executor). */
     void awaitReady(Duration timeout) throws Exception {
