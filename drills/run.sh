@@ -6,7 +6,8 @@
 # env:   DRILL_SCALE=small|full        small (default): 300 callbacks for 180 keys, 180 orders per fault drill;
 #                                      full: 5000 for 3000, 3000 per fault drill
 #        DRILLS=a1,d,c,b,e,a2          a subset (a1/a2 flash sale in on-payment/on-checkout mode, b kill -9,
-#                                      c PostgreSQL restart, d SMTP down, e SIGTERM)
+#                                      c PostgreSQL restart, d SMTP down, e SIGTERM; g backup and restore,
+#                                      only when named: DRILLS=g, it replaces the database)
 #        SKIP_BUILD=1                  use target/kamiflow-*.jar and drills/target as they are
 #        KEEP_WORK=1                   keep node and PostgreSQL logs (kept anyway when a drill fails)
 set -u
@@ -81,7 +82,8 @@ java -Xmx512m -cp "$root/drills/target/classes:$root/drills/target/lib/*:$root/t
   --jar="$jar" --work="$work" --scale="${DRILL_SCALE:-small}" --only="${DRILLS:-a1,d,c,b,e,a2}" \
   --db-url="jdbc:postgresql://127.0.0.1:$pgport/kamiflow_drill" --db-user=kamiflow --db-password=kamiflow \
   --smtp-port="$smtp" --node-ports="$a,$am,$b,$bm" \
-  --pg-ctl="$pg_ctl_cmd" --pg-data="$pgdata" --pg-log="$pgdata/postgres.log" --pg-opts="$pgopts"
+  --pg-ctl="$pg_ctl_cmd" --pg-data="$pgdata" --pg-log="$pgdata/postgres.log" --pg-opts="$pgopts" \
+  --pg-bin="$pgbin"
 rc=$?
 log "done in $(( $(date +%s) - started )) s, exit $rc"
 exit $rc

@@ -88,21 +88,21 @@ public final class Drills {
     }
 
     private final Map<String, String> opt;
-    private final Node[] nodes;
-    private final Sink sink;
-    private final String secret;
+    final Node[] nodes;
+    final Sink sink;
+    final String secret;
     private final String adminAuth;
-    private final String dbUrl;
-    private final String dbUser;
-    private final String dbPassword;
+    final String dbUrl;
+    final String dbUser;
+    final String dbPassword;
     private final boolean small;
     private final int flashOrders;
     private final int flashKeys;
-    private final int drillOrders;
-    private final Duration load;
+    final int drillOrders;
+    final Duration load;
     private final Duration burst;
     private final Duration settle;
-    private final String run = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36).toUpperCase(Locale.ROOT);
+    final String run = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36).toUpperCase(Locale.ROOT);
     private final String[] modes = new String[2];
     private final List<Row> rows = new ArrayList<>();
     private final long started = System.nanoTime();
@@ -179,7 +179,7 @@ public final class Drills {
         sink.start();
         Set<String> only = Set.of(opt.getOrDefault("only", "a1,d,c,b,e,a2").split(","));
         // the order saves restarts: b leaves node A dead and e node B; a2 needs both in on-checkout mode
-        for (String drill : List.of("a1", "d", "c", "b", "e", "a2")) {
+        for (String drill : List.of("a1", "d", "c", "b", "e", "a2", "g")) {
             if (!only.contains(drill)) {
                 continue;
             }
@@ -193,6 +193,7 @@ public final class Drills {
                     case "c" -> restartPostgres();
                     case "d" -> smtpDown();
                     case "e" -> terminateNode();
+                    case "g" -> new BackupRestore(this).run(); // last: it replaces the database
                     default -> throw new IllegalArgumentException(drill);
                 };
             } catch (Exception e) {
@@ -407,7 +408,7 @@ public final class Drills {
     /** Both nodes up; a node whose stock mode differs from {@code required} (when given) is restarted in it. */
     private final boolean[] mailsSilenced = new boolean[2];
 
-    private void ensureNodes(String required, String forRestart) throws Exception {
+    void ensureNodes(String required, String forRestart) throws Exception {
         List<Node> starting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             if (nodes[i].alive() && !mailsSilenced[i] && (required == null || required.equals(modes[i]))) {
@@ -449,7 +450,7 @@ public final class Drills {
     // ----------------------------------------------------------------------------------------------------- shop API
 
     /** A product at 1.00 CNY with {@code keys} generated keys, through the admin API. */
-    private long seed(String sku, int keys) throws Exception {
+    long seed(String sku, int keys) throws Exception {
         Node node = live()[0];
         HttpResp created = send(node.baseUrl() + "/api/admin/products", "application/json", "{\"sku\":\"" + sku
                 + "\",\"name\":\"Drill " + sku + "\",\"price\":\"1.00\",\"currency\":\"CNY\",\"lowStockThreshold\":0}", true, 30);
@@ -470,7 +471,7 @@ public final class Drills {
     }
 
     /** n checkouts round-robin over the live nodes; 409 (sold out) counted, anything else but 201 fails the drill. */
-    private List<Placed> placeAll(String sku, int n, AtomicInteger soldOut) throws Exception {
+    List<Placed> placeAll(String sku, int n, AtomicInteger soldOut) throws Exception {
         Placed[] placed = new Placed[n];
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         Node[] live = live();
@@ -511,7 +512,7 @@ public final class Drills {
      * timeout or a refused connection the same notice is sent again (to the next node, as a load balancer would) until
      * it is answered {@code success}, like a gateway. {@code midway} runs when half of them have been started.
      */
-    private void pay(List<Placed> orders, Duration over, Callbacks callbacks, Fault midway) throws Exception {
+    void pay(List<Placed> orders, Duration over, Callbacks callbacks, Fault midway) throws Exception {
         int n = orders.size();
         long t0 = System.nanoTime();
         Thread fault = null;
@@ -682,7 +683,7 @@ public final class Drills {
         }
     }
 
-    private static Row expect(Row row, boolean condition, String otherwise) {
+    static Row expect(Row row, boolean condition, String otherwise) {
         if (condition) {
             return row;
         }
@@ -693,7 +694,7 @@ public final class Drills {
     }
 
     /** The app's own invariant checks (io.kamiflow.ops.OrderInvariants from its target/classes); a race in flight gets two more tries. */
-    private List<String> invariants() throws Exception {
+    List<String> invariants() throws Exception {
         DataSource dataSource = new DriverManagerDataSource(dbUrl, dbUser, dbPassword);
         Class<?> type = Class.forName("io.kamiflow.ops.OrderInvariants");
         Constructor<?> constructor = type.getDeclaredConstructor(JdbcClient.class);
@@ -725,7 +726,7 @@ public final class Drills {
                 WHERE e.id_ = e.proc_inst_id_ AND o.product_id = ? AND o.status = 'DELIVERED'""", productId);
     }
 
-    private static Map<String, String> statuses(Connection db, long productId) throws SQLException {
+    static Map<String, String> statuses(Connection db, long productId) throws SQLException {
         Map<String, String> status = new HashMap<>();
         try (PreparedStatement ps = db.prepareStatement("SELECT order_no, status FROM customer_order WHERE product_id = ?")) {
             ps.setLong(1, productId);
@@ -751,7 +752,7 @@ public final class Drills {
         }
     }
 
-    private Connection db() throws SQLException {
+    Connection db() throws SQLException {
         return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
     }
 
@@ -779,7 +780,7 @@ public final class Drills {
         }
     }
 
-    private void log(String format, Object... args) {
+    void log(String format, Object... args) {
         System.out.printf(Locale.ROOT, "[drills %4ds] %s%n", (System.nanoTime() - started) / 1_000_000_000L,
                 String.format(Locale.ROOT, format, args));
     }
@@ -865,7 +866,7 @@ public final class Drills {
         return m.group(1);
     }
 
-    private static long queryLong(Connection db, String sql, Object... params) throws SQLException {
+    static long queryLong(Connection db, String sql, Object... params) throws SQLException {
         Double value = queryDouble(db, sql, params);
         if (value == null) {
             throw new IllegalStateException("no value for " + sql);
@@ -888,7 +889,7 @@ public final class Drills {
         }
     }
 
-    private static List<String> strings(Connection db, String sql, Object... params) throws SQLException {
+    static List<String> strings(Connection db, String sql, Object... params) throws SQLException {
         List<String> values = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -903,7 +904,7 @@ public final class Drills {
         return values;
     }
 
-    private String required(String name) {
+    String required(String name) {
         String value = opt.get(name);
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("--" + name + " is required");
