@@ -8,6 +8,8 @@
 #        DRILLS=a1,d,c,b,e,a2          a subset (a1/a2 flash sale in on-payment/on-checkout mode, b kill -9,
 #                                      c PostgreSQL restart, d SMTP down, e SIGTERM; g backup and restore,
 #                                      only when named: DRILLS=g, it replaces the database)
+#        DRILL_NODE_PORT=28080                 the first node port tried (another run on this host: pick another range,
+#                                      its nodes may not listen yet when this run looks for free ports)
 #        SKIP_BUILD=1                  use target/kamiflow-*.jar and drills/target as they are
 #        KEEP_WORK=1                   keep node and PostgreSQL logs (kept anyway when a drill fails)
 set -u
@@ -74,7 +76,7 @@ log "PostgreSQL $(basename "$(dirname "$pgbin")") on 127.0.0.1:$pgport ($pgdata)
 
 # --- the driver: SMTP sink, two nodes, the drills ----------------------------------------------------------------------
 smtp=$(free_port 23025)
-a=$(free_port 28080); am=$(free_port $((a + 1)))
+a=$(free_port "${DRILL_NODE_PORT:-28080}"); am=$(free_port $((a + 1)))
 b=$(free_port $((am + 1))); bm=$(free_port $((b + 1)))
 pg_ctl_cmd="$pgbin/pg_ctl"
 [ "$(id -u)" = 0 ] && pg_ctl_cmd="runuser -u postgres -- $pg_ctl_cmd"

@@ -108,10 +108,12 @@ final class BackupRestore {
         // ------------------------------------------------------------------ the loss, and the runbook
         long lossMs = System.currentTimeMillis();
         for (Node node : d.nodes) {
-            node.kill();
+            if (node.alive()) {
+                node.kill();
+            }
         }
         Map<String, Integer> mailsAtLoss = mailCounts();
-        d.log("database lost %d ms after the dump started: both nodes killed, restoring", lossMs - dumpStartMs.get());
+        d.log("database lost %d ms after the dump started: node killed, restoring", lossMs - dumpStartMs.get());
         long t0 = System.nanoTime();
         pg("psql", "-q", "-U", "postgres", "-d", "postgres", "-c", "DROP DATABASE " + dbName() + " WITH (FORCE)",
                 "-c", "CREATE DATABASE " + dbName() + " OWNER kamiflow");
@@ -199,8 +201,8 @@ final class BackupRestore {
             double rpo = (lossMs - dumpStartMs) / 1000.0;
             notes.add(String.format(Locale.ROOT, "pg_dump -Fc mid-load in %.1f s; loss %.1f s after the dump started (RPO of a"
                     + " dump: everything since it), %d payments at the gateway since the dump", dumpTookMs / 1000.0, rpo, paidSince));
-            notes.add(String.format(Locale.ROOT, "RTO %.1f s = restore (drop, create, pg_restore -j 2) %.1f s + void %d keys + two"
-                    + " nodes ready %.1f s + compensation until the last recovered order was delivered and mailed %.1f s",
+            notes.add(String.format(Locale.ROOT, "RTO %.1f s = restore (drop, create, pg_restore -j 2) %.1f s + void %d keys + the"
+                    + " node ready %.1f s + compensation until the last recovered order was delivered and mailed %.1f s",
                     rtoNs / 1e9, restoredNs / 1e9, voided, readyNs / 1e9, (rtoNs - restoredNs - readyNs) / 1e9));
             notes.add(String.format(Locale.ROOT, "placed before the dump, paid after it: %d, recovered by compensation and delivered"
                     + " %d (%d of them had been mailed a key before the loss and got a second one: the restored shop cannot"
@@ -296,17 +298,23 @@ final class BackupRestore {
 
     // ---------------------------------------------------------------------------------------------------- helpers
 
+    /**
+     * One node (node A; node B stopped): on this shared 2-core machine a node took 250-390 s to start, two nodes start
+     * one after the other (startup lock), and the drill restarts after the restore; the callbacks meant for node B are
+     * refused and repeated to node A, as behind a load balancer.
+     */
     private void startNodes(Map<String, String> env, boolean restart) throws Exception {
         for (Node node : d.nodes) {
             if (restart && node.alive()) {
                 node.terminate(Duration.ofSeconds(90));
             }
-            node.start("on-payment", env);
         }
-        for (Node node : d.nodes) {
-            node.awaitReady(Duration.ofSeconds(300));
-        }
-        d.log("both nodes ready, asking the driver's ledger at %s", env.get("KAMIFLOW_SANDBOX_QUERYURL"));
+        Node node = d.nodes[0];
+        long t0 = System.nanoTime();
+        node.start("on-payment", env);
+        node.awaitReady(Duration.ofSeconds(900));
+        d.log("%s ready in %.0f s, asking the driver's ledger at %s", node.name, (System.nanoTime() - t0) / 1e9,
+                env.get("KAMIFLOW_SANDBOX_QUERYURL"));
     }
 
     private Map<String, Integer> mailCounts() {
