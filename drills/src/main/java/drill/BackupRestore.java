@@ -129,7 +129,8 @@ final class BackupRestore {
             restoredPaid = Set.copyOf(Drills.strings(db, "SELECT order_no FROM payment"));
             // keys are claimed lowest id first: those sold after the dump are the first available ones of each product
             try (var ps = db.prepareStatement(VOID_FIRST_AVAILABLE)) {
-                ps.setLong(1, paidSince);
+                // DRILL_G_VOID=0 skips the step: the control run, where keys should reach two buyers
+                ps.setLong(1, "0".equals(System.getenv("DRILL_G_VOID")) ? 0 : paidSince);
                 voided = ps.executeUpdate();
             }
             // compensation at once rather than at the restored timer's next due time
