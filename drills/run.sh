@@ -7,7 +7,10 @@
 #                                      full: 5000 for 3000, 3000 per fault drill
 #        DRILLS=a1,d,c,b,e,a2          a subset (a1/a2 flash sale in on-payment/on-checkout mode, b kill -9,
 #                                      c PostgreSQL restart, d SMTP down, e SIGTERM); f rolling upgrade
-#                                      (not in the default set: it builds a second jar, N+1, see below)
+#                                      (not in the default set: it builds a second jar, N+1, see below); g backup
+#                                      and restore (only when named, and last: it replaces the database)
+#        DRILL_NODE_PORT=28080         the first node port tried (another run on this host: pick another range,
+#                                      its nodes may not listen yet when this run looks for free ports)
 #        SKIP_BUILD=1                  use target/kamiflow-*.jar and drills/target as they are
 #        NEXT_JAR=path                 drill f: use this jar N+1 instead of building it
 #        KEEP_WORK=1                   keep node and PostgreSQL logs (kept anyway when a drill fails)
@@ -92,7 +95,7 @@ log "PostgreSQL $(basename "$(dirname "$pgbin")") on 127.0.0.1:$pgport ($pgdata)
 
 # --- the driver: SMTP sink, two nodes, the drills ----------------------------------------------------------------------
 smtp=$(free_port 23025)
-a=$(free_port 28080); am=$(free_port $((a + 1)))
+a=$(free_port "${DRILL_NODE_PORT:-28080}"); am=$(free_port $((a + 1)))
 b=$(free_port $((am + 1))); bm=$(free_port $((b + 1)))
 pg_ctl_cmd="$pgbin/pg_ctl"
 [ "$(id -u)" = 0 ] && pg_ctl_cmd="runuser -u postgres -- $pg_ctl_cmd"
@@ -100,7 +103,8 @@ java -Xmx512m -cp "$root/drills/target/classes:$root/drills/target/lib/*:$root/t
   --jar="$jar" --next-jar="$next_jar" --work="$work" --scale="${DRILL_SCALE:-small}" --only="${DRILLS:-a1,d,c,b,e,a2}" \
   --db-url="jdbc:postgresql://127.0.0.1:$pgport/kamiflow_drill" --db-user=kamiflow --db-password=kamiflow \
   --smtp-port="$smtp" --node-ports="$a,$am,$b,$bm" \
-  --pg-ctl="$pg_ctl_cmd" --pg-data="$pgdata" --pg-log="$pgdata/postgres.log" --pg-opts="$pgopts"
+  --pg-ctl="$pg_ctl_cmd" --pg-data="$pgdata" --pg-log="$pgdata/postgres.log" --pg-opts="$pgopts" \
+  --pg-bin="$pgbin"
 rc=$?
 log "done in $(( $(date +%s) - started )) s, exit $rc"
 exit $rc

@@ -90,16 +90,16 @@ public final class Drills {
     private final Map<String, String> opt;
     final Node[] nodes;
     final Sink sink;
-    private final String secret;
+    final String secret;
     private final String adminAuth;
-    private final String dbUrl;
-    private final String dbUser;
-    private final String dbPassword;
+    final String dbUrl;
+    final String dbUser;
+    final String dbPassword;
     private final boolean small;
     private final int flashOrders;
     private final int flashKeys;
-    private final int drillOrders;
-    private final Duration load;
+    final int drillOrders;
+    final Duration load;
     private final Duration burst;
     final Duration settle;
     final String run = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36).toUpperCase(Locale.ROOT);
@@ -179,8 +179,8 @@ public final class Drills {
         sink.start();
         Set<String> only = Set.of(opt.getOrDefault("only", "a1,d,c,b,e,a2").split(","));
         // the order saves restarts: b leaves node A dead and e node B; a2 needs both in on-checkout mode
-        // f (rolling upgrade) last: it leaves both nodes on jar N+1 and the schema migrated
-        for (String drill : List.of("a1", "d", "c", "b", "e", "a2", "f")) {
+        // f (rolling upgrade) after them: it leaves both nodes on jar N+1 and the schema migrated; g last: it replaces the database
+        for (String drill : List.of("a1", "d", "c", "b", "e", "a2", "f", "g")) {
             if (!only.contains(drill)) {
                 continue;
             }
@@ -195,6 +195,7 @@ public final class Drills {
                     case "d" -> smtpDown();
                     case "e" -> terminateNode();
                     case "f" -> new RollingUpgrade(this).run();
+                    case "g" -> new BackupRestore(this).run(); // last: it replaces the database
                     default -> throw new IllegalArgumentException(drill);
                 };
             } catch (Exception e) {
@@ -513,7 +514,7 @@ public final class Drills {
      * timeout or a refused connection the same notice is sent again (to the next node, as a load balancer would) until
      * it is answered {@code success}, like a gateway. {@code midway} runs when half of them have been started.
      */
-    private void pay(List<Placed> orders, Duration over, Callbacks callbacks, Fault midway) throws Exception {
+    void pay(List<Placed> orders, Duration over, Callbacks callbacks, Fault midway) throws Exception {
         int n = orders.size();
         long t0 = System.nanoTime();
         Thread fault = null;
@@ -727,7 +728,7 @@ public final class Drills {
                 WHERE e.id_ = e.proc_inst_id_ AND o.product_id = ? AND o.status = 'DELIVERED'""", productId);
     }
 
-    private static Map<String, String> statuses(Connection db, long productId) throws SQLException {
+    static Map<String, String> statuses(Connection db, long productId) throws SQLException {
         Map<String, String> status = new HashMap<>();
         try (PreparedStatement ps = db.prepareStatement("SELECT order_no, status FROM customer_order WHERE product_id = ?")) {
             ps.setLong(1, productId);

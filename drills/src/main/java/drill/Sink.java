@@ -73,10 +73,33 @@ final class Sink {
             Matcher id = KEY_MAIL.matcher(String.valueOf(message.getMessageID()));
             if (id.matches()) {
                 mailsByOrder.computeIfAbsent(id.group(1), order -> ConcurrentHashMap.newKeySet()).add(id.group(0));
+                textsByOrder.computeIfAbsent(id.group(1), order -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(text(message));
             }
-        } catch (MessagingException e) {
+        } catch (MessagingException | java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    // drill g: what each buyer was actually sent (the key values in the mails), the outside truth after a restore
+    private final Map<String, java.util.Queue<String>> textsByOrder = new ConcurrentHashMap<>();
+
+    /** The decoded text of every key mail accepted so far, per order number (a replayed attempt appears again). */
+    Map<String, java.util.List<String>> keyMailTexts() {
+        Map<String, java.util.List<String>> texts = new HashMap<>();
+        textsByOrder.forEach((order, mails) -> texts.put(order, java.util.List.copyOf(mails)));
+        return texts;
+    }
+
+    private static String text(jakarta.mail.Part part) throws MessagingException, java.io.IOException {
+        Object content = part.getContent();
+        if (content instanceof jakarta.mail.Multipart multipart) {
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                all.append(text(multipart.getBodyPart(i))).append('\n');
+            }
+            return all.toString();
+        }
+        return part.isMimeType("text/*") ? String.valueOf(content) : "";
     }
 
     /** GreenMail's managers with an SMTP manager that records each message it is handed, then stores it as usual. */

@@ -20,10 +20,12 @@ class SandboxChannel implements PaymentChannel {
 
     private final SandboxProperties properties;
     private final SandboxGateway gateway;
+    private final SandboxQueryClient remote;
 
-    SandboxChannel(SandboxProperties properties, SandboxGateway gateway) {
+    SandboxChannel(SandboxProperties properties, SandboxGateway gateway, SandboxQueryClient remote) {
         this.properties = properties;
         this.gateway = gateway;
+        this.remote = remote;
     }
 
     @Override
@@ -53,7 +55,9 @@ class SandboxChannel implements PaymentChannel {
 
     @Override
     public Optional<PaymentNotice> query(Order order) {
-        return gateway.paidTradeFor(order.orderNo()).map(trade -> PaymentNotice.paid(ID, trade.tradeNo(), trade.orderNo(),
+        Optional<SandboxGateway.Trade> paid = properties.queriesRemotely() ? remote.paidTradeFor(order.orderNo())
+                : gateway.paidTradeFor(order.orderNo());
+        return paid.map(trade -> PaymentNotice.paid(ID, trade.tradeNo(), trade.orderNo(),
                 trade.amount(), "PAID", "query: tradeNo=" + trade.tradeNo()));
     }
 
