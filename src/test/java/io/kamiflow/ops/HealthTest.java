@@ -14,7 +14,10 @@ import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 
-/** Readiness needs the database and a running job executor; liveness needs neither (a restart fixes no database). */
+/**
+ * Readiness needs the database, a running job executor and the process versions this jar runs registered with it
+ * (docs/upgrades.md); liveness needs none of them (a restart fixes no database).
+ */
 class HealthTest extends IntegrationTest {
 
     @LocalManagementPort
@@ -24,7 +27,7 @@ class HealthTest extends IntegrationTest {
     void readinessChecksDatabaseAndJobExecutorLivenessDoesNot() {
         ShopClient.Response readiness = health("readiness");
         assertThat(readiness.status()).isEqualTo(200);
-        assertThat(components(readiness)).containsExactlyInAnyOrder("db", "jobExecutor", "readinessState");
+        assertThat(components(readiness)).containsExactlyInAnyOrder("db", "jobExecutor", "processVersions", "readinessState");
         ShopClient.Response liveness = health("liveness");
         assertThat(liveness.status()).isEqualTo(200);
         assertThat(components(liveness)).containsExactly("livenessState");
