@@ -122,6 +122,28 @@ class UnknownTradesTest extends IntegrationTest {
     }
 
     @Test
+    void ownersRunningTheCommandAtOnceRecordAndAlertEachTradeOnce() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            BILL.add(new String[] {"GW-RACE-" + i, "GHOST-RACE-" + i, "1.00"});
+        }
+        Instant since = Instant.now().minusSeconds(600);
+        List<java.util.concurrent.Callable<UnknownTrades.Report>> runs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            runs.add(() -> unknownTrades.check(remoteChannel, since));
+        }
+
+        List<UnknownTrades.Report> reports = io.kamiflow.support.Concurrently.run(6, runs);
+
+        assertThat(reports).allSatisfy(report -> assertThat(report.unknown()).hasSize(5));
+        assertThat(reports.stream().mapToInt(UnknownTrades.Report::newlyFound).sum()).isEqualTo(5);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM unknown_trade", Integer.class)).isEqualTo(5);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_alert WHERE kind = 'UNKNOWN_TRADE'", Integer.class)).isEqualTo(5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo(delivery.adminEmail()) == 5);
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey("admin-alert")
+                .processInstanceBusinessKeyLike("sandbox:GW-RACE-%").count()).isEqualTo(5); // history outlives the test
+    }
+
+    @Test
     void aBillThatIsNotTheGatewaysIsRefusedAndRecordsNothing() {
         BILL.add(new String[] {"GW-FORGED", "FORGED-1", "1.00"});
         FakeGateway.on("GET", PATH + "/trades", request -> bill(fields(request.query()), "not-the-secret"));
