@@ -150,6 +150,14 @@ class UnknownTradesTest extends IntegrationTest {
 
         assertThatThrownBy(() -> unknownTrades.check(remoteChannel, Instant.now().minusSeconds(60)))
                 .hasMessageContaining("not signed");
+        // the gateway's signature, but a replayed bill of another window
+        FakeGateway.on("GET", PATH + "/trades", request -> {
+            Map<String, String> ask = new LinkedHashMap<>(fields(request.query()));
+            ask.put("from", Long.toString(Long.parseLong(ask.get("from")) - 86400));
+            return bill(ask, sandbox.secret());
+        });
+        assertThatThrownBy(() -> unknownTrades.check(remoteChannel, Instant.now().minusSeconds(60)))
+                .hasMessageContaining("another window");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM unknown_trade", Integer.class)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_alert", Integer.class)).isZero();
     }
