@@ -41,7 +41,9 @@ import com.sun.net.httpserver.HttpServer;
  * run compensation at once, start both nodes. It passes when compensation delivers every order the gateway knows
  * and the dump lacks (placed before the dump, paid after it) once, orders sold after the restore get keys no other
  * buyer got (the sink's mails are the outside truth), and the invariants hold. Orders placed after the dump have no
- * row in the restored database: kamiflow cannot ask about them, the gateway's bill lists them (printed) for refunds.
+ * row in the restored database: kamiflow cannot ask about them; the runbook's next step, the owner's command
+ * {@code POST /api/admin/gateway-trades/unknown}, reads the gateway's bill (this driver's {@code <query-url>/trades})
+ * and records each of them in {@code unknown_trade} with an alert: the drill checks it finds exactly those.
  */
 final class BackupRestore {
 
@@ -54,6 +56,9 @@ final class BackupRestore {
     private final Drills d;
     private final Map<String, Trade> ledger = new ConcurrentHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** The runbook's unknown-trade command: its answers (first and repeated run) and what unknown_trade holds after. */
+    private String unknownCommand = "not called";
+    private List<String> unknownRecorded = List.of();
 
     record Trade(String tradeNo, String amount, String currency, long paidAtMs) {
     }
@@ -141,6 +146,7 @@ final class BackupRestore {
         long t1 = System.nanoTime();
         startNodes(env, false);
         long readyNs = System.nanoTime() - t1;
+        findUnknownTrades(Instant.ofEpochMilli(dumpStartMs.get()).minusSeconds(60));
 
         // placed before the dump, paid after it: unpaid in the restored database, paid at the gateway
         Set<String> toRecover = placedBefore.stream().map(Drills.Placed::orderNo)
@@ -214,6 +220,9 @@ final class BackupRestore {
             notes.add(String.format(Locale.ROOT, "%d orders sold after the restore; keys in the sink's mails: %d reached two buyers,"
                     + " %d orders got two keys", placedRestored.size(), keysToTwoBuyers, secondKey));
             notes.add(String.format(Locale.ROOT, "trade queries answered by the driver's ledger: %d", queries.get()));
+            notes.add(String.format(Locale.ROOT, "unknown-trade command (since a minute before the dump): %s; unknown_trade"
+                    + " holds %d, the same order numbers as the bill's unknown ones: %s", unknownCommand,
+                    unknownRecorded.size(), unknownRecorded.equals(unknown)));
             if (!invariants.isEmpty()) {
                 notes.add("INVARIANTS VIOLATED: " + invariants);
             }
@@ -229,6 +238,8 @@ final class BackupRestore {
             row = Drills.expect(row, recovered == toRecover.size() && !toRecover.isEmpty(),
                     "no order was placed before the dump and paid after it, or not all were recovered");
             row = Drills.expect(row, !unknown.isEmpty(), "no order was placed after the dump: the drill did not test it");
+            row = Drills.expect(row, unknownRecorded.equals(unknown),
+                    "unknown_trade does not hold exactly the trades placed and paid after the dump");
             return Drills.expect(row, keysBeforeLoss.size() == all.size(), "not every order was mailed before the loss");
         }
     }
@@ -245,8 +256,35 @@ final class BackupRestore {
         return callbacks;
     }
 
+    /**
+     * The runbook's step after the restore: the owner's command lists the gateway's bill since a minute before the dump
+     * and records the trades whose orders the restored database lacks; run twice (the second must record nothing).
+     */
+    private void findUnknownTrades(Instant since) throws Exception {
+        String url = d.nodes[0].baseUrl() + "/api/admin/gateway-trades/unknown?since=" + since + "&channel=sandbox";
+        Drills.HttpResp first = d.send(url, "text/plain", "", true, 120);
+        Drills.HttpResp again = d.send(url, "text/plain", "", true, 120);
+        d.log("unknown trades since %s: %s; again: %s", since, first, again);
+        unknownCommand = first.status() + " newlyFound " + newlyFound(first.body()) + ", again " + again.status()
+                + " newlyFound " + newlyFound(again.body());
+        try (Connection db = d.db()) {
+            // sorted here as the drill's list is (the database's collation may order differently)
+            unknownRecorded = Drills.strings(db, "SELECT order_no FROM unknown_trade WHERE channel = 'sandbox'").stream()
+                    .sorted().toList();
+        }
+    }
+
+    private static String newlyFound(String body) {
+        Matcher m = Pattern.compile("\"newlyFound\"\\s*:\\s*(\\d+)").matcher(body);
+        return m.find() ? m.group(1) : "? (" + body.replaceAll("\\s+", " ") + ")";
+    }
+
     private void query(HttpExchange exchange) throws IOException {
         queries.incrementAndGet();
+        if (exchange.getRequestURI().getPath().endsWith("/trades")) {
+            list(exchange);
+            return;
+        }
         Map<String, String> ask = new TreeMap<>();
         String raw = exchange.getRequestURI().getRawQuery();
         for (String pair : raw == null ? new String[0] : raw.split("&")) {
@@ -269,6 +307,47 @@ final class BackupRestore {
             answer.put("tradeNo", trade.tradeNo());
             answer.put("amount", trade.amount());
             answer.put("currency", trade.currency());
+        }
+        answer.put("timestamp", Long.toString(Instant.now().getEpochSecond()));
+        answer.put("sign", sign(answer));
+        reply(exchange, 200, answer.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
+                StandardCharsets.UTF_8)).collect(Collectors.joining("&")));
+    }
+
+    /**
+     * The gateway's bill (kamiflow's SandboxQueryClient.paidTrades): signed {@code from, to, timestamp} (epoch seconds)
+     * in, the paid trades of {@code [from, to)} out as signed {@code trade.<i>.*} fields with the window echoed.
+     */
+    private void list(HttpExchange exchange) throws IOException {
+        Map<String, String> ask = new TreeMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                ask.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String sign = ask.remove("sign");
+        if (sign == null || !sign.equals(sign(ask)) || !ask.containsKey("from") || !ask.containsKey("to")) {
+            reply(exchange, 400, "bad sign");
+            return;
+        }
+        long from = Long.parseLong(ask.get("from")) * 1000;
+        long to = Long.parseLong(ask.get("to")) * 1000;
+        List<Map.Entry<String, Trade>> bill = ledger.entrySet().stream()
+                .filter(e -> e.getValue().paidAtMs() >= from && e.getValue().paidAtMs() < to)
+                .sorted(Map.Entry.comparingByKey()).toList();
+        Map<String, String> answer = new TreeMap<>();
+        answer.put("from", ask.get("from"));
+        answer.put("to", ask.get("to"));
+        answer.put("count", Integer.toString(bill.size()));
+        for (int i = 0; i < bill.size(); i++) {
+            Trade trade = bill.get(i).getValue();
+            answer.put("trade." + i + ".tradeNo", trade.tradeNo());
+            answer.put("trade." + i + ".orderNo", bill.get(i).getKey());
+            answer.put("trade." + i + ".amount", trade.amount());
+            answer.put("trade." + i + ".currency", trade.currency());
+            answer.put("trade." + i + ".paidAt", Long.toString(trade.paidAtMs() / 1000));
         }
         answer.put("timestamp", Long.toString(Instant.now().getEpochSecond()));
         answer.put("sign", sign(answer));

@@ -60,6 +60,17 @@ public class AdminAlerts {
                         + "\"Restock or refund\" in Tasklist.\n");
     }
 
+    /** A payment the gateway holds for an order this shop does not have (UnknownTrades): money without a sale. */
+    public void sendUnknownTrade(String channel, String tradeNo, String orderNo, String amount, String currency,
+                                 java.time.Instant paidAt) {
+        send("[kamiflow] The " + channel + " gateway holds a payment for order " + orderNo + " this shop does not have",
+                "The " + channel + " gateway holds a payment for an order this shop does not have: trade " + tradeNo
+                        + ", order " + orderNo + ", " + amount + " " + currency + ", paid at " + paidAt + ".\n"
+                        + "Most likely the order was placed after the backup the database was restored from.\n"
+                        + "Refund it at the gateway, or record the sale (deliver by hand and note it); "
+                        + "see docs/operations.md, \"Backup and restore\".\n");
+    }
+
     /**
      * Sent after the transaction that took the stock below the threshold commits, on a thread of its own; the caller
      * has already flipped the product's alert flag so concurrent claims send one alert.

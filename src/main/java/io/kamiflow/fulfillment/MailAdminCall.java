@@ -24,10 +24,13 @@ class MailAdminCall implements RemoteCall {
     private final ProductRepository products;
     private final AdminAlerts alerts;
 
-    MailAdminCall(OrderRepository orders, ProductRepository products, AdminAlerts alerts) {
+    private final UnknownTrades unknownTrades;
+
+    MailAdminCall(OrderRepository orders, ProductRepository products, AdminAlerts alerts, UnknownTrades unknownTrades) {
         this.orders = orders;
         this.products = products;
         this.alerts = alerts;
+        this.unknownTrades = unknownTrades;
     }
 
     @Override
@@ -38,6 +41,14 @@ class MailAdminCall implements RemoteCall {
     @Override
     public Completion call(CallTask task) {
         Object kind = task.variables().get(ALERT_KIND);
+        if (UnknownTrades.ALERT_UNKNOWN_TRADE.equals(kind)) { // business key channel:tradeNo
+            String[] subject = task.businessKey().split(":", 2);
+            UnknownTrades.Found trade = unknownTrades.find(subject[0], subject[1])
+                    .orElseThrow(() -> new IllegalStateException("admin alert names no unknown trade"));
+            alerts.sendUnknownTrade(trade.channel(), trade.tradeNo(), trade.orderNo(), trade.amount(), trade.currency(),
+                    trade.paidAt());
+            return Completion.with(Map.of());
+        }
         if (!MarkAwaitingStockDelegate.ALERT_ORDER_PARKED.equals(kind)) {
             throw new IllegalStateException("unknown admin alert kind " + kind);
         }

@@ -42,6 +42,22 @@ public interface PaymentChannel {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@link #paidTrades} lists the gateway's paid trades (a bill download): how the owner finds payments for
+     * orders this shop does not have, e.g. after a restore from a backup (UnknownTrades).
+     */
+    default boolean supportsTradeList() {
+        return false;
+    }
+
+    /**
+     * The trades the gateway holds as paid in {@code [from, to)}, whatever our database knows. Called outside any
+     * transaction, with bounded time; an answer that is not the gateway's throws.
+     */
+    default List<GatewayTrade> paidTrades(java.time.Instant from, java.time.Instant to) {
+        throw new UnsupportedOperationException(id() + " cannot list its trades through its API");
+    }
+
     /** What a gateway said when asked to close an expired order's trade. */
     enum CloseOutcome {
         /** closed now or before, or never opened there: the buyer can no longer pay it */

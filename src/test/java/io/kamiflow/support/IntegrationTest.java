@@ -71,7 +71,7 @@ public abstract class IntegrationTest {
     }
 
     private static final String TRUNCATE = "TRUNCATE audit_event, coupon, key_mail_queue, delivery_attempt, key_reveal, payment, card_key, customer_order, product, category, admin_alert, "
-            + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket, "
+            + "buyer_lock, sandbox_trade, sandbox_closed_order, address_lock, rate_limit_bucket, unknown_trade, "
             + "stored_image, key_import, order_list_link, notify_delivery, notify_target RESTART IDENTITY CASCADE";
 
     @BeforeEach

@@ -1,11 +1,13 @@
 package io.kamiflow.gateway.sandbox;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.GatewayTrade;
 import io.kamiflow.payment.Payment;
 import io.kamiflow.payment.PaymentChannel;
 import io.kamiflow.payment.PaymentInstructions;
@@ -59,6 +61,16 @@ class SandboxChannel implements PaymentChannel {
                 : gateway.paidTradeFor(order.orderNo());
         return paid.map(trade -> PaymentNotice.paid(ID, trade.tradeNo(), trade.orderNo(),
                 trade.amount(), "PAID", "query: tradeNo=" + trade.tradeNo()));
+    }
+
+    @Override
+    public boolean supportsTradeList() {
+        return true;
+    }
+
+    @Override
+    public List<GatewayTrade> paidTrades(Instant from, Instant to) {
+        return properties.queriesRemotely() ? remote.paidTrades(from, to) : gateway.paidTrades(from, to);
     }
 
     @Override

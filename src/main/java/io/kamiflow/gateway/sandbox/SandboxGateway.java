@@ -1,10 +1,14 @@
 package io.kamiflow.gateway.sandbox;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.db.InsertIfAbsent;
 import io.kamiflow.ordering.Order;
+import io.kamiflow.payment.GatewayTrade;
 import io.kamiflow.payment.Payment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -64,6 +68,15 @@ public class SandboxGateway {
                 .query((rs, row) -> new Trade(rs.getString("trade_no"), rs.getString("order_no"),
                         new Money(rs.getLong("amount_minor"), rs.getString("currency")), rs.getString("status")))
                 .optional();
+    }
+
+    /** The ledger's paid trades in {@code [from, to)}, oldest first (the bill a real gateway would let us download). */
+    List<GatewayTrade> paidTrades(Instant from, Instant to) {
+        return jdbc.sql("SELECT " + SANDBOX_TRADE_COLUMNS + " FROM sandbox_trade WHERE status = 'PAID' AND paid_at >= ? AND paid_at < ? ORDER BY paid_at, trade_no")
+                .params(Timestamp.from(from), Timestamp.from(to))
+                .query((rs, row) -> new GatewayTrade(rs.getString("trade_no"), rs.getString("order_no"),
+                        new Money(rs.getLong("amount_minor"), rs.getString("currency")), rs.getTimestamp("paid_at").toInstant()))
+                .list();
     }
 
     /** Idempotent per payment: the refund id is derived from our payment id. */
