@@ -82,11 +82,12 @@ public class StoredImages {
                     .update();
             if (updated == 1 || inserts.insert("""
                     INSERT INTO stored_image (slot, product_id, content, content_type, sha256, size_bytes, width, height)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", "slot", slot, productId, bytes, image.contentType(), sha256,
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", null, slot, productId, bytes, image.contentType(), sha256,
                     bytes.length, image.width(), image.height()) == 1) {
                 return;
             }
-        } // inserted by another upload between our update and insert: the second update replaces it
+        } // inserted by another upload between our update and insert (its slot or its product_id, whichever PostgreSQL
+          // checks first: hence no conflict target): the second update replaces it
         throw new IllegalStateException("could not store the image of " + slot);
     }
 

@@ -35,10 +35,15 @@ public class InsertIfAbsent {
         this.postgres = product.toLowerCase().contains("postgres");
     }
 
-    /** @return 1 when inserted, 0 when a row with the same unique key already existed */
+    /**
+     * @param conflictColumns the unique key that may already hold the row; {@code null}: any unique key of the table
+     *                        (a row with two unique keys that a concurrent insert of the same row can hit in either order)
+     * @return 1 when inserted, 0 when a row with the same unique key already existed
+     */
     public int insert(String insertSql, String conflictColumns, Object... params) {
         if (postgres) {
-            return jdbc.update(insertSql + " ON CONFLICT (" + conflictColumns + ") DO NOTHING", params);
+            return jdbc.update(insertSql + (conflictColumns == null ? " ON CONFLICT DO NOTHING"
+                    : " ON CONFLICT (" + conflictColumns + ") DO NOTHING"), params);
         }
         try {
             return jdbc.update(insertSql, params);
