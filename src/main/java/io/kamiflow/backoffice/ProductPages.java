@@ -52,7 +52,7 @@ class ProductPages {
     /** One row of the list: the product and its keys. */
     record Row(Product product, StockService.Stock stock) {
         public boolean low() {
-            return product.lowStockThreshold() > 0 && stock.available() <= product.lowStockThreshold();
+            return product.watchesLowStock() && stock.available() <= product.lowStockThreshold();
         }
     }
 

@@ -17,10 +17,12 @@ public class CategoryRepository {
 
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;
+    private final CatalogueVersion version;
 
-    CategoryRepository(JdbcClient jdbc, InsertIfAbsent inserts) {
+    CategoryRepository(JdbcClient jdbc, InsertIfAbsent inserts, CatalogueVersion version) {
         this.jdbc = jdbc;
         this.inserts = inserts;
+        this.version = version;
     }
 
     /** Every category in the catalogue's order: position, then slug. */
@@ -38,12 +40,14 @@ public class CategoryRepository {
 
     /** Inserts unless the slug exists; empty when it does. */
     Optional<Category> insert(String slug, String nameEn, String nameZh, int position) {
+        version.changed();
         int rows = inserts.insert("INSERT INTO category (slug, name_en, name_zh, position) VALUES (?, ?, ?, ?)", "slug",
                 slug, nameEn, nameZh, position);
         return rows == 1 ? findBySlug(slug) : Optional.empty();
     }
 
     Category update(Category category, String nameEn, String nameZh, int position) {
+        version.changed();
         jdbc.sql("UPDATE category SET name_en = ?, name_zh = ?, position = ? WHERE id = ?")
                 .params(nameEn, nameZh, position, category.id()).update();
         return findById(category.id()).orElseThrow();
@@ -57,6 +61,7 @@ public class CategoryRepository {
 
     /** Stores a category's place; only called with every category locked. */
     void setPosition(String slug, int position) {
+        version.changed();
         jdbc.sql("UPDATE category SET position = ? WHERE slug = ?").params(position, slug).update();
     }
 

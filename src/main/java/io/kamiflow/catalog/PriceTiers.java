@@ -1,9 +1,13 @@
 package io.kamiflow.catalog;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,10 +32,37 @@ public class PriceTiers {
     public record TierInput(Integer minQuantity, String unitPrice) {
     }
 
-    private final JdbcClient jdbc;
+    /**
+     * The tiers that apply to product {@code p} now, as a join: those in its currency ({@link #of}'s rule), one row per
+     * tier, ordered by {@link #JOINED_ORDER}; read each row with {@link #joined}.
+     */
+    static final String JOINED_COLUMNS =
+            "t.min_quantity AS tier_min_quantity, t.unit_price_minor AS tier_unit_price_minor, t.currency AS tier_currency";
+    static final String JOIN_CURRENT = "LEFT JOIN product_tier t ON t.product_id = p.id AND t.currency = p.currency";
+    static final String JOINED_ORDER = "t.min_quantity";
 
-    PriceTiers(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final CatalogueVersion version;
+
+    PriceTiers(JdbcClient jdbc, CatalogueVersion version) {
         this.jdbc = jdbc;
+        this.version = version;
+    }
+
+    /** Every visible product's tiers in its currency, by quantity: {@link CatalogueCache}'s copy, in one query. */
+    Map<Long, List<Tier>> all() {
+        Map<Long, List<Tier>> all = new HashMap<>();
+        jdbc.sql("""
+                SELECT t.product_id, t.min_quantity, t.unit_price_minor, t.currency FROM product_tier t
+                JOIN product p ON p.id = t.product_id AND p.currency = t.currency AND p.active
+                ORDER BY t.product_id, t.min_quantity""")
+                .query(rs -> {
+                    all.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>())
+                            .add(new Tier(rs.getInt(2), new Money(rs.getLong(3), rs.getString(4))));
+                });
+        Map<Long, List<Tier>> frozen = new HashMap<>();
+        all.forEach((id, tiers) -> frozen.put(id, List.copyOf(tiers)));
+        return Map.copyOf(frozen);
     }
 
     /** The product's tiers that apply in its currency now, by quantity. */
@@ -39,6 +70,12 @@ public class PriceTiers {
         return jdbc.sql("SELECT min_quantity, unit_price_minor, currency FROM product_tier WHERE product_id = ? AND currency = ? ORDER BY min_quantity")
                 .params(product.id(), product.price().currency())
                 .query((rs, n) -> new Tier(rs.getInt(1), new Money(rs.getLong(2), rs.getString(3)))).list();
+    }
+
+    /** The tier on this row of a {@link #JOIN_CURRENT} join, or null when the product has none. */
+    static Tier joined(ResultSet rs) throws SQLException {
+        long price = rs.getLong("tier_unit_price_minor");
+        return rs.wasNull() ? null : new Tier(rs.getInt("tier_min_quantity"), new Money(price, rs.getString("tier_currency")));
     }
 
     /** What one key costs in an order of {@code quantity}: the lowest of the list price and the tiers reached. */
@@ -60,6 +97,7 @@ public class PriceTiers {
 
     /** Replaces the product's tiers (in the caller's transaction: with the product's change). */
     void replace(long productId, List<Tier> tiers) {
+        version.changed();
         jdbc.sql("DELETE FROM product_tier WHERE product_id = ?").param(productId).update();
         for (Tier tier : tiers) {
             jdbc.sql("INSERT INTO product_tier (product_id, min_quantity, unit_price_minor, currency) VALUES (?, ?, ?, ?)")

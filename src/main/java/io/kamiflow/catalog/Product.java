@@ -32,6 +32,11 @@ public record Product(long id, String sku, String name, Money price, int lowStoc
         return BY_HAND.equals(kind);
     }
 
+    /** Whether the owner is alerted when stock falls below the threshold (0: never). */
+    public boolean watchesLowStock() {
+        return lowStockThreshold > 0;
+    }
+
     /** The most one order may take: the product's maximum, no more than the shop's limit. */
     public int maxQuantity(int shopLimit) {
         return Math.min(maxQuantity, shopLimit);

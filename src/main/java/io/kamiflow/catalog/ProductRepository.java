@@ -2,6 +2,7 @@ package io.kamiflow.catalog;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,16 +24,48 @@ public class ProductRepository {
     private static final String SELECT =
             "SELECT " + P_PRODUCT_COLUMNS + ", (SELECT c.slug FROM category c WHERE c.id = p.category_id) AS category_slug FROM product p";
 
+    /**
+     * The product with its tiers in its currency, by quantity, in ONE statement (checkout and the quote: the tiers
+     * came with a second query before): a LEFT JOIN, one row per tier, or one row with no tier.
+     */
+    private static final String SELECT_WITH_TIERS = "SELECT " + P_PRODUCT_COLUMNS
+            + ", (SELECT c.slug FROM category c WHERE c.id = p.category_id) AS category_slug, " + PriceTiers.JOINED_COLUMNS
+            + " FROM product p " + PriceTiers.JOIN_CURRENT + " WHERE p.sku = ? ORDER BY " + PriceTiers.JOINED_ORDER;
+
+    /** A product and the tiers that apply to it now ({@link PriceTiers#of}), read together. */
+    public record WithTiers(Product product, List<PriceTiers.Tier> tiers) {
+    }
+
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;
+    private final CatalogueVersion version;
 
-    ProductRepository(JdbcClient jdbc, InsertIfAbsent inserts) {
+    ProductRepository(JdbcClient jdbc, InsertIfAbsent inserts, CatalogueVersion version) {
         this.jdbc = jdbc;
         this.inserts = inserts;
+        this.version = version;
     }
 
     public Optional<Product> findBySku(String sku) {
         return jdbc.sql(SELECT + " WHERE sku = ?").param(sku).query(ProductRepository::map).optional();
+    }
+
+    /** {@link #findBySku} and {@link PriceTiers#of} of it in one statement: the same snapshot, never a cached copy. */
+    public Optional<WithTiers> findBySkuWithTiers(String sku) {
+        return jdbc.sql(SELECT_WITH_TIERS).param(sku).query(rs -> {
+            Product product = null;
+            List<PriceTiers.Tier> tiers = new ArrayList<>();
+            while (rs.next()) {
+                if (product == null) {
+                    product = map(rs, 0);
+                }
+                PriceTiers.Tier tier = PriceTiers.joined(rs);
+                if (tier != null) {
+                    tiers.add(tier);
+                }
+            }
+            return product == null ? Optional.<WithTiers>empty() : Optional.of(new WithTiers(product, List.copyOf(tiers)));
+        });
     }
 
     public Product getById(long id) {
@@ -57,6 +90,7 @@ public class ProductRepository {
 
     /** Stores a product's place in the shop's order; only called with every product locked. */
     void setPosition(String sku, int position) {
+        version.changed();
         jdbc.sql("UPDATE product SET position = ? WHERE sku = ?").params(position, sku).update();
     }
 
@@ -72,11 +106,13 @@ public class ProductRepository {
 
     /** A change stored beside the product's row (its wholesale tiers) makes the next version all the same. */
     void bumpVersion(long productId) {
+        version.changed();
         jdbc.sql("UPDATE product SET version = version + 1 WHERE id = ?").param(productId).update();
     }
 
     /** Stores the admin's fields as the next version. */
     Product update(Product product, ProductChanges.Edit edit) {
+        version.changed();
         jdbc.sql("""
                 UPDATE product SET name = ?, price_minor = ?, currency = ?, low_stock_threshold = ?, active = ?,
                                    name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?,
@@ -93,6 +129,7 @@ public class ProductRepository {
 
     /** Who fulfils the product and what its buyers fill in, as the next version. */
     Product setKind(Product product, String kind, java.util.List<InputField> inputFields) {
+        version.changed();
         jdbc.sql("UPDATE product SET kind = ?, input_fields = ?, version = version + 1 WHERE id = ?")
                 .params(kind, InputFields.toJson(inputFields), product.id()).update();
         return getById(product.id());
@@ -100,6 +137,7 @@ public class ProductRepository {
 
     /** Inserts unless the sku exists; empty when it does. */
     public Optional<Product> insert(String sku, String name, Money price, int lowStockThreshold) {
+        version.changed();
         int rows = inserts.insert("""
                 INSERT INTO product (sku, name, price_minor, currency, low_stock_threshold)
                 VALUES (?, ?, ?, ?, ?)""", "sku", sku, name, price.minor(), price.currency(), lowStockThreshold);
@@ -109,6 +147,7 @@ public class ProductRepository {
     /** The optional fields of a product just inserted (no new version: it is part of its creation). */
     void setDetails(long id, String nameZh, String descriptionEn, String descriptionZh, String usageNotesEn,
                     String usageNotesZh, int minQuantity, int maxQuantity, Long categoryId) {
+        version.changed();
         jdbc.sql("""
                 UPDATE product SET name_zh = ?, description_en = ?, description_zh = ?, usage_notes_en = ?, usage_notes_zh = ?,
                                    min_quantity = ?, max_quantity = ?, category_id = ?
@@ -126,6 +165,7 @@ public class ProductRepository {
 
     /** The list price and the stock display of a product just inserted. */
     void setShopLook(long id, Money listPrice, StockDisplay stockDisplay) {
+        version.changed();
         jdbc.sql("UPDATE product SET list_price_minor = ?, stock_display = ? WHERE id = ?")
                 .params(listPrice == null ? null : listPrice.minor(), stockDisplay.name(), id).update();
     }

@@ -35,10 +35,12 @@ public class StoredImages {
 
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;
+    private final CatalogueVersion version;
 
-    StoredImages(JdbcClient jdbc, InsertIfAbsent inserts) {
+    StoredImages(JdbcClient jdbc, InsertIfAbsent inserts, CatalogueVersion version) {
         this.jdbc = jdbc;
         this.inserts = inserts;
+        this.version = version;
     }
 
     public static String productSlot(long productId) {
@@ -74,6 +76,7 @@ public class StoredImages {
 
     /** Replaces the slot's image or adds it; two uploads at once leave one of them whole. */
     void put(String slot, Long productId, byte[] bytes, ImageCheck.Checked image, String sha256) {
+        version.changed();
         for (int attempt = 0; attempt < 2; attempt++) {
             int updated = jdbc.sql("""
                     UPDATE stored_image SET content = ?, content_type = ?, sha256 = ?, size_bytes = ?, width = ?, height = ?,
@@ -92,6 +95,7 @@ public class StoredImages {
     }
 
     boolean delete(String slot) {
+        version.changed();
         return jdbc.sql("DELETE FROM stored_image WHERE slot = ?").param(slot).update() == 1;
     }
 

@@ -1,20 +1,17 @@
 package io.kamiflow.db;
 
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import javax.sql.DataSource;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,10 +26,9 @@ public class InsertIfAbsent {
     private final JdbcTemplate jdbc;
     private final boolean postgres;
 
-    InsertIfAbsent(JdbcTemplate jdbc, DataSource dataSource) throws Exception {
+    InsertIfAbsent(JdbcTemplate jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
-        String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-        this.postgres = product.toLowerCase().contains("postgres");
+        this.postgres = dialect.postgres();
     }
 
     /**

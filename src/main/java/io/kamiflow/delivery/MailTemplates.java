@@ -1,12 +1,16 @@
 package io.kamiflow.delivery;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.context.MessageSource;
+import org.springframework.expression.spel.support.ReflectivePropertyAccessor;
+import org.springframework.expression.spel.support.StandardEvaluationContext;
 import org.springframework.stereotype.Component;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.spring6.expression.ThymeleafEvaluationContext;
 import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
@@ -22,6 +26,12 @@ public class MailTemplates {
     /** A mail's subject and its two bodies, in one language. */
     public record Rendered(String subject, String text, String html) {
     }
+
+    /**
+     * Shared by every render: it caches how a property of a class is read. Without an evaluation context of our own,
+     * Thymeleaf gives each render a new one whose accessor looks every property up by reflection again.
+     */
+    private static final ReflectivePropertyAccessor PROPERTIES = new ReflectivePropertyAccessor();
 
     private final SpringTemplateEngine engine = new SpringTemplateEngine();
     private final MessageSource messages;
@@ -58,6 +68,9 @@ public class MailTemplates {
                                       Map<String, Object> variables, Object... subjectArgs) {
         Context context = new Context(locale, variables);
         context.setVariable("shopName", shopName);
+        StandardEvaluationContext evaluation = new StandardEvaluationContext();
+        evaluation.setPropertyAccessors(List.of(PROPERTIES));
+        context.setVariable(ThymeleafEvaluationContext.THYMELEAF_EVALUATION_CONTEXT_CONTEXT_VARIABLE_NAME, evaluation);
         Object[] args = new Object[subjectArgs.length + 1];
         args[0] = shopName;
         System.arraycopy(subjectArgs, 0, args, 1, subjectArgs.length);

@@ -20,10 +20,12 @@ class AcceptPaymentDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        String refusal = verifier.acceptReviewed(execution.getProcessBusinessKey(), orders.paymentId(execution));
-        if (refusal != null) {
+        PaymentVerifier.Acceptance accepted = verifier.acceptReviewed(execution.getProcessBusinessKey(),
+                orders.paymentId(execution));
+        if (accepted.refusal() != null) {
             execution.removeVariable(ProcessVariables.REVIEW_DECISION);
-            throw new BpmnError(ProcessVariables.CANNOT_ACCEPT_ERROR, refusal);
+            throw new BpmnError(ProcessVariables.CANNOT_ACCEPT_ERROR, accepted.refusal());
         }
+        LockedOrders.handDown(execution, accepted.order()); // Claim keys acts on it
     }
 }

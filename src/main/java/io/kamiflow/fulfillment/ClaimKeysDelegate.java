@@ -30,14 +30,17 @@ class ClaimKeysDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        Order order = orders.order(execution);
-        if (handFulfilment.byHand(execution)) { // a person fulfils it: nothing to take from stock
+        Order order = orders.lockedOrRead(execution);
+        if (handFulfilment.byHand(order)) { // a person fulfils it (the order above, not read again): nothing to take from stock
             throw new BpmnError(ProcessVariables.BY_HAND_ERROR, "order " + order.orderNo() + " is fulfilled by hand");
         }
-        if (!claimer.claim(order.id(), order.productId(), order.quantity())) {
+        KeyClaimer.Claimed claimed = claimer.claimKeys(order.id(), order.productId(), order.quantity());
+        if (!claimed.done()) {
             throw new BpmnError(ProcessVariables.OUT_OF_STOCK_ERROR, "not enough stock for order " + order.orderNo());
         }
         metrics.keysVisible(order.paidAt());
-        lowStock.checkAfterTaking(order.productId());
+        if (claimed.fromStock() > 0) { // keys reserved at checkout were counted out of stock then
+            lowStock.checkAfterTaking(order.productId());
+        }
     }
 }

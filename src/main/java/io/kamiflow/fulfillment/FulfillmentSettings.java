@@ -25,9 +25,20 @@ public class FulfillmentSettings {
      * How long a queued key mail stays its node's without a renewal (every third of it, while the node lives); after
      * that any node's sweep hands it to a Send keys task: a crashed node's mails wait about this plus a sweep.
      */
-    private Duration keyMailLease = Duration.ofSeconds(10);
+    private Duration keyMailLease = Duration.ofSeconds(6);
     /** Threads that send queued key mails (each holds at most one database connection at a time). */
     private int keyMailThreads = 4;
+    /**
+     * How long the paying callback waits, after its commit, for the key mail it queued before it answers the gateway
+     * ({@link KeyMailPacing}); zero answers at once.
+     */
+    private Duration keyMailWait = Duration.ofSeconds(2);
+    /**
+     * After this many key mails in a row on this node failed transiently or outlasted {@link #keyMailWait} (those
+     * still in their SMTP conversation past it count), paying callbacks stop waiting for their key mail and answer at
+     * once, until a mail is sent within the wait again ({@link KeyMailPacing}); zero or less: they always wait.
+     */
+    private int keyMailWaitSkipAfter = 3;
     /** Waits between delivery attempts after transient failures; after the last one a person takes over. */
     private List<Duration> retrySchedule = new ArrayList<>(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2)));
@@ -88,6 +99,22 @@ public class FulfillmentSettings {
 
     public void setKeyMailLease(Duration keyMailLease) {
         this.keyMailLease = keyMailLease;
+    }
+
+    public Duration getKeyMailWait() {
+        return keyMailWait;
+    }
+
+    public void setKeyMailWait(Duration keyMailWait) {
+        this.keyMailWait = keyMailWait;
+    }
+
+    public int getKeyMailWaitSkipAfter() {
+        return keyMailWaitSkipAfter;
+    }
+
+    public void setKeyMailWaitSkipAfter(int keyMailWaitSkipAfter) {
+        this.keyMailWaitSkipAfter = keyMailWaitSkipAfter;
     }
 
     public int getKeyMailThreads() {

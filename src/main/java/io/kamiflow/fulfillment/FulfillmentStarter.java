@@ -3,6 +3,7 @@ package io.kamiflow.fulfillment;
 import java.time.Duration;
 import java.util.Map;
 
+import io.kamiflow.catalog.Money;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.payment.PaidOrders;
 import org.camunda.bpm.engine.RuntimeService;
@@ -37,17 +38,30 @@ public class FulfillmentStarter implements PaidOrders {
     private final RunnableVersions versions;
     private volatile LatestDefinition latest;
 
-    FulfillmentStarter(RuntimeService runtime, RunnableVersions versions) {
+    private final KeyMailPacing pacing;
+
+    FulfillmentStarter(RuntimeService runtime, RunnableVersions versions, KeyMailPacing pacing) {
         this.runtime = runtime;
         this.versions = versions;
+        this.pacing = pacing;
     }
 
-    /** @return the id of the new instance, for the payment row's record of which instance serves it */
+    @Override
+    public <T> T pacedByFollowUps(java.util.function.Supplier<T> recording) {
+        return pacing.paced(recording);
+    }
+
+    /**
+     * Verify payment decides on {@code locked}, the caller's read under the row lock, and hands the order as it left it
+     * to Claim keys and Queue key mail: the order row is read once in the paying callback ({@link LockedOrders}).
+     * @return the id of the new instance, for the payment row's record of which instance serves it
+     */
     @Override
     @Transactional(propagation = Propagation.MANDATORY)
-    public String start(Order order, long paymentId) {
-        return instance(order, paymentId).setVariable(CLAIMED_IN_CALLBACK, Variables.booleanValue(true, true))
-                .execute().getId();
+    public String start(Order locked, long paymentId, Money paid) {
+        return LockedOrders.offeredToVerify(new LockedOrders.Paying(locked, paymentId, paid),
+                () -> instance(locked, paymentId).setVariable(CLAIMED_IN_CALLBACK, Variables.booleanValue(true, true))
+                        .execute().getId());
     }
 
     /**
@@ -73,8 +87,9 @@ public class FulfillmentStarter implements PaidOrders {
 
     private ProcessInstantiationBuilder instance(Order order, long paymentId) {
         // No persistent variables: the order is the business key and the payment row names this instance (the
-        // caller writes it in this transaction); the transient payment id serves Verify payment, which runs
-        // before that write. Each variable cost four rows per order (runtime + history, insert + delete).
+        // caller writes it in this transaction); the transient payment id serves the steps that run before that
+        // write (Review payment's task details; Verify payment of start() takes it with the locked order from
+        // LockedOrders). Each variable cost four rows per order (runtime + history, insert + delete).
         return runtime.createProcessInstanceById(latestDefinitionId())
                 .businessKey(order.orderNo())
                 .setVariables(Variables.createVariables()

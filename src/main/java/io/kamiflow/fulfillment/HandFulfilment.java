@@ -3,6 +3,7 @@ package io.kamiflow.fulfillment;
 import java.time.Duration;
 
 import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.ordering.Order;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -28,7 +29,12 @@ public class HandFulfilment {
 
     /** ${handFulfilment.byHand(execution)}: the order's product is fulfilled by a person. */
     public boolean byHand(DelegateExecution execution) {
-        return products.getById(orders.order(execution).productId()).byHand();
+        return byHand(orders.order(execution));
+    }
+
+    /** The order's product is fulfilled by a person; for a delegate that has read the instance's order already. */
+    boolean byHand(Order order) {
+        return products.getById(order.productId()).byHand();
     }
 
     /** ${handFulfilment.slaIso()}: the boundary timer's duration. */

@@ -31,6 +31,15 @@ public class InstanceOrders {
                         + " names no order (business key " + orderNo + ")"));
     }
 
+    /**
+     * The order as the step before in this transaction left it under its row lock (Verify payment, Accept reviewed
+     * payment: {@link LockedOrders}), else read now (a job that starts here, e.g. after a restock). Only for steps that
+     * run right after such a step, with nothing between them that changes the order.
+     */
+    Order lockedOrRead(DelegateExecution execution) {
+        return LockedOrders.of(execution).orElseGet(() -> order(execution));
+    }
+
     /** Public for payment-refund's input mapping, {@code ${instanceOrders.paymentId(execution)}}. */
     public long paymentId(DelegateExecution execution) {
         String orderNo = execution.getProcessBusinessKey();

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the leases of the key mails this node holds alive: those waiting for a sender and those in their SMTP
  * conversation, however long the relay takes. Every third of the lease one short statement per 1,000 rows renews them
- * (no transaction around it, no connection kept between beats), so the lease can be short: a live node keeps its
+ * (no transaction around it, no connection kept between beats, rows locked elsewhere skipped rather than waited for), so the lease can be short: a live node keeps its
  * mails however far behind it is, and a crashed node's mails pass to another node within a lease and a sweep. A mail
  * counts from its queueing until its attempt is recorded or it is handed over. A beat that finds a row gone says so:
  * the order was refunded meanwhile, or the row was taken over because renewals failed for two thirds of a lease.
@@ -121,12 +121,13 @@ final class KeyMailHeartbeat {
         try {
             int renewed = 0;
             for (int from = 0; from < orders.size(); from += RENEW_CHUNK) {
-                renewed += leases.renew(orders.subList(from, Math.min(orders.size(), from + RENEW_CHUNK)), owner);
+                renewed += leases.renewUnlocked(orders.subList(from, Math.min(orders.size(), from + RENEW_CHUNK)), owner);
             }
             if (renewed < orders.size()) {
-                // a waiting mail whose sender finished between the copy and the statement also counts here
-                log.info("{} of {} key mails this node holds are no longer its own (sent meanwhile, refunded, or taken "
-                        + "over after renewals failed; a mail taken over goes again with the same Message-ID)",
+                // a waiting mail whose sender finished between the copy and the statement also counts here, and a
+                // row locked just now (its sender renewing it, or a sweep taking it) is left for the next beat
+                log.info("{} of {} key mails this node holds were not renewed (sent meanwhile, locked just now, refunded, "
+                        + "or taken over after renewals failed; a mail taken over goes again with the same Message-ID)",
                         orders.size() - renewed, orders.size());
             }
         } catch (RuntimeException e) {

@@ -5,28 +5,37 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.kamiflow.db.SqlDialect;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The leases of {@code key_mail_queue} rows, all on the database's clock ({@code CURRENT_TIMESTAMP}): nodes whose
- * own clocks disagree still agree on whether a lease has passed. Each statement is short and runs in the caller's
+ * The leases of {@code key_mail_queue} rows, all on the database's clock: nodes whose own clocks disagree still agree
+ * on whether a lease has passed. On PostgreSQL a lease runs from the statement ({@code clock_timestamp()}), not from
+ * the start of its transaction ({@code CURRENT_TIMESTAMP}): a paying callback's transaction that took seconds to reach
+ * its queueing on a busy node must not hand a lease over that is already mostly spent. Each statement is short and runs in the caller's
  * transaction, or on its own when there is none. A row is the mail's token: whoever deletes it owns the mail.
  */
 final class KeyMailLeases {
 
-    /** now + the lease, in the database; PostgreSQL and H2 both read it. */
-    private static final String LEASE_END = "CURRENT_TIMESTAMP + CAST(:lease AS BIGINT) * INTERVAL '0.001' SECOND";
+    /** now + the lease, in the database; H2 (one node, the dev default) reads the transaction's start. */
+    private static final String LEASE_END_H2 = "CURRENT_TIMESTAMP + CAST(:lease AS BIGINT) * INTERVAL '0.001' SECOND";
+    private static final String LEASE_END_POSTGRES = "clock_timestamp() + CAST(:lease AS BIGINT) * INTERVAL '0.001' SECOND";
 
     private final JdbcClient jdbc;
     private final Supplier<Duration> lease;
 
-    KeyMailLeases(JdbcClient jdbc, Supplier<Duration> lease) {
+    private final boolean postgres;
+    private final String leaseEnd;
+
+    KeyMailLeases(JdbcClient jdbc, Supplier<Duration> lease, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.lease = lease;
+        this.postgres = dialect.postgres();
+        this.leaseEnd = postgres ? LEASE_END_POSTGRES : LEASE_END_H2;
     }
 
     void insert(long orderId, String owner) {
-        jdbc.sql("INSERT INTO key_mail_queue (order_id, owner, lease_until) VALUES (:order, :owner, " + LEASE_END + ")")
+        jdbc.sql("INSERT INTO key_mail_queue (order_id, owner, lease_until) VALUES (:order, :owner, " + leaseEnd + ")")
                 .param("order", orderId).param("owner", owner).param("lease", leaseMillis()).update();
     }
 
@@ -37,8 +46,40 @@ final class KeyMailLeases {
 
     /** @return how many of the rows were still the owner's */
     int renew(Collection<Long> orderIds, String owner) {
-        return jdbc.sql("UPDATE key_mail_queue SET lease_until = " + LEASE_END
+        return jdbc.sql("UPDATE key_mail_queue SET lease_until = " + leaseEnd
                         + " WHERE owner = :owner AND order_id IN (:orders)")
+                .param("lease", leaseMillis()).param("owner", owner).param("orders", orderIds).update();
+    }
+
+    /**
+     * In the transaction that has just renewed the row (still the owner's, and locked): a whole lease again from now
+     * when less than two thirds of one is left. A quick read-and-reveal writes nothing more; a slow one (cold
+     * templates, a locked key) hands its SMTP conversation a whole lease. H2 renews (its clock is the transaction's).
+     */
+    void topUp(long orderId, String owner) {
+        if (!postgres) {
+            renew(orderId, owner);
+            return;
+        }
+        jdbc.sql("UPDATE key_mail_queue SET lease_until = " + leaseEnd + " WHERE owner = :owner AND order_id = :order"
+                        + " AND lease_until < clock_timestamp() + CAST(:left AS BIGINT) * INTERVAL '0.001' SECOND")
+                .param("lease", leaseMillis()).param("left", leaseMillis() * 2 / 3).param("owner", owner)
+                .param("order", orderId).update();
+    }
+
+    /**
+     * The heartbeat's renewal: as {@link #renew(Collection, String)}, skipping rows another transaction has locked
+     * (a sweep handing that mail over, or this node's sender renewing it itself) instead of waiting for them. One
+     * slow hand-over must not stall the renewal of every other mail the node holds: they would pass too, and the sweep
+     * would take them over one by one. H2 runs one node, whose own sweep and senders lock rows only briefly.
+     * @return how many of the rows were renewed
+     */
+    int renewUnlocked(Collection<Long> orderIds, String owner) {
+        if (!postgres) {
+            return renew(orderIds, owner);
+        }
+        return jdbc.sql("UPDATE key_mail_queue SET lease_until = " + leaseEnd + " WHERE order_id IN (SELECT order_id"
+                        + " FROM key_mail_queue WHERE owner = :owner AND order_id IN (:orders) FOR UPDATE SKIP LOCKED)")
                 .param("lease", leaseMillis()).param("owner", owner).param("orders", orderIds).update();
     }
 

@@ -74,13 +74,14 @@ public class KeyMailQueue implements SmartLifecycle {
     private final KeyMailHeartbeat heartbeat;
     private final TransactionTemplate ownTransaction;
     private final ShutdownBudget shutdown;
+    private final KeyMailPacing pacing;
     private volatile String owner;
     private volatile ThreadPoolExecutor pool; // null while stopped
 
     KeyMailQueue(JdbcClient jdbc, KeyDeliveryService delivery, KeyReveals reveals, FulfillmentStarter starter,
                  DeliveryOutcomes outcomes, FulfillmentSettings settings, OrderRepository orders,
                  PlatformTransactionManager transactionManager, ObjectProvider<JobExecutor> jobExecutor,
-                 ShutdownBudget shutdown) {
+                 ShutdownBudget shutdown, KeyMailPacing pacing, io.kamiflow.db.SqlDialect dialect) {
         this.delivery = delivery;
         this.reveals = reveals;
         this.starter = starter;
@@ -90,9 +91,10 @@ public class KeyMailQueue implements SmartLifecycle {
         this.transactions = new TransactionTemplate(transactionManager);
         this.jobExecutor = jobExecutor;
         this.shutdown = shutdown;
+        this.pacing = pacing;
         this.ownTransaction = new TransactionTemplate(transactionManager);
         ownTransaction.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
-        this.leases = new KeyMailLeases(jdbc, settings::getKeyMailLease);
+        this.leases = new KeyMailLeases(jdbc, settings::getKeyMailLease, dialect);
         this.heartbeat = new KeyMailHeartbeat(leases, settings::getKeyMailLease);
     }
 
@@ -129,7 +131,7 @@ public class KeyMailQueue implements SmartLifecycle {
         try {
             if (senders != null) {
                 heartbeat.queued(orderId); // before the sender can finish with it
-                senders.execute(() -> send(orderId, orderNo));
+                KeyMailPacing.handed(senders.submit(() -> send(orderId, orderNo)));
                 return;
             }
         } catch (RejectedExecutionException full) {
@@ -156,10 +158,22 @@ public class KeyMailQueue implements SmartLifecycle {
                     renewLease(orderId);
                     KeyDeliveryService.Prepared prepared = delivery.prepare(orderId);
                     Order order = prepared.order();
-                    return new Revealed(prepared, prepared.ready()
+                    Revealed read = new Revealed(prepared, prepared.ready()
                             && reveals.reveal(order.id(), order.quantity(), KeyReveals.Channel.MAIL));
+                    // the conversation gets a whole lease from here: the read and the reveal may have outlasted the
+                    // first one (cold templates, a locked key), with the row locked so no beat could renew it
+                    leases.topUp(orderId, owner);
+                    return read;
                 });
-                KeyDeliveryService.Attempt attempt = delivery.send(revealed.prepared(), revealed::keysRevealed);
+                KeyDeliveryService.Attempt attempt;
+                long talking = pacing.talking(orderId); // callbacks stop waiting while mails fail or outlast the wait
+                KeyDeliveryService.Outcome outcome = null;
+                try {
+                    attempt = delivery.send(revealed.prepared(), revealed::keysRevealed);
+                    outcome = attempt.outcome();
+                } finally {
+                    pacing.ended(orderId, talking, outcome);
+                }
                 transactions.executeWithoutResult(tx -> record(revealed.prepared(), attempt, tx));
             } catch (LeaseLost lost) {
                 log.info("order {}: queued key mail was taken over by a Send keys task (lease passed); not sending it here",
@@ -178,6 +192,8 @@ public class KeyMailQueue implements SmartLifecycle {
     private void record(KeyDeliveryService.Prepared prepared, KeyDeliveryService.Attempt attempt, TransactionStatus tx) {
         Order order = prepared.order();
         if (!leases.release(order.id(), owner)) { // taken over after the lease passed: that Send keys task sends this same message again
+            log.warn("order {}: key mail attempt {} ended ({}) after its lease had passed and a Send keys task took it "
+                    + "over; that task sends the same message again", order.orderNo(), attempt.attemptNo(), attempt.outcome());
             tx.setRollbackOnly();
             return;
         }
@@ -209,8 +225,8 @@ public class KeyMailQueue implements SmartLifecycle {
      * Any node: rows whose lease has passed become Send keys tasks of new order-fulfillment instances (skipping rows
      * another node is sweeping or renewing). An order no longer PAID (refunded meanwhile) only loses its row.
      */
-    @Scheduled(initialDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT2S}",
-            fixedDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT2S}")
+    @Scheduled(initialDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT1S}",
+            fixedDelayString = "${kamiflow.fulfillment.key-mail-sweep-interval:PT1S}")
     public int sweep() {
         if (!heartbeat.inContactFor(settings.getKeyMailLease())) {
             return 0; // just back from an outage that stopped the owners' beats too: they renew first

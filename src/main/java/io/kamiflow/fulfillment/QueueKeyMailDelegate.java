@@ -18,6 +18,6 @@ class QueueKeyMailDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        queue.queue(orders.order(execution));
+        queue.queue(orders.lockedOrRead(execution));
     }
 }

@@ -20,8 +20,12 @@ class VerifyPaymentDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        PaymentVerifier.Discrepancy discrepancy = verifier.verify(
-                execution.getProcessBusinessKey(), orders.paymentId(execution));
+        // the paying callback locked the order and inserted the payment in this transaction; a job locks and reads
+        PaymentVerifier.Verdict verdict = LockedOrders.takePaying(execution)
+                .map(paying -> verifier.verifyLocked(paying.order(), paying.paymentId(), paying.paid()))
+                .orElseGet(() -> verifier.verify(execution.getProcessBusinessKey(), orders.paymentId(execution)));
+        PaymentVerifier.Discrepancy discrepancy = verdict.discrepancy();
+        LockedOrders.handDown(execution, verdict.order()); // Claim keys and Queue key mail act on it
         // the verdict only picks the next path (same transaction): transient, never written to the database or history
         execution.setVariable(ProcessVariables.PAYMENT_VERIFIED, Variables.booleanValue(discrepancy == null, true));
         if (discrepancy != null) { // the reviewer's form shows it

@@ -37,7 +37,10 @@ public class KeyBatches {
     private final AuditLog audit;
     private final LowStockMonitor lowStock;
 
-    KeyBatches(JdbcClient jdbc, KeyCipher cipher, AuditLog audit, LowStockMonitor lowStock) {
+    private final StockLevels levels;
+
+    KeyBatches(JdbcClient jdbc, KeyCipher cipher, AuditLog audit, LowStockMonitor lowStock, StockLevels levels) {
+        this.levels = levels;
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.audit = audit;
@@ -79,6 +82,7 @@ public class KeyBatches {
                 .params(product.id(), batchId).update() : 0;
         audit.record("keys.void", product.sku(), "batch " + batchId + ": voided " + voided + " unsold keys");
         if (voided > 0) {
+            levels.changed(product.id());
             lowStock.checkAfterTaking(product.id()); // voiding takes stock away as a sale does
         }
         return voided;

@@ -13,28 +13,60 @@ import org.springframework.transaction.annotation.Transactional;
  * Sets keys aside for orders inside the caller's transaction. Rows other transactions hold are
  * skipped rather than waited for ({@code FOR UPDATE SKIP LOCKED}), so concurrent orders never block
  * on each other and never get the same key. Every operation is all or nothing.
+ * <p>
+ * On PostgreSQL an order takes the lowest available keys of its stripe of the product ({@code id % 16}, V35's index;
+ * {@link #stripeOf}) and only when that stripe is short the product's lowest, so concurrent buyers of one product
+ * start at 16 places instead of all walking over the same keys in flight (docs/capacity.md). Keys are therefore not
+ * sold in import order. H2, the embedded default, takes the product's lowest keys.
  */
 @Service
 public class KeyClaimer {
 
+    /**
+     * The stripe an order takes its keys from first, 0 to 15: its id spread by Fibonacci hashing (the top 4 bits of
+     * id times 2^64 / golden ratio), so consecutive order ids, or every other one, spread over the 16 stripes.
+     */
+    static int stripeOf(long orderId) {
+        return (int) ((orderId * 0x9E3779B97F4A7C15L) >>> 60);
+    }
+
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
+    private final StockLevels levels;
 
-    KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events) {
+    private final io.kamiflow.db.SqlDialect dialect;
+
+    KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events, StockLevels levels, io.kamiflow.db.SqlDialect dialect) {
         this.jdbc = jdbc;
         this.events = events;
+        this.levels = levels;
+        this.dialect = dialect;
     }
 
     /** Checkout in on-checkout mode: reserve {@code quantity} keys until {@code until}; false (nothing changed) when short. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean reserve(long orderId, long productId, int quantity, Instant until) {
-        List<Long> ids = lockAvailable(productId, quantity);
+        if (dialect.postgres()) {
+            // one statement: the order's stripe; a second only when that stripe is short (the product's last keys)
+            boolean reserved = reserveFrom(STRIPE_FIRST, orderId, productId, quantity, until)
+                    || reserveFrom(WHOLE_PRODUCT, orderId, productId, quantity, until);
+            if (reserved) {
+                levels.changed(productId);
+            }
+            return reserved;
+        }
+        List<Long> ids = lockAvailable(orderId, productId, quantity);
         if (ids.size() < quantity) {
             return false;
         }
         jdbc.sql("UPDATE card_key SET status = 'RESERVED', order_id = :order, reserved_until = :until WHERE id IN (:ids)")
                 .param("order", orderId).param("until", java.sql.Timestamp.from(until)).param("ids", ids).update();
+        levels.changed(productId);
         return true;
+    }
+
+    /** What a claim did: whether the order holds its full quantity as SOLD now, and how many keys it took from stock. */
+    public record Claimed(boolean done, int fromStock) {
     }
 
     /**
@@ -44,16 +76,31 @@ public class KeyClaimer {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean claim(long orderId, long productId, int quantity) {
-        int alreadySold = soldTo(orderId);
-        if (alreadySold >= quantity) {
-            return true; // a replayed job or a resumed order that already holds its keys
+        return claimKeys(orderId, productId, quantity).done();
+    }
+
+    /**
+     * As {@link #claim}, telling also how many keys came from available stock: none when the reservation covered the
+     * order, so its stock did not go down now (it did at checkout) and there is no low-stock check to make.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Claimed claimKeys(long orderId, long productId, int quantity) {
+        // the order's keys sold (a replayed job, a resumed order) and reserved, in one statement
+        record Held(long id, boolean sold) {
         }
-        List<Long> reserved = jdbc.sql("SELECT id FROM card_key WHERE order_id = ? AND status = 'RESERVED' ORDER BY id FOR UPDATE")
-                .param(orderId).query(Long.class).list();
+        List<Held> held = jdbc.sql("""
+                SELECT id, status FROM card_key WHERE order_id = ? AND status IN ('RESERVED', 'SOLD')
+                ORDER BY id FOR UPDATE""").param(orderId)
+                .query((rs, row) -> new Held(rs.getLong("id"), "SOLD".equals(rs.getString("status")))).list();
+        int alreadySold = (int) held.stream().filter(Held::sold).count();
+        if (alreadySold >= quantity) {
+            return new Claimed(true, 0);
+        }
+        List<Long> reserved = held.stream().filter(key -> !key.sold()).map(Held::id).toList();
         int missing = quantity - alreadySold - reserved.size();
-        List<Long> fresh = missing > 0 ? lockAvailable(productId, missing) : List.of();
+        List<Long> fresh = missing > 0 ? lockAvailable(orderId, productId, missing) : List.of();
         if (fresh.size() < missing) {
-            return false; // all or nothing: the locks go with the transaction, no row was changed
+            return new Claimed(false, 0); // all or nothing: the locks go with the transaction, no row was changed
         }
         List<Long> ids = new java.util.ArrayList<>(reserved.subList(0, Math.min(reserved.size(), quantity - alreadySold)));
         ids.addAll(fresh);
@@ -64,7 +111,10 @@ public class KeyClaimer {
         if (updated != ids.size()) {
             throw new IllegalStateException("claimed " + updated + " of " + ids.size() + " locked keys for order id " + orderId);
         }
-        return true;
+        if (!fresh.isEmpty()) { // a reservation turning sold leaves the count on sale as it was
+            levels.changed(productId);
+        }
+        return new Claimed(true, fresh.size());
     }
 
     /**
@@ -90,6 +140,7 @@ public class KeyClaimer {
                 WHERE order_id IN (:orders) AND status IN ('RESERVED', 'SOLD') AND revealed_at IS NULL""")
                 .param("orders", orderIds).update();
         for (Returned back : returned) {
+            levels.changed(back.productId());
             events.publishEvent(new StockAdded(back.productId(), back.sku(), back.keys()));
         }
         return released;
@@ -112,10 +163,46 @@ public class KeyClaimer {
                 .param(orderId).query(Integer.class).single();
     }
 
-    private List<Long> lockAvailable(long productId, int count) {
-        return jdbc.sql("""
-                SELECT id FROM card_key WHERE product_id = ? AND status = 'AVAILABLE'
-                ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")
-                .params(productId, count).query(Long.class).list();
+    /**
+     * Locks {@code count} available keys of the product for the order (fewer when short): on PostgreSQL the lowest of
+     * the order's stripe, or, when that stripe has too few that no one else holds, the product's lowest (the same
+     * statement as on H2). The keys the first look locked stay locked until the transaction ends, used or not.
+     */
+    private List<Long> lockAvailable(long orderId, long productId, int count) {
+        if (dialect.postgres()) {
+            List<Long> striped = lock(STRIPE_FIRST, orderId, productId, count);
+            if (striped.size() == count) {
+                return striped;
+            }
+        }
+        return lock(WHOLE_PRODUCT, orderId, productId, count);
     }
+
+    /** The ids one of the pick statements below locks (the same ones {@link #reserveFrom} takes). */
+    private List<Long> lock(String picked, long orderId, long productId, int count) {
+        return jdbc.sql(picked).param("product", productId).param("stripe", (long) stripeOf(orderId))
+                .param("quantity", count).query(Long.class).list();
+    }
+
+    /**
+     * PostgreSQL's reservation in one statement: lock the lowest available keys (of the order's stripe, or of the whole
+     * product), reserve them only if all were there. @return true when the order holds {@code quantity} keys now.
+     */
+    private boolean reserveFrom(String picked, long orderId, long productId, int quantity, Instant until) {
+        return jdbc.sql("WITH picked AS (" + picked + """
+                )
+                UPDATE card_key k SET status = 'RESERVED', order_id = :order, reserved_until = :until FROM picked
+                WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = :quantity""")
+                .param("product", productId).param("stripe", (long) stripeOf(orderId)).param("quantity", quantity)
+                .param("order", orderId).param("until", java.sql.Timestamp.from(until)).update() == quantity;
+    }
+
+    /** The order's stripe ({@code id % 16}, V35's index ix_card_key_available_striped: the same expression). */
+    private static final String STRIPE_FIRST = """
+            SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE' AND id % 16 = :stripe
+            ORDER BY id LIMIT :quantity FOR UPDATE SKIP LOCKED""";
+    /** The whole product, lowest ids first (V2's index ix_card_key_available). */
+    private static final String WHOLE_PRODUCT = """
+            SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE'
+            ORDER BY id LIMIT :quantity FOR UPDATE SKIP LOCKED""";
 }

@@ -8,12 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
 import io.kamiflow.db.InsertIfAbsent;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,12 +30,14 @@ class KeyStore {
     private final JdbcTemplate jdbc;
     private final boolean postgres;
 
-    KeyStore(InsertIfAbsent inserts, KeyCipher cipher, JdbcTemplate jdbc, DataSource dataSource) throws Exception {
+    private final StockLevels levels;
+
+    KeyStore(InsertIfAbsent inserts, KeyCipher cipher, JdbcTemplate jdbc, io.kamiflow.db.SqlDialect dialect, StockLevels levels) {
+        this.levels = levels;
         this.inserts = inserts;
         this.cipher = cipher;
         this.jdbc = jdbc;
-        String database = JdbcUtils.extractDatabaseMetaData(dataSource, java.sql.DatabaseMetaData::getDatabaseProductName);
-        this.postgres = database.toLowerCase().contains("postgres");
+        this.postgres = dialect.postgres();
     }
 
     record NewKey(String value, String fingerprint) {
@@ -53,6 +53,7 @@ class KeyStore {
         if (keys.isEmpty()) {
             return 0;
         }
+        levels.changed(productId);
         return postgres ? insertAll(productId, batchId, keys) : insertRows(productId, batchId, keys);
     }
 

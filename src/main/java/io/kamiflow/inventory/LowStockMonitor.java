@@ -32,11 +32,20 @@ public class LowStockMonitor {
     @Transactional(propagation = Propagation.MANDATORY)
     public void checkAfterTaking(long productId) {
         Product product = products.getById(productId);
-        if (product.lowStockThreshold() == 0) {
+        if (!product.watchesLowStock()) {
             return;
         }
-        long available = stock.availableUpTo(productId, product.lowStockThreshold()); // exact below the threshold
-        if (available >= product.lowStockThreshold()) {
+        checkAfterTaking(product, stock.availableUpTo(productId, product.lowStockThreshold())); // exact below the threshold
+    }
+
+    /**
+     * After stock went down, when the caller already counted what is left (checkout: counted up to the quantity plus
+     * the threshold before taking the quantity), exact at least below the threshold.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void checkAfterTaking(Product product, long available) {
+        long productId = product.id();
+        if (!product.watchesLowStock() || available >= product.lowStockThreshold()) {
             return;
         }
         int flipped = jdbc.sql("UPDATE product SET low_stock_alerted = TRUE WHERE id = ? AND NOT low_stock_alerted")

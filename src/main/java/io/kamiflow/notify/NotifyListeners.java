@@ -9,7 +9,6 @@ import io.kamiflow.inventory.LowStock;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderFields;
 import io.kamiflow.ordering.OrderPaid;
-import io.kamiflow.ordering.OrderRepository;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -22,20 +21,18 @@ import org.springframework.stereotype.Component;
 class NotifyListeners {
 
     private final Notifications notifications;
-    private final OrderRepository orders;
     private final ProductRepository products;
     private final OrderFields fields;
 
-    NotifyListeners(Notifications notifications, OrderRepository orders, ProductRepository products, OrderFields fields) {
+    NotifyListeners(Notifications notifications, ProductRepository products, OrderFields fields) {
         this.notifications = notifications;
         this.fields = fields;
-        this.orders = orders;
         this.products = products;
     }
 
     @EventListener
     public void onOrderPaid(OrderPaid paid) {
-        Order order = orders.findByOrderNo(paid.orderNo()).orElseThrow();
+        Order order = paid.order(); // read under its lock in this transaction
         Product product = products.getById(order.productId());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("orderNo", order.orderNo());

@@ -134,12 +134,16 @@ public class OrderInvariants {
      * Orders whose promise may have changed lately (their row changed, or a payment came for them), every open one and
      * every one with a refund still open (decided and not returned, or a task to return it by hand): an instance
      * deleted by hand leaves no trace in the order's row, and open orders and refunds are few. On PostgreSQL the
-     * changed orders come from "Forget personal data"'s index of orders still holding personal data (V16_1): an order
-     * changed in the last hour has not been erased, and no second index on updated_at is written with every status
-     * change. (An erased order that changes again is left to the nightly pass.)
+     * changed orders come from "Forget personal data"'s indexes of orders still holding personal data, one for those
+     * with a client address (V16_1), one for those without (V36), hence the two parts: an order changed in the last
+     * hour has not been erased, and no other index on updated_at is written with every status change. (An erased order
+     * that changes again is left to the nightly pass.)
      */
     private static final String CHANGED_OR_OPEN = """
             SELECT id FROM customer_order WHERE updated_at >= :since AND personal_data_erased_at IS NULL
+                   AND client_address IS NOT NULL
+            UNION SELECT id FROM customer_order WHERE updated_at >= :since AND personal_data_erased_at IS NULL
+                  AND client_address IS NULL
             UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= :since
             UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
             UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no

@@ -92,7 +92,8 @@ class OrderPlacement {
         if (!channels.isEnabled(channelId)) {
             throw Problems.badRequest("channel '" + channelId + "' is not available; use one of " + channels.enabledIds());
         }
-        Product product = pricing.activeProduct(sku);
+        io.kamiflow.catalog.ProductRepository.WithTiers offer = pricing.activeOffer(sku); // its tiers read with it
+        Product product = offer.product();
         pricing.checkQuantity(product, quantity);
         java.util.Map<String, String> values = io.kamiflow.catalog.InputFields.checkValues(product, fields);
         // a person fulfils it: no keys to reserve or count
@@ -101,30 +102,37 @@ class OrderPlacement {
             holdBuyerLock(email);
             openReservations.holdAddressLock(clientAddress); // always after the buyer lock: one lock order, no deadlock
         }
-        long available = product.byHand() ? quantity : stock.availableUpTo(product.id(), quantity);
+        // counted up to the quantity plus the low-stock threshold: what is left after taking it is then known too
+        long available = product.byHand() ? quantity
+                : stock.availableUpTo(product.id(), (long) quantity + product.lowStockThreshold());
         if (available < quantity) {
             throw notEnough(sku, available, quantity);
         }
         // the wholesale tier reached, else the list price; then the coupon, its use taken under its row lock
-        OrderPricing.Priced priced = pricing.price(product, quantity, coupon, email, true);
+        OrderPricing.Priced priced = pricing.price(offer, quantity, coupon, email, true);
         CouponRedemptions.Applied applied = priced.coupon();
         Money amount = priced.amount();
         String orderNo = numbers.next();
         String token = tokens.tokenFor(orderNo);
-        long id = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
+        Order placed = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
                 clientAddress, language);
+        long id = placed.id();
         if (applied != null) {
             coupons.redeem(applied, id, email);
         }
-        orderFields.store(id, values);
+        if (!values.isEmpty()) { // key products take no fields: no call through the repository's proxy
+            orderFields.store(id, values);
+        }
         if (reserve) {
             Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
             if (!claimer.reserve(id, product.id(), quantity, until)) {
                 throw notEnough(sku, stock.available(product.id()), quantity); // rolls the order back too
             }
-            lowStock.checkAfterTaking(product.id());
+            if (product.watchesLowStock()) { // else checkAfterTaking returns at once: no call through its proxy
+                lowStock.checkAfterTaking(product, available - quantity);
+            }
         }
-        return new Placed(orders.getById(id), product, token, applied == null ? null : applied.discount());
+        return new Placed(placed, product, token, applied == null ? null : applied.discount());
     }
 
     /**

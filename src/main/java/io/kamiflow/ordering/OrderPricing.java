@@ -52,14 +52,14 @@ public class OrderPricing {
     @Transactional(readOnly = true)
     public Priced quote(String sku, int quantity, String coupon) {
         checkQuantity(quantity);
-        Product product = activeProduct(sku);
-        checkQuantity(product, quantity);
-        return price(product, quantity, coupon, null, false);
+        ProductRepository.WithTiers offer = activeOffer(sku);
+        checkQuantity(offer.product(), quantity);
+        return price(offer, quantity, coupon, null, false);
     }
 
     /** {@code quantity} of the product without a coupon, unchecked: what a page shows when nothing else applies. */
     public Priced withoutCoupon(Product product, int quantity) {
-        return price(product, Math.max(1, quantity), null, null, false);
+        return price(new ProductRepository.WithTiers(product, tiers.of(product)), Math.max(1, quantity), null, null, false);
     }
 
     void checkQuantity(int quantity) {
@@ -68,8 +68,9 @@ public class OrderPricing {
         }
     }
 
-    Product activeProduct(String sku) {
-        return products.findBySku(sku).filter(Product::active)
+    /** The visible product with its tiers as the database holds them now (one statement; never a cached copy). */
+    ProductRepository.WithTiers activeOffer(String sku) {
+        return products.findBySkuWithTiers(sku).filter(offer -> offer.product().active())
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
     }
 
@@ -85,8 +86,9 @@ public class OrderPricing {
      * @param email the buyer's, for "once per email"; null in a quote (the form does not know it yet)
      * @param take  true at checkout: the coupon's row is locked to the end of the caller's transaction
      */
-    Priced price(Product product, int quantity, String coupon, String email, boolean take) {
-        Money unit = PriceTiers.unitPrice(product, tiers.of(product), quantity);
+    Priced price(ProductRepository.WithTiers offer, int quantity, String coupon, String email, boolean take) {
+        Product product = offer.product();
+        Money unit = PriceTiers.unitPrice(product, offer.tiers(), quantity);
         Money subtotal = unit.times(quantity);
         CouponRedemptions.Applied applied = coupon == null || coupon.isBlank() ? null
                 : take ? coupons.apply(coupon, product, subtotal, email, Instant.now())

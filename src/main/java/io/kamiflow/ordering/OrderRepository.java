@@ -13,8 +13,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
+import io.kamiflow.db.SqlDialect;
 import io.kamiflow.ops.metrics.ShopMetrics;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 @Repository
@@ -27,22 +30,29 @@ public class OrderRepository {
 
     private final JdbcClient jdbc;
     private final ShopMetrics metrics;
+    private final SqlDialect dialect;
 
-    OrderRepository(JdbcClient jdbc, ShopMetrics metrics) {
+    OrderRepository(JdbcClient jdbc, ShopMetrics metrics, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.metrics = metrics;
+        this.dialect = dialect;
     }
 
-    long insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel,
-                String clientAddress, String language) {
-        jdbc.sql("""
+    /** The new unpaid order as stored (PostgreSQL: the insert returns it; H2: read back by its generated id). */
+    Order insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel,
+                 String clientAddress, String language) {
+        String insert = """
                 INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
                                             access_token_hash, channel, status, client_address, language)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT', ?, ?)""")
-                .params(orderNo, productId, quantity, amount.minor(), amount.currency(), email, tokenHash, channel,
-                        clientAddress, language)
-                .update();
-        return findByOrderNo(orderNo).orElseThrow().id();
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT', ?, ?)""";
+        Object[] values = {orderNo, productId, quantity, amount.minor(), amount.currency(), email, tokenHash, channel,
+                clientAddress, language};
+        if (dialect.postgres()) {
+            return jdbc.sql(insert + " RETURNING " + CUSTOMER_ORDER_COLUMNS).params(values).query(OrderRepository::map).single();
+        }
+        KeyHolder id = new GeneratedKeyHolder();
+        jdbc.sql(insert).params(values).update(id, "id");
+        return getById(id.getKeyAs(Number.class).longValue());
     }
 
     public Optional<Order> findByOrderNo(String orderNo) {
@@ -100,12 +110,24 @@ public class OrderRepository {
         }
     }
 
-    public void markPaidBy(long orderId, long paymentId) {
-        jdbc.sql("""
+    /**
+     * @return the order as paid (PostgreSQL: returned by the update itself), for the steps after the caller's row lock
+     * in the same transaction, which then need not read it again
+     */
+    public Order markPaidBy(long orderId, long paymentId) {
+        String update = """
                 UPDATE customer_order SET status = 'PAID', payment_id = ?, paid_at = CURRENT_TIMESTAMP,
-                       updated_at = CURRENT_TIMESTAMP WHERE id = ?""")
-                .params(paymentId, orderId).update();
+                       updated_at = CURRENT_TIMESTAMP WHERE id = ?""";
+        Order paid;
+        if (dialect.postgres()) {
+            paid = jdbc.sql(update + " RETURNING " + CUSTOMER_ORDER_COLUMNS).params(paymentId, orderId)
+                    .query(OrderRepository::map).single();
+        } else {
+            jdbc.sql(update).params(paymentId, orderId).update();
+            paid = getById(orderId);
+        }
         metrics.order(ShopMetrics.OrderEvent.PAID);
+        return paid;
     }
 
     public void changeEmail(long orderId, String email) {

@@ -58,21 +58,26 @@ public class PaymentRecorder {
 
     /**
      * Records the notice in its own transaction, or in the caller's when one is active (a compensation job:
-     * there a failure is the job's to retry).
+     * there a failure is the job's to retry). In its own, it returns once the key mail it queued is out, or after
+     * {@code kamiflow.fulfillment.key-mail-wait} ({@link PaidOrders#pacedByFollowUps}).
      */
     public Outcome record(PaymentNotice notice) {
         try (var logContext = OrderLogContext.of(notice.orderNo())) {
             if (TransactionSynchronizationManager.isActualTransactionActive()) {
                 return recordOnce(notice, false);
             }
-            try {
-                return transactions.execute(status -> recordOnce(notice, false));
-            } catch (RuntimeException claimFailed) {
-                log.warn("order {}: recording the payment with the claim failed ({}); recording it with the claim deferred to a job",
-                        notice.orderNo(), claimFailed.getClass().getName());
-                log.debug("claim in the callback failed", claimFailed);
-                return transactions.execute(status -> recordOnce(notice, true));
-            }
+            return fulfillment.pacedByFollowUps(() -> recordInOwnTransaction(notice));
+        }
+    }
+
+    private Outcome recordInOwnTransaction(PaymentNotice notice) {
+        try {
+            return transactions.execute(status -> recordOnce(notice, false));
+        } catch (RuntimeException claimFailed) {
+            log.warn("order {}: recording the payment with the claim failed ({}); recording it with the claim deferred to a job",
+                    notice.orderNo(), claimFailed.getClass().getName());
+            log.debug("claim in the callback failed", claimFailed);
+            return transactions.execute(status -> recordOnce(notice, true));
         }
     }
 
@@ -88,7 +93,9 @@ public class PaymentRecorder {
     }
 
     private Outcome recordPayment(PaymentNotice notice, boolean deferClaim) {
-        Optional<Order> order = orders.findByOrderNo(notice.orderNo());
+        // A paid notice locks the order first: the only read of its row in this transaction, on which Verify payment
+        // decides and the steps after it act (issue 23: it was read five times). Repeats wait here for the first one.
+        Optional<Order> order = notice.paid() ? orders.lockByOrderNo(notice.orderNo()) : orders.findByOrderNo(notice.orderNo());
         if (order.isEmpty()) {
             return Outcome.UNKNOWN_ORDER;
         }
@@ -105,7 +112,7 @@ public class PaymentRecorder {
         }
         long paymentId = inserted.get();
         String instanceId = deferClaim ? fulfillment.startDeferred(order.get(), paymentId)
-                : fulfillment.start(order.get(), paymentId);
+                : fulfillment.start(order.get(), paymentId, notice.amount());
         jdbc.sql("UPDATE payment SET process_instance_id = ? WHERE id = ?").params(instanceId, paymentId).update();
         log.info("payment {} recorded for order {} via {} (trade {})", paymentId, notice.orderNo(), notice.channel(),
                 notice.tradeNo());

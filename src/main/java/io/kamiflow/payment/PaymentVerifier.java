@@ -31,45 +31,71 @@ public class PaymentVerifier {
         this.events = events;
     }
 
+    /**
+     * The verdict, and the order as this transaction left it under its row lock (PAID by this payment when it pays it):
+     * the steps after Verify payment in the same transaction act on it instead of reading the row again.
+     */
+    public record Verdict(Discrepancy discrepancy, Order order) {
+    }
+
+    /** Locks the order and reads the payment's amount: for a job, which must see the order as it is now. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public Discrepancy verify(String orderNo, long paymentId) {
+    public Verdict verify(String orderNo, long paymentId) {
         Order order = orders.lockByOrderNo(orderNo).orElseThrow();
         Money paid = jdbc.sql("SELECT amount_minor, currency FROM payment WHERE id = ?").param(paymentId)
                 .query((rs, row) -> new Money(rs.getLong("amount_minor"), rs.getString("currency"))).single();
-        if (order.paymentId() != null) {
-            return order.paymentId() == paymentId ? null : Discrepancy.ALREADY_PAID;
+        return verifyLocked(order, paymentId, paid);
+    }
+
+    /**
+     * As {@link #verify}, for the paying callback: {@code locked} was read under its row lock ({@code FOR UPDATE}) in
+     * this transaction, and {@code paid} is the amount of the payment row this transaction inserted.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Verdict verifyLocked(Order locked, long paymentId, Money paid) {
+        if (locked.paymentId() != null) {
+            return new Verdict(locked.paymentId() == paymentId ? null : Discrepancy.ALREADY_PAID, locked);
         }
-        if (order.status() != OrderStatus.PENDING_PAYMENT) {
-            return Discrepancy.ORDER_NOT_PAYABLE;
+        if (locked.status() != OrderStatus.PENDING_PAYMENT) {
+            return new Verdict(Discrepancy.ORDER_NOT_PAYABLE, locked);
         }
-        if (!paid.currency().equals(order.amount().currency())) {
-            return Discrepancy.CURRENCY_MISMATCH;
+        if (!paid.currency().equals(locked.amount().currency())) {
+            return new Verdict(Discrepancy.CURRENCY_MISMATCH, locked);
         }
-        if (paid.minor() != order.amount().minor()) {
-            return Discrepancy.AMOUNT_MISMATCH;
+        if (paid.minor() != locked.amount().minor()) {
+            return new Verdict(Discrepancy.AMOUNT_MISMATCH, locked);
         }
-        orders.markPaidBy(order.id(), paymentId);
-        events.publishEvent(new OrderPaid(order.id(), order.orderNo()));
-        return null;
+        Order paidOrder = orders.markPaidBy(locked.id(), paymentId);
+        events.publishEvent(new OrderPaid(paidOrder));
+        return new Verdict(null, paidOrder);
     }
 
     /**
      * Support accepted a payment under review: it pays the order unless another payment already did
-     * or the order is past being paid. @return null when accepted, else why not (shown on the task)
+     * or the order is past being paid.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public String acceptReviewed(String orderNo, long paymentId) {
+    public Acceptance acceptReviewed(String orderNo, long paymentId) {
         Order order = orders.lockByOrderNo(orderNo).orElseThrow();
         if (order.paymentId() != null) {
-            return order.paymentId() == paymentId ? null
-                    : "order " + orderNo + " is already paid by payment " + order.paymentId() + "; refund this payment instead";
+            return new Acceptance(order.paymentId() == paymentId ? null
+                    : "order " + orderNo + " is already paid by payment " + order.paymentId() + "; refund this payment instead",
+                    order);
         }
         if (order.status() != OrderStatus.PENDING_PAYMENT && order.status() != OrderStatus.EXPIRED
                 && order.status() != OrderStatus.CANCELLED) {
-            return "order " + orderNo + " is " + order.status() + " and cannot take this payment; refund it instead";
+            return new Acceptance("order " + orderNo + " is " + order.status() + " and cannot take this payment; refund it instead",
+                    order);
         }
-        orders.markPaidBy(order.id(), paymentId);
-        events.publishEvent(new OrderPaid(order.id(), order.orderNo()));
-        return null;
+        Order paidOrder = orders.markPaidBy(order.id(), paymentId);
+        events.publishEvent(new OrderPaid(paidOrder));
+        return new Acceptance(null, paidOrder);
+    }
+
+    /**
+     * @param refusal null when accepted, else why not (shown on the task)
+     * @param order the order as this transaction left it under its row lock
+     */
+    public record Acceptance(String refusal, Order order) {
     }
 }

@@ -89,12 +89,16 @@ public class PersonalDataRetention {
                   AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.order_no = o.order_no) AND %s
                 ORDER BY o.updated_at LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(ENDED),
                 now.minus(settings.getUnpaidOrder()), batch));
-        if (due.size() < batch) {
-            due.addAll(locked("""
-                    SELECT o.id FROM customer_order o
-                    WHERE o.personal_data_erased_at IS NULL AND o.updated_at < ? AND %s
-                    ORDER BY o.updated_at LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(ENDED),
-                    now.minus(settings.getBuyerEmail()), batch - due.size()));
+        // then every other ended order, those whose client address went already (most) and those still holding one:
+        // each kind oldest first along its own partial index (V36, V16_1); one statement for both would sort them all
+        for (String address : List.of("o.client_address IS NULL", "o.client_address IS NOT NULL")) {
+            if (due.size() < batch) {
+                due.addAll(locked("""
+                        SELECT o.id FROM customer_order o
+                        WHERE o.personal_data_erased_at IS NULL AND o.updated_at < ? AND %s AND %s
+                        ORDER BY o.updated_at LIMIT ? FOR UPDATE SKIP LOCKED""".formatted(address, ENDED),
+                        now.minus(settings.getBuyerEmail()), batch - due.size()));
+            }
         }
         if (due.isEmpty()) {
             return 0;

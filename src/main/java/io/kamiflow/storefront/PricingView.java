@@ -3,11 +3,13 @@ package io.kamiflow.storefront;
 import java.util.List;
 import java.util.Locale;
 
+import io.kamiflow.catalog.CatalogueCache;
 import io.kamiflow.catalog.PriceTiers;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderPricing;
 import io.kamiflow.ordering.OrderPrices;
+import io.kamiflow.ordering.OrderingProperties;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 import org.springframework.web.ErrorResponseException;
@@ -24,14 +26,16 @@ class PricingView {
     record TierLine(int minQuantity, String unitPrice) {
     }
 
-    private final PriceTiers tiers;
+    private final CatalogueCache catalogue;
     private final OrderPricing pricing;
     private final OrderPrices prices;
+    private final OrderingProperties ordering;
 
-    PricingView(PriceTiers tiers, OrderPricing pricing, OrderPrices prices) {
-        this.tiers = tiers;
+    PricingView(CatalogueCache catalogue, OrderPricing pricing, OrderPrices prices, OrderingProperties ordering) {
+        this.catalogue = catalogue;
         this.pricing = pricing;
         this.prices = prices;
+        this.ordering = ordering;
     }
 
     /**
@@ -40,13 +44,15 @@ class PricingView {
      * A coupon that cannot be used is left out here (the form says why); a quantity out of range shows the smallest.
      */
     void product(Model model, Product product, Integer quantity, String coupon, Locale locale) {
-        List<PriceTiers.Tier> list = tiers.of(product);
+        // the tiers from the node's copy of the catalogue (at most its TTL old); checkout and the quote read the database
+        List<PriceTiers.Tier> list = catalogue.current().tiers(product);
         int min = Math.max(1, product.minQuantity());
         int shown = quantity == null || quantity < min ? min : quantity;
         model.addAttribute("tiers", list.stream()
                 .map(t -> new TierLine(t.minQuantity(), Prices.format(t.unitPrice(), locale))).toList());
-        OrderPricing.Priced priced = quote(product, shown, coupon).orElseGet(() -> quote(product, shown, null)
-                .orElseGet(() -> pricing.withoutCoupon(product, min)));
+        OrderPricing.Priced priced = coupon == null || coupon.isBlank() ? withoutCoupon(product, list, shown, min)
+                : quote(product, shown, coupon).orElseGet(() -> quote(product, shown, null)
+                        .orElseGet(() -> pricing.withoutCoupon(product, min)));
         model.addAttribute("unitPrice", Prices.format(priced.unitPrice(), locale));
         model.addAttribute("tierApplied", priced.unitPrice().minor() < product.price().minor());
         model.addAttribute("subtotal", Prices.format(priced.subtotal(), locale));
@@ -55,6 +61,14 @@ class PricingView {
         model.addAttribute("total", Prices.format(priced.amount(), locale));
         model.addAttribute("priceCurrency", product.price().currency());
         model.addAttribute("priceDigits", java.util.Currency.getInstance(product.price().currency()).getDefaultFractionDigits());
+    }
+
+    /** What the quote answers without a coupon, from the tiers at hand: the quantity shown, or the least if out of range. */
+    private OrderPricing.Priced withoutCoupon(Product product, List<PriceTiers.Tier> list, int shown, int min) {
+        boolean inRange = shown <= ordering.maxQuantity() && shown <= product.maxQuantity(ordering.maxQuantity());
+        int quantity = inRange ? shown : min;
+        var unit = PriceTiers.unitPrice(product, list, quantity);
+        return new OrderPricing.Priced(product, quantity, unit, unit.times(quantity), null);
     }
 
     private java.util.Optional<OrderPricing.Priced> quote(Product product, int quantity, String coupon) {

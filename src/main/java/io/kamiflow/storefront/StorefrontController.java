@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.kamiflow.catalog.CatalogueCache;
 import io.kamiflow.catalog.Category;
-import io.kamiflow.catalog.CategoryRepository;
 import io.kamiflow.catalog.Markdown;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.catalog.ShopProfiles;
 import io.kamiflow.catalog.StockDisplay;
-import io.kamiflow.inventory.StockService;
+import io.kamiflow.inventory.StockLevels;
 import io.kamiflow.security.ratelimit.ClientAddress;
 import io.kamiflow.ordering.CheckoutService;
 import io.kamiflow.ordering.Order;
@@ -83,9 +83,9 @@ class StorefrontController {
     private static final String EMAIL = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+";
 
     private final ProductRepository products;
-    private final CategoryRepository categories;
     private final MessageSource messages;
-    private final StockService stock;
+    private final StockLevels stock;
+    private final CatalogueCache catalogue;
     private final PaymentChannels channels;
     private final CheckoutService checkout;
     private final OrderLookupService lookup;
@@ -95,14 +95,14 @@ class StorefrontController {
     private final ShopProfiles shop;
     private final PricingView pricing;
 
-    StorefrontController(PricingView pricing, ProductRepository products, CategoryRepository categories,
-                         MessageSource messages, StockService stock, PaymentChannels channels,
+    StorefrontController(PricingView pricing, ProductRepository products,
+                         MessageSource messages, StockLevels stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
                          OrderPageDetails orderPageDetails, @Value("${kamiflow.dev.enabled:false}") boolean devHelpers,
-                         ShopProfiles shop) {
+                         ShopProfiles shop, CatalogueCache catalogue) {
         this.shop = shop;
+        this.catalogue = catalogue;
         this.products = products;
-        this.categories = categories;
         this.messages = messages;
         this.stock = stock;
         this.channels = channels;
@@ -119,18 +119,19 @@ class StorefrontController {
     String catalog(@RequestParam(required = false) String q, Model model, Locale locale) {
         String search = q == null ? "" : q.strip();
         search = search.length() > MAX_SEARCH ? search.substring(0, MAX_SEARCH) : search;
-        List<Product> active = search.isEmpty() ? products.findActive() : products.searchActive(search);
+        CatalogueCache.Snapshot snapshot = catalogue.current();
+        List<Product> active = search.isEmpty() ? snapshot.active() : products.searchActive(search);
         model.addAttribute("products", active);
-        model.addAttribute("groups", groups(active, locale));
+        model.addAttribute("groups", groups(snapshot, active, locale));
         model.addAttribute("q", search);
-        model.addAttribute("announcement", Markdown.html(shop.current().announcement(locale)));
+        model.addAttribute("announcement", snapshot.html(shop.current().announcement(locale)));
         return "catalog";
     }
 
     @GetMapping("/products/{sku}")
     String product(@PathVariable String sku, @RequestParam(required = false) Integer quantity, Model model, Locale locale,
                    HttpServletResponse response) {
-        Optional<Product> product = products.findBySku(sku).filter(Product::active);
+        Optional<Product> product = catalogue.current().activeBySku(sku);
         if (product.isEmpty()) {
             response.setStatus(HttpStatus.NOT_FOUND.value());
             return "product-not-found";
@@ -185,7 +186,8 @@ class StorefrontController {
         Order order = view.get().order();
         List<String> keys = view.get().keys() == null ? List.of() : view.get().keys();
         model.addAttribute("order", order);
-        Product product = products.getById(order.productId());
+        // a hidden product is not in the catalogue's copy: its buyers' pages read it
+        Product product = catalogue.current().active(order.productId()).orElseGet(() -> products.getById(order.productId()));
         model.addAttribute("product", product.name(locale));
         model.addAttribute("usageNotes", keys.isEmpty() ? "" : Markdown.html(product.usageNotes(locale)));
         model.addAttribute("amount", Prices.format(order.amount(), locale));
@@ -203,7 +205,7 @@ class StorefrontController {
     }
 
     private String productPage(Product product, CheckoutForm form, String error, Model model, Locale locale) {
-        model.addAttribute("product", card(product, locale));
+        model.addAttribute("product", card(product, locale, catalogue.current()));
         model.addAttribute("form", form);
         model.addAttribute("channels", channels.enabledIds());
         model.addAttribute("minQuantity", product.minQuantity());
@@ -230,16 +232,16 @@ class StorefrontController {
     }
 
     /** The active products by category in the categories' position order, products without one last. */
-    private List<CatalogGroup> groups(List<Product> active, Locale locale) {
+    private List<CatalogGroup> groups(CatalogueCache.Snapshot snapshot, List<Product> active, Locale locale) {
         List<CatalogGroup> groups = new java.util.ArrayList<>();
-        for (Category category : categories.findAll()) {
+        for (Category category : snapshot.categories()) {
             List<ProductCard> cards = active.stream().filter(p -> category.slug().equals(p.category()))
-                    .map(p -> card(p, locale)).toList();
+                    .map(p -> card(p, locale, snapshot)).toList();
             if (!cards.isEmpty()) {
                 groups.add(new CatalogGroup(category.slug(), category.name(locale), cards));
             }
         }
-        List<ProductCard> rest = active.stream().filter(p -> p.category() == null).map(p -> card(p, locale)).toList();
+        List<ProductCard> rest = active.stream().filter(p -> p.category() == null).map(p -> card(p, locale, snapshot)).toList();
         if (!rest.isEmpty()) {
             groups.add(new CatalogGroup(null, groups.isEmpty() ? null : messages.getMessage("catalog.other", null, locale),
                     rest));
@@ -247,12 +249,12 @@ class StorefrontController {
         return groups;
     }
 
-    private ProductCard card(Product product, Locale locale) {
+    private ProductCard card(Product product, Locale locale, CatalogueCache.Snapshot snapshot) {
         return new ProductCard(product.sku(), product.name(locale), Prices.format(product.price(), locale),
                 product.byHand() ? product.maxQuantity(ordering.maxQuantity()) : stock.available(product.id()),
-                Markdown.html(product.description(locale)),
+                snapshot.html(product.description(locale)),
                 product.listPrice() == null ? null : Prices.format(product.listPrice(), locale),
-                product.stockDisplay() == StockDisplay.EXACT, Markdown.summary(product.description(locale), SUMMARY),
+                product.stockDisplay() == StockDisplay.EXACT, snapshot.summary(product.description(locale), SUMMARY),
                 product.byHand());
     }
 }

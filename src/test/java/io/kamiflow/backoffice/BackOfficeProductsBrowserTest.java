@@ -35,9 +35,13 @@ class BackOfficeProductsBrowserTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Pairwise: Chinese on a phone and English on a desktop (the picture README.md shows), so each page is seen in both
+     * languages and at both sizes; BackOfficeJourneyBrowserTest creates a product and imports keys in the other two
+     * combinations (zh desktop, en phone).
+     */
     @ParameterizedTest(name = "{0} {1}x{2}")
-    @CsvSource({"zh-CN, 1400, 900, 商品, 卡密导入结果", "en, 1400, 900, Products, Keys imported",
-            "zh-CN, 390, 844, 商品, 卡密导入结果", "en, 390, 844, Products, Keys imported"})
+    @CsvSource({"zh-CN, 390, 844, 商品, 卡密导入结果", "en, 1400, 900, Products, Keys imported"})
     void theOwnerCreatesAProductAndImportsItsKeysFromAFile(String language, int width, int height, String products,
                                                            String imported) throws Exception {
         Shop.productWithKeys(shop(), "GAME-CARD", "12.50", 8);

@@ -39,9 +39,13 @@ class ImagesBrowserTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Pairwise: Chinese on a phone and English on a desktop (the pictures docs/api.md shows), so each page is seen in
+     * both languages and at both sizes; BackOfficeJourneyBrowserTest uploads an image and sees it on the catalogue in
+     * the other two combinations (zh desktop, en phone).
+     */
     @ParameterizedTest(name = "{0} {1}x{2}")
-    @CsvSource({"zh-CN, 1400, 900, 图片已保存, 不接受 SVG, 游戏点卡", "en, 1400, 900, Image saved, SVG images are not accepted, Game card",
-            "zh-CN, 390, 844, 图片已保存, 不接受 SVG, 游戏点卡", "en, 390, 844, Image saved, SVG images are not accepted, Game card"})
+    @CsvSource({"zh-CN, 390, 844, 图片已保存, 不接受 SVG, 游戏点卡", "en, 1400, 900, Image saved, SVG images are not accepted, Game card"})
     void theOwnerAddsImagesAndTheBuyerSeesThem(String language, int width, int height, String saved, String svgRefused,
                                                String gameName) throws Exception {
         Shop.productWithKeys(shop(), "GAME-CARD", "12.50", 8);

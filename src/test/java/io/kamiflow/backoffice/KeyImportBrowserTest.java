@@ -57,9 +57,12 @@ class KeyImportBrowserTest extends IntegrationTest {
         return "STEAM-" + String.format("%05d", i) + "-" + Integer.toString(i * 104729, 36).toUpperCase() + "-GIFT";
     }
 
+    /**
+     * Pairwise: Chinese on a phone and English on a desktop, so the progress bar and the report are seen in both
+     * languages and at both sizes (BackOfficeJourneyBrowserTest reads an import's report in the other two combinations).
+     */
     @ParameterizedTest(name = "{0} {1}x{2}")
-    @CsvSource({"zh-CN, 1400, 900, 卡密导入结果, 正在导入", "en, 1400, 900, Keys imported, Importing",
-            "zh-CN, 390, 844, 卡密导入结果, 正在导入", "en, 390, 844, Keys imported, Importing"})
+    @CsvSource({"zh-CN, 390, 844, 卡密导入结果, 正在导入", "en, 1400, 900, Keys imported, Importing"})
     void theProgressBarFollowsTheImportThenTheReportOpens(String language, int width, int height, String reportTitle,
                                                          String importing) throws Exception {
         Shop.productWithKeys(shop(), "STEAM-50", "50.00", 0);

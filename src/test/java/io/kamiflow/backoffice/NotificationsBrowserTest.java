@@ -50,9 +50,12 @@ class NotificationsBrowserTest extends IntegrationTest {
         settings.setRetryDelays(configuredDelays);
     }
 
+    /**
+     * Pairwise: Chinese on a phone and English on a desktop (the picture docs/operations.md shows), so the page is seen
+     * in both languages and at both sizes.
+     */
     @ParameterizedTest(name = "{0} {1}x{2}")
-    @CsvSource({"zh-CN, 1400, 900, 通知, 已发送, 签名密钥", "en, 1400, 900, Notifications, sent, Signing secret",
-            "zh-CN, 390, 844, 通知, 已发送, 签名密钥", "en, 390, 844, Notifications, sent, Signing secret"})
+    @CsvSource({"zh-CN, 390, 844, 通知, 已发送, 签名密钥", "en, 1400, 900, Notifications, sent, Signing secret"})
     void theOwnerAddsAWebhookAndSeesTheTestArriveAfterARetry(String language, int width, int height, String title,
                                                              String sent, String secretTitle) throws Exception {
         settings.setRetryDelays(List.of(Duration.ofSeconds(1)));

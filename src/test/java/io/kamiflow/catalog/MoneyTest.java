@@ -27,4 +27,16 @@ class MoneyTest {
         assertThatThrownBy(() -> Money.parse("1.00", "XXQ")).hasMessageContaining("unknown currency");
         assertThatThrownBy(() -> Money.parse("1.00", "EURO")).hasMessageContaining("ISO 4217");
     }
+
+    /** Every Money checks its currency code (checkout builds several per order: the check must stay as strict). */
+    @Test
+    void aCurrencyIsThreeAsciiLettersOfAKnownCode() {
+        assertThat(new Money(100, "usd").currency()).isEqualTo("USD");
+        assertThat(Money.currency("cNy")).isEqualTo("CNY");
+        for (String bad : new String[] {null, "", "US", "EURO", "U$D", "12A", " USD", "USD ", "ÉUR", "U\nS"}) {
+            assertThatThrownBy(() -> Money.currency(bad)).as(String.valueOf(bad)).hasMessageContaining("ISO 4217");
+            assertThatThrownBy(() -> new Money(1, bad)).as(String.valueOf(bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new Money(1, "XXQ")).hasMessageContaining("unknown currency 'XXQ'");
+    }
 }

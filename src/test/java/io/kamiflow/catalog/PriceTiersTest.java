@@ -7,15 +7,21 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.ShopClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Wholesale tiers through the admin product API, and what an order of each quantity costs, coupon or not. */
 class PriceTiersTest extends IntegrationTest {
 
     private ShopClient shop;
+
+    @Autowired
+    CatalogueCache catalogueCache;
 
     @BeforeEach
     void client() {
@@ -96,6 +102,67 @@ class PriceTiersTest extends IntegrationTest {
         dollars.put("currency", "USD");
         assertThat(shop.admin("PUT", "/api/admin/products/TIER", "application/json", ShopClient.json(dollars),
                 Map.of("If-Match", "*")).json().get("tiers")).isEmpty();
+    }
+
+    /**
+     * Checkout and the quote charge the tiers the database holds at that moment, read with the product in the same
+     * transaction: a tier changed on this node is charged at once, and one changed by another node (SQL straight to
+     * the database, which this node's CatalogueCache does not hear of) too, while the storefront's copy still shows the
+     * old price. A tier in another currency than the product's never applies.
+     */
+    @Test
+    void checkoutChargesTheTiersTheDatabaseHoldsNowNotTheStorefrontsCopy() {
+        ShopClient.Response created = shop.admin("POST", "/api/admin/products", "application/json", ShopClient.json(Map.of(
+                "sku", "FRESH", "name", "Fresh", "price", "10.00", "currency", "CNY",
+                "tiers", List.of(Map.of("minQuantity", 3, "unitPrice", "8.00")))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(shop.generateKeys("FRESH", 40).status()).isEqualTo(200);
+        catalogueCache.setTtl(Duration.ofHours(1)); // the storefront's copy is kept: only this node's changes drop it
+        try {
+            assertThat(cachedTiers("FRESH")).containsExactly(new PriceTiers.Tier(3, new Money(800, "CNY")));
+            assertThat(amount("FRESH", 3, null)).isEqualTo("24.00");
+
+            // another node's change: this node's copy keeps the old tier, checkout charges the new one
+            jdbc.update("UPDATE product_tier SET unit_price_minor = 600 WHERE product_id = (SELECT id FROM product WHERE sku = 'FRESH')");
+            assertThat(cachedTiers("FRESH")).as("the copy is stale, as on a node that did not make the change")
+                    .containsExactly(new PriceTiers.Tier(3, new Money(800, "CNY")));
+            assertThat(place("FRESH", 3, "other-node@example.com", null).json().get("amount").asText()).isEqualTo("18.00");
+            assertThat(quote("FRESH", 3)).isEqualTo("18.00");
+
+            // this node's change through the admin API: charged at once
+            ShopClient.Response put = shop.admin("PUT", "/api/admin/products/FRESH", "application/json",
+                    ShopClient.json(edit(List.of(Map.of("minQuantity", 3, "unitPrice", "5.00")))), Map.of("If-Match", "*"));
+            assertThat(put.status()).as(put.body()).isEqualTo(200);
+            assertThat(place("FRESH", 4, "this-node@example.com", null).json().get("amount").asText()).isEqualTo("20.00");
+
+            // a tier in another currency (left from before a currency change) never applies; several rows of tiers
+            jdbc.update("""
+                    INSERT INTO product_tier (product_id, min_quantity, unit_price_minor, currency)
+                    SELECT id, 2, 100, 'USD' FROM product WHERE sku = 'FRESH'""");
+            jdbc.update("""
+                    INSERT INTO product_tier (product_id, min_quantity, unit_price_minor, currency)
+                    SELECT id, 5, 450, 'CNY' FROM product WHERE sku = 'FRESH'""");
+            assertThat(place("FRESH", 2, "usd-tier@example.com", null).json().get("amount").asText()).isEqualTo("20.00");
+            assertThat(place("FRESH", 3, "three@example.com", null).json().get("amount").asText()).isEqualTo("15.00");
+            assertThat(place("FRESH", 5, "five@example.com", null).json().get("amount").asText()).isEqualTo("22.50");
+            assertThat(quote("FRESH", 5)).isEqualTo("22.50");
+            assertThat(jdbc.queryForList("""
+                    SELECT amount_minor FROM customer_order WHERE product_id = (SELECT id FROM product WHERE sku = 'FRESH')
+                    ORDER BY id""", Long.class)).containsExactly(2400L, 1800L, 2000L, 2000L, 1500L, 2250L);
+        } finally {
+            catalogueCache.setTtl(Duration.ZERO);
+        }
+    }
+
+    private java.util.List<PriceTiers.Tier> cachedTiers(String sku) {
+        CatalogueCache.Snapshot copy = catalogueCache.current();
+        return copy.tiers(copy.activeBySku(sku).orElseThrow());
+    }
+
+    private String quote(String sku, int quantity) {
+        ShopClient.Response quote = shop.send("GET", "/api/products/" + sku + "/quote?quantity=" + quantity, null, null, Map.of());
+        assertThat(quote.status()).as(quote.body()).isEqualTo(200);
+        return quote.json().get("amount").asText();
     }
 
     private static Map<String, Object> edit(List<Map<String, Object>> tiers) {

@@ -17,6 +17,7 @@ import org.camunda.bpm.engine.authorization.Resources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -98,7 +99,7 @@ class OrdersPluginBrowserTest extends IntegrationTest {
         logIntoCockpit(VIEWER, VIEWER_PASSWORD);
         // Cockpit itself is there (its own navigation), the Orders entry is not
         wait(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[cam-widget-header] a[href*='#/processes']")));
-        sleepForTheNavigationToSettle();
+        awaitTheAccessCheck();
         assertThat(browser.findElements(By.cssSelector("a.kf-nav-orders"))).isEmpty();
         browser.get(base() + "/camunda/app/cockpit/default/#/orders");
         wait(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".kf-message-error")));
@@ -108,7 +109,8 @@ class OrdersPluginBrowserTest extends IntegrationTest {
         SupportDesk.ensureUser(identity);
         browser = Chromium.desktop();
         logIntoCockpit(SupportDesk.USER, SupportDesk.PASSWORD);
-        sleepForTheNavigationToSettle();
+        wait(30).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"),
+                "Wrong credentials, locked user or missing access rights to application")); // Cockpit's own refusal
         assertThat(browser.findElements(By.cssSelector("a.kf-nav-orders"))).isEmpty();
         assertThat(browser.findElements(By.cssSelector("form[name=signinForm]"))).as("Cockpit refuses support: the login stays")
                 .isNotEmpty();
@@ -122,13 +124,14 @@ class OrdersPluginBrowserTest extends IntegrationTest {
         form.findElement(By.cssSelector("button[type=submit]")).click();
     }
 
-    /** The entry appears after an asynchronous access check: give a wrongly shown one the time to appear. */
-    private static void sleepForTheNavigationToSettle() {
-        try {
-            Thread.sleep(3000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * The entry appears after an asynchronous access check: waits until the browser has the check's answer (its
+     * resource timing entry), then gives the page a moment to act on it, so a wrongly shown entry would be there.
+     */
+    private void awaitTheAccessCheck() {
+        wait(30).until(driver -> (Boolean) ((JavascriptExecutor) driver).executeScript("return performance"
+                + ".getEntriesByType('resource').some(e => e.name.includes('/plugin/orders/') && e.name.endsWith('/access'))"));
+        ((JavascriptExecutor) browser).executeAsyncScript("setTimeout(arguments[arguments.length - 1], 300)");
     }
 
     private void cockpitViewer() {

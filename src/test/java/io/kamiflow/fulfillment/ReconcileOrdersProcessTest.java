@@ -168,6 +168,26 @@ class ReconcileOrdersProcessTest extends ProcessTest {
         jdbc.update("UPDATE payment SET refund_status = NULL, refund_request_id = NULL, refund_requested_at = NULL");
     }
 
+    @Test
+    void anOrderWhoseClientAddressWasForgottenIsCheckedWhenItChanges() {
+        Shop.productWithKeys(shop, "REC", "1.00", 1);
+        Shop.PlacedOrder order = paidOrder("REC", 1, "forgotten-address@example.com");
+        executeJob(instanceFor(order.orderNo()));
+        jdbc.update("UPDATE customer_order SET updated_at = updated_at - INTERVAL '31' DAY");
+        jdbc.update("UPDATE payment SET received_at = received_at - INTERVAL '31' DAY");
+        // "Forget personal data" took its address after 30 days (its email stays for 90); now the order changes, and
+        // breaks a promise: refunded, its keys still on it
+        jdbc.update("UPDATE customer_order SET client_address = NULL WHERE order_no = ?", order.orderNo());
+        jdbc.update("UPDATE customer_order SET status = 'REFUNDED', updated_at = CURRENT_TIMESTAMP WHERE order_no = ?",
+                order.orderNo());
+
+        ProcessInstance check = start("reconcile-orders");
+        runUntilIncident(check);
+        assertThat(incidentOf(check).getIncidentMessage()).contains("a refunded order still holds keys").contains(order.orderNo());
+
+        jdbc.update("UPDATE customer_order SET status = 'DELIVERED' WHERE order_no = ?", order.orderNo());
+    }
+
     /** Fires a timer start event as the job executor would: a new reconcile instance waiting at its first check. */
     private ProcessInstance start(String processKey) {
         Job timer = engine.getManagementService().createJobQuery().processDefinitionKey(processKey).timers().singleResult();

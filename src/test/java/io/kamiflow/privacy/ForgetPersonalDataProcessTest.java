@@ -210,7 +210,7 @@ class ForgetPersonalDataProcessTest extends ProcessTest {
         var checkout = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> shop.createOrder("LOCKS", 1, "waiting@retention.example.com", "sandbox"));
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("""
-                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM buyer_lock%'""",
+                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%buyer_lock%' AND query NOT LIKE '%pg_stat_activity%'""",
                 Integer.class) == 1);
         checkoutWaits.countDown();
         erasure.join(10_000);

@@ -16,7 +16,6 @@ import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -140,7 +139,7 @@ class TasklistBrowserTest extends IntegrationTest {
      * lays the task out anew for a narrow window; each scrolling box on the way is scrolled).
      */
     private void phoneSized(String decisionLabel) {
-        browser.manage().window().setSize(new Dimension(390, 844));
+        Chromium.resize(browser, 390, 844);
         pause();
         WebElement decision = browser.findElement(By.xpath("//label[contains(normalize-space(),'" + decisionLabel + "')]"));
         js("let el = arguments[0]; el.scrollIntoView({block: 'center'});"

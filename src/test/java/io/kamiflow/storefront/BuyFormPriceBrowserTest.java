@@ -38,9 +38,12 @@ class BuyFormPriceBrowserTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Pairwise: Chinese on a phone and English on a desktop, so the form is seen in both languages and at both sizes
+     * (BuyerJourneysBrowserTest fills it with a tier and a coupon in the other two combinations).
+     */
     @ParameterizedTest
-    @CsvSource({"zh, zh-CN, 1400, 900, desktop", "en, en-US, 1400, 900, desktop", "zh, zh-CN, 390, 844, phone",
-            "en, en-US, 390, 844, phone"})
+    @CsvSource({"zh, zh-CN, 390, 844, phone", "en, en-US, 1400, 900, desktop"})
     void theFormShowsTheTierAndTheCouponAsTheBuyerTypes(String lang, String acceptLanguage, int width, int height,
                                                         String device) {
         boolean zh = lang.equals("zh");

@@ -346,21 +346,20 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
 
     /** Another browser: a fresh Chromium profile at the buyer's language and size. */
     private static WebDriver fresh(String lang, String device) {
-        WebDriver driver = Chromium.start(lang.equals("zh") ? "zh-CN,zh" : "en-US,en", 1400, 900);
+        WebDriver driver = Chromium.fresh(lang.equals("zh") ? "zh-CN,zh" : "en-US,en", 1400, 900);
         size((ChromeDriver) driver, device);
         return driver;
     }
 
     /**
      * Headless Chromium keeps its window at least 500 pixels wide: a phone's 390 x 844 viewport is emulated as DevTools'
-     * device mode does (as OrderPagesBrowserTest does).
+     * device mode does (Chromium.resize).
      */
     private static void size(ChromeDriver chrome, String device) {
         if (device.equals("phone")) {
-            chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                    Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+            Chromium.resize(chrome, 390, 844);
         } else {
-            chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            Chromium.resize(chrome, 1400, 900);
         }
     }
 

@@ -35,9 +35,13 @@ class CouponsBrowserTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Pairwise: Chinese on a phone and English on a desktop (the pictures docs/api.md shows), so each page is seen in
+     * both languages and at both sizes; BuyerJourneysBrowserTest buys with a tier and a coupon in the other two
+     * combinations (zh desktop, en phone).
+     */
     @ParameterizedTest
-    @CsvSource({"zh, zh-CN, 1400, 900, desktop", "en, en-US, 1400, 900, desktop", "zh, zh-CN, 390, 844, phone",
-            "en, en-US, 390, 844, phone"})
+    @CsvSource({"zh, zh-CN, 390, 844, phone", "en, en-US, 1400, 900, desktop"})
     void twoKeysWithATierAndACouponCostWhatThePagesSay(String lang, String acceptLanguage, int width, int height,
                                                        String device) {
         ShopClient shop = shop();

@@ -62,6 +62,11 @@ public final class FakeSmtp implements AutoCloseable {
         return new FakeSmtp(delay);
     }
 
+    /** As {@link #answeringDataAfter}, on a given port, e.g. {@link TestMail#port()} after {@link TestMail#stop()}. */
+    public static FakeSmtp answeringDataAfterOn(int port, Duration delay) throws IOException {
+        return new FakeSmtp(delay, port);
+    }
+
     public int port() {
         return server.getLocalPort();
     }

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 
 import io.kamiflow.fulfillment.FulfillmentSettings;
+import io.kamiflow.fulfillment.KeyMailWaits;
 import io.kamiflow.inventory.StockSettings;
 import io.kamiflow.ops.OrderInvariants;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -49,6 +51,8 @@ public abstract class IntegrationTest {
     protected OrderInvariants invariants;
     @Autowired
     protected FulfillmentSettings fulfillmentSettings;
+    @Autowired
+    private ApplicationContext context;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -82,6 +86,7 @@ public abstract class IntegrationTest {
         TestMail.get().purgeEmailFromAllMailboxes();
         stockSettings.setReservation(StockSettings.Reservation.ON_CHECKOUT); // the configured default
         fulfillmentSettings.setMailAfterCommit(true); // likewise
+        KeyMailWaits.forgetEarlierMails(context); // callbacks wait for their key mail, whatever SMTP did before
     }
 
     /**

@@ -1,25 +1,21 @@
 package io.kamiflow.ops.metrics;
 
-import java.sql.DatabaseMetaData;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.kamiflow.db.SqlDialect;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import javax.sql.DataSource;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -77,11 +73,10 @@ class ShopGauges {
     private final MultiGauge oldestTask;
     private final AtomicReference<Engine> engine = new AtomicReference<>(Engine.NONE);
 
-    ShopGauges(MeterRegistry registry, JdbcClient jdbc, DataSource dataSource, RuntimeService runtime,
-               ManagementService management) throws MetaDataAccessException {
+    ShopGauges(MeterRegistry registry, JdbcClient jdbc, SqlDialect dialect, RuntimeService runtime,
+               ManagementService management) {
         this.jdbc = jdbc;
-        String database = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-        this.stockSql = database.toLowerCase(Locale.ROOT).contains("postgres") ? STOCK_COUNTED : STOCK_EXACT;
+        this.stockSql = dialect.postgres() ? STOCK_COUNTED : STOCK_EXACT;
         this.runtime = runtime;
         this.management = management;
         available = MultiGauge.builder("kamiflow.stock.available.keys")

@@ -17,6 +17,7 @@ import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.SupportDesk;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,9 @@ class ProcessMigrationsTest extends IntegrationTest {
 
     private static final String PATH = "/api/admin/process-migrations";
     private static final String PARKED_AT = "WaitForStock"; // the event-based gateway before Stock replenished
+
+    /** A batch's monitor checks every batch-poll-time (5 s); a loaded CI machine runs its jobs late. */
+    private static final Duration BATCH = Duration.ofSeconds(90);
 
     private String nextDeployment;
     private int current;
@@ -68,7 +72,7 @@ class ProcessMigrationsTest extends IntegrationTest {
         List<Map<String, String>> renamed = List.of(Map.of("from", "StockReplenished", "to", "StockArrived"));
         JsonNode run = post(request(current, next, renamed, false), 202);
         assertThat(run.get("batchId").asText()).isNotBlank();
-        await().atMost(Duration.ofSeconds(30)).until(() -> onVersion(next) == 3 && batchesDone());
+        await().atMost(BATCH).until(() -> onVersion(next) == 3 && batchesDone());
         assertThat(onVersion(current)).isZero();
         assertThat(jdbc.queryForList("SELECT action FROM audit_event WHERE subject = ?", String.class,
                 "order-fulfillment v" + current + " -> v" + next))
@@ -83,10 +87,13 @@ class ProcessMigrationsTest extends IntegrationTest {
     @Test
     void instancesOfTheNewVersionGoBackWhenTheRenameIsMappedTheOtherWay() {
         parkOrders(2);
+        // the monitor re-checks an unfinished batch after batch-poll-time (Camunda's default 30 s outlasted the wait)
+        assertThat(((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration())
+                .getBatchPollTime()).isEqualTo(5);
         post(request(current, next, List.of(Map.of("from", "StockReplenished", "to", "StockArrived")), false), 202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> onVersion(next) == 2 && batchesDone());
+        await().atMost(BATCH).until(() -> onVersion(next) == 2 && batchesDone());
         post(request(next, current, List.of(Map.of("from", "StockArrived", "to", "StockReplenished")), false), 202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> onVersion(current) == 2 && batchesDone());
+        await().atMost(BATCH).until(() -> onVersion(current) == 2 && batchesDone());
     }
 
     @Test
@@ -107,12 +114,12 @@ class ProcessMigrationsTest extends IntegrationTest {
     void anUnmappedRenamedEventAfterTheGatewayIsSubscribedAgainSoTheParkedOrderIsNotLost() {
         List<String> parked = parkOrders(1);
         post(request(current, next, List.of(Map.of("from", "StockReplenished", "to", "StockArrived")), false), 202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> onVersion(next) == 1 && batchesDone());
+        await().atMost(BATCH).until(() -> onVersion(next) == 1 && batchesDone());
         // back without mapping the renamed event: only the gateway is mapped; Camunda validates the plan and the instance
         JsonNode dry = post(request(next, current, List.of(), true), 200);
         assertThat(dry.get("problems")).as(dry.toString()).isEmpty();
         post(request(next, current, List.of(), false), 202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> onVersion(current) == 1 && batchesDone());
+        await().atMost(BATCH).until(() -> onVersion(current) == 1 && batchesDone());
         // the gateway's events are subscribed again on the target version: the order still waits for its stock
         assertThat(engine.getRuntimeService().createEventSubscriptionQuery().eventName("StockReplenished").count())
                 .isEqualTo(1);

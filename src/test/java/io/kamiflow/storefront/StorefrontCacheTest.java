@@ -1,0 +1,141 @@
+package io.kamiflow.storefront;
+
+import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import io.kamiflow.inventory.StockLevels;
+import io.kamiflow.catalog.CatalogueCache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Shop;
+import io.kamiflow.support.ShopClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The storefront's pages from the node's caches (issue 23), with the production TTLs: a change made through this node
+ * (an order reserving keys, new keys, an admin's edit) shows at once; a change committed by another node (here: SQL
+ * straight to the database, which no cache of this node hears of) shows within the TTL, stock within 1 s.
+ */
+class StorefrontCacheTest extends IntegrationTest {
+
+    private ShopClient shop;
+    private StorefrontForms buyer;
+
+    @Autowired
+    StockLevels stockLevels;
+    @Autowired
+    CatalogueCache catalogueCache;
+
+    /** The production times, set on the shared context (a property source of its own would start a second one). */
+    @BeforeEach
+    void productionTimes() {
+        stockLevels.setTtl(Duration.ofSeconds(1));
+        catalogueCache.setTtl(Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void testProfileTimes() {
+        stockLevels.setTtl(Duration.ZERO);
+        catalogueCache.setTtl(Duration.ZERO);
+    }
+
+    @BeforeEach
+    void twoProducts() {
+        shop = shop();
+        buyer = new StorefrontForms(port, null);
+        Shop.productWithKeys(shop, "GAME", "12.50", 2);
+        Shop.productWithKeys(shop, "TOOL", "3.00", 5);
+    }
+
+    @Test
+    void stockChangesMadeHereShowAtOnce() {
+        assertThat(catalogue()).contains("2 in stock", "5 in stock"); // both levels cached now
+        assertThat(page("/products/GAME")).contains("2 in stock");
+
+        Shop.order(shop, "GAME", 1, "first@example.test"); // reserves a key
+        assertThat(catalogue()).contains("1 in stock", "5 in stock");
+        assertThat(page("/products/GAME")).contains("1 in stock");
+
+        Shop.order(shop, "GAME", 1, "second@example.test");
+        assertThat(card("GAME")).contains("Sold out").doesNotContain("in stock");
+        assertThat(page("/products/GAME")).contains("Sold out").doesNotContain("id=\"checkout\"");
+
+        assertThat(shop.generateKeys("GAME", 3).status()).isEqualTo(200);
+        assertThat(card("GAME")).contains("3 in stock");
+        assertThat(page("/products/GAME")).contains("3 in stock");
+    }
+
+    @Test
+    void anAdminsEditShowsAtOnce() {
+        assertThat(catalogue()).contains("Product GAME");
+        assertThat(page("/products/GAME")).contains("Product GAME");
+
+        ShopClient.Response saved = shop.admin("PUT", "/api/admin/products/GAME", "application/json",
+                ShopClient.json(Map.of("name", "Game Deluxe", "price", "11.00", "currency", "CNY",
+                        "lowStockThreshold", 0, "active", true, "descriptionEn", "Now **deluxe**.")), Map.of("If-Match", "*"));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        assertThat(catalogue()).contains("Game Deluxe", "Now deluxe.").doesNotContain("Product GAME"); // the card's summary
+        assertThat(page("/products/GAME")).contains("Game Deluxe", "11.00", "Now <strong>deluxe</strong>.");
+
+        ShopClient.Response hidden = shop.admin("PUT", "/api/admin/products/TOOL", "application/json",
+                ShopClient.json(Map.of("name", "Product TOOL", "price", "3.00", "currency", "CNY",
+                        "lowStockThreshold", 0, "active", false)), Map.of("If-Match", "*"));
+        assertThat(hidden.status()).as(hidden.body()).isEqualTo(200);
+        assertThat(catalogue()).doesNotContain("Product TOOL");
+        assertThat(buyer.get("/products/TOOL", "en").status()).isEqualTo(404);
+
+        ShopClient.Response category = shop.admin("POST", "/api/admin/categories", "application/json",
+                ShopClient.json(Map.of("slug", "games", "nameEn", "Games")));
+        assertThat(category.status()).as(category.body()).isEqualTo(201);
+        assertThat(shop.admin("PUT", "/api/admin/products/GAME", "application/json",
+                ShopClient.json(Map.of("name", "Game Deluxe", "price", "11.00", "currency", "CNY",
+                        "lowStockThreshold", 0, "active", true, "category", "games")), Map.of("If-Match", "*"))
+                .status()).isEqualTo(200);
+        assertThat(catalogue()).contains("Games");
+    }
+
+    @Test
+    void anotherNodesChangesShowWithinTheBound() {
+        assertThat(card("TOOL")).contains("5 in stock");
+        assertThat(catalogue()).contains("Product TOOL");
+
+        // sold out elsewhere: the last keys taken by another node's orders (here: voided behind this node's back)
+        long soldOutAt = System.nanoTime();
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE product_id = (SELECT id FROM product WHERE sku = 'TOOL')");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> card("TOOL").contains("Sold out"));
+        assertThat(Duration.ofNanos(System.nanoTime() - soldOutAt)).as("stock shows another node's change within 1 s")
+                .isLessThan(Duration.ofMillis(1500));
+        assertThat(page("/products/TOOL")).contains("Sold out");
+
+        long renamedAt = System.nanoTime();
+        jdbc.update("UPDATE product SET name = 'Tool Pro', version = version + 1 WHERE sku = 'TOOL'");
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(50)).until(() -> catalogue().contains("Tool Pro"));
+        assertThat(Duration.ofNanos(System.nanoTime() - renamedAt)).as("the catalogue within its 2 s")
+                .isLessThan(Duration.ofMillis(2500));
+    }
+
+    private String catalogue() {
+        return page("/");
+    }
+
+    /** The catalogue's card of one product: from its data-sku to the next card. */
+    private String card(String sku) {
+        String page = catalogue();
+        int start = page.indexOf("data-sku=\"" + sku + "\"");
+        assertThat(start).as(sku + " on the catalogue").isNotNegative();
+        int end = page.indexOf("</li>", start);
+        return page.substring(start, end < 0 ? page.length() : end);
+    }
+
+    private String page(String path) {
+        ShopClient.Response response = buyer.get(path, "en");
+        assertThat(response.status()).as(path).isEqualTo(200);
+        return response.body();
+    }
+}
