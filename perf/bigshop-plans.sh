@@ -33,6 +33,8 @@ SELECT '\set order_id ' || id FROM customer_order WHERE status = 'DELIVERED' AND
 SELECT '\set cursor_at ''' || created_at || '''' FROM customer_order WHERE status = 'DELIVERED' AND quantity = 2 ORDER BY id DESC LIMIT 1;
 SELECT '\set cursor_id ' || id FROM customer_order WHERE status = 'DELIVERED' AND quantity = 2 ORDER BY id DESC LIMIT 1;
 SELECT '\set order_prefix ''' || substr(order_no, 1, 8) || '''' FROM customer_order ORDER BY id DESC LIMIT 1 OFFSET 5000;
+SELECT '\set unpaid_email ''' || lower(buyer_email) || '''' FROM customer_order WHERE status = 'PENDING_PAYMENT' ORDER BY id DESC LIMIT 1;
+SELECT '\set unpaid_address ''' || client_address || '''' FROM customer_order WHERE status = 'PENDING_PAYMENT' AND client_address IS NOT NULL ORDER BY id DESC LIMIT 1;
 SELECT '\set day_from ''' || (now() - interval '40 days')::date || '''';
 SELECT '\set day_to ''' || (now() - interval '39 days')::date || '''';
 SQL

@@ -5,6 +5,9 @@
 -- query: invariants, every 10 min: the orders to check
 -- source: OrderInvariants.checkChangedSince (Reconcile orders)
 SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour' AND personal_data_erased_at IS NULL
+AND client_address IS NOT NULL
+UNION SELECT id FROM customer_order WHERE updated_at >= now() - interval '1 hour' AND personal_data_erased_at IS NULL
+AND client_address IS NULL
 UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no WHERE p.received_at >= now() - interval '1 hour'
 UNION SELECT id FROM customer_order WHERE status IN ('PAID', 'AWAITING_STOCK', 'MANUAL')
 UNION SELECT o.id FROM payment p JOIN customer_order o ON o.order_no = p.order_no
@@ -163,11 +166,25 @@ AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
 AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
 ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
 
--- query: Forget personal data: ended orders past 90 days
+-- query: Forget personal data: ended orders past 90 days, client address gone
 -- source: PersonalDataRetention.eraseOrders (forget-personal-data, hourly)
 -- writes
 SELECT o.id FROM customer_order o
-WHERE o.personal_data_erased_at IS NULL AND o.updated_at < now() - interval '90 days' AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
+WHERE o.personal_data_erased_at IS NULL AND o.updated_at < now() - interval '90 days' AND o.client_address IS NULL
+AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
+AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
+AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
+AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
+AND r.refund_status IN ('REQUESTED', 'PROCESSING', 'MANUAL_PENDING'))
+AND (o.trade_close IS NULL OR o.trade_close IN ('CLOSED', 'PAID'))
+ORDER BY o.updated_at LIMIT 500 FOR UPDATE SKIP LOCKED
+
+-- query: Forget personal data: ended orders past 90 days, client address kept
+-- source: PersonalDataRetention.eraseOrders (forget-personal-data, hourly)
+-- writes
+SELECT o.id FROM customer_order o
+WHERE o.personal_data_erased_at IS NULL AND o.updated_at < now() - interval '90 days' AND o.client_address IS NOT NULL
+AND o.status IN ('DELIVERED', 'REFUNDED', 'EXPIRED', 'CANCELLED')
 AND NOT EXISTS (SELECT 1 FROM act_ru_execution e WHERE e.business_key_ = o.order_no)
 AND NOT EXISTS (SELECT 1 FROM key_mail_queue q WHERE q.order_id = o.id)
 AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.order_no = o.order_no
@@ -386,3 +403,29 @@ SELECT * FROM customer_order WHERE 1 = 1 AND status = 'EXPIRED' ORDER BY created
 -- query: admin API: orders of a buyer
 -- source: OrderRepository.search (GET /api/admin/orders?email=)
 SELECT * FROM customer_order WHERE 1 = 1 AND lower(buyer_email) = lower(:'email') ORDER BY created_at DESC, id DESC LIMIT 200
+
+-- query: checkout: the buyer's unpaid orders holding reserved keys (per-buyer cap)
+-- source: OpenReservations.held via OrderPlacement (POST /api/orders)
+SELECT count(DISTINCT o.id) FILTER (WHERE k.status = 'RESERVED') AS orders,
+       min(k.reserved_until) FILTER (WHERE k.status = 'RESERVED') AS first_expiry
+FROM customer_order o JOIN card_key k ON k.order_id = o.id
+WHERE lower(o.buyer_email) = :'unpaid_email' AND o.status = 'PENDING_PAYMENT'
+
+-- query: checkout: the address's unpaid orders holding reserved keys (per-address cap)
+-- source: OpenReservations.holdAddressLock (POST /api/orders)
+SELECT count(DISTINCT o.id) FILTER (WHERE k.status = 'RESERVED') AS orders,
+       min(k.reserved_until) FILTER (WHERE k.status = 'RESERVED') AS first_expiry
+FROM customer_order o JOIN card_key k ON k.order_id = o.id
+WHERE o.client_address = :'unpaid_address' AND o.status = 'PENDING_PAYMENT'
+
+-- query: dashboard: orders paid today
+-- source: SalesFigures.figures (back office dashboard)
+SELECT count(*) FROM customer_order WHERE paid_at >= now() - interval '1 day'
+
+-- query: dashboard: revenue today
+-- source: SalesFigures.figures (back office dashboard)
+SELECT currency, sum(amount_minor) FROM payment WHERE received_at >= now() - interval '1 day' GROUP BY currency ORDER BY currency
+
+-- query: dashboard: keys sold today
+-- source: SalesFigures.figures (back office dashboard)
+SELECT count(*) FROM card_key WHERE sold_at >= now() - interval '1 day' AND status = 'SOLD'

@@ -48,10 +48,10 @@ import com.sun.net.httpserver.HttpServer;
 final class BackupRestore {
 
     private static final String PATH = "/sandbox/query";
-    /** The runbook's step (docs/operations.md): per product, the first ? available keys become VOID. */
+    /** The runbook's step (docs/operations.md): per product and stripe (id % 16, V35), the first ? available keys become VOID. */
     static final String VOID_FIRST_AVAILABLE = """
             UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER
-            (PARTITION BY product_id ORDER BY id) AS n FROM card_key WHERE status = 'AVAILABLE') first WHERE n <= ?)""";
+            (PARTITION BY product_id, id % 16 ORDER BY id) AS n FROM card_key WHERE status = 'AVAILABLE') first WHERE n <= ?)""";
 
     private final Drills d;
     private final Map<String, Trade> ledger = new ConcurrentHashMap<>();
@@ -88,8 +88,9 @@ final class BackupRestore {
         int before = d.drillOrders * 2 / 3;
         int after = d.drillOrders - before;
         int afterRestore = d.drillOrders / 3;
-        // keys for every order, and for the ones voided after the restore
-        long productId = d.seed(sku, 2 * d.drillOrders + afterRestore);
+        // keys for every order, and for the ones voided after the restore: up to 16 per trade paid since the dump (one
+        // per stripe, V35), and every stripe must still hold its share of the orders sold after the restore
+        long productId = d.seed(sku, 18 * d.drillOrders + afterRestore);
         List<Drills.Placed> placedBefore = d.placeAll(sku, before, new AtomicInteger());
 
         Path dump = Path.of(d.required("work"), "kamiflow-g.dump");
@@ -132,7 +133,8 @@ final class BackupRestore {
         try (Connection db = d.db()) {
             restoredOrders = Set.copyOf(Drills.strings(db, "SELECT order_no FROM customer_order WHERE product_id = ?", productId));
             restoredPaid = Set.copyOf(Drills.strings(db, "SELECT order_no FROM payment"));
-            // keys are claimed lowest id first: those sold after the dump are the first available ones of each product
+            // keys are claimed lowest id first within their stripe: those sold after the dump are among the first
+            // available ones of each stripe of each product
             try (var ps = db.prepareStatement(VOID_FIRST_AVAILABLE)) {
                 // DRILL_G_VOID=0 skips the step: the control run, where keys should reach two buyers
                 ps.setLong(1, "0".equals(System.getenv("DRILL_G_VOID")) ? 0 : paidSince);

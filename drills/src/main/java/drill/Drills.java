@@ -278,7 +278,7 @@ public final class Drills {
             log("killed %s (kill -9) holding %d jobs or queued key mails", victim.name, lockedAtKill.get());
         });
         notes.add("kill -9 " + victim.name + " mid-load holding " + lockedAtKill.get()
-                + " locked jobs or queued key mails (job lock time 60 s, key mail lease 10 s)");
+                + " locked jobs or queued key mails (job lock time 60 s, key mail lease 6 s, sweep 1 s)");
         Row row = measure("b kill -9 one node (" + drillOrders + " orders)", productId, orders, callbacks, true, notes);
         row = expect(row, lockedAtKill.get() > 0, "the killed node held no job or queued mail: the drill did not test the lock expiry");
         return expect(row, heldBy(owner) == 0, "jobs or queued key mails still held by the killed node");

@@ -1,0 +1,26 @@
+# Shell helpers the perf scripts share (sourced, not run). Each script defines its own log() before sourcing.
+die() { log "$*"; exit 2; }
+psql_su() { su postgres -c "psql -qAtX -c \"$1\""; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
+
+# TERM, up to 30 s, then KILL; returns once the process is gone
+stop_pid() {
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null
+  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  return 0
+}
+
+wait_http() { # url pid seconds: 0 once the url answers 2xx, 1 when the pid exits or the time is up
+  local i
+  for i in $(seq 1 $(( $3 * 2 ))); do
+    curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
