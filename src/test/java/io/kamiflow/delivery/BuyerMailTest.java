@@ -107,7 +107,7 @@ class BuyerMailTest extends IntegrationTest {
         for (String key : keys) {
             assertThat(zhParts.text() + zhParts.html() + enParts.text() + enParts.html()).doesNotContain(key);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject("SELECT count(*) FROM buyer_mail", Integer.class) == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("SELECT count(*) FROM buyer_mail", Integer.class) == 2);
         assertThat(jdbc.queryForList("SELECT o.order_no FROM buyer_mail m JOIN customer_order o ON o.id = m.order_id"
                 + " WHERE m.kind = 'ORDER_LINK' AND m.outcome = 'SENT' ORDER BY o.order_no", String.class))
                 .containsExactlyInAnyOrder(zh.orderNo(), en.orderNo());

@@ -221,8 +221,9 @@ class KeyMailQueueTest extends IntegrationTest {
             release.countDown();
             stopping.join(10_000);
             assertThat(stopping.isAlive()).isFalse();
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue WHERE lease_until <= now()", Integer.class))
-                    .as("both waiting mails handed over: their leases ended at the stop").isEqualTo(2);
+            // counted as rows still leased: the scheduled sweep may already be taking the ended ones over
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue WHERE lease_until > now()", Integer.class))
+                    .as("both waiting mails handed over: their leases ended at the stop").isZero();
 
             // a callback the stopping node still answers takes the Send keys job path
             assertThat(Shop.pay(shop, third, "T-" + third.orderNo()).body()).isEqualTo("success");

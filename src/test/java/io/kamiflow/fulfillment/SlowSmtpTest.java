@@ -53,7 +53,7 @@ class SlowSmtpTest extends ProcessTest {
         try (FakeSmtp silent = FakeSmtp.silentOn(TestMail.port())) {
             long start = System.nanoTime();
             Future<?> send = background.submit(() -> executeJob(instance));
-            await().atMost(Duration.ofSeconds(5)).until(() -> silent.connections() > 0);
+            await().atMost(Duration.ofSeconds(15)).until(() -> silent.connections() > 0);
             Thread.sleep(1500); // a transaction held across the conversation has now been idle for over a second
             assertThat(DatabaseSessions.idleInTransactionForASecond()).as("sessions idle in a transaction while SMTP is silent")
                     .isEmpty();
@@ -93,7 +93,7 @@ class SlowSmtpTest extends ProcessTest {
                     // the read timeout: recorded on the task for its retry
                 }
             });
-            await().atMost(Duration.ofSeconds(5)).until(() -> silent.connections() > 0);
+            await().atMost(Duration.ofSeconds(15)).until(() -> silent.connections() > 0);
             Thread.sleep(1500);
             assertThat(DatabaseSessions.idleInTransactionForASecond()).as("sessions idle in a transaction while SMTP is silent")
                     .isEmpty();

@@ -26,14 +26,14 @@ class LowStockAlertTest extends IntegrationTest {
         assertThat(shop.createOrder("LOW", 1, "a@low.example", "sandbox").status()).isEqualTo(201); // 3 left: not below
         assertThat(lowStockMails()).isZero();
         assertThat(shop.createOrder("LOW", 1, "b@low.example", "sandbox").status()).isEqualTo(201); // 2 left: alert
-        await().atMost(Duration.ofSeconds(5)).until(() -> lowStockMails() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lowStockMails() == 1);
         assertThat(shop.createOrder("LOW", 1, "c@low.example", "sandbox").status()).isEqualTo(201); // 1 left: no second alert
         Thread.sleep(300);
         assertThat(lowStockMails()).isEqualTo(1);
 
         shop.importKeys("LOW", "L5\nL6\nL7\n"); // 4 left: above again, re-armed
         assertThat(shop.createOrder("LOW", 2, "d@low.example", "sandbox").status()).isEqualTo(201); // 2 left: alert again
-        await().atMost(Duration.ofSeconds(5)).until(() -> lowStockMails() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lowStockMails() == 2);
         assertThat(TestMail.get().getReceivedMessagesForDomain("admin@kamiflow.local")[1].getSubject())
                 .isEqualTo("[kamiflow] Low stock: LOW has 2 keys left");
     }
@@ -59,7 +59,8 @@ class LowStockAlertTest extends IntegrationTest {
             assertThat(shop.createOrder("LOW", 1, "c@low.example", "sandbox").status()).isEqualTo(201); // 2 left: alert
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            assertThat(took).as("the checkout that took the stock below its threshold").isLessThan(Duration.ofSeconds(1));
+            // under the relay's 2.5 s with room for a loaded machine: a checkout that waited for the mail took 2.5 s or more
+            assertThat(took).as("the checkout that took the stock below its threshold").isLessThan(Duration.ofSeconds(2));
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.arrivedFor("admin@kamiflow.local") == 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.answered() == 1);
         }

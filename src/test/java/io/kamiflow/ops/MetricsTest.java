@@ -106,7 +106,7 @@ class MetricsTest extends IntegrationTest {
         } finally {
             TestMail.start();
         }
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> { // counters move right after the commit
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> { // counters move right after the commit
             Metrics after = scrape();
             assertMoved(before, after, 4, "kamiflow_mail_attempts_total", "outcome", "transient_failure");
             assertMoved(before, after, 0, "kamiflow_mail_attempts_total", "outcome", "sent");
@@ -199,6 +199,6 @@ class MetricsTest extends IntegrationTest {
 
     /** As above, for counters a filter moves after the answer went out: the client can scrape before the increment. */
     private void awaitMoved(Metrics before, double by, String name, String... labels) {
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertMoved(before, scrape(), by, name, labels));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertMoved(before, scrape(), by, name, labels));
     }
 }
