@@ -60,10 +60,13 @@ public class KeyDeliveryService {
     private final MailTemplates templates;
     private final ShopName shopName;
     private final OrderPrices prices;
+    private final io.kamiflow.db.InsertIfAbsent inserts;
 
     KeyDeliveryService(OrderRepository orders, ProductRepository products, KeyVault vault, KeyReveals reveals,
                        JdbcClient jdbc, JavaMailSender mail, DeliveryProperties properties, OrderLinks links,
-                       ShopMetrics metrics, MailTemplates templates, ShopName shopName, OrderPrices prices) {
+                       ShopMetrics metrics, MailTemplates templates, ShopName shopName, OrderPrices prices,
+                       io.kamiflow.db.InsertIfAbsent inserts) {
+        this.inserts = inserts;
         this.prices = prices;
         this.templates = templates;
         this.shopName = shopName;
@@ -165,11 +168,34 @@ public class KeyDeliveryService {
         return attempt;
     }
 
+    /** The order's recorded sent key mail, if any. */
+    public Optional<Attempt> sentAttempt(long orderId) {
+        return jdbc.sql("""
+                SELECT attempt_no FROM delivery_attempt WHERE order_id = ? AND channel = 'email' AND outcome = 'SENT'
+                ORDER BY attempt_no DESC LIMIT 1""")
+                .param(orderId).query(Integer.class).optional().map(no -> new Attempt(no, Outcome.SENT, null));
+    }
+
+    /**
+     * Under the prepared attempt's number, or the next free one when that is taken: a mail taken over by a Send keys
+     * task after its first node's lease passed can be recorded by both (each sent it), in either order.
+     */
     private void record(long orderId, int attemptNo, String recipient, String outcome, String error, String messageId) {
-        jdbc.sql("""
+        int inserted = inserts.insert("""
                 INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, error, message_id)
-                VALUES (?, 'email', ?, ?, ?, ?, ?)""")
-                .params(orderId, attemptNo, recipient, outcome, error, messageId).update();
+                VALUES (?, 'email', ?, ?, ?, ?, ?)""", "order_id, channel, attempt_no",
+                orderId, attemptNo, recipient, outcome, error, messageId);
+        for (int tries = 0; inserted == 0 && tries < 2; tries++) {
+            inserted = inserts.insert("""
+                    INSERT INTO delivery_attempt (order_id, channel, attempt_no, recipient, outcome, error, message_id)
+                    SELECT ?, 'email', COALESCE(max(attempt_no), 0) + 1, ?, ?, ?, ? FROM delivery_attempt
+                    WHERE order_id = ? AND channel = 'email'""", "order_id, channel, attempt_no",
+                    orderId, recipient, outcome, error, messageId, orderId);
+        }
+        if (inserted == 0) {
+            throw new IllegalStateException("delivery attempt " + attemptNo + " of order id " + orderId + " not recorded:"
+                    + " its number was taken, twice");
+        }
         metrics.mailAttempt(switch (outcome) {
             case "FAILED_PERMANENT" -> "permanent_failure";
             case "FAILED_TRANSIENT" -> "transient_failure";

@@ -191,7 +191,15 @@ public class KeyMailQueue implements SmartLifecycle {
 
     private void record(KeyDeliveryService.Prepared prepared, KeyDeliveryService.Attempt attempt, TransactionStatus tx) {
         Order order = prepared.order();
-        if (!leases.release(order.id(), owner)) { // taken over after the lease passed: that Send keys task sends this same message again
+        if (!leases.release(order.id(), owner)) { // taken over after the lease passed (this node's beats starved)
+            if (attempt.outcome() == KeyDeliveryService.Outcome.SENT) {
+                // the truth, recorded all the same: the Send keys task that took the mail over finds it and sends
+                // nothing, unless it reached the relay first (then the buyer gets the same Message-ID twice)
+                delivery.record(prepared, attempt);
+                log.warn("order {}: key mail sent after its lease had passed and a Send keys task took it over; "
+                        + "recorded, so that task mails it again only if it reached the relay first", order.orderNo());
+                return;
+            }
             log.warn("order {}: key mail attempt {} ended ({}) after its lease had passed and a Send keys task took it "
                     + "over; that task sends the same message again", order.orderNo(), attempt.attemptNo(), attempt.outcome());
             tx.setRollbackOnly();
@@ -250,7 +258,7 @@ public class KeyMailQueue implements SmartLifecycle {
         for (long orderId : due) {
             Order order = orders.getById(orderId);
             if (order.status() == OrderStatus.PAID) {
-                starter.startAt(order, SEND_KEYS, Map.of());
+                starter.startAt(order, SEND_KEYS, Map.of(ProcessVariables.MAIL_TAKEN_OVER, true));
                 log.info("order {}: queued key mail handed to a Send keys task", order.orderNo());
             } else {
                 log.info("order {}: queued key mail dropped, the order is {}", order.orderNo(), order.status());
@@ -329,6 +337,11 @@ public class KeyMailQueue implements SmartLifecycle {
     /** As when a beat or a sweep could not reach the database (tests). */
     void databaseUnreachable() {
         heartbeat.failed();
+    }
+
+    /** As if the last failure to reach the database were long past (tests that played one clean up with it). */
+    void inContactForLong() {
+        heartbeat.forgetFailures();
     }
 
     /** This node's sending threads (tests hold them busy to play a node that falls behind or dies). */

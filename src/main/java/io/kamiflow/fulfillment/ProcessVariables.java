@@ -19,6 +19,8 @@ public final class ProcessVariables {
     public static final String BY_HAND_ERROR = "BY_HAND";
     public static final String DELIVERY_OUTCOME = "deliveryOutcome";
     public static final String DELIVERY_RETRIES = "deliveryRetries";
+    /** Set on an instance whose Send keys took over a queued key mail: a send recorded late by its old node counts. */
+    public static final String MAIL_TAKEN_OVER = "keyMailTakenOver";
     public static final String DELIVERY_ATTEMPTS = "deliveryAttempts";
     public static final String LAST_DELIVERY_ERROR = "lastDeliveryError";
     public static final String BUYER_EMAIL_MASKED = "buyerEmailMasked";

@@ -38,6 +38,9 @@ class KeyMailQueueTest extends IntegrationTest {
     @Autowired
     DataSource dataSource;
 
+    @Autowired
+    io.kamiflow.calls.RemoteCallWorker remoteCalls;
+
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -203,6 +206,81 @@ class KeyMailQueueTest extends IntegrationTest {
         }
     }
 
+    /**
+     * A node whose beats starved for a whole lease while its mail was in the SMTP conversation: a sweep hands the mail
+     * to a Send keys task, then the relay accepts the first send. That send is recorded all the same (it is the
+     * truth), and the Send keys task, finding it, sends nothing: one mail. (Only a Send keys task that reaches the
+     * relay before the late record sends a second copy, with the same Message-ID.)
+     */
+    @Test
+    void aSendThatOutlivedItsLeaseIsRecordedAndTheTakeoverSendsNothing() throws Exception {
+        TestMail.stop();
+        remoteCalls.stop(); // the takeover's Send keys waits until the late send is recorded
+        try (FakeSmtp relay = FakeSmtp.answeringDataAfterOn(TestMail.port(), Duration.ofSeconds(2))) {
+            ShopClient shop = shop();
+            Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+            Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "late@example.com");
+            assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> relay.arrived() == 1);
+            // the relay has the content and answers in 2 s; meanwhile the node's beats starve and its lease passes
+            jdbc.update("UPDATE key_mail_queue SET owner = 'a-starved-node', lease_until = now() - INTERVAL '1 second'");
+            queue.sweep(); // this one, unless the scheduled sweep took it first
+            assertThat(queuedOnceSweepsCommit()).as("handed to a Send keys task").isZero();
+            await().atMost(Duration.ofSeconds(20)).until(() -> queue.senders().getActiveCount() == 0);
+            assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt", String.class))
+                    .as("the late send is recorded").containsExactly("SENT");
+            assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+
+            remoteCalls.start();
+            remoteCalls.poll();
+            await().atMost(Duration.ofSeconds(30)).until(() -> running(order.orderNo()) == 0);
+            Thread.sleep(500); // a second mail, had the task sent one, would be at the relay by now
+            assertThat(relay.arrivedFor("late@example.com")).as("mails to the buyer").isEqualTo(1);
+            assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt", String.class)).containsExactly("SENT");
+            assertThat(passed(order.orderNo())).as("the takeover ran its Send keys").contains("SendKeys");
+            assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+            assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery()
+                    .variableName(ProcessVariables.MAIL_TAKEN_OVER).list()).singleElement()
+                    .satisfies(mark -> assertThat(mark.getValue()).as("cleared: a later resend must send").isEqualTo(false));
+        } finally {
+            if (!remoteCalls.isRunning()) {
+                remoteCalls.start();
+            }
+        }
+    }
+
+    /**
+     * The limit of the above: the Send keys task that took the mail over reached the relay while the first send was
+     * still waiting for its answer. Both mails carry the same Message-ID (a mailbox shows one), both attempts are
+     * recorded whichever records first, and nothing fails or waits for a retry.
+     */
+    @Test
+    void aTakeoverThatReachedTheRelayFirstSendsTheSameMessageAndBothAttemptsAreRecorded() throws Exception {
+        TestMail.stop();
+        try (FakeSmtp relay = FakeSmtp.answeringDataAfterOn(TestMail.port(), Duration.ofSeconds(2))) {
+            ShopClient shop = shop();
+            Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+            Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "both@example.com");
+            assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> relay.arrived() == 1);
+            jdbc.update("UPDATE key_mail_queue SET owner = 'a-starved-node', lease_until = now() - INTERVAL '1 second'");
+            queue.sweep(); // this one, unless the scheduled sweep took it first
+            assertThat(queuedOnceSweepsCommit()).as("handed to a Send keys task").isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> running(order.orderNo()) == 0
+                    && queue.senders().getActiveCount() == 0);
+            List<String> messageIds = relay.messageIds();
+            assertThat(messageIds).as("two sends of one message").hasSize(2);
+            assertThat(messageIds.get(1)).isEqualTo(messageIds.get(0));
+            assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt ORDER BY attempt_no", String.class))
+                    .containsExactly("SENT", "SENT");
+            assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
+            assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(order.orderNo())
+                    .list()).allSatisfy(instance -> assertThat(engine.getHistoryService().createHistoricExternalTaskLogQuery()
+                            .processInstanceId(instance.getId()).failureLog().count()).as("failed gateway calls").isZero());
+            assertThat(passed(order.orderNo())).contains("SendKeys");
+        }
+    }
+
     @Test
     void aStoppingNodeFinishesTheMailsItIsSendingAndHandsTheQueuedOnesOverAtOnce() throws Exception {
         ShopClient shop = shop();
@@ -304,6 +382,7 @@ class KeyMailQueueTest extends IntegrationTest {
             assertThat(queuedOnceSweepsCommit()).as("a lease of unbroken contact later, the row is taken over").isZero();
         } finally {
             settings.setKeyMailLease(lease);
+            queue.inContactForLong(); // the next test's sweeps must not wait out this one's outage
         }
         release.countDown();
         awaitDelivered(order.orderNo());

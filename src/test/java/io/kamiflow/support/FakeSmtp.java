@@ -27,6 +27,7 @@ public final class FakeSmtp implements AutoCloseable {
     private final Duration dataDelay; // null: silent
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final List<String> arrived = new CopyOnWriteArrayList<>();
+    private final List<String> messageIds = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepts = new AtomicInteger();
     private final AtomicInteger answered = new AtomicInteger();
 
@@ -86,6 +87,11 @@ public final class FakeSmtp implements AutoCloseable {
         return arrived.size();
     }
 
+    /** The Message-ID of each message whose content arrived, in arrival order. */
+    public List<String> messageIds() {
+        return List.copyOf(messageIds);
+    }
+
     /** Messages answered 250 (after the delay). */
     public int answered() {
         return answered.get();
@@ -128,7 +134,9 @@ public final class FakeSmtp implements AutoCloseable {
                 } else if (command.equals("DATA")) {
                     say(out, "354 end with <CRLF>.<CRLF>");
                     while ((line = in.readLine()) != null && !line.equals(".")) {
-                        // the content; only its end matters here
+                        if (line.regionMatches(true, 0, "Message-ID:", 0, 11)) {
+                            messageIds.add(line.substring(11).strip());
+                        }
                     }
                     if (line == null) {
                         return; // the client gave up mid-message: nothing was accepted
