@@ -217,15 +217,7 @@ class KeyMailQueueTest extends IntegrationTest {
         TestMail.stop();
         remoteCalls.stop(); // the takeover's Send keys waits until the late send is recorded
         try (FakeSmtp relay = FakeSmtp.answeringDataAfterOn(TestMail.port(), Duration.ofSeconds(2))) {
-            ShopClient shop = shop();
-            Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
-            Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "late@example.com");
-            assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> relay.arrived() == 1);
-            // the relay has the content and answers in 2 s; meanwhile the node's beats starve and its lease passes
-            jdbc.update("UPDATE key_mail_queue SET owner = 'a-starved-node', lease_until = now() - INTERVAL '1 second'");
-            queue.sweep(); // this one, unless the scheduled sweep took it first
-            assertThat(queuedOnceSweepsCommit()).as("handed to a Send keys task").isZero();
+            Shop.PlacedOrder order = takenOverMidConversation(relay, "late@example.com", orderNo -> { });
             await().atMost(Duration.ofSeconds(20)).until(() -> queue.senders().getActiveCount() == 0);
             assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt", String.class))
                     .as("the late send is recorded").containsExactly("SENT");
@@ -250,22 +242,27 @@ class KeyMailQueueTest extends IntegrationTest {
     }
 
     /**
-     * The limit of the above: the Send keys task that took the mail over reached the relay while the first send was
-     * still waiting for its answer. Both mails carry the same Message-ID (a mailbox shows one), both attempts are
-     * recorded whichever records first, and nothing fails or waits for a retry.
+     * The limit of the above: the Send keys task that took the mail over reached the relay before the first send was
+     * recorded (here the first node's record waits for the order's row, locked by the test, until the second mail
+     * arrived). Both mails carry the same Message-ID (a mailbox shows one), both attempts are recorded, the later one
+     * under the next number, and nothing fails or waits for a retry.
      */
     @Test
     void aTakeoverThatReachedTheRelayFirstSendsTheSameMessageAndBothAttemptsAreRecorded() throws Exception {
         TestMail.stop();
-        try (FakeSmtp relay = FakeSmtp.answeringDataAfterOn(TestMail.port(), Duration.ofSeconds(2))) {
-            ShopClient shop = shop();
-            Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
-            Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, "both@example.com");
-            assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).body()).isEqualTo("success");
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> relay.arrived() == 1);
-            jdbc.update("UPDATE key_mail_queue SET owner = 'a-starved-node', lease_until = now() - INTERVAL '1 second'");
-            queue.sweep(); // this one, unless the scheduled sweep took it first
-            assertThat(queuedOnceSweepsCommit()).as("handed to a Send keys task").isZero();
+        try (FakeSmtp relay = FakeSmtp.answeringDataAfterOn(TestMail.port(), Duration.ofSeconds(2));
+             Connection orderRow = dataSource.getConnection()) {
+            orderRow.setAutoCommit(false);
+            Shop.PlacedOrder order = takenOverMidConversation(relay, "both@example.com", orderNo -> {
+                try (var lock = orderRow.prepareStatement("SELECT id FROM customer_order WHERE order_no = ? FOR UPDATE")) {
+                    lock.setString(1, orderNo);
+                    lock.executeQuery().close();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> relay.arrived() == 2);
+            orderRow.rollback(); // the first node's record goes on, then the takeover's
             await().atMost(Duration.ofSeconds(30)).until(() -> running(order.orderNo()) == 0
                     && queue.senders().getActiveCount() == 0);
             List<String> messageIds = relay.messageIds();
@@ -387,6 +384,27 @@ class KeyMailQueueTest extends IntegrationTest {
         release.countDown();
         awaitDelivered(order.orderNo());
         assertThat(mailsTo("outage@example.com")).isEqualTo(1);
+    }
+
+    /**
+     * One key, one order paid; once the relay has the mail's content (it answers 2 s later), the node's lease passes as
+     * if its beats starved ({@code passed} runs then), and a sweep hands the mail to a Send keys task while the first
+     * send waits for its answer.
+     */
+    private Shop.PlacedOrder takenOverMidConversation(FakeSmtp relay, String email, java.util.function.Consumer<String> passed)
+            throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
+        Shop.PlacedOrder order = Shop.order(shop, "QUEUE", 1, email);
+        // the callback's answer waits for the mail (a bounded while): the test goes on as soon as the relay has it
+        var paying = java.util.concurrent.CompletableFuture.supplyAsync(() -> Shop.pay(shop, order, "T-" + order.orderNo()).body());
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> relay.arrived() == 1);
+        jdbc.update("UPDATE key_mail_queue SET owner = 'a-starved-node', lease_until = now() - INTERVAL '1 second'");
+        passed.accept(order.orderNo());
+        queue.sweep(); // this one, unless the scheduled sweep took it first
+        assertThat(queuedOnceSweepsCommit()).as("handed to a Send keys task").isZero();
+        assertThat(paying.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("success");
+        return order;
     }
 
     /** One key, one order paid while this node's mail threads are all busy: its mail waits in the queue. */
