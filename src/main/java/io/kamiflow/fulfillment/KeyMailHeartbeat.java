@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the leases of the key mails this node holds alive: those waiting for a sender and those in their SMTP
  * conversation, however long the relay takes. Every third of the lease one short statement per 1,000 rows renews them
- * (no transaction around it, no connection kept between beats, rows locked elsewhere skipped rather than waited for), so the lease can be short: a live node keeps its
- * mails however far behind it is, and a crashed node's mails pass to another node within a lease and a sweep. A mail
- * counts from its queueing until its attempt is recorded or it is handed over. A beat that finds a row gone says so:
- * the order was refunded meanwhile, or the row was taken over because renewals failed for two thirds of a lease.
+ * (no transaction around it, no connection kept between beats, rows locked elsewhere skipped rather than waited for),
+ * so the lease can be short: a live node keeps its mails however far behind it is, and a crashed node's mails pass to
+ * another node within a lease and a sweep. A mail counts from its queueing until its attempt is recorded or it is
+ * handed over. A beat that finds a row gone says so: the order was refunded meanwhile, or the row was taken over
+ * because renewals failed for two thirds of a lease.
  *
  * <p>It also remembers when this node last failed to reach the database (a beat or a sweep): a sweep takes rows over
  * only after a whole lease of unbroken contact, so after an outage the owners of live leases renew them before any
@@ -36,7 +37,7 @@ final class KeyMailHeartbeat {
 
     private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
     private final Set<Long> sending = ConcurrentHashMap.newKeySet();
-    private volatile long lastFailure = System.nanoTime() - Duration.ofDays(1).toNanos(); // started after Flyway and Camunda reached it
+    private volatile long lastFailure = longAgo(); // started after Flyway and Camunda reached it
     private volatile ScheduledExecutorService timer;
     private volatile String owner;
 
@@ -91,7 +92,11 @@ final class KeyMailHeartbeat {
     }
 
     void forgetFailures() {
-        lastFailure = System.nanoTime() - Duration.ofDays(1).toNanos();
+        lastFailure = longAgo();
+    }
+
+    private static long longAgo() {
+        return System.nanoTime() - Duration.ofDays(1).toNanos();
     }
 
     /** Whether every beat and sweep of the last {@code span} reached the database. */
