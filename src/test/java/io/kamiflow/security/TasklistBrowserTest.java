@@ -12,6 +12,7 @@ import io.kamiflow.support.Metrics;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.SupportDesk;
+import io.kamiflow.support.TasklistForms;
 import org.camunda.bpm.engine.IdentityService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,9 +83,9 @@ class TasklistBrowserTest extends IntegrationTest {
         phoneSized("退还这笔付款");
         assertThat(offeredDecisions()).hasSize(2);
         Chromium.screenshot(browser, "tasklist-review-phone");
-        js("arguments[0].click()", browser.findElement(By.xpath("//button[normalize-space()='Complete']")));
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> "REFUNDED".equals(orderStatus(order.orderNo())));
+        TasklistForms.complete(browser, "tasklist-review",
+                () -> js("arguments[0].click()", browser.findElement(By.xpath("//label[contains(normalize-space(),'Refund this payment')]"))),
+                () -> "REFUNDED".equals(orderStatus(order.orderNo())));
         pause(); // Tasklist reloads its list after completing
         assertThat(jdbc.queryForObject("SELECT actor FROM audit_event WHERE action = 'task.complete'", String.class))
                 .isEqualTo(SupportDesk.USER);
@@ -124,10 +125,9 @@ class TasklistBrowserTest extends IntegrationTest {
         phoneSized("退还这笔付款");
         assertThat(offeredDecisions()).containsExactly("Refund this payment / 退还这笔付款");
         Chromium.screenshot(browser, "tasklist-review-refund-only-zh-phone");
-        js("arguments[0].click()", browser.findElement(By.xpath("//button[normalize-space()='Complete']")));
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                "SELECT refunded_at IS NOT NULL FROM payment WHERE trade_no = 'TWICE-2'", Boolean.class));
+        TasklistForms.complete(browser, "tasklist-review-refund-only",
+                () -> js("arguments[0].click()", browser.findElement(By.xpath("//label[contains(normalize-space(),'退还这笔付款')]"))),
+                () -> jdbc.queryForObject("SELECT refunded_at IS NOT NULL FROM payment WHERE trade_no = 'TWICE-2'", Boolean.class));
         assertThat(orderStatus(order.orderNo())).as("the first payment still pays it").isEqualTo("DELIVERED");
         assertThat(jdbc.queryForObject("SELECT detail FROM audit_event WHERE action = 'task.complete'", String.class))
                 .isEqualTo("ReviewPayment: reviewDecision=refund");

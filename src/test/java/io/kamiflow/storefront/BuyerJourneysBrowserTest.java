@@ -20,6 +20,7 @@ import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.SupportDesk;
+import io.kamiflow.support.TasklistForms;
 import io.kamiflow.support.TestMail;
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.IdentityService;
@@ -278,20 +279,22 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
         wait(agent, 30).until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> SupportDesk.USER.equals(
                 engine.getTaskService().createTaskQuery().processInstanceBusinessKey(orderNo).singleResult().getAssignee()));
-        WebElement deliver = wait(agent, 30).until(ExpectedConditions.presenceOfElementLocated(
+        wait(agent, 30).until(ExpectedConditions.presenceOfElementLocated(
                 By.xpath("//label[contains(normalize-space(),'Fulfilled: send the buyer')]")));
         wait(agent, 30).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "30.00 CNY"));
         assertThat(agent.findElement(By.tagName("body")).getText()).contains("30.00 CNY", "sandbox", "T-" + orderNo);
         assertThat(agent.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer entered')]/following::textarea[1]"))
                 .getAttribute("value")).contains("123456789", "Asia-1");
-        click(agent, deliver);
-        agent.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]"))
-                .sendKeys(delivered);
-        agent.findElement(By.xpath("//label[contains(normalize-space(),'Note for the order')]/following::textarea[1]"))
-                .sendKeys("topped up in the game's console");
-        Chromium.screenshot(agent, shot + "3-tasklist");
-        click(agent, agent.findElement(By.xpath("//button[normalize-space()='Complete']")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(orderStatus(orderNo)));
+        TasklistForms.complete(agent, shot + "3-tasklist", () -> {
+            click(agent, agent.findElement(By.xpath("//label[contains(normalize-space(),'Fulfilled: send the buyer')]")));
+            WebElement text = agent.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]"));
+            text.clear();
+            text.sendKeys(delivered);
+            WebElement note = agent.findElement(By.xpath("//label[contains(normalize-space(),'Note for the order')]/following::textarea[1]"));
+            note.clear();
+            note.sendKeys("topped up in the game's console");
+            Chromium.screenshot(agent, shot + "3-tasklist");
+        }, () -> "DELIVERED".equals(orderStatus(orderNo)));
 
         // the buyer: the delivery on the order page, then in the HTML mail
         browser.navigate().refresh();

@@ -11,6 +11,7 @@ import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.SupportDesk;
+import io.kamiflow.support.TasklistForms;
 import io.kamiflow.support.TestMail;
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.IdentityService;
@@ -71,7 +72,7 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         wait(support, 20).until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> SupportDesk.USER.equals(
                 engine.getTaskService().createTaskQuery().singleResult().getAssignee()));
-        WebElement deliver = wait(support, 30).until(ExpectedConditions.presenceOfElementLocated(
+        wait(support, 30).until(ExpectedConditions.presenceOfElementLocated(
                 By.xpath("//label[contains(normalize-space(),'Deliver keys from this product')]")));
         wait(support, 30).until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "30.00 CNY"));
         assertThat(support.findElement(By.tagName("body")).getText())
@@ -79,15 +80,15 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
                 .doesNotContain("Not enough keys", "{{");
         assertThat(support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer entered')]/following::textarea[1]"))
                 .getAttribute("value")).contains("Game account id / 游戏账号: 123456789", "Server / 服务器: Asia-1");
-        js(support, "arguments[0].click()", deliver);
-        WebElement text = support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]"));
-        text.sendKeys("首次登录后请修改密码");
-        support.findElement(By.xpath("//label[contains(normalize-space(),'Note for the order')]/following::textarea[1]"))
-                .sendKeys("account from stock");
-        Chromium.screenshot(support, "byhand-tasklist");
-        js(support, "arguments[0].click()", support.findElement(By.xpath("//button[normalize-space()='Complete']")));
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(orderStatus(order.orderNo())));
+        TasklistForms.complete(support, "byhand-tasklist", () -> {
+            js(support, "arguments[0].click()", support.findElement(
+                    By.xpath("//label[contains(normalize-space(),'Deliver keys from this product')]")));
+            type(support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]")),
+                    "首次登录后请修改密码");
+            type(support.findElement(By.xpath("//label[contains(normalize-space(),'Note for the order')]/following::textarea[1]")),
+                    "account from stock");
+            Chromium.screenshot(support, "byhand-tasklist");
+        }, () -> "DELIVERED".equals(orderStatus(order.orderNo())));
         browser.navigate().refresh();
         assertThat(text("status")).contains("已完成");
         assertThat(text("keys")).contains("ACCT-ZH01-7788-PW99");
@@ -225,6 +226,11 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
 
     private static WebDriverWait wait(WebDriver driver, int seconds) {
         return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+    }
+
+    private static void type(WebElement field, String text) {
+        field.clear();
+        field.sendKeys(text);
     }
 
     private static void js(WebDriver driver, String script, WebElement element) {
