@@ -37,6 +37,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -94,12 +95,14 @@ class StorefrontController {
     private final boolean devHelpers;
     private final ShopProfiles shop;
     private final PricingView pricing;
+    private final RenderedPages renderedPages;
 
     StorefrontController(PricingView pricing, ProductRepository products,
                          MessageSource messages, StockLevels stock, PaymentChannels channels,
                          CheckoutService checkout, OrderLookupService lookup, OrderingProperties ordering,
                          OrderPageDetails orderPageDetails, @Value("${kamiflow.dev.enabled:false}") boolean devHelpers,
-                         ShopProfiles shop, CatalogueCache catalogue) {
+                         ShopProfiles shop, CatalogueCache catalogue, RenderedPages renderedPages) {
+        this.renderedPages = renderedPages;
         this.shop = shop;
         this.catalogue = catalogue;
         this.products = products;
@@ -114,9 +117,12 @@ class StorefrontController {
         this.pricing = pricing;
     }
 
-    /** The catalogue, or with {@code q} the products whose name in either language contains it (any case). */
+    /**
+     * The catalogue, or with {@code q} the products whose name in either language contains it (any case). The whole
+     * catalogue is the same page for every buyer: its render is kept while its model stays equal ({@link RenderedPages}).
+     */
     @GetMapping("/")
-    String catalog(@RequestParam(required = false) String q, Model model, Locale locale) {
+    ModelAndView catalog(@RequestParam(required = false) String q, Model model, Locale locale) {
         String search = q == null ? "" : q.strip();
         search = search.length() > MAX_SEARCH ? search.substring(0, MAX_SEARCH) : search;
         CatalogueCache.Snapshot snapshot = catalogue.current();
@@ -125,7 +131,7 @@ class StorefrontController {
         model.addAttribute("groups", groups(snapshot, active, locale));
         model.addAttribute("q", search);
         model.addAttribute("announcement", snapshot.html(shop.current().announcement(locale)));
-        return "catalog";
+        return search.isEmpty() ? new ModelAndView(renderedPages.page("catalog")) : new ModelAndView("catalog");
     }
 
     @GetMapping("/products/{sku}")

@@ -31,6 +31,8 @@ class StorefrontCacheTest extends IntegrationTest {
     StockLevels stockLevels;
     @Autowired
     CatalogueCache catalogueCache;
+    @Autowired
+    RenderedPages renderedPages;
 
     /** The production times, set on the shared context (a property source of its own would start a second one). */
     @BeforeEach
@@ -119,6 +121,35 @@ class StorefrontCacheTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> catalogue().contains("Tool Pro"));
         assertThat(Duration.ofNanos(System.nanoTime() - renamedAt)).as("the catalogue within its 2 s")
                 .isLessThan(Duration.ofMillis(3500));
+    }
+
+    /**
+     * The catalogue's render is kept while its model is equal: pages in a row render once per language, and each change
+     * the page shows (stock taken, the language) renders it anew; a search is rendered past the copies.
+     */
+    @Test
+    void theCatalogueRendersOnceWhileItsModelStaysTheSame() {
+        String first = catalogue();
+        long renders = renderedPages.renders();
+        for (int i = 0; i < 5; i++) {
+            assertThat(catalogue()).isEqualTo(first);
+        }
+        assertThat(renderedPages.renders()).as("five equal pages from one render").isEqualTo(renders);
+
+        String chinese = buyer.get("/", "zh-CN,zh").body();
+        assertThat(chinese).contains("lang=\"zh-CN\"", "库存").doesNotContain("in stock");
+        assertThat(buyer.get("/", "zh-CN,zh").body()).isEqualTo(chinese);
+        assertThat(catalogue()).isEqualTo(first);
+        assertThat(renderedPages.renders()).as("one render per language").isEqualTo(renders + 1);
+
+        Shop.order(shop, "TOOL", 2, "taker@example.test");
+        assertThat(card("TOOL")).contains("3 in stock");
+        assertThat(renderedPages.renders()).isEqualTo(renders + 2);
+
+        assertThat(page("/?q=tool")).contains("Product TOOL").doesNotContain("Product GAME");
+        assertThat(page("/?q=tool")).contains("Product TOOL");
+        assertThat(catalogue()).contains("3 in stock", "Product GAME");
+        assertThat(renderedPages.renders()).as("searches render past the copies and leave them alone").isEqualTo(renders + 2);
     }
 
     private String catalogue() {
