@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.View;
 import org.springframework.web.servlet.ViewResolver;
@@ -23,14 +25,20 @@ import org.springframework.web.servlet.support.RequestContextUtils;
  * every buyer). The model is the key: the copy is served only when every value the template reads (the cards with
  * their stock, names, images, the announcement, the language links) equals what it was rendered from, so a stock or
  * catalogue change shows as soon as the model shows it, with no invalidation to forget. Only for pages that read
- * nothing but their model and the language: no form with a CSRF token (a body naming {@code _csrf} is never kept),
- * nothing from a session (a page rendered while the session's id could go into its links is never kept).
+ * nothing but their model, the language and the request's CSRF token: the token is kept out of the copy (a marker
+ * unknown outside this process stands in its place) and each request's own is written in, so every buyer posts with
+ * theirs; a page that names {@code _csrf} without the request's token in it is never kept, nor one rendered while a
+ * session existed that its links could carry.
  */
 @Component
 class RenderedPages {
 
-    private record Copy(Map<String, Object> model, String html, String contentType) {
+    /** @param csrf whether the html holds {@link #CSRF_MARKER} where the request's CSRF token goes */
+    private record Copy(Map<String, Object> model, String html, String contentType, boolean csrf) {
     }
+
+    private static final int MAX_COPIES = 2_000;
+    private static final String CSRF_MARKER = "csrf-" + UUID.randomUUID();
 
     private final ViewResolver thymeleaf;
     private final ConcurrentHashMap<String, Copy> copies = new ConcurrentHashMap<>();
@@ -40,8 +48,12 @@ class RenderedPages {
         this.thymeleaf = thymeleaf;
     }
 
-    /** The template's page, rendered or served from the copy rendered from an equal model. */
-    View page(String template) {
+    /**
+     * The template's page, rendered or served from the copy rendered from an equal model.
+     *
+     * @param variant which of the template's pages (a product's sku; "" for the catalogue): each keeps its own copy
+     */
+    View page(String template, String variant) {
         return new View() {
             @Override
             public String getContentType() {
@@ -51,16 +63,25 @@ class RenderedPages {
             @Override
             public void render(Map<String, ?> model, HttpServletRequest request, HttpServletResponse response) throws Exception {
                 Locale locale = RequestContextUtils.getLocale(request);
-                String key = template + '|' + locale.toLanguageTag();
+                String key = template + '|' + variant + '|' + locale.toLanguageTag();
+                CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
                 Copy copy = copies.get(key);
-                if (copy == null || !copy.model().equals(model)) {
+                String html;
+                if (copy != null && copy.model().equals(model) && (!copy.csrf() || csrf != null)) {
+                    html = copy.csrf() ? copy.html().replace(CSRF_MARKER, csrf.getToken()) : copy.html();
+                } else {
                     copy = renderNow(template, locale, model, request, response);
-                    if (keepable(copy, request)) {
-                        copies.put(key, copy);
+                    html = copy.html();
+                    Copy kept = keepable(copy, request, csrf);
+                    if (kept != null) {
+                        if (copies.size() >= MAX_COPIES) {
+                            copies.clear(); // products come and go: a shop's pages are far fewer than this
+                        }
+                        copies.put(key, kept);
                     }
                 }
                 response.setContentType(copy.contentType());
-                response.getWriter().write(copy.html());
+                response.getWriter().write(html);
             }
         };
     }
@@ -87,17 +108,27 @@ class RenderedPages {
         });
         writer.flush();
         String contentType = response.getContentType() != null ? response.getContentType() : "text/html;charset=UTF-8";
-        return new Copy(new HashMap<>(model), html.toString(), contentType);
+        return new Copy(new HashMap<>(model), html.toString(), contentType, false);
     }
 
     /**
-     * Not a page that carries a CSRF token, and not rendered while a session existed that the browser did not name by
-     * cookie (the servlet container would then have written the session's id into the page's links).
+     * The copy to keep, its CSRF token replaced by the marker, or null: not when rendered while a session existed that
+     * the browser did not name by cookie (the servlet container would have written its id into the page's links), nor
+     * when the page names {@code _csrf} but the request's token is not in it.
      */
-    private static boolean keepable(Copy copy, HttpServletRequest request) {
-        if (copy.html().contains("_csrf")) {
-            return false;
+    private static Copy keepable(Copy rendered, HttpServletRequest request, CsrfToken csrf) {
+        if (request.getSession(false) != null && !request.isRequestedSessionIdFromCookie()) {
+            return null;
         }
-        return request.getSession(false) == null || request.isRequestedSessionIdFromCookie();
+        if (!rendered.html().contains("_csrf")) {
+            return rendered;
+        }
+        // the page's form asked for the token while rendering, so asking again costs nothing and creates nothing
+        String token = csrf == null ? null : csrf.getToken();
+        if (token == null || token.length() < 16 || !rendered.html().contains(token)) {
+            return null;
+        }
+        String html = rendered.html().replace(token, CSRF_MARKER);
+        return new Copy(rendered.model(), html, rendered.contentType(), true);
     }
 }

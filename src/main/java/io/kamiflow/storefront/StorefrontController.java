@@ -131,21 +131,22 @@ class StorefrontController {
         model.addAttribute("groups", groups(snapshot, active, locale));
         model.addAttribute("q", search);
         model.addAttribute("announcement", snapshot.html(shop.current().announcement(locale)));
-        return search.isEmpty() ? new ModelAndView(renderedPages.page("catalog")) : new ModelAndView("catalog");
+        return search.isEmpty() ? new ModelAndView(renderedPages.page("catalog", "")) : new ModelAndView("catalog");
     }
 
     @GetMapping("/products/{sku}")
-    String product(@PathVariable String sku, @RequestParam(required = false) Integer quantity, Model model, Locale locale,
-                   HttpServletResponse response) {
+    ModelAndView product(@PathVariable String sku, @RequestParam(required = false) Integer quantity, Model model, Locale locale,
+                         HttpServletResponse response) {
         Optional<Product> product = catalogue.current().activeBySku(sku);
         if (product.isEmpty()) {
             response.setStatus(HttpStatus.NOT_FOUND.value());
-            return "product-not-found";
+            return new ModelAndView("product-not-found");
         }
         // "buy again" from an expired order brings its quantity along, kept within the product's range
         int min = product.get().minQuantity();
         int initial = quantity == null ? min : Math.max(min, Math.min(quantity, product.get().maxQuantity(ordering.maxQuantity())));
-        return productPage(product.get(), new CheckoutForm(initial, "", null, ""), null, model, locale);
+        productPage(product.get(), new CheckoutForm(initial, "", null, ""), null, model, locale);
+        return new ModelAndView(renderedPages.page("product", sku)); // the same for every buyer but their CSRF token
     }
 
     @PostMapping("/products/{sku}/checkout")

@@ -152,6 +152,41 @@ class StorefrontCacheTest extends IntegrationTest {
         assertThat(renderedPages.renders()).as("searches render past the copies and leave them alone").isEqualTo(renders + 2);
     }
 
+    /**
+     * The product page's render is kept too, but never a buyer's CSRF token: each buyer's page carries their own (a new
+     * buyer gets the cookie with it), each buys with it, and one buyer's token does not buy with another's cookie.
+     */
+    @Test
+    void aKeptProductPageCarriesEachBuyersOwnCsrfToken() {
+        StorefrontForms ann = new StorefrontForms(port, null);
+        StorefrontForms bob = new StorefrontForms(port, null);
+        ShopClient.Response annsPage = ann.get("/products/TOOL", "en");
+        long renders = renderedPages.renders();
+        ShopClient.Response bobsPage = bob.get("/products/TOOL", "en");
+        ShopClient.Response annsAgain = ann.get("/products/TOOL", "en");
+        assertThat(renderedPages.renders()).as("the page rendered once for both").isEqualTo(renders);
+        String annsToken = StorefrontForms.csrfToken(annsPage);
+        String bobsToken = StorefrontForms.csrfToken(bobsPage);
+        assertThat(bobsToken).isNotEqualTo(annsToken).isNotEqualTo(StorefrontForms.csrfToken(annsAgain));
+        assertThat(bobsPage.body().replace(bobsToken, "T")).isEqualTo(annsPage.body().replace(annsToken, "T"))
+                .doesNotContain("csrf-").contains("5 in stock");
+
+        ShopClient.Response crossed = bob.post("/products/TOOL/checkout",
+                StorefrontForms.checkoutFields("1", "bob@example.com", "sandbox", annsToken));
+        assertThat(crossed.status()).as("Ann's token with Bob's cookie").isEqualTo(403);
+        ShopClient.Response bobBuys = bob.post("/products/TOOL/checkout",
+                StorefrontForms.checkoutFields("1", "bob@example.com", "sandbox", bobsToken));
+        assertThat(bobBuys.status()).as(bobBuys.body()).isEqualTo(302);
+        ShopClient.Response annBuys = ann.post("/products/TOOL/checkout",
+                StorefrontForms.checkoutFields("1", "ann@example.com", "sandbox", StorefrontForms.csrfToken(annsAgain)));
+        assertThat(annBuys.status()).as(annBuys.body()).isEqualTo(302);
+
+        assertThat(page("/products/TOOL")).as("the stock the orders took").contains("3 in stock");
+        assertThat(page("/products/GAME")).contains("Product GAME").doesNotContain("Product TOOL");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order WHERE buyer_email IN ('ann@example.com', 'bob@example.com')",
+                Integer.class)).isEqualTo(2);
+    }
+
     private String catalogue() {
         return page("/");
     }
