@@ -281,7 +281,42 @@ public final class Drills {
                 + " locked jobs or queued key mails (job lock time 60 s, key mail lease 6 s, sweep 1 s)");
         Row row = measure("b kill -9 one node (" + drillOrders + " orders)", productId, orders, callbacks, true, notes);
         row = expect(row, lockedAtKill.get() > 0, "the killed node held no job or queued mail: the drill did not test the lock expiry");
-        return expect(row, heldBy(owner) == 0, "jobs or queued key mails still held by the killed node");
+        String waited = awaitLocksExpired(owner);
+        if (waited != null) {
+            List<String> more = new ArrayList<>(row.notes());
+            more.add(waited);
+            row = new Row(row.drill(), row.orders(), row.delivered(), row.parked(), row.duplicates(), row.lost(), row.maxWait(),
+                    row.invariants(), more, row.ok());
+        }
+        return expect(row, heldBy(owner) == 0, "jobs or queued key mails still held by the killed node after their lock time");
+    }
+
+    /**
+     * Every order settled, the dead node may still hold jobs no order waits for (a periodic process's timer it had
+     * acquired when it died): they keep its lock until the lock time ends, then the other node takes them. Waits for
+     * that (the latest lock's end plus 30 s for the acquisition), and says what waited; null when nothing was held.
+     */
+    private String awaitLocksExpired(String owner) throws Exception {
+        if (heldBy(owner) == 0) {
+            return null;
+        }
+        List<String> held;
+        String latest;
+        try (Connection db = db()) {
+            held = strings(db, """
+                    SELECT coalesce(j.process_def_key_, '-') || ' ' || j.handler_type_ || ' ' || coalesce(j.handler_cfg_, '')
+                    FROM act_ru_job j WHERE j.lock_owner_ = ? ORDER BY 1""", owner);
+            latest = held.isEmpty() ? null : strings(db, "SELECT to_char(max(lock_exp_time_), 'HH24:MI:SS') FROM act_ru_job"
+                    + " WHERE lock_owner_ = ?", owner).get(0);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60 + 30).toNanos();
+        long t0 = System.nanoTime();
+        while (heldBy(owner) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        return "after every order settled the dead node still held " + held.size() + " job(s) no order waited for "
+                + held + (latest == null ? "" : ", locked until " + latest + " UTC") + " or key mail leases; released "
+                + (System.nanoTime() - t0) / 1_000_000_000 + " s later";
     }
 
     /** c. PostgreSQL down for ~10 s in the middle: 5xx meanwhile, never success without the payment row. */
