@@ -68,9 +68,13 @@ class StorefrontCacheTest extends IntegrationTest {
         assertThat(card("GAME")).contains("Sold out").doesNotContain("in stock");
         assertThat(page("/products/GAME")).contains("Sold out").doesNotContain("id=\"checkout\"");
 
+        assertThat(apiAvailable("GAME")).as("the JSON catalogue, from the same copies").isZero();
+
         assertThat(shop.generateKeys("GAME", 3).status()).isEqualTo(200);
         assertThat(card("GAME")).contains("3 in stock");
         assertThat(page("/products/GAME")).contains("3 in stock");
+        assertThat(apiAvailable("GAME")).isEqualTo(3);
+        assertThat(apiAvailable("TOOL")).isEqualTo(5);
     }
 
     @Test
@@ -115,6 +119,7 @@ class StorefrontCacheTest extends IntegrationTest {
         assertThat(Duration.ofNanos(System.nanoTime() - soldOutAt)).as("stock shows another node's change within 1 s")
                 .isLessThan(Duration.ofMillis(2500));
         assertThat(page("/products/TOOL")).contains("Sold out");
+        assertThat(apiAvailable("TOOL")).isZero();
 
         long renamedAt = System.nanoTime();
         jdbc.update("UPDATE product SET name = 'Tool Pro', version = version + 1 WHERE sku = 'TOOL'");
@@ -189,6 +194,15 @@ class StorefrontCacheTest extends IntegrationTest {
 
     private String catalogue() {
         return page("/");
+    }
+
+    private long apiAvailable(String sku) {
+        for (com.fasterxml.jackson.databind.JsonNode product : shop.send("GET", "/api/products", null, null, Map.of()).json()) {
+            if (product.get("sku").asText().equals(sku)) {
+                return product.get("available").asLong();
+            }
+        }
+        throw new AssertionError(sku + " not in /api/products");
     }
 
     /** The catalogue's card of one product: from its data-sku to the next card. */
