@@ -283,10 +283,7 @@ public final class Drills {
         row = expect(row, lockedAtKill.get() > 0, "the killed node held no job or queued mail: the drill did not test the lock expiry");
         String waited = awaitLocksExpired(owner);
         if (waited != null) {
-            List<String> more = new ArrayList<>(row.notes());
-            more.add(waited);
-            row = new Row(row.drill(), row.orders(), row.delivered(), row.parked(), row.duplicates(), row.lost(), row.maxWait(),
-                    row.invariants(), more, row.ok());
+            row = withNote(row, waited, row.ok());
         }
         return expect(row, heldBy(owner) == 0, "jobs or queued key mails still held by the killed node after their lock time");
     }
@@ -294,7 +291,7 @@ public final class Drills {
     /**
      * Every order settled, the dead node may still hold jobs no order waits for (a periodic process's timer it had
      * acquired when it died): they keep its lock until the lock time ends, then the other node takes them. Waits for
-     * that (the latest lock's end plus 30 s for the acquisition), and says what waited; null when nothing was held.
+     * that (at most the 60 s lock time plus 30 s for the acquisition), and says what waited; null when nothing was held.
      */
     private String awaitLocksExpired(String owner) throws Exception {
         if (heldBy(owner) == 0) {
@@ -721,13 +718,14 @@ public final class Drills {
     }
 
     static Row expect(Row row, boolean condition, String otherwise) {
-        if (condition) {
-            return row;
-        }
+        return condition ? row : withNote(row, "FAILED: " + otherwise, false);
+    }
+
+    static Row withNote(Row row, String note, boolean ok) {
         List<String> notes = new ArrayList<>(row.notes());
-        notes.add("FAILED: " + otherwise);
+        notes.add(note);
         return new Row(row.drill(), row.orders(), row.delivered(), row.parked(), row.duplicates(), row.lost(), row.maxWait(),
-                row.invariants(), notes, false);
+                row.invariants(), notes, ok);
     }
 
     /** The app's own invariant checks (io.kamiflow.ops.OrderInvariants from its target/classes); a race in flight gets two more tries. */

@@ -37,6 +37,7 @@ class RenderedPages {
     private record Copy(Map<String, Object> model, String html, String contentType, boolean csrf) {
     }
 
+    private static final String HTML = "text/html;charset=UTF-8";
     private static final int MAX_COPIES = 2_000;
     private static final String CSRF_MARKER = "csrf-" + UUID.randomUUID();
 
@@ -57,7 +58,7 @@ class RenderedPages {
         return new View() {
             @Override
             public String getContentType() {
-                return "text/html;charset=UTF-8";
+                return HTML;
             }
 
             @Override
@@ -107,7 +108,7 @@ class RenderedPages {
             }
         });
         writer.flush();
-        String contentType = response.getContentType() != null ? response.getContentType() : "text/html;charset=UTF-8";
+        String contentType = response.getContentType() != null ? response.getContentType() : HTML;
         return new Copy(new HashMap<>(model), html.toString(), contentType, false);
     }
 

@@ -287,12 +287,8 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
                 .getAttribute("value")).contains("123456789", "Asia-1");
         TasklistForms.complete(agent, shot + "3-tasklist", () -> {
             click(agent, agent.findElement(By.xpath("//label[contains(normalize-space(),'Fulfilled: send the buyer')]")));
-            WebElement text = agent.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]"));
-            text.clear();
-            text.sendKeys(delivered);
-            WebElement note = agent.findElement(By.xpath("//label[contains(normalize-space(),'Note for the order')]/following::textarea[1]"));
-            note.clear();
-            note.sendKeys("topped up in the game's console");
+            TasklistForms.type(agent, "What the buyer receives", delivered);
+            TasklistForms.type(agent, "Note for the order", "topped up in the game's console");
             Chromium.screenshot(agent, shot + "3-tasklist");
         }, () -> "DELIVERED".equals(orderStatus(orderNo)));
 

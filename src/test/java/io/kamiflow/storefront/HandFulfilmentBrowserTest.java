@@ -83,10 +83,8 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         TasklistForms.complete(support, "byhand-tasklist", () -> {
             js(support, "arguments[0].click()", support.findElement(
                     By.xpath("//label[contains(normalize-space(),'Deliver keys from this product')]")));
-            type(support.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer receives')]/following::textarea[1]")),
-                    "首次登录后请修改密码");
-            type(support.findElement(By.xpath("//label[contains(normalize-space(),'Note for the order')]/following::textarea[1]")),
-                    "account from stock");
+            TasklistForms.type(support, "What the buyer receives", "首次登录后请修改密码");
+            TasklistForms.type(support, "Note for the order", "account from stock");
             Chromium.screenshot(support, "byhand-tasklist");
         }, () -> "DELIVERED".equals(orderStatus(order.orderNo())));
         browser.navigate().refresh();
@@ -226,11 +224,6 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
 
     private static WebDriverWait wait(WebDriver driver, int seconds) {
         return new WebDriverWait(driver, Duration.ofSeconds(seconds));
-    }
-
-    private static void type(WebElement field, String text) {
-        field.clear();
-        field.sendKeys(text);
     }
 
     private static void js(WebDriver driver, String script, WebElement element) {

@@ -49,6 +49,13 @@ public final class TasklistForms {
         }
     }
 
+    /** Types {@code text} into the form's textarea under the label containing {@code label}, replacing what it held. */
+    public static void type(WebDriver driver, String label, String text) {
+        WebElement field = driver.findElement(By.xpath("//label[contains(normalize-space(),'" + label + "')]/following::textarea[1]"));
+        field.clear();
+        field.sendKeys(text);
+    }
+
     private static void clickComplete(WebDriver driver) {
         WebElement complete = new WebDriverWait(driver, Duration.ofSeconds(30))
                 .until(ExpectedConditions.elementToBeClickable(COMPLETE));
