@@ -39,17 +39,15 @@ public class KeyReveals {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean reveal(long orderId, int quantity, Channel channel) {
-        record Held(long id, boolean revealed, boolean recorded) {
+        // A page viewed again (reloaded, polled) finds its keys revealed and recorded through this channel: it reads them
+        // without the lock, so the view stays a read-only transaction (a row lock is a write, and its commit waits for
+        // the WAL flush). Safe without the lock: a refund that commits after this read finds the keys revealed, and
+        // one that committed before it left them not SOLD, so the read takes the locking path below (issue 23).
+        List<Held> seen = held(orderId, channel, "");
+        if (seen.size() == quantity && seen.stream().allMatch(key -> key.revealed() && key.recorded())) {
+            return true;
         }
-        // what is revealed already and through this channel comes with the lock: a page viewed again (polled, reloaded)
-        // writes nothing and costs one statement instead of three (issue 23)
-        List<Held> held = jdbc.sql("""
-                SELECT id, revealed_at IS NOT NULL AS revealed,
-                       EXISTS (SELECT 1 FROM key_reveal r WHERE r.key_id = card_key.id AND r.order_id = card_key.order_id
-                                                          AND r.channel = ?) AS recorded
-                FROM card_key WHERE order_id = ? AND status = 'SOLD' ORDER BY id FOR UPDATE""")
-                .params(channel.name(), orderId)
-                .query((rs, row) -> new Held(rs.getLong("id"), rs.getBoolean("revealed"), rs.getBoolean("recorded"))).list();
+        List<Held> held = held(orderId, channel, " FOR UPDATE");
         if (held.size() != quantity) {
             return false;
         }
@@ -65,6 +63,20 @@ public class KeyReveals {
                     "key_id, order_id, channel", unrecorded);
         }
         return true;
+    }
+
+    private record Held(long id, boolean revealed, boolean recorded) {
+    }
+
+    /** The order's sold keys, whether each is revealed and recorded through {@code channel}; locked or not. */
+    private List<Held> held(long orderId, Channel channel, String lock) {
+        return jdbc.sql("""
+                SELECT id, revealed_at IS NOT NULL AS revealed,
+                       EXISTS (SELECT 1 FROM key_reveal r WHERE r.key_id = card_key.id AND r.order_id = card_key.order_id
+                                                          AND r.channel = ?) AS recorded
+                FROM card_key WHERE order_id = ? AND status = 'SOLD' ORDER BY id""" + lock)
+                .params(channel.name(), orderId)
+                .query((rs, row) -> new Held(rs.getLong("id"), rs.getBoolean("revealed"), rs.getBoolean("recorded"))).list();
     }
 
     /**

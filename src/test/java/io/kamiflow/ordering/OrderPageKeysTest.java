@@ -60,6 +60,44 @@ class OrderPageKeysTest extends ProcessTest {
         assertThat(jdbc.queryForList("SELECT channel FROM key_reveal", String.class)).containsExactly("MAIL");
     }
 
+    /**
+     * A buyer reloads the order page while the keys are being mailed, and again and again in a sale: once its keys
+     * are revealed and recorded through the page, a view reads them without locking the key rows, which made each view
+     * a writing transaction (a row lock is written into the row, and its commit waits for the WAL flush).
+     */
+    @Test
+    void aPageViewedAgainLocksNoKeyRows() {
+        Shop.productWithKeys(shop, "PAGE", "3.00", 2);
+        Shop.PlacedOrder order = paidOrder("PAGE", 2, "reload@example.com");
+        List<String> first = keysOf(page(order));
+        assertThat(first).hasSize(2);
+        List<String> locksAfterFirstView = keyRowLocks(order);
+        for (int view = 0; view < 3; view++) {
+            assertThat(keysOf(page(order))).as("view %d", view + 2).isEqualTo(first);
+        }
+        assertThat(keyRowLocks(order)).as("xmax of the order's key rows").isEqualTo(locksAfterFirstView);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM key_reveal r JOIN customer_order o ON o.id = r.order_id"
+                + " WHERE o.order_no = ?", Integer.class, order.orderNo())).as("one reveal row per key").isEqualTo(2);
+
+        executeJob(instanceFor(order.orderNo())); // Send keys: the mail is a channel not yet recorded, so it locks
+        assertThat(jdbc.queryForList("SELECT r.channel FROM key_reveal r JOIN customer_order o ON o.id = r.order_id"
+                + " WHERE o.order_no = ? ORDER BY r.channel", String.class, order.orderNo()))
+                .containsExactly("MAIL", "MAIL", "PAGE", "PAGE");
+        assertThat(keysOf(page(order))).isEqualTo(first);
+    }
+
+    private List<String> keysOf(JsonNode page) {
+        List<String> keys = new java.util.ArrayList<>();
+        page.get("keys").forEach(key -> keys.add(key.asText()));
+        return keys;
+    }
+
+    /** The transaction id in each key row's xmax: a row lock (FOR UPDATE) writes its transaction's there. */
+    private List<String> keyRowLocks(Shop.PlacedOrder order) {
+        return jdbc.queryForList("SELECT k.xmax::text FROM card_key k JOIN customer_order o ON o.id = k.order_id"
+                + " WHERE o.order_no = ? ORDER BY k.id", String.class, order.orderNo());
+    }
+
     private JsonNode page(Shop.PlacedOrder order) {
         return shop.getOrder(order.orderNo(), order.accessToken()).json();
     }
