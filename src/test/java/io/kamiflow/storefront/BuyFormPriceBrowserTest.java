@@ -95,7 +95,7 @@ class BuyFormPriceBrowserTest extends IntegrationTest {
         browser.findElement(By.id("channel-sandbox")).click();
         Chromium.screenshot(browser, "couponshow-" + lang + "-" + device + "-form");
 
-        browser.findElement(By.id("buy")).click();
+        Chromium.click(browser, browser.findElement(By.id("buy")));
         wait(30).until(ExpectedConditions.urlContains("/orders/"));
         assertThat(browser.findElement(By.cssSelector(".summary strong")).getText()).isEqualTo(yuan + "21.60");
         assertThat(text("discount")).contains("SALE20", "−" + yuan + "5.40", zh ? "应付" : "To pay",

@@ -148,10 +148,10 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
         quantity.sendKeys("2");
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("coupon")).sendKeys("sale20");
-        click(browser, browser.findElement(By.id("channel-sandbox")));
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         fitsTheScreen(browser);
         Chromium.screenshot(browser, shot + "3-product");
-        click(browser, browser.findElement(By.id("buy")));
+        Chromium.click(browser, browser.findElement(By.id("buy")));
 
         // the pay page: the discount in words, the total, a countdown that runs
         wait(browser, 30).until(ExpectedConditions.urlContains("/orders/"));
@@ -205,7 +205,7 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
         try {
             other.get(base() + "/find-order");
             other.findElement(By.id("list-email")).sendKeys(email);
-            click(other, other.findElement(By.id("find-list")));
+            Chromium.click(other, other.findElement(By.id("find-list")));
             assertThat(wait(other, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("list-sent"))).getText())
                     .startsWith(zh ? "如果该邮箱有订单" : "If there are orders for this email");
             fitsTheScreen(other);
@@ -248,16 +248,16 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
         browser.get(base() + "/");
         WebElement topups = browser.findElement(By.cssSelector("section[data-category='topups']"));
         assertThat(topups.getText()).contains(zh ? "游戏代充" : "Game top-up");
-        click(browser, topups.findElement(By.cssSelector("li[data-sku='TOPUP'] a")));
+        Chromium.click(browser, topups.findElement(By.cssSelector("li[data-sku='TOPUP'] a")));
         wait(browser, 30).until(ExpectedConditions.presenceOfElementLocated(By.id("byhand-fields")));
         assertThat(browser.findElement(By.id("byhand-fields")).getText()).contains(zh ? "游戏账号" : "Game account id");
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("field_account")).sendKeys("123456789");
         browser.findElement(By.id("field_server")).sendKeys("Asia-1");
-        click(browser, browser.findElement(By.id("channel-sandbox")));
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         fitsTheScreen(browser);
         Chromium.screenshot(browser, shot + "1-product");
-        click(browser, browser.findElement(By.id("buy")));
+        Chromium.click(browser, browser.findElement(By.id("buy")));
         wait(browser, 30).until(ExpectedConditions.urlContains("/orders/"));
         String orderNo = browser.findElement(By.id("order")).getAttribute("data-order-no");
         String token = browser.getCurrentUrl().replaceAll(".*[?&]token=([^&]+).*", "$1");
@@ -286,7 +286,7 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
         assertThat(agent.findElement(By.xpath("//label[contains(normalize-space(),'What the buyer entered')]/following::textarea[1]"))
                 .getAttribute("value")).contains("123456789", "Asia-1");
         TasklistForms.complete(agent, shot + "3-tasklist", () -> {
-            click(agent, agent.findElement(By.xpath("//label[contains(normalize-space(),'Fulfilled: send the buyer')]")));
+            Chromium.click(agent, agent.findElement(By.xpath("//label[contains(normalize-space(),'Fulfilled: send the buyer')]")));
             TasklistForms.type(agent, "What the buyer receives", delivered);
             TasklistForms.type(agent, "Note for the order", "topped up in the game's console");
             Chromium.screenshot(agent, shot + "3-tasklist");
@@ -428,10 +428,6 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
         Object overflow = js(driver).executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertThat(((Number) overflow).longValue()).as("wider than the screen").isLessThanOrEqualTo(0);
-    }
-
-    private static void click(WebDriver driver, WebElement element) {
-        js(driver).executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", element);
     }
 
     private static void write(Path file, String text) {

@@ -114,7 +114,7 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         browser.findElement(By.id("email")).sendKeys("en-topup@example.com");
         browser.findElement(By.id("field_account")).sendKeys("12ab");
         browser.findElement(By.id("channel-sandbox")).click();
-        browser.findElement(By.id("buy")).click();
+        Chromium.click(browser, browser.findElement(By.id("buy")));
         WebElement error = wait(browser, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("checkout-error")));
         assertThat(error.getText()).contains("Game account id");
         Chromium.screenshot(browser, "byhand-en-phone-refused");
@@ -191,7 +191,7 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         browser.findElement(By.id("field_server")).sendKeys("Asia-1");
         browser.findElement(By.id("channel-sandbox")).click();
         Chromium.screenshot(browser, "byhand-" + language + (language.equals("zh") ? "-product" : "-phone-product"));
-        browser.findElement(By.id("buy")).click();
+        Chromium.click(browser, browser.findElement(By.id("buy")));
         wait(browser, 30).until(ExpectedConditions.urlContains("/orders/"));
         assertThat(text("status")).contains(waiting);
         return browser.getCurrentUrl().replaceFirst("^https?://[^/]+", "");

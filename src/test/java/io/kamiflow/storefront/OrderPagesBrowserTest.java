@@ -77,7 +77,7 @@ class OrderPagesBrowserTest extends IntegrationTest {
         quantity.sendKeys("3");
         browser.findElement(By.id("email")).sendKeys("buyer@example.com");
         browser.findElement(By.id("channel-sandbox")).click();
-        browser.findElement(By.id("buy")).click();
+        Chromium.click(browser, browser.findElement(By.id("buy")));
         wait(30).until(ExpectedConditions.urlContains("/orders/"));
         String orderNo = browser.findElement(By.id("order")).getAttribute("data-order-no");
         String token = browser.getCurrentUrl().replaceAll(".*[?&]token=([^&]+).*", "$1");

@@ -120,7 +120,7 @@ class StorefrontBrowserTest extends IntegrationTest {
             browser.get(base() + "/products/DEMO-KEY");
             browser.findElement(By.id("email")).sendKeys("wx@example.com");
             browser.findElement(By.id("channel-wechat")).click();
-            browser.findElement(By.id("buy")).click();
+            Chromium.click(browser, browser.findElement(By.id("buy")));
 
             WebElement qr = wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".qr svg")));
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(qr.getScreenshotAs(OutputType.BYTES)));
@@ -172,7 +172,7 @@ class StorefrontBrowserTest extends IntegrationTest {
         sandbox.click();
         assertThat(sandbox.isSelected()).isTrue();
         Chromium.screenshot(browser, language + "-product");
-        browser.findElement(By.id("buy")).click();
+        Chromium.click(browser, browser.findElement(By.id("buy")));
 
         wait(30).until(ExpectedConditions.urlContains("/orders/"));
         WebElement page = browser.findElement(By.id("order"));
