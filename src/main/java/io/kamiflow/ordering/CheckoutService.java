@@ -28,8 +28,10 @@ public class CheckoutService {
     private final OrderPlacement placement;
     private final PaymentOptions channels;
     private final PayDetails payDetails;
+    private final CheckoutGate gate;
 
-    CheckoutService(OrderPlacement placement, PaymentOptions channels, PayDetails payDetails) {
+    CheckoutService(OrderPlacement placement, PaymentOptions channels, PayDetails payDetails, CheckoutGate gate) {
+        this.gate = gate;
         this.placement = placement;
         this.channels = channels;
         this.payDetails = payDetails;
@@ -56,8 +58,8 @@ public class CheckoutService {
      */
     public Checkout checkout(String sku, int quantity, String email, String channelId, String clientAddress,
                              java.util.Locale language, String coupon, Map<String, String> fields) {
-        OrderPlacement.Placed placed = placement.place(sku, quantity, email, channelId, clientAddress,
-                Order.language(language), coupon, fields);
+        OrderPlacement.Placed placed = gate.through(() -> placement.place(sku, quantity, email, channelId, clientAddress,
+                Order.language(language), coupon, fields));
         Order order = placed.order();
         Map<String, Object> payment;
         try {

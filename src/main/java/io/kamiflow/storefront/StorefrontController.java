@@ -16,6 +16,7 @@ import io.kamiflow.catalog.ShopProfiles;
 import io.kamiflow.catalog.StockDisplay;
 import io.kamiflow.inventory.StockLevels;
 import io.kamiflow.security.ratelimit.ClientAddress;
+import io.kamiflow.ordering.CheckoutGate;
 import io.kamiflow.ordering.CheckoutService;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.coupons.CouponRefused;
@@ -169,7 +170,10 @@ class StorefrontController {
                 return "redirect:" + OrderLinks.path(placed.order().orderNo(), placed.accessToken());
             } catch (ErrorResponseException refused) {
                 response.setStatus(refused.getStatusCode().value());
-                error = refused instanceof CouponRefused coupon ? "coupons.error." + coupon.reason() : switch (refused.getStatusCode().value()) {
+                boolean busy = refused.getBody().getProperties() != null
+                        && CheckoutGate.BUSY.equals(refused.getBody().getProperties().get("reason"));
+                error = refused instanceof CouponRefused coupon ? "coupons.error." + coupon.reason()
+                        : busy ? "checkout.error.busy" : switch (refused.getStatusCode().value()) {
                     case 409 -> "checkout.error.stock";
                     case 429 -> "checkout.error.tooMany";
                     case 502, 503 -> "checkout.error.gateway";
