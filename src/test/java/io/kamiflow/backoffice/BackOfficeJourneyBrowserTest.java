@@ -127,7 +127,7 @@ class BackOfficeJourneyBrowserTest extends IntegrationTest {
         quantity.clear();
         quantity.sendKeys("2");
         browser.findElement(By.id("email")).sendKeys("buyer-" + lang + "@example.com");
-        browser.findElement(By.id("channel-sandbox")).click();
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         Chromium.click(browser, browser.findElement(By.id("buy")));
         wait(30).until(ExpectedConditions.urlContains("/orders/"));
         String orderNo = browser.findElement(By.id("order")).getAttribute("data-order-no");

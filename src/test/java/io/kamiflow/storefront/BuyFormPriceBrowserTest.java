@@ -92,7 +92,7 @@ class BuyFormPriceBrowserTest extends IntegrationTest {
         assertThat(text("unit-price")).isEqualTo(yuan + "9.00");
         assertThat(text("discount-line")).contains("−" + yuan + "5.40");
         browser.findElement(By.id("email")).sendKeys(lang + "-" + device + "@example.com");
-        browser.findElement(By.id("channel-sandbox")).click();
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         Chromium.screenshot(browser, "couponshow-" + lang + "-" + device + "-form");
 
         Chromium.click(browser, browser.findElement(By.id("buy")));

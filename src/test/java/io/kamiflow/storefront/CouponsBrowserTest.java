@@ -64,7 +64,7 @@ class CouponsBrowserTest extends IntegrationTest {
         wait(10).until(ExpectedConditions.textMatches(By.id("total-amount"), java.util.regex.Pattern.compile(".*18\\.00$")));
         browser.findElement(By.id("email")).sendKeys(lang + "-" + device + "@example.com");
         browser.findElement(By.id("coupon")).sendKeys("sale20");
-        browser.findElement(By.id("channel-sandbox")).click();
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         // the live quote takes the coupon off the total before the buyer buys (and its line moves the button down)
         wait(10).until(ExpectedConditions.textMatches(By.id("total-amount"), java.util.regex.Pattern.compile(".*14\\.40$")));
         Chromium.screenshot(browser, "coupons-" + lang + "-" + device + "-product");

@@ -113,7 +113,7 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         browser.get(base() + "/products/TOPUP");
         browser.findElement(By.id("email")).sendKeys("en-topup@example.com");
         browser.findElement(By.id("field_account")).sendKeys("12ab");
-        browser.findElement(By.id("channel-sandbox")).click();
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         Chromium.click(browser, browser.findElement(By.id("buy")));
         WebElement error = wait(browser, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("checkout-error")));
         assertThat(error.getText()).contains("Game account id");
@@ -189,7 +189,7 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         emailField.sendKeys(email);
         browser.findElement(By.id("field_account")).sendKeys(account);
         browser.findElement(By.id("field_server")).sendKeys("Asia-1");
-        browser.findElement(By.id("channel-sandbox")).click();
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         Chromium.screenshot(browser, "byhand-" + language + (language.equals("zh") ? "-product" : "-phone-product"));
         Chromium.click(browser, browser.findElement(By.id("buy")));
         wait(browser, 30).until(ExpectedConditions.urlContains("/orders/"));

@@ -76,7 +76,7 @@ class OrderPagesBrowserTest extends IntegrationTest {
         quantity.clear();
         quantity.sendKeys("3");
         browser.findElement(By.id("email")).sendKeys("buyer@example.com");
-        browser.findElement(By.id("channel-sandbox")).click();
+        Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
         Chromium.click(browser, browser.findElement(By.id("buy")));
         wait(30).until(ExpectedConditions.urlContains("/orders/"));
         String orderNo = browser.findElement(By.id("order")).getAttribute("data-order-no");

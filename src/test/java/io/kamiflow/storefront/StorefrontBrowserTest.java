@@ -119,7 +119,7 @@ class StorefrontBrowserTest extends IntegrationTest {
             browser = Chromium.start("zh-CN,zh");
             browser.get(base() + "/products/DEMO-KEY");
             browser.findElement(By.id("email")).sendKeys("wx@example.com");
-            browser.findElement(By.id("channel-wechat")).click();
+            Chromium.click(browser, browser.findElement(By.id("channel-wechat")));
             Chromium.click(browser, browser.findElement(By.id("buy")));
 
             WebElement qr = wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".qr svg")));
