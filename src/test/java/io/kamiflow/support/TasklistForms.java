@@ -7,7 +7,6 @@ import java.util.function.BooleanSupplier;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -59,7 +58,6 @@ public final class TasklistForms {
     private static void clickComplete(WebDriver driver) {
         WebElement complete = new WebDriverWait(driver, Duration.ofSeconds(30))
                 .until(ExpectedConditions.elementToBeClickable(COMPLETE));
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()",
-                complete);
+        Chromium.click(driver, complete);
     }
 }
