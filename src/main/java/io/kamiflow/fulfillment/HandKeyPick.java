@@ -7,7 +7,6 @@ import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.KeyReveals;
 import io.kamiflow.inventory.LowStockMonitor;
-import io.kamiflow.inventory.StockAdded;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.ordering.Order;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -22,8 +21,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -75,28 +72,29 @@ class HandKeyPick implements TaskListener {
         task.setVariablesLocal(shown(stock.available(order.productId()), order.quantity()));
     }
 
-    /** Keys arrived for a hand product: its orders' open tasks show the new stock (the stock is read after the commit). */
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    public void onStockAdded(StockAdded event) {
-        if (!products.getById(event.productId()).byHand()) {
+    /**
+     * Keys arrived for a hand product: its orders' open tasks show the new stock, read after the keys' commit
+     * ({@link RestockRelay}). No transaction around the loop: each task's hint is written in one of its own.
+     */
+    public void showStock(long productId, String sku) {
+        if (!products.getById(productId).byHand()) {
             return;
         }
         record Waiting(String orderNo, int quantity) {
         }
         List<Waiting> waiting = jdbc.sql("SELECT order_no, quantity FROM customer_order WHERE product_id = ? "
-                        + "AND status = 'PAID' ORDER BY id LIMIT 1000").param(event.productId())
+                        + "AND status = 'PAID' ORDER BY id LIMIT 1000").param(productId)
                 .query((rs, row) -> new Waiting(rs.getString("order_no"), rs.getInt("quantity"))).list();
         if (waiting.isEmpty()) {
             return;
         }
-        long available = stock.available(event.productId());
+        long available = stock.available(productId);
         for (Waiting order : waiting) {
             for (var task : tasks.createTaskQuery().taskDefinitionKey("FulfilByHand").processInstanceBusinessKey(order.orderNo()).list()) {
                 try { // each task in a transaction of its own: one completed meanwhile costs only its own hint
                     ownTransaction.executeWithoutResult(tx -> tasks.setVariablesLocal(task.getId(), shown(available, order.quantity())));
                 } catch (RuntimeException e) {
-                    log.info("stock of {} not shown again on task {}: {}", event.sku(), task.getId(), e.getClass().getSimpleName());
+                    log.info("stock of {} not shown again on task {}: {}", sku, task.getId(), e.getClass().getSimpleName());
                 }
             }
         }

@@ -1,7 +1,5 @@
 package io.kamiflow.fulfillment;
 
-
-import io.kamiflow.inventory.StockAdded;
 import io.kamiflow.inventory.StockService;
 import io.kamiflow.ordering.Order;
 import io.kamiflow.ordering.OrderRepository;
@@ -10,15 +8,12 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * When keys arrive, parked orders resume oldest payment first, as many as the new stock can serve;
- * the rest keep waiting. Runs after the import committed, in a transaction of its own: a resumed
- * order is set back to PAID and its process moves on from "Stock replenished" in a job.
+ * the rest keep waiting. Runs after the keys' transaction committed ({@link RestockRelay}), in a transaction of its
+ * own: a resumed order is set back to PAID and its process moves on from "Stock replenished" in a job.
  */
 @Component
 class RestockResumer {
@@ -35,12 +30,11 @@ class RestockResumer {
         this.runtime = runtime;
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    public void onStockAdded(StockAdded event) {
-        long available = stock.available(event.productId());
+    @Transactional
+    public void resume(long productId, String sku) {
+        long available = stock.available(productId);
         int resumed = 0;
-        for (Order order : orders.lockAwaitingStock(event.productId(), (int) Math.min(available, 10_000))) {
+        for (Order order : orders.lockAwaitingStock(productId, (int) Math.min(available, 10_000))) {
             if (order.quantity() > available) {
                 break; // oldest first: a younger, smaller order does not jump the queue
             }
@@ -54,7 +48,7 @@ class RestockResumer {
             }
         }
         if (resumed > 0) {
-            log.info("restock of {}: resumed {} parked orders", event.sku(), resumed);
+            log.info("restock of {}: resumed {} parked orders", sku, resumed);
         }
     }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,8 +209,8 @@ class FulfilByHandProcessTest extends ProcessTest {
         assertThat(keysIn("AVAILABLE")).isEqualTo(1);
 
         importKeys("ACCT-2", "ACCT-BBBB-0002"); // restocked while the task is open: the form says so; keys only, no text
-        assertThat(engine.getTaskService().getVariablesLocal(task(instance).getId()))
-                .containsEntry("keysInStock", 2L).containsEntry("keysEnough", true);
+        await().pollInSameThread().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(engine.getTaskService()
+                .getVariablesLocal(task(instance).getId())).containsEntry("keysInStock", 2L).containsEntry("keysEnough", true));
         complete(instance, Map.of("handAction", "deliverKeys"));
         assertThat(keysOf(order.orderNo(), "SOLD")).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM hand_delivery", Integer.class)).isZero();
