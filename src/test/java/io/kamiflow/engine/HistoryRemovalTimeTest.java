@@ -40,6 +40,7 @@ class HistoryRemovalTimeTest extends ProcessTest {
         assertThat(history(first.orderNo())).as("the delivered order's history, a day past end + TTL").isNull();
 
         shop.importKeys("WAIT", "LATE-KEY-1\n"); // stock at last, 181 days on
+        awaitStockReplenished(instance);
         executeJobs(instance, 2); // Claim keys, Send keys
         assertThat(instance).isEnded();
         HistoricProcessInstance ended = history(waiting.orderNo());

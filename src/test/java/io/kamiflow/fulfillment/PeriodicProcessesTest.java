@@ -203,7 +203,7 @@ class PeriodicProcessesTest extends ProcessTest {
         runPeriodicProcess("order-expiry"); // the idle order expires and gives its reserved key back
         ClockUtil.reset();
         assertThat(orderStatus(idle.orderNo())).isEqualTo("EXPIRED");
-        assertThat(parked).isWaitingAt("StockReplenished");
+        awaitStockReplenished(parked);
         executeJobs(parked, 2);
         assertThat(parked).isEnded().hasPassed("OrderDelivered");
     }

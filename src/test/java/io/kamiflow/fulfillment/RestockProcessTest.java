@@ -2,10 +2,8 @@ package io.kamiflow.fulfillment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 
-import java.time.Duration;
 import java.util.Map;
 
 import io.kamiflow.support.ProcessTest;
@@ -38,7 +36,7 @@ class RestockProcessTest extends ProcessTest {
     @Test
     void stockArrivingRightAfterParkingWakesTheOrderBeforeTheAdminIsEvenAlerted() {
         assertThat(shop.importKeys("PARK", "EARLY-RESTOCK-1\n").json().get("imported").asInt()).isEqualTo(1);
-        awaitResumed();
+        awaitStockReplenished(instance);
         executeJobs(instance, 2); // Claim keys, Send keys
         assertThat(instance).isEnded().hasPassed("OrderDelivered");
         runAdminAlerts();
@@ -52,7 +50,7 @@ class RestockProcessTest extends ProcessTest {
         assertThat(instance).isWaitingAt("WaitForStock");
         TestMail.start();
         shop.importKeys("PARK", "RESTOCK-KEY-3\n");
-        awaitResumed();
+        awaitStockReplenished(instance);
         executeJobs(instance, 2); // Claim keys (after Stock replenished), Send keys
         assertThat(instance).isEnded().hasPassed("OrderDelivered");
         assertThat(mailsTo("late@example.com")).isEqualTo(1);
@@ -67,7 +65,7 @@ class RestockProcessTest extends ProcessTest {
         assertThat(mailsTo("admin@kamiflow.local")).isEqualTo(1);
 
         assertThat(shop.importKeys("PARK", "RESTOCK-KEY-1\n").json().get("imported").asInt()).isEqualTo(1);
-        awaitResumed(); // asyncAfter: the restock only correlated
+        awaitStockReplenished(instance); // asyncAfter: the restock only correlated
         assertThat(orderStatus(parked.orderNo())).isEqualTo("PAID");
         executeJob(instance); // Claim keys
         executeJob(instance); // Send keys
@@ -114,10 +112,5 @@ class RestockProcessTest extends ProcessTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> complete(instance, Map.of("restockDecision", "maybe")))
                 .hasMessageContaining("restockDecision must be one of");
         assertThat(instance).isWaitingAt("RestockOrRefund");
-    }
-
-    /** The restock resumes parked orders on a thread of its own after the import's commit (RestockRelay). */
-    private void awaitResumed() {
-        await().pollInSameThread().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(instance).isWaitingAt("StockReplenished"));
     }
 }

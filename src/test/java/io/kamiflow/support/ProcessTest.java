@@ -1,9 +1,11 @@
 package io.kamiflow.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.reset;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -221,6 +223,15 @@ public abstract class ProcessTest extends IntegrationTest {
             }
         }
         throw new AssertionError("order " + orderNo + " still has work after 50 rounds");
+    }
+
+    /**
+     * A parked order resumes on a thread of its own after the commit that brought its keys (RestockRelay): waits
+     * until its instance has moved to "Stock replenished".
+     */
+    protected void awaitStockReplenished(ProcessInstance instance) {
+        await().pollInSameThread().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat(instance).isWaitingAt("StockReplenished"));
     }
 
     protected void executeJobs(ProcessInstance instance, int count) {
