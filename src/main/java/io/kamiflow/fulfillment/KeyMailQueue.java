@@ -72,7 +72,6 @@ public class KeyMailQueue implements SmartLifecycle {
     private final ObjectProvider<JobExecutor> jobExecutor;
     private final KeyMailLeases leases;
     private final KeyMailHeartbeat heartbeat;
-    private final TransactionTemplate ownTransaction;
     private final ShutdownBudget shutdown;
     private final KeyMailPacing pacing;
     private volatile String owner;
@@ -92,8 +91,6 @@ public class KeyMailQueue implements SmartLifecycle {
         this.jobExecutor = jobExecutor;
         this.shutdown = shutdown;
         this.pacing = pacing;
-        this.ownTransaction = new TransactionTemplate(transactionManager);
-        ownTransaction.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
         this.leases = new KeyMailLeases(jdbc, settings::getKeyMailLease, dialect);
         this.heartbeat = new KeyMailHeartbeat(leases, settings::getKeyMailLease);
     }
@@ -138,10 +135,11 @@ public class KeyMailQueue implements SmartLifecycle {
             // falls through
         }
         heartbeat.done(orderId);
-        log.warn("order {}: key mail not taken by this node's senders (stopping, or {} waiting); handing it to a Send "
-                + "keys job", orderNo, MAX_WAITING);
-        // after the callback's commit, whose connection is still bound to this thread: a transaction of its own
-        ownTransaction.executeWithoutResult(tx -> handOver(orderId));
+        // Not handed over here: after the callback's commit this thread still holds its connection, and a transaction
+        // of its own would take a second one from the pool (docs/architecture.md). Unrenewed, the lease passes within
+        // kamiflow.fulfillment.key-mail-lease and the sweep makes the mail a Send keys task.
+        log.warn("order {}: key mail not taken by this node's senders (stopping, or {} waiting); a Send keys task "
+                + "takes it when its lease passes", orderNo, MAX_WAITING);
     }
 
     /** One attempt; whatever goes wrong before it is recorded leaves the row to the sweep, at once. */
