@@ -94,7 +94,7 @@ class AdminCommandsProcessTest extends ProcessTest {
         executeJob(firstInstance); // Refund payment on request: the unsent key goes back to stock
         assertThat(orderStatus(first.orderNo())).isEqualTo("REFUNDED");
 
-        assertThat(secondInstance).isWaitingAt("StockReplenished");
+        awaitStockReplenished(secondInstance); // on the restock's own thread, after the refund's commit
         executeJobs(secondInstance, 2);
         assertThat(secondInstance).isEnded().hasPassed("OrderDelivered");
         assertThat(keysOf(second.orderNo(), "SOLD")).isEqualTo(1);
