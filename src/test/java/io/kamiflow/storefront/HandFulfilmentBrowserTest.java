@@ -130,6 +130,9 @@ class HandFulfilmentBrowserTest extends IntegrationTest {
         assertThat(done.body()).contains("handAction is not offered in this task's situation");
         assertThat(orderStatus(order.orderNo())).isEqualTo("PAID");
         assertThat(shop().importKeys("TOPUP", "player-77:Pa55-word-2026").status()).isEqualTo(200);
+        // the open task learns of the new stock from the restock's own thread, just after the import's commit
+        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(
+                engine.getTaskService().getVariableLocal(task.getId(), "keysEnough")));
         done = SupportDesk.rest(shop(), "POST", "/engine-rest/task/" + task.getId() + "/submit-form",
                 "{\"variables\":{\"handAction\":{\"value\":\"deliverKeys\"}}}");
         assertThat(done.status()).as(done.body()).isEqualTo(204);
