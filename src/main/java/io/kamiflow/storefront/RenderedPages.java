@@ -22,9 +22,10 @@ import org.springframework.web.servlet.support.RequestContextUtils;
 /**
  * Storefront pages kept as rendered, per template and language, while their model stays equal (issue 23: during a
  * flash sale the Thymeleaf render was the largest share of the pages' CPU, and the catalogue is the same page for
- * every buyer). The model is the key: the copy is served only when every value the template reads (the cards with
- * their stock, names, images, the announcement, the language links) equals what it was rendered from, so a stock or
- * catalogue change shows as soon as the model shows it, with no invalidation to forget. Only for pages that read
+ * every buyer). The model is the key: the copy is served only when every value the template reads (the cards,
+ * names, images, the announcement, the language links) equals what it was rendered from, so a catalogue change shows
+ * as soon as the model shows it, with no invalidation to forget. Stock counts, which a sale changes with every
+ * checkout, are slots the copy leaves open and each request fills ({@link StockSlots}). Only for pages that read
  * nothing but their model, the language and the request's CSRF token: the token is kept out of the copy (a marker
  * unknown outside this process stands in its place) and each request's own is written in, so every buyer posts with
  * theirs; a page that names {@code _csrf} without the request's token in it is never kept, nor one rendered while a
@@ -66,12 +67,13 @@ class RenderedPages {
                 Locale locale = RequestContextUtils.getLocale(request);
                 String key = template + '|' + variant + '|' + locale.toLanguageTag();
                 CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+                StockSlots.Shape shape = StockSlots.of(model);
                 Copy copy = copies.get(key);
                 String html;
-                if (copy != null && copy.model().equals(model) && (!copy.csrf() || csrf != null)) {
+                if (copy != null && copy.model().equals(shape.model()) && (!copy.csrf() || csrf != null)) {
                     html = copy.csrf() ? copy.html().replace(CSRF_MARKER, csrf.getToken()) : copy.html();
                 } else {
-                    copy = renderNow(template, locale, model, request, response);
+                    copy = renderNow(template, locale, shape.model(), request, response);
                     html = copy.html();
                     Copy kept = keepable(copy, request, csrf);
                     if (kept != null) {
@@ -82,7 +84,7 @@ class RenderedPages {
                     }
                 }
                 response.setContentType(copy.contentType());
-                response.getWriter().write(html);
+                response.getWriter().write(StockSlots.fill(html, shape.shown()));
             }
         };
     }

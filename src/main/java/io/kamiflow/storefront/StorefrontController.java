@@ -1,5 +1,6 @@
 package io.kamiflow.storefront;
 
+import java.text.NumberFormat;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +55,21 @@ class StorefrontController {
      * @param listPrice the price struck through next to {@code price}, null if none
      * @param exactStock whether the shop shows how many are left or only that there are some
      */
-    /** @param summary the description's first paragraph as short text for the catalogue's card, null if none */
+    /**
+     * @param summary the description's first paragraph as short text for the catalogue's card, null if none
+     * @param stock {@code available} as the page shows it (grouped in the buyer's language); the kept copy of a page
+     *              holds a marker here instead ({@link StockSlots})
+     */
     public record ProductCard(String sku, String name, String price, long available, String description,
-                              String listPrice, boolean exactStock, String summary, boolean byHand) {
+                              String listPrice, boolean exactStock, String summary, boolean byHand, String stock) {
         public boolean soldOut() {
             return available == 0;
+        }
+
+        /** This card for a page's kept copy: the count's text a marker, the count itself only "any left or not". */
+        ProductCard withStockMarker(String marker) {
+            return new ProductCard(sku, name, price, Math.min(available, 1), description, listPrice, exactStock, summary,
+                    byHand, marker);
         }
     }
 
@@ -261,11 +272,11 @@ class StorefrontController {
     }
 
     private ProductCard card(Product product, Locale locale, CatalogueCache.Snapshot snapshot) {
-        return new ProductCard(product.sku(), product.name(locale), Prices.format(product.price(), locale),
-                product.byHand() ? product.maxQuantity(ordering.maxQuantity()) : stock.available(product.id()),
+        long available = product.byHand() ? product.maxQuantity(ordering.maxQuantity()) : stock.available(product.id());
+        return new ProductCard(product.sku(), product.name(locale), Prices.format(product.price(), locale), available,
                 snapshot.html(product.description(locale)),
                 product.listPrice() == null ? null : Prices.format(product.listPrice(), locale),
                 product.stockDisplay() == StockDisplay.EXACT, snapshot.summary(product.description(locale), SUMMARY),
-                product.byHand());
+                product.byHand(), NumberFormat.getIntegerInstance(locale).format(available));
     }
 }

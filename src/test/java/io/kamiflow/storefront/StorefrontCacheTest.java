@@ -149,12 +149,28 @@ class StorefrontCacheTest extends IntegrationTest {
 
         Shop.order(shop, "TOOL", 2, "taker@example.test");
         assertThat(card("TOOL")).contains("3 in stock");
-        assertThat(renderedPages.renders()).isEqualTo(renders + 2);
+        assertThat(buyer.get("/", "zh-CN,zh").body()).contains("库存 3", "库存 2");
+        assertThat(renderedPages.renders()).as("stock taken: the copies' slots show it, no render").isEqualTo(renders + 1);
+        assertThat(catalogue()).isEqualTo(first.replace("5 in stock", "3 in stock")).doesNotContain("stock-");
+
+        Shop.order(shop, "GAME", 2, "last-two@example.test");
+        assertThat(card("GAME")).contains("Sold out").doesNotContain("in stock");
+        assertThat(renderedPages.renders()).as("sold out: the page changes, rendered anew").isEqualTo(renders + 2);
 
         assertThat(page("/?q=tool")).contains("Product TOOL").doesNotContain("Product GAME");
         assertThat(page("/?q=tool")).contains("Product TOOL");
         assertThat(catalogue()).contains("3 in stock", "Product GAME");
         assertThat(renderedPages.renders()).as("searches render past the copies and leave them alone").isEqualTo(renders + 2);
+    }
+
+    /** A count past a thousand is grouped as the buyer's language writes it, as the template's message did before. */
+    @Test
+    void largeCountsAreGroupedInTheBuyersLanguage() {
+        assertThat(shop.generateKeys("TOOL", 1_200).status()).isEqualTo(200);
+        assertThat(card("TOOL")).contains("1,205 in stock");
+        assertThat(buyer.get("/products/TOOL", "zh-CN,zh").body()).contains("库存 1,205");
+        Shop.order(shop, "TOOL", 1, "one@example.test");
+        assertThat(page("/products/TOOL")).contains("1,204 in stock").doesNotContain("stock-");
     }
 
     /**
