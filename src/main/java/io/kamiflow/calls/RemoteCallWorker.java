@@ -12,10 +12,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.kamiflow.ops.DaemonThreads;
 import io.kamiflow.ops.logging.OrderLogContext;
 import io.kamiflow.ops.shutdown.ShutdownBudget;
 import org.camunda.bpm.engine.ExternalTaskService;
@@ -71,11 +71,7 @@ public class RemoteCallWorker implements SmartLifecycle {
     /** Tasks fetched and waiting for a thread: unlocked at a stop, so another node takes them at once. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pollAsked = new AtomicBoolean();
-    private final ExecutorService poller = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "remoteCall-poll");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService poller = Executors.newSingleThreadExecutor(DaemonThreads.named("remoteCall-poll"));
     private volatile String workerId = "kamiflow-" + UUID.randomUUID();
     private volatile ThreadPoolExecutor pool; // null while stopped
 
@@ -239,12 +235,8 @@ public class RemoteCallWorker implements SmartLifecycle {
             workerId = executor.getLockOwner(); // Cockpit names the node that holds a task as it does for jobs
         }
         int threads = settings.getThreads();
-        AtomicInteger threadNo = new AtomicInteger();
-        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "remoteCall-" + threadNo.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.numbered("remoteCall-"));
     }
 
     /**

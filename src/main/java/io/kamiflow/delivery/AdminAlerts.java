@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.kamiflow.inventory.LowStock;
+import io.kamiflow.ops.DaemonThreads;
 import jakarta.annotation.PreDestroy;
 import org.springframework.context.event.EventListener;
 
@@ -33,11 +34,7 @@ public class AdminAlerts {
      * pooled connection while its afterCommit callbacks run; a buyer must not wait for SMTP there, nor the pool.
      */
     private final ThreadPoolExecutor lowStockSender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(100), runnable -> {
-                Thread thread = new Thread(runnable, "low-stock-mail");
-                thread.setDaemon(true);
-                return thread;
-            });
+            new ArrayBlockingQueue<>(100), DaemonThreads.named("low-stock-mail"));
 
     AdminAlerts(JavaMailSender mail, DeliveryProperties properties, InsertIfAbsent inserts) {
         this.mail = mail;

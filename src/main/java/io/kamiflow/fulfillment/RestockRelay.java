@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.kamiflow.inventory.StockAdded;
+import io.kamiflow.ops.DaemonThreads;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +37,7 @@ class RestockRelay {
     private final JdbcClient jdbc;
     /** Products with stock added since their last pass, by id: a product is queued once until its pass starts. */
     private final Map<Long, String> due = new ConcurrentHashMap<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "kamiflow-restock");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("kamiflow-restock"));
 
     RestockRelay(RestockResumer resumer, HandKeyPick handTasks, JdbcClient jdbc) {
         this.resumer = resumer;

@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.kamiflow.ops.DaemonThreads;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.spring.boot.starter.property.CamundaBpmProperties;
@@ -40,11 +41,8 @@ class ProcessVersionsConfig {
 
         private final ProcessVersions versions;
         private final Duration every;
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "kamiflow-process-versions");
-            thread.setDaemon(true);
-            return thread;
-        });
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("kamiflow-process-versions"));
 
         ProcessVersionScan(ProcessVersions versions, Duration every) {
             this.versions = versions;
