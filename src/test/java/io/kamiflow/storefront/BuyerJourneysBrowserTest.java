@@ -149,6 +149,8 @@ class BuyerJourneysBrowserTest extends IntegrationTest {
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("coupon")).sendKeys("sale20");
         Chromium.click(browser, browser.findElement(By.id("channel-sandbox")));
+        // the form's prices follow the quantity and the coupon after a short pause: the shot shows what the buyer reads
+        wait(browser, 30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("total"), "14.40"));
         fitsTheScreen(browser);
         Chromium.screenshot(browser, shot + "3-product");
         Chromium.click(browser, browser.findElement(By.id("buy")));
