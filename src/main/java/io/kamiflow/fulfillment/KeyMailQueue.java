@@ -7,10 +7,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kamiflow.delivery.KeyDeliveryService;
 import io.kamiflow.inventory.KeyReveals;
+import io.kamiflow.ops.DaemonThreads;
 import io.kamiflow.ops.logging.OrderLogContext;
 import io.kamiflow.ops.shutdown.ShutdownBudget;
 import io.kamiflow.ordering.Order;
@@ -270,13 +270,9 @@ public class KeyMailQueue implements SmartLifecycle {
     public void start() {
         JobExecutor executor = jobExecutor.getIfAvailable();
         owner = executor != null ? executor.getLockOwner() : UUID.randomUUID().toString();
-        AtomicInteger threadNo = new AtomicInteger();
         int threads = settings.getKeyMailThreads();
-        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_WAITING), task -> {
-            Thread thread = new Thread(task, "keyMail-" + threadNo.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_WAITING),
+                DaemonThreads.numbered("keyMail-"));
         heartbeat.start(owner);
     }
 
