@@ -54,8 +54,6 @@ class StorefrontController {
      * @param description the description's HTML (Markdown rendered, HTML escaped), empty if none
      * @param listPrice the price struck through next to {@code price}, null if none
      * @param exactStock whether the shop shows how many are left or only that there are some
-     */
-    /**
      * @param summary the description's first paragraph as short text for the catalogue's card, null if none
      * @param stock {@code available} as the page shows it (grouped in the buyer's language); the kept copy of a page
      *              holds a marker here instead ({@link StockSlots})
