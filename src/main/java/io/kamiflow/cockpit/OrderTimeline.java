@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import io.kamiflow.catalog.Money;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricIncident;
@@ -66,10 +67,12 @@ public class OrderTimeline {
     private final RuntimeService runtime;
     private final IdentityService identity;
     private final MessageSource messages;
+    private final RepositoryService repository;
 
     OrderTimeline(JdbcTemplate jdbc, HistoryService history, RuntimeService runtime, IdentityService identity,
-                  MessageSource messages) {
+                  MessageSource messages, RepositoryService repository) {
         this.messages = messages;
+        this.repository = repository;
         this.jdbc = jdbc;
         this.history = history;
         this.runtime = runtime;
@@ -322,8 +325,20 @@ public class OrderTimeline {
             }
             String name = history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
                     .activityId(instance.getEndActivityId()).list().stream().map(HistoricActivityInstance::getActivityName)
-                    .filter(n -> n != null).findFirst().orElse(instance.getEndActivityId());
+                    .filter(n -> n != null).findFirst()
+                    .orElseGet(() -> diagramName(instance.getProcessDefinitionId(), instance.getEndActivityId()));
             return named("activityName", instance.getEndActivityId(), name);
+        }
+
+        /**
+         * An element's name in its process's diagram: for an end the lean history keeps no activity row of ("Key mail
+         * queued", LeanHistoryEventHandler), else its id. The model comes from Camunda's deployment cache.
+         */
+        private String diagramName(String processDefinitionId, String elementId) {
+            var model = processDefinitionId == null ? null : repository.getBpmnModelInstance(processDefinitionId);
+            var element = model == null ? null : model.getModelElementById(elementId);
+            String name = element == null ? null : element.getAttributeValue("name");
+            return name == null ? elementId : name;
         }
     }
 

@@ -118,11 +118,12 @@ class KeyMailLeaseTest extends IntegrationTest {
         return url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + name;
     }
 
-
+    /** Activities passed by every instance of the order, and where each ended (the instance's own row). */
     private List<String> passed(String orderNo) {
         return engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(orderNo).list()
-                .stream().flatMap(instance -> engine.getHistoryService().createHistoricActivityInstanceQuery()
-                        .processInstanceId(instance.getId()).list().stream().map(HistoricActivityInstance::getActivityId))
+                .stream().flatMap(instance -> java.util.stream.Stream.concat(engine.getHistoryService()
+                        .createHistoricActivityInstanceQuery().processInstanceId(instance.getId()).list().stream()
+                        .map(HistoricActivityInstance::getActivityId), java.util.stream.Stream.ofNullable(instance.getEndActivityId())))
                 .toList();
     }
 

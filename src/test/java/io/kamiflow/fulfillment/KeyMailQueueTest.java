@@ -41,6 +41,9 @@ class KeyMailQueueTest extends IntegrationTest {
     @Autowired
     io.kamiflow.calls.RemoteCallWorker remoteCalls;
 
+    @Autowired
+    io.kamiflow.cockpit.OrderTimeline timeline;
+
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -61,7 +64,14 @@ class KeyMailQueueTest extends IntegrationTest {
         assertThat(jdbc.queryForList("SELECT channel FROM key_reveal", String.class)).containsExactly("MAIL", "MAIL");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM key_mail_queue", Integer.class)).isZero();
         assertThat(passed(order.orderNo()))
-                .contains("VerifyPayment", "ClaimKeys", "QueueKeyMail", "KeyMailQueued").doesNotContain("SendKeys");
+                .contains("VerifyPayment", "ClaimKeys", "KeyMailQueued").doesNotContain("SendKeys");
+        assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().activityId("QueueKeyMail").count()
+                + engine.getHistoryService().createHistoricActivityInstanceQuery().activityId("KeyMailQueued").count())
+                .as("the callback's last two steps leave no activity rows: the instance's row ends at Key mail queued")
+                .isZero();
+        assertThat(timeline.of(order.orderNo()).orElseThrow().events())
+                .filteredOn(event -> event.detail().containsKey("end")).extracting(event -> event.detail().get("end"))
+                .as("ops read where it ended in the diagram's words").containsExactly("Key mail queued");
         assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(order.orderNo())
                 .count()).as("one instance for the order").isEqualTo(1);
     }
@@ -427,11 +437,12 @@ class KeyMailQueueTest extends IntegrationTest {
         return jdbc.queryForList("SELECT order_id FROM key_mail_queue FOR UPDATE", Long.class).size();
     }
 
-    /** Activities passed by every instance of the order. */
+    /** Activities passed by every instance of the order, and where each ended (the instance's own row). */
     private List<String> passed(String orderNo) {
         return engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceBusinessKey(orderNo).list()
-                .stream().flatMap(instance -> engine.getHistoryService().createHistoricActivityInstanceQuery()
-                        .processInstanceId(instance.getId()).list().stream().map(HistoricActivityInstance::getActivityId))
+                .stream().flatMap(instance -> java.util.stream.Stream.concat(engine.getHistoryService()
+                        .createHistoricActivityInstanceQuery().processInstanceId(instance.getId()).list().stream()
+                        .map(HistoricActivityInstance::getActivityId), java.util.stream.Stream.ofNullable(instance.getEndActivityId())))
                 .toList();
     }
 

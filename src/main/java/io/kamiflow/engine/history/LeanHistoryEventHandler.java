@@ -21,6 +21,10 @@ import org.camunda.bpm.engine.impl.history.handler.DbHistoryEventHandler;
  * no time and the next step's row says which way it went. Event-based gateways are wait states and stay;</li>
  * <li>the none start event of order-fulfillment (ACT_HI_ACTINST): the process instance's own row holds its
  * start activity and time. Message start events (an admin's resend or refund) stay.</li>
+ * <li>"Queue key mail" and its end event "Key mail queued" of order-fulfillment (ACT_HI_ACTINST): they run only in
+ * the paying callback's own transaction, which commits them with the instance's end (a failure there rolls the
+ * whole callback back), so the instance's row already says it ended there and when. Half of a happy order's
+ * activity rows.</li>
  * <li>submitted form fields (ACT_HI_DETAIL): copies of what support typed into a task form, kept as long as the
  * history; the decision is in the variables and the audit log;</li>
  * <li>any history of the variables in {@link ProcessVariables#KEPT_OUT_OF_HISTORY} (ACT_HI_VARINST): they may
@@ -32,12 +36,14 @@ import org.camunda.bpm.engine.impl.history.handler.DbHistoryEventHandler;
 public class LeanHistoryEventHandler extends DbHistoryEventHandler {
 
     private static final Set<String> PASS_THROUGH_GATEWAYS = Set.of("exclusiveGateway", "parallelGateway", "inclusiveGateway");
+    /** Reached only in the command that starts the instance, and always its last steps there (order-fulfillment.bpmn). */
+    private static final Set<String> CALLBACK_MAIL_STEPS = Set.of("QueueKeyMail", "KeyMailQueued");
 
     @Override
     public void handleEvent(HistoryEvent event) {
         if (event instanceof HistoricJobLogEvent jobLog && isRoutineOrderJobLog(jobLog)
                 || event instanceof HistoricActivityInstanceEventEntity activity
-                        && (isPassThroughGateway(activity) || isOrderStart(activity))
+                        && (isPassThroughGateway(activity) || isOrderStart(activity) || isCallbackMailStep(activity))
                 || event instanceof HistoricFormPropertyEventEntity
                 || event instanceof HistoricVariableUpdateEventEntity variable
                         && ProcessVariables.KEPT_OUT_OF_HISTORY.contains(variable.getVariableName())) {
@@ -57,6 +63,11 @@ public class LeanHistoryEventHandler extends DbHistoryEventHandler {
 
     private static boolean isOrderStart(HistoricActivityInstanceEventEntity activity) {
         return "startEvent".equals(activity.getActivityType())
+                && ProcessVariables.PROCESS_KEY.equals(activity.getProcessDefinitionKey());
+    }
+
+    private static boolean isCallbackMailStep(HistoricActivityInstanceEventEntity activity) {
+        return CALLBACK_MAIL_STEPS.contains(activity.getActivityId())
                 && ProcessVariables.PROCESS_KEY.equals(activity.getProcessDefinitionKey());
     }
 
