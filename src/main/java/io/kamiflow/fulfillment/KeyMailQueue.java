@@ -40,7 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the promise until the mail is recorded:
  * <ul>
  * <li>Leases are on the database's clock ({@link KeyMailLeases}), so nodes whose clocks disagree agree on them.</li>
- * <li>Sending: one transaction renews the lease, reads the order and its keys and reveals them (committed before the
+ * <li>Sending: one transaction locks the row (renewing its lease only when a third of it is spent), reads the order
+ * and its keys and reveals them (committed before the
  * send, as Send keys does); the mail goes out, its lease renewed every third of the lease while the SMTP
  * conversation runs ({@link KeyMailHeartbeat}); the attempt is recorded in the transaction that deletes the row. A
  * failed mail starts an order-fulfillment instance at "Keys delivered?", which retries, hands over to support or
@@ -151,16 +152,20 @@ public class KeyMailQueue implements SmartLifecycle {
             }
             heartbeat.sending(orderId); // from here until recorded, stop() leaves this row alone and its lease is renewed
             try {
-                // one transaction renews the lease, reads and reveals, and commits before the send; one records
+                // one transaction holds the row (two thirds of a lease left at least), reads and reveals, and commits
+                // before the send; one records
                 Revealed revealed = transactions.execute(tx -> {
-                    renewLease(orderId);
+                    long held = System.nanoTime();
+                    holdLease(orderId);
                     KeyDeliveryService.Prepared prepared = delivery.prepare(orderId);
                     Order order = prepared.order();
                     Revealed read = new Revealed(prepared, prepared.ready()
                             && reveals.reveal(order.id(), order.quantity(), KeyReveals.Channel.MAIL));
-                    // the conversation gets a whole lease from here: the read and the reveal may have outlasted the
-                    // first one (cold templates, a locked key), with the row locked so no beat could renew it
-                    leases.topUp(orderId, owner);
+                    // the conversation needs enough lease left for the next beat: a slow read and reveal (cold
+                    // templates, a locked key), with the row locked so no beat could renew it, tops it up first
+                    if (System.nanoTime() - held > settings.getKeyMailLease().toNanos() / 6) {
+                        leases.topUp(orderId, owner);
+                    }
                     return read;
                 });
                 KeyDeliveryService.Attempt attempt;
@@ -213,8 +218,8 @@ public class KeyMailQueue implements SmartLifecycle {
     }
 
     /** In the reveal's transaction: the row is still this node's, and stays so for the send. */
-    private void renewLease(long orderId) {
-        if (!leases.renew(orderId, owner)) {
+    private void holdLease(long orderId) {
+        if (!leases.hold(orderId, owner)) {
             throw new LeaseLost();
         }
     }

@@ -77,6 +77,70 @@ class KeyMailQueueTest extends IntegrationTest {
     }
 
     @Test
+    void theSenderLocksAFreshLeaseWithoutWritingItAndRenewsOneThatIsRunningOut() {
+        ShopClient shop = shop();
+        try (var writes = new LeaseWrites(jdbc)) {
+            Shop.productWithKeys(shop, "QUEUE", "5.00", 4);
+            Shop.PlacedOrder fresh = Shop.order(shop, "QUEUE", 1, "fresh@example.com");
+            assertThat(Shop.pay(shop, fresh, "T-" + fresh.orderNo()).body()).isEqualTo("success");
+            awaitDelivered(fresh.orderNo());
+            assertThat(writes.bySender()).as("a lease with most of it left is not written again before the send").isEmpty();
+
+            // a mail that waited for a sender until little of its lease was left (its node's beats were slow); should
+            // a beat renew it between the shortening and the send (a 2 s beat, a window of milliseconds), again
+            for (int round = 1; ; round++) {
+                Shop.PlacedOrder late = Shop.order(shop, "QUEUE", 1, "late" + round + "@example.com");
+                CountDownLatch sendersFree = new CountDownLatch(1);
+                HeldSenders.hold(queue, sendersFree);
+                assertThat(Shop.pay(shop, late, "T-" + late.orderNo()).body()).isEqualTo("success");
+                jdbc.update("UPDATE key_mail_queue SET lease_until = clock_timestamp() + INTERVAL '1' SECOND");
+                writes.clear();
+                sendersFree.countDown();
+                awaitDelivered(late.orderNo());
+                assertThat(mailsTo("late" + round + "@example.com")).isEqualTo(1);
+                if (writes.bySender().isEmpty() && writes.all() > 0 && round < 3) {
+                    continue; // the beat came first
+                }
+                assertThat(writes.bySender()).as("renewed to a whole lease before its conversation").hasSize(1);
+                break;
+            }
+        }
+    }
+
+    /** Records the statements that update key_mail_queue, but the heartbeat's (which skips locked rows). */
+    private static final class LeaseWrites implements AutoCloseable {
+        private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+        LeaseWrites(org.springframework.jdbc.core.JdbcTemplate jdbc) {
+            this.jdbc = jdbc;
+            jdbc.execute("CREATE TABLE lease_write_seen (query text)");
+            jdbc.execute("CREATE FUNCTION lease_write_seen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " INSERT INTO lease_write_seen VALUES (current_query()); RETURN NEW; END $$");
+            jdbc.execute("CREATE TRIGGER lease_write_seen BEFORE UPDATE ON key_mail_queue FOR EACH ROW"
+                    + " EXECUTE FUNCTION lease_write_seen()");
+        }
+
+        List<String> bySender() {
+            return jdbc.queryForList("SELECT query FROM lease_write_seen WHERE query NOT LIKE '%SKIP LOCKED%'", String.class);
+        }
+
+        int all() {
+            return jdbc.queryForObject("SELECT count(*) FROM lease_write_seen", Integer.class);
+        }
+
+        void clear() {
+            jdbc.update("DELETE FROM lease_write_seen");
+        }
+
+        @Override
+        public void close() {
+            jdbc.execute("DROP TRIGGER lease_write_seen ON key_mail_queue");
+            jdbc.execute("DROP FUNCTION lease_write_seen()");
+            jdbc.execute("DROP TABLE lease_write_seen");
+        }
+    }
+
+    @Test
     void theCallbackAnswersOnceItsKeyMailIsRecordedSoABurstIsPacedByItsMails() throws Exception {
         ShopClient shop = shop();
         Shop.productWithKeys(shop, "QUEUE", "5.00", 1);
