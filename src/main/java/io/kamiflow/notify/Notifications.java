@@ -53,6 +53,16 @@ public class Notifications {
         }).sum();
     }
 
+    /** Who hears of a paid order of this product (in the paying transaction). */
+    NotifyTargets.PaidReceivers paidReceivers(long productId) {
+        return targets.receivingPaid(productId);
+    }
+
+    /** The event to these targets, read in this transaction ({@link #paidReceivers}). */
+    void publishTo(List<NotifyTargets.Target> receivers, NotifyEvent event, Map<String, Object> data) {
+        receivers.forEach(target -> record(target.id(), event, data));
+    }
+
     /** A "send test" from the back office: to this target only, whatever it is switched on for. */
     public String sendTest(long targetId) {
         return transactions.execute(tx -> record(targetId, NotifyEvent.TEST,

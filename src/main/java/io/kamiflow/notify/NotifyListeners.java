@@ -33,6 +33,10 @@ class NotifyListeners {
     @EventListener
     public void onOrderPaid(OrderPaid paid) {
         Order order = paid.order(); // read under its lock in this transaction
+        NotifyTargets.PaidReceivers receivers = notifications.paidReceivers(order.productId());
+        if (receivers.none()) {
+            return; // nobody listens: neither the product nor the buyer's fields are read
+        }
         Product product = products.getById(order.productId());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("orderNo", order.orderNo());
@@ -41,12 +45,12 @@ class NotifyListeners {
         data.put("amount", order.amount().amount());
         data.put("currency", order.amount().currency());
         data.put("channel", order.channel());
-        notifications.publish(NotifyEvent.ORDER_PAID, product.id(), data);
+        notifications.publishTo(receivers.paid(), NotifyEvent.ORDER_PAID, data);
         Map<String, Object> hook = new LinkedHashMap<>(data);
         hook.put("email", order.buyerEmail());
         // what the buyer filled in at checkout (stored in clear, as support reads it): only hand-fulfilled products ask
         hook.put("fields", product.byHand() ? fields.of(order.id()) : Map.of());
-        notifications.publish(NotifyEvent.PRODUCT_HOOK, product.id(), hook);
+        notifications.publishTo(receivers.hooks(), NotifyEvent.PRODUCT_HOOK, hook);
     }
 
     /** Once per dip (the monitor flips the product's flag first), in the transaction that took the stock. */

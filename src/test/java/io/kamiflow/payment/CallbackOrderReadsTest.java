@@ -18,7 +18,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The paying callback reads its order row once, under its lock: recording the payment, Verify payment, the paid
- * notification, Claim keys and Queue key mail act on that one read (issue 23: five reads). Counted from Spring's JDBC
+ * notification, Claim keys and Queue key mail act on that one read (issue 23: five reads); the paid notification reads
+ * its receivers once and the product only when someone receives it. Counted from Spring's JDBC
  * log (kamiflow's own statements; Camunda's go through MyBatis) of the order's work outside the key mail's threads.
  */
 class CallbackOrderReadsTest extends IntegrationTest {
@@ -68,6 +69,10 @@ class CallbackOrderReadsTest extends IntegrationTest {
                 .singleElement().satisfies(sql -> assertThat(sql).endsWith("FOR UPDATE]"));
         assertThat(callback.stream().filter(sql -> sql.contains("FROM payment")).toList())
                 .as("reads of the payment the callback inserted").isEmpty();
+        assertThat(callback.stream().filter(sql -> sql.contains("FROM notify_target")).toList())
+                .as("who hears of the payment: one read for the paid event and the product's hook").hasSize(1);
+        assertThat(callback.stream().filter(sql -> sql.contains("FROM product")).toList())
+                .as("reads of the product: Claim keys' (by hand?), none for a notification nobody receives").hasSize(1);
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
     }
 }
