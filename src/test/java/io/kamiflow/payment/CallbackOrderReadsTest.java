@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The paying callback reads its order row once, under its lock: recording the payment, Verify payment, the paid
  * notification, Claim keys and Queue key mail act on that one read (issue 23: five reads); the paid notification reads
- * its receivers once and the product only when someone receives it. Counted from Spring's JDBC
+ * its receivers once and the product only when someone receives it; the key mail after the commit reads the keys it
+ * reveals once, under their lock. Counted from Spring's JDBC
  * log (kamiflow's own statements; Camunda's go through MyBatis) of the order's work outside the key mail's threads.
  */
 class CallbackOrderReadsTest extends IntegrationTest {
@@ -73,6 +74,15 @@ class CallbackOrderReadsTest extends IntegrationTest {
                 .as("who hears of the payment: one read for the paid event and the product's hook").hasSize(1);
         assertThat(callback.stream().filter(sql -> sql.contains("FROM product")).toList())
                 .as("reads of the product: Claim keys' (by hand?), none for a notification nobody receives").hasSize(1);
+        List<String> mail = List.copyOf(statements.list).stream()
+                .filter(event -> order.orderNo().equals(event.getMDCPropertyMap().get("orderNo")))
+                .filter(event -> event.getThreadName().startsWith("keyMail"))
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(message -> message.startsWith("Executing prepared SQL statement ["))
+                .map(message -> message.replaceAll("\\s+", " ")).toList();
+        assertThat(mail.stream().filter(sql -> sql.contains("revealed_at IS NOT NULL AS revealed")).toList())
+                .as("the key mail's reads of the keys it reveals: once, under the lock (a first mail finds none revealed)")
+                .singleElement().satisfies(sql -> assertThat(sql).endsWith("FOR UPDATE]"));
         assertThat(orderStatus(order.orderNo())).isEqualTo("DELIVERED");
     }
 }
