@@ -5,6 +5,7 @@
 # CPU is shared and its split per app is not meaningful here. Throughput of each is roughly half of a solo run.
 #
 #   perf/ab.sh old.jar new.jar [N]          # N orders per side after WARMUP (default 2000) warm-up orders, C=16
+#   ARGS_B="--kamiflow.x=y" perf/ab.sh a.jar a.jar   # one jar against itself with a setting changed (ARGS_A too)
 set -euo pipefail
 a=$(realpath "$1"); b=$(realpath "$2"); n=${3:-1000}
 bench=${BENCH_DIR:-$(cd "$(dirname "$0")/../../shared/bench" && pwd)}
@@ -24,7 +25,7 @@ side() { # label jar smtp api app management extra-args
   SMTP_BASE=$3 API_BASE=$4 APP_BASE=$5 MGMT_BASE=$6 KAMIFLOW_ARGS="$7" PROJECT_JAR=$2 WARMUP=${WARMUP:-2000} \
     bash "$work/side.sh" "$n" 16 2>&1 | grep -E "C=16 N=|did not start|failed" | sed "s#^#$1 $(basename "$2"): #" || true
 }
-side A "$a" 13025 13080 18181 18191 "" &
+side A "$a" 13025 13080 18181 18191 "${ARGS_A:-}" &
 sleep 2
-side B "$b" 14025 14080 19181 19191 "" &
+side B "$b" 14025 14080 19181 19191 "${ARGS_B:-}" &
 wait
