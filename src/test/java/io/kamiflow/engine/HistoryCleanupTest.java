@@ -66,6 +66,8 @@ class HistoryCleanupTest extends IntegrationTest {
                     .extracting(Timestamp::toLocalDateTime).allMatch(removal::equals, "end + 180 days: " + removal);
             rows += removals.size();
         }
-        assertThat(rows).as("history rows of the order's instance").isGreaterThan(3);
+        // the instance's own row and its Verify payment and Claim keys rows at least (LeanHistoryEventHandler keeps
+        // no rows of the steps after them in the callback)
+        assertThat(rows).as("history rows of the order's instance").isGreaterThanOrEqualTo(3);
     }
 }
