@@ -43,11 +43,11 @@ public class Notifications {
     }
 
     /** @return how many deliveries were recorded */
-    public int publish(NotifyEvent event, Long productId, Map<String, Object> data) {
+    public int publish(NotifyEvent event, Map<String, Object> data) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            return transactions.execute(tx -> publish(event, productId, data));
+            return transactions.execute(tx -> publish(event, data));
         }
-        return targets.receiving(event, productId).stream().mapToInt(target -> {
+        return targets.receiving(event).stream().mapToInt(target -> {
             record(target.id(), event, data);
             return 1;
         }).sum();
@@ -74,12 +74,12 @@ public class Notifications {
      * next check): remembered beside the admin alerts in the same transaction.
      */
     public void publishOnce(NotifyEvent event, String subject, Map<String, Object> data) {
-        if (targets.receiving(event, null).isEmpty()) {
+        if (targets.receiving(event).isEmpty()) {
             return; // nobody listens: nothing remembered either, so a target added later hears of what is still open
         }
         String key = subject.length() > 100 ? subject.substring(0, 100) : subject;
         if (once.raiseOnce("NOTIFY_" + event.name(), key)) {
-            publish(event, null, data);
+            publish(event, data);
         }
     }
 

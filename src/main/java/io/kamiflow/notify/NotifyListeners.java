@@ -60,6 +60,6 @@ class NotifyListeners {
         data.put("sku", low.sku());
         data.put("available", low.available());
         data.put("threshold", low.threshold());
-        notifications.publish(NotifyEvent.LOW_STOCK, null, data);
+        notifications.publish(NotifyEvent.LOW_STOCK, data);
     }
 }

@@ -111,23 +111,23 @@ public class NotifyTargets {
     }
 
     /**
-     * {@link #receiving} of both events a paid order raises, in one read of the switched-on targets: every paying
-     * callback asks, and most shops have few targets or none.
+     * Both events a paid order raises, in one read of the switched-on targets: every paying callback asks, and most
+     * shops have few targets or none. A product's hook hears only of its product's paid orders.
      */
     PaidReceivers receivingPaid(long productId) {
         List<Target> enabled = jdbc.sql(SELECT + " WHERE t.enabled ORDER BY t.id").query(NotifyTargets::map).list();
-        return new PaidReceivers(
-                enabled.stream().filter(t -> t.kind() != Kind.PRODUCT_HOOK && t.receives(NotifyEvent.ORDER_PAID)).toList(),
+        return new PaidReceivers(enabled.stream().filter(t -> switchedOnFor(t, NotifyEvent.ORDER_PAID)).toList(),
                 enabled.stream().filter(t -> t.productId() != null && t.productId() == productId).toList());
     }
 
-    /** The targets an event goes to: the product's hook for {@link NotifyEvent#PRODUCT_HOOK}, else the switched-on ones. */
-    List<Target> receiving(NotifyEvent event, Long productId) {
-        if (event == NotifyEvent.PRODUCT_HOOK) {
-            return productId == null ? List.of() : jdbc.sql(SELECT + " WHERE t.product_id = ? AND t.enabled")
-                    .param(productId).query(NotifyTargets::map).list();
-        }
-        return all().stream().filter(target -> target.kind() != Kind.PRODUCT_HOOK && target.receives(event)).toList();
+    /** The targets a shop-wide event goes to: the switched-on ones ({@link #receivingPaid} for a paid order). */
+    List<Target> receiving(NotifyEvent event) {
+        return all().stream().filter(target -> switchedOnFor(target, event)).toList();
+    }
+
+    /** Product hooks hear of their product's paid orders only, never of a shop-wide event. */
+    private static boolean switchedOnFor(Target target, NotifyEvent event) {
+        return target.kind() != Kind.PRODUCT_HOOK && target.receives(event);
     }
 
     @Transactional

@@ -245,7 +245,7 @@ class NotificationDeliveryTest extends IntegrationTest {
         shop.secret(targets.create("shop", NotifyTargets.Kind.WEBHOOK, shop.url("/"), null,
                 Set.of(NotifyEvent.ORDER_PAID)).secret());
         new TransactionTemplate(transactionManager).executeWithoutResult(tx -> {
-            assertThat(notifications.publish(NotifyEvent.ORDER_PAID, null, Map.of("orderNo", "K-ROLLED-BACK"))).isOne();
+            assertThat(notifications.publish(NotifyEvent.ORDER_PAID, Map.of("orderNo", "K-ROLLED-BACK"))).isOne();
             tx.setRollbackOnly(); // the change it reported did not happen
         });
         Thread.sleep(2500);
@@ -254,7 +254,7 @@ class NotificationDeliveryTest extends IntegrationTest {
         assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery()
                 .processDefinitionKey(Notifications.PROCESS_KEY).processInstanceBusinessKey("K-ROLLED-BACK").count()).isZero();
 
-        String sent = notifications.publish(NotifyEvent.ORDER_PAID, null, Map.of("orderNo", "K-COMMITTED")) == 1 ? "yes" : "no";
+        String sent = notifications.publish(NotifyEvent.ORDER_PAID, Map.of("orderNo", "K-COMMITTED")) == 1 ? "yes" : "no";
         assertThat(sent).isEqualTo("yes");
         await().atMost(Duration.ofSeconds(20)).until(() -> shop.received().size() == 1);
         assertThat(shop.received().get(0).body()).contains("K-COMMITTED").doesNotContain("K-ROLLED-BACK");
