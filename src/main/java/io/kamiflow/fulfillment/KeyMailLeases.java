@@ -20,6 +20,8 @@ final class KeyMailLeases {
     /** now + the lease, in the database; H2 (one node, the dev default) reads the transaction's start. */
     private static final String LEASE_END_H2 = "CURRENT_TIMESTAMP + CAST(:lease AS BIGINT) * INTERVAL '0.001' SECOND";
     private static final String LEASE_END_POSTGRES = "clock_timestamp() + CAST(:lease AS BIGINT) * INTERVAL '0.001' SECOND";
+    /** Less than two thirds of a lease left (PostgreSQL; bind {@link #twoThirds()} as :left): the sender renews then. */
+    private static final String RUNNING_OUT = "lease_until < clock_timestamp() + CAST(:left AS BIGINT) * INTERVAL '0.001' SECOND";
 
     private final JdbcClient jdbc;
     private final Supplier<Duration> lease;
@@ -63,9 +65,9 @@ final class KeyMailLeases {
         if (!postgres) {
             return renew(orderId, owner);
         }
-        List<Boolean> runningOut = jdbc.sql("SELECT lease_until < clock_timestamp() + CAST(:left AS BIGINT) * INTERVAL '0.001' SECOND"
+        List<Boolean> runningOut = jdbc.sql("SELECT " + RUNNING_OUT
                         + " FROM key_mail_queue WHERE owner = :owner AND order_id = :order FOR UPDATE")
-                .param("left", leaseMillis() * 2 / 3).param("owner", owner).param("order", orderId).query(Boolean.class).list();
+                .param("left", twoThirds()).param("owner", owner).param("order", orderId).query(Boolean.class).list();
         if (runningOut.isEmpty()) {
             return false;
         }
@@ -83,8 +85,8 @@ final class KeyMailLeases {
             return;
         }
         jdbc.sql("UPDATE key_mail_queue SET lease_until = " + leaseEnd + " WHERE owner = :owner AND order_id = :order"
-                        + " AND lease_until < clock_timestamp() + CAST(:left AS BIGINT) * INTERVAL '0.001' SECOND")
-                .param("lease", leaseMillis()).param("left", leaseMillis() * 2 / 3).param("owner", owner)
+                        + " AND " + RUNNING_OUT)
+                .param("lease", leaseMillis()).param("left", twoThirds()).param("owner", owner)
                 .param("order", orderId).update();
     }
 
@@ -138,5 +140,9 @@ final class KeyMailLeases {
 
     private long leaseMillis() {
         return lease.get().toMillis();
+    }
+
+    private long twoThirds() {
+        return leaseMillis() * 2 / 3;
     }
 }
