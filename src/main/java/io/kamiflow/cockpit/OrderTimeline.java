@@ -315,17 +315,20 @@ public class OrderTimeline {
             if (activityId == null) {
                 return "?";
             }
+            return recordedName(instanceId, activityId).orElse(activityId);
+        }
+
+        /** An activity's name as its history row holds it, when the history keeps a row of it. */
+        private Optional<String> recordedName(String instanceId, String activityId) {
             return history.createHistoricActivityInstanceQuery().processInstanceId(instanceId).activityId(activityId).list()
-                    .stream().map(HistoricActivityInstance::getActivityName).filter(n -> n != null).findFirst().orElse(activityId);
+                    .stream().map(HistoricActivityInstance::getActivityName).filter(n -> n != null).findFirst();
         }
 
         private String endActivity(HistoricProcessInstance instance) {
             if (instance.getEndActivityId() == null) {
                 return null;
             }
-            String name = history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
-                    .activityId(instance.getEndActivityId()).list().stream().map(HistoricActivityInstance::getActivityName)
-                    .filter(n -> n != null).findFirst()
+            String name = recordedName(instance.getId(), instance.getEndActivityId())
                     .orElseGet(() -> diagramName(instance.getProcessDefinitionId(), instance.getEndActivityId()));
             return named("activityName", instance.getEndActivityId(), name);
         }
