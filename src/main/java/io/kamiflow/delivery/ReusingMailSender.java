@@ -86,8 +86,14 @@ class ReusingMailSender extends JavaMailSenderImpl implements DisposableBean {
     @Override
     public void destroy() {
         closed = true;
+        closeIdle();
+    }
+
+    /** Closes the connections waiting for a mail; those sending now go back to the pool as before. */
+    void closeIdle() {
         Connection connection;
         while ((connection = idle.pollFirst()) != null) {
+            idleCount.decrementAndGet();
             connection.closeQuietly();
         }
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
+import io.kamiflow.delivery.MailConnections;
 import io.kamiflow.fulfillment.FulfillmentSettings;
 import io.kamiflow.fulfillment.KeyMailWaits;
 import io.kamiflow.inventory.StockSettings;
@@ -84,6 +85,7 @@ public abstract class IntegrationTest {
         truncateDomainTables();
         TestMail.start(); // in case a failed test left it down
         TestMail.get().purgeEmailFromAllMailboxes();
+        MailConnections.closeEarlierConnections(context); // this test's mails reach the server it set up, nothing older
         stockSettings.setReservation(StockSettings.Reservation.ON_CHECKOUT); // the configured default
         fulfillmentSettings.setMailAfterCommit(true); // likewise
         KeyMailWaits.forgetEarlierMails(context); // callbacks wait for their key mail, whatever SMTP did before
