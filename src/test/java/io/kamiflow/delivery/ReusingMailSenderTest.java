@@ -62,6 +62,25 @@ class ReusingMailSenderTest extends IntegrationTest {
                 .extracting(m -> m.getAllRecipients()[0].toString()).containsExactly("back@dropped.example.com");
     }
 
+    /**
+     * What every integration test does first (MailConnections): the connections kept from earlier mails are closed, so
+     * a mail after it opens its own, and the pool keeps working afterwards (its count of idle connections stays right).
+     */
+    @Test
+    void closingTheIdleConnectionsMakesTheNextMailOpenItsOwnAndReuseGoesOn() throws Exception {
+        mail.send(message("kept@idle.example.com")); // leaves a connection open
+        double before = opened();
+        ((ReusingMailSender) mail).closeIdle();
+        mail.send(message("fresh@idle.example.com"));
+        double after = opened();
+        assertThat(after - before).as("a new connection after the idle ones were closed").isGreaterThanOrEqualTo(1);
+        for (int i = 0; i < 5; i++) {
+            mail.send(message("again" + i + "@idle.example.com"));
+        }
+        assertThat(opened() - after).as("then reused again").isLessThanOrEqualTo(1);
+        assertThat(TestMail.get().getReceivedMessagesForDomain("idle.example.com")).hasSize(7);
+    }
+
     @Test
     void onlyASocketFailureWithoutAnswerOrTimeoutCountsAsADroppedConnection() throws Exception {
         assertThat(ReusingMailSender.isDroppedConnection(new MessagingException("Can't send command to SMTP host",
