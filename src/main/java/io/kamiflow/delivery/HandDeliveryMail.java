@@ -87,10 +87,11 @@ public class HandDeliveryMail {
                 throw new MailPreparationException("the buyer's address was erased under the retention policy");
             }
             Product product = products.getById(order.productId());
-            String text = deliveries.reveal(orderId).orElse(null);
-            // keys support picked from stock: revealed through the mail as the key mail does, before it can leave
+            // keys support picked from stock: revealed through the mail as the key mail does, before it can leave.
+            // Keys first, then the text, as the order page does: in the opposite order a reload deadlocked with the mail
             List<String> keys = reveals.reveal(orderId, order.quantity(), KeyReveals.Channel.MAIL)
                     ? vault.keysSoldTo(orderId) : List.of();
+            String text = deliveries.reveal(orderId).orElse(null);
             if (text == null && keys.isEmpty()) {
                 throw new IllegalStateException("order " + order.orderNo() + " has no hand delivery");
             }

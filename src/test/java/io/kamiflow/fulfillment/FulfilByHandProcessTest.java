@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import io.kamiflow.support.Concurrently;
@@ -189,6 +193,49 @@ class FulfilByHandProcessTest extends ProcessTest {
         // key values never in the engine: variables, history
         assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId()).list())
                 .extracting(v -> String.valueOf(v.getValue())).noneMatch(value -> value.contains("ACCT-AAAA"));
+    }
+
+    /**
+     * The buyer reloads the order page while the delivery mail is prepared. Each reveals the keys and the text in one
+     * transaction; they must take the locks in the same order (keys, then text) or each waits for the other. The mail
+     * took the text first: a reload at that moment deadlocked with it (seen in CI, HandFulfilmentBrowserTest: the mail
+     * failed and its retry came a minute later). The page's two steps are its statements here, so the test can stop
+     * between them.
+     */
+    @Test
+    void aPageReloadWhileTheDeliveryMailIsPreparedDoesNotDeadlockWithIt() throws Exception {
+        HandProducts.product(shop, "ACCT-9", "30.00");
+        importKeys("ACCT-9", "ACCT-CCCC-0001\nACCT-CCCC-0002");
+        Shop.PlacedOrder order = HandProducts.order(shop, "ACCT-9", 1, "kim@example.com", "123456789");
+        Shop.pay(shop, order, "T-KEYS-9");
+        ProcessInstance instance = instanceFor(order.orderNo());
+        complete(instance, Map.of("handAction", "deliverKeys", "deliveryText", "Change the password", "handNote", "one"));
+        executeJob(instance); // the user task's async continuation: Mail the delivery is next
+        long orderId = jdbc.queryForObject("SELECT id FROM customer_order WHERE order_no = ?", Long.class, order.orderNo());
+
+        TestDatabase.Db db = TestDatabase.get();
+        ExecutorService mailThread = Executors.newSingleThreadExecutor();
+        try (Connection page = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            page.setAutoCommit(false);
+            page.createStatement().execute("SET LOCAL lock_timeout = '10s'");
+            // the page's first step (KeyReveals): the order's keys, locked
+            page.createStatement().executeQuery("SELECT id FROM card_key WHERE order_id = " + orderId + " FOR UPDATE").close();
+            Future<?> mail = mailThread.submit(() -> executeJob(instance)); // Mail the delivery: prepare, send, record
+            await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("""
+                    SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    AND query LIKE '%card_key%'""", Integer.class) == 1); // the mail waits for the page's keys
+            // the page's second step (HandDeliveries.reveal): the text's reveal, while the mail waits
+            page.createStatement().executeUpdate("UPDATE hand_delivery SET revealed_at = CURRENT_TIMESTAMP WHERE order_id = "
+                    + orderId + " AND revealed_at IS NULL");
+            page.commit();
+            mail.get(30, TimeUnit.SECONDS);
+        } finally {
+            mailThread.shutdownNow();
+        }
+        assertThat(instance).isEnded().hasPassed("MailHandDelivery");
+        assertThat(mailsTo("kim@example.com")).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT DISTINCT channel FROM key_reveal ORDER BY channel", String.class))
+                .containsExactly("HAND", "MAIL");
     }
 
     @Test
