@@ -47,10 +47,11 @@ class InvariantsAfterHistoryCleanupTest extends ProcessTest {
                 .processInstanceBusinessKeyIn(delivered.orderNo(), refunded.orderNo(), reviewed.orderNo()).count())
                 .as("their history is gone").isZero();
         assertThat(invariants.check()).as("after the cleanup").isEmpty();
+        // counted from here: an earlier test that ran a reconcile with the clock moved on keeps its row past this cleanup
+        long consistentBefore = ordersConsistent();
         runPeriodicProcess("reconcile-orders"); // a failing check would fail here
         runPeriodicProcess("reconcile-every-order");
-        assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().activityId("OrdersConsistent").count())
-                .as("both reconcile processes ended consistent").isEqualTo(2);
+        assertThat(ordersConsistent() - consistentBefore).as("both reconcile processes ended consistent").isEqualTo(2);
 
         // a payment under review whose instance someone deleted in Cockpit: only the invariants can tell
         Shop.PlacedOrder lost = Shop.order(shop, "OLD", 1, "lost@example.com");
@@ -65,5 +66,9 @@ class InvariantsAfterHistoryCleanupTest extends ProcessTest {
         jdbc.update("""
                 UPDATE payment SET refunded_at = CURRENT_TIMESTAMP, refund_status = 'MANUAL_DONE',
                        refund_request_id = 'KF-REFUND-' || id WHERE order_no = ?""", lost.orderNo()); // support settles it
+    }
+
+    private long ordersConsistent() {
+        return engine.getHistoryService().createHistoricActivityInstanceQuery().activityId("OrdersConsistent").count();
     }
 }
