@@ -51,7 +51,7 @@ public class KeyClaimer {
             boolean reserved = reserveFrom(STRIPE_FIRST, orderId, productId, quantity, until)
                     || reserveFrom(WHOLE_PRODUCT, orderId, productId, quantity, until);
             if (reserved) {
-                levels.changed(productId);
+                levels.changed(productId, -quantity);
             }
             return reserved;
         }
@@ -61,7 +61,7 @@ public class KeyClaimer {
         }
         jdbc.sql("UPDATE card_key SET status = 'RESERVED', order_id = :order, reserved_until = :until WHERE id IN (:ids)")
                 .param("order", orderId).param("until", java.sql.Timestamp.from(until)).param("ids", ids).update();
-        levels.changed(productId);
+        levels.changed(productId, -quantity);
         return true;
     }
 
@@ -112,7 +112,7 @@ public class KeyClaimer {
             throw new IllegalStateException("claimed " + updated + " of " + ids.size() + " locked keys for order id " + orderId);
         }
         if (!fresh.isEmpty()) { // a reservation turning sold leaves the count on sale as it was
-            levels.changed(productId);
+            levels.changed(productId, -fresh.size());
         }
         return new Claimed(true, fresh.size());
     }
@@ -139,8 +139,14 @@ public class KeyClaimer {
                 UPDATE card_key SET status = 'AVAILABLE', order_id = NULL, reserved_until = NULL, sold_at = NULL
                 WHERE order_id IN (:orders) AND status IN ('RESERVED', 'SOLD') AND revealed_at IS NULL""")
                 .param("orders", orderIds).update();
+        // the count read before the update is the one on sale unless a key was revealed in between: then it is not known
+        boolean counted = returned.stream().mapToInt(Returned::keys).sum() == released;
         for (Returned back : returned) {
-            levels.changed(back.productId());
+            if (counted) {
+                levels.changed(back.productId(), back.keys());
+            } else {
+                levels.changed(back.productId());
+            }
             events.publishEvent(new StockAdded(back.productId(), back.sku(), back.keys()));
         }
         return released;

@@ -10,21 +10,33 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The stock a buyer's page shows, cached per node (issue 23: a flash sale's readers must not count the keys on every
- * page). A level is dropped when this node changes the product's stock (reserve, claim, release, new keys, void),
- * once the change commits, so the next page here shows it; a change another node commits shows within the TTL
- * (kamiflow.storefront.stock-ttl, 1 s by default). Checkout never reads this: it locks real keys.
+ * page). A change this node commits shows on the next page here: a reservation, a sale from stock or a release moves
+ * the kept level by its count once it commits, without counting again (in a sale the count would follow every
+ * checkout); other changes (new keys, a voided batch) drop the level. A change another node commits shows within the
+ * TTL (kamiflow.storefront.stock-ttl, 1 s by default). Checkout never reads this: it locks real keys.
+ * <p>
+ * A level counted while one of this node's changes was committing may or may not include it: such a level is dropped
+ * when that change's transaction ends, never moved, and a level whose count overlapped the end of one is not kept.
  */
 @Service
 public class StockLevels {
 
-    /** @param generation the product's change count when the load began: a change during the load voids it */
-    private record Level(long available, long generation, long loadedAt) {
+    /** @param changesSeen the product's last change (a commit about to begin) when the count ended */
+    private record Level(long available, long loadedAt, long changesSeen) {
+    }
+
+    /** One product's kept level and the count of this node's changes to it; guarded by its own monitor. */
+    private static final class Product {
+        Level level;
+        /** changes whose commit began, numbered */
+        long committing;
+        /** changes whose transaction ended */
+        long ended;
     }
 
     private final StockService stock;
     private volatile long ttlNanos;
-    private final ConcurrentHashMap<Long, Level> levels = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Long> generations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Product> products = new ConcurrentHashMap<>();
 
     StockLevels(StockService stock, @Value("${kamiflow.storefront.stock-ttl:1s}") Duration ttl) {
         this.stock = stock;
@@ -39,38 +51,80 @@ public class StockLevels {
         this.ttlNanos = ttl.toNanos();
     }
 
-    /** Keys on sale as of at most the TTL ago, or as of this node's last change of the product's stock. */
+    /** Keys on sale as of at most the TTL ago, plus what this node committed since. */
     public long available(long productId) {
-        long generation = generations.getOrDefault(productId, 0L);
-        long now = System.nanoTime();
-        Level level = levels.get(productId);
-        if (level != null && level.generation() == generation && now - level.loadedAt() < ttlNanos) {
-            return level.available();
-        }
+        Product product = products.computeIfAbsent(productId, id -> new Product());
         // the time is taken before the count: the level's age is never less than what it missed
+        long now = System.nanoTime();
+        long endedBefore;
+        synchronized (product) {
+            Level level = product.level;
+            if (level != null && now - level.loadedAt() < ttlNanos) {
+                return level.available();
+            }
+            endedBefore = product.ended;
+        }
         long available = stock.available(productId);
-        levels.put(productId, new Level(available, generation, now));
+        synchronized (product) {
+            if (product.ended == endedBefore) { // no change of ours ended meanwhile: the count holds each one or not
+                product.level = new Level(available, now, product.committing);
+            }
+        }
         return available;
     }
 
     /**
-     * The product's stock changes in the caller's transaction: its level is dropped now (a page reading meanwhile
-     * sees the old count, which is still what is committed) and again when the transaction ends, so that a page
-     * reading between the drop and the commit cannot keep the old count as new.
+     * The product's stock changes in the caller's transaction by {@code delta} keys on sale: once it commits, the
+     * kept level moves by it (or is dropped, should the level have been counted while this commit was under way).
      */
-    void changed(long productId) {
-        bump(productId);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    bump(productId);
-                }
-            });
-        }
+    void changed(long productId, long delta) {
+        change(productId, delta);
     }
 
-    private void bump(long productId) {
-        generations.merge(productId, 1L, Long::sum);
+    /** The product's stock changes in the caller's transaction by a count not known here: its level is dropped. */
+    void changed(long productId) {
+        change(productId, null);
+    }
+
+    private void change(long productId, Long delta) {
+        Product product = products.computeIfAbsent(productId, id -> new Product());
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) { // committed on its own: a count may hold it
+            ended(product, Long.MAX_VALUE, true, null);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            /** this change's number, taken as its commit begins: a count that ended before that cannot hold it */
+            private long number = Long.MAX_VALUE;
+
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                synchronized (product) {
+                    number = ++product.committing;
+                }
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                ended(product, number, status != STATUS_ROLLED_BACK, delta); // an unknown outcome counts as committed
+            }
+        });
+    }
+
+    /**
+     * @param number    the change's number, from its commit's beginning
+     * @param committed false when it rolled back: what is on sale stayed as it was
+     * @param delta     null when not known: the level is dropped
+     */
+    private static void ended(Product product, long number, boolean committed, Long delta) {
+        synchronized (product) {
+            product.ended++;
+            Level level = product.level;
+            if (!committed || level == null) {
+                return;
+            }
+            product.level = delta != null && number > level.changesSeen()
+                    ? new Level(level.available() + delta, level.loadedAt(), level.changesSeen())
+                    : null;
+        }
     }
 }
