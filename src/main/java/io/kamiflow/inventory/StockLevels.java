@@ -111,7 +111,7 @@ public class StockLevels {
     }
 
     /**
-     * @param number    the change's number, from its commit's beginning
+     * @param number    the change's number, from its commit's beginning; MAX_VALUE when it has none
      * @param committed false when it rolled back: what is on sale stayed as it was
      * @param delta     null when not known: the level is dropped
      */
@@ -122,7 +122,8 @@ public class StockLevels {
             if (!committed || level == null) {
                 return;
             }
-            product.level = delta != null && number > level.changesSeen()
+            // a change without a number (its commit began unseen) may be in any count: dropped, as an unknown one
+            product.level = delta != null && number != Long.MAX_VALUE && number > level.changesSeen()
                     ? new Level(level.available() + delta, level.loadedAt(), level.changesSeen())
                     : null;
         }
