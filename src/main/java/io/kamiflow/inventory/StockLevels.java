@@ -1,7 +1,12 @@
 package io.kamiflow.inventory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -32,14 +37,24 @@ public class StockLevels {
         long committing;
         /** changes whose transaction ended */
         long ended;
+        /** the count under way, if any */
+        Counting counting;
+    }
+
+    /** @param endedBefore the product's ended changes when the count began */
+    private record Counting(CompletableFuture<Long> result, long endedBefore) {
     }
 
     private final StockService stock;
+    private final Counter counts;
     private volatile long ttlNanos;
     private final ConcurrentHashMap<Long, Product> products = new ConcurrentHashMap<>();
 
-    StockLevels(StockService stock, @Value("${kamiflow.storefront.stock-ttl:1s}") Duration ttl) {
+    StockLevels(StockService stock, @Value("${kamiflow.storefront.stock-ttl:1s}") Duration ttl, MeterRegistry meters) {
         this.stock = stock;
+        this.counts = Counter.builder("kamiflow.storefront.stock.counts")
+                .description("stock counts the storefront's levels made on this node (each a count of a product's keys)")
+                .register(meters);
         this.ttlNanos = ttl.toNanos();
     }
 
@@ -51,26 +66,63 @@ public class StockLevels {
         this.ttlNanos = ttl.toNanos();
     }
 
-    /** Keys on sale as of at most the TTL ago, plus what this node committed since. */
+    /**
+     * Keys on sale as of at most the TTL ago, plus what this node committed since. While no level is kept, one view
+     * counts and the views arriving meanwhile take its count, unless one of this node's changes ended after it began.
+     */
     public long available(long productId) {
         Product product = products.computeIfAbsent(productId, id -> new Product());
         // the time is taken before the count: the level's age is never less than what it missed
         long now = System.nanoTime();
-        long endedBefore;
+        Counting running;
+        Counting mine = null;
         synchronized (product) {
             Level level = product.level;
             if (level != null && now - level.loadedAt() < ttlNanos) {
                 return level.available();
             }
-            endedBefore = product.ended;
+            running = product.counting;
+            // a count under way that began after every change of ours that ended so far holds them all: taken
+            if (running == null || running.endedBefore() != product.ended) {
+                mine = new Counting(new CompletableFuture<>(), product.ended);
+                product.counting = mine;
+            }
         }
-        long available = stock.available(productId);
+        return mine == null ? join(running) : count(productId, product, mine, now); // never waits under the monitor
+    }
+
+    private long count(long productId, Product product, Counting counting, long now) {
+        long available;
+        try {
+            counts.increment();
+            available = stock.available(productId);
+        } catch (RuntimeException failed) {
+            synchronized (product) {
+                if (product.counting == counting) {
+                    product.counting = null;
+                }
+            }
+            counting.result().completeExceptionally(failed);
+            throw failed;
+        }
         synchronized (product) {
-            if (product.ended == endedBefore) { // no change of ours ended meanwhile: the count holds each one or not
+            if (product.counting == counting) {
+                product.counting = null;
+            }
+            if (product.ended == counting.endedBefore()) { // no change of ours ended meanwhile: it holds each or not
                 product.level = new Level(available, now, product.committing);
             }
         }
+        counting.result().complete(available);
         return available;
+    }
+
+    private static long join(Counting running) {
+        try {
+            return running.result().join();
+        } catch (CompletionException failed) {
+            throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
+        }
     }
 
     /**

@@ -31,6 +31,8 @@ class StockLevelsTest extends IntegrationTest {
     KeyClaimer claimer;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     private long productId;
     private long orderId;
@@ -91,10 +93,11 @@ class StockLevelsTest extends IntegrationTest {
     @Test
     void aCountThatOverlapsTheEndOfAChangeIsNotKept() throws Exception {
         assertThat(levels.available(productId)).isEqualTo(2);
+        double before = countsMade();
         javax.sql.DataSource dataSource = jdbc.getDataSource();
         try (java.sql.Connection otherNode = dataSource.getConnection()) {
             otherNode.setAutoCommit(false);
-            CompletableFuture<Long> counting = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Long>> counting = new java.util.concurrent.atomic.AtomicReference<>();
             transactions.executeWithoutResult(tx -> {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
@@ -105,8 +108,8 @@ class StockLevelsTest extends IntegrationTest {
                             throw new IllegalStateException(e);
                         }
                         levels.setTtl(Duration.ZERO);
-                        CompletableFuture.runAsync(() -> counting.complete(levels.available(productId)));
-                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> countsWaiting(dataSource) > 0);
+                        counting.set(viewOnItsOwnThread("overlapping"));
+                        awaitCountsBegun(before + 1); // it took the ended changes before this one's end
                         levels.setTtl(Duration.ofMinutes(1));
                     }
                 });
@@ -118,10 +121,65 @@ class StockLevelsTest extends IntegrationTest {
                         WHERE product_id = %d AND status = 'AVAILABLE')""".formatted(productId));
             }
             otherNode.commit();
-            assertThat(counting.get(30, TimeUnit.SECONDS)).as("the count that waited: 3 - 1").isEqualTo(2);
+            assertThat(counting.get().get(30, TimeUnit.SECONDS)).as("the count that waited: 3 - 1").isEqualTo(2);
         }
         assertThat(levels.available(productId)).as("the kept 2 moved by this node's 1, not the overlapping count")
                 .isEqualTo(3);
+    }
+
+    /** While no level is kept, views arriving during a count take its count: one count for five views. */
+    @Test
+    void viewsWhileACountIsUnderWayTakeItsCount() throws Exception {
+        levels.setTtl(Duration.ZERO); // nothing kept: each view would count on its own
+        double before = countsMade();
+        List<CompletableFuture<Long>> views = new java.util.ArrayList<>();
+        try (java.sql.Connection otherNode = jdbc.getDataSource().getConnection()) {
+            otherNode.setAutoCommit(false);
+            lockTheKeys(otherNode);
+            views.add(viewOnItsOwnThread("first"));
+            awaitCountsBegun(before + 1);
+            views.addAll(viewsWaitingForACount(4));
+            otherNode.commit();
+        }
+        for (CompletableFuture<Long> view : views) {
+            assertThat(view.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        }
+        assertThat(countsMade() - before).as("counts for five views").isEqualTo(1);
+    }
+
+    /**
+     * A count that began before one of this node's changes ended may not hold it: a view after that change counts on
+     * its own, and the views after it take that second count. Fails when the first count is taken: 2 for 3 keys.
+     */
+    @Test
+    void aViewAfterAChangeOfOursEndedDoesNotTakeACountThatBeganBefore() throws Exception {
+        levels.setTtl(Duration.ZERO);
+        double before = countsMade();
+        List<CompletableFuture<Long>> early = new java.util.ArrayList<>();
+        List<CompletableFuture<Long>> late = new java.util.ArrayList<>();
+        try (java.sql.Connection otherNode = jdbc.getDataSource().getConnection()) {
+            otherNode.setAutoCommit(false);
+            transactions.executeWithoutResult(tx -> {
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCompletion(int status) { // committed; the level hears of it right after this
+                        lockTheKeys(otherNode);
+                        early.add(viewOnItsOwnThread("early"));
+                        awaitCountsBegun(before + 1);
+                    }
+                });
+                cancel();
+            });
+            late.add(viewOnItsOwnThread("late")); // the common pool may have one thread, busy with the early count
+            awaitCountsBegun(before + 2); // the late view's own count: the joiners below take it
+            late.addAll(viewsWaitingForACount(2));
+            otherNode.commit();
+        }
+        assertThat(early).singleElement().satisfies(view -> assertThat(view.get(30, TimeUnit.SECONDS)).isEqualTo(3));
+        for (CompletableFuture<Long> view : late) {
+            assertThat(view.get(30, TimeUnit.SECONDS)).as("a view after the release").isEqualTo(3);
+        }
+        assertThat(countsMade() - before).as("the count before the change's end, and one after it").isEqualTo(2);
     }
 
     @Test
@@ -156,6 +214,7 @@ class StockLevelsTest extends IntegrationTest {
         Shop.productWithKeys(shop, "SALE", "1.00", 24);
         long sale = jdbc.queryForObject("SELECT id FROM product WHERE sku = 'SALE'", Long.class);
         java.util.concurrent.atomic.AtomicBoolean selling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService pages = java.util.concurrent.Executors.newFixedThreadPool(3);
         List<CompletableFuture<Integer>> readers = java.util.stream.IntStream.range(0, 3)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                     int reads = 0;
@@ -164,7 +223,7 @@ class StockLevelsTest extends IntegrationTest {
                         reads++;
                     }
                     return reads;
-                })).toList();
+                }, pages)).toList();
         List<java.util.concurrent.Callable<Integer>> buyers = java.util.stream.IntStream.range(0, 32)
                 .mapToObj(i -> (java.util.concurrent.Callable<Integer>) () ->
                         shop.createOrder("SALE", 1 + i % 2, "sale" + i + "@example.test", "sandbox").status()).toList();
@@ -174,6 +233,7 @@ class StockLevelsTest extends IntegrationTest {
         for (CompletableFuture<Integer> reader : readers) {
             reads += reader.get(30, TimeUnit.SECONDS);
         }
+        pages.shutdown();
         assertThat(answers).containsOnly(201, 409).contains(201, 409);
         assertThat(reads).isPositive();
         long onSale = jdbc.queryForObject("SELECT count(*) FROM card_key WHERE product_id = ? AND status = 'AVAILABLE'",
@@ -194,20 +254,60 @@ class StockLevelsTest extends IntegrationTest {
                 WHERE product_id = ? AND status = 'AVAILABLE')""", productId)).isEqualTo(1);
     }
 
-    /** Stock counts waiting for a lock, read on a connection of its own (the test's transaction is over). */
-    private static int countsWaiting(javax.sql.DataSource dataSource) throws java.sql.SQLException {
-        try (java.sql.Connection connection = dataSource.getConnection();
-             java.sql.ResultSet waiting = connection.createStatement().executeQuery("""
-                     SELECT count(*) FROM pg_stat_activity
-                     WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT count(*) FROM card_key WHERE%'""")) {
-            waiting.next();
-            return waiting.getInt(1);
+    /** Another node's lock on the keys: counts wait for it until that connection commits. */
+    private static void lockTheKeys(java.sql.Connection otherNode) {
+        try (java.sql.Statement lock = otherNode.createStatement()) {
+            lock.execute("LOCK TABLE card_key IN ACCESS EXCLUSIVE MODE");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    /** Views on threads of their own, returned once each waits for a count under way (parked: not counting). */
+    private List<CompletableFuture<Long>> viewsWaitingForACount(int count) {
+        List<CompletableFuture<Long>> views = new java.util.ArrayList<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            views.add(viewOnItsOwnThread("joining-" + i));
+            threads.add(lastViewThread);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> threads.stream()
+                .allMatch(thread -> thread.getState() == Thread.State.WAITING));
+        return views;
+    }
+
+    private Thread lastViewThread;
+
+    private CompletableFuture<Long> viewOnItsOwnThread(String name) {
+        CompletableFuture<Long> view = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                view.complete(levels.available(productId));
+            } catch (RuntimeException e) {
+                view.completeExceptionally(e);
+            }
+        }, "page-view-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        lastViewThread = thread;
+        return view;
+    }
+
+    private double countsMade() {
+        return meters.counter("kamiflow.storefront.stock.counts").count();
+    }
+
+    /**
+     * Waits until the levels have begun that many counts in all (a count is counted as it begins, after it took the
+     * changes ended so far): its view is then counting, or waiting for the keys' lock.
+     */
+    private void awaitCountsBegun(double total) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> countsMade() >= total);
     }
 
     private long countOnAnotherThread() {
         try {
-            return CompletableFuture.supplyAsync(() -> levels.available(productId)).get(30, TimeUnit.SECONDS);
+            return viewOnItsOwnThread("after-commit").get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
