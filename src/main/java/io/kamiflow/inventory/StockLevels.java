@@ -22,6 +22,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>
  * A level counted while one of this node's changes was committing may or may not include it: such a level is dropped
  * when that change's transaction ends, never moved, and a level whose count overlapped the end of one is not kept.
+ * While no level is kept, a product is counted once at a time: the views meanwhile take that count, unless one of this
+ * node's changes ended after it began.
  */
 @Service
 public class StockLevels {
@@ -96,7 +98,7 @@ public class StockLevels {
         try {
             counts.increment();
             available = stock.available(productId);
-        } catch (RuntimeException failed) {
+        } catch (RuntimeException | Error failed) { // the views waiting for it fail with it; the next view counts anew
             synchronized (product) {
                 if (product.counting == counting) {
                     product.counting = null;

@@ -147,6 +147,32 @@ class StockLevelsTest extends IntegrationTest {
         assertThat(countsMade() - before).as("counts for five views").isEqualTo(1);
     }
 
+    /** A count that fails fails the views waiting for it, and does not stay: the next view counts anew. */
+    @Test
+    void aFailedCountFailsItsWaitingViewsAndTheNextViewCountsAnew() throws Exception {
+        levels.setTtl(Duration.ZERO);
+        double before = countsMade();
+        List<CompletableFuture<Long>> views = new java.util.ArrayList<>();
+        try (java.sql.Connection otherNode = jdbc.getDataSource().getConnection()) {
+            otherNode.setAutoCommit(false);
+            lockTheKeys(otherNode);
+            views.add(viewOnItsOwnThread("failing"));
+            awaitCountsBegun(before + 1);
+            views.addAll(viewsWaitingForACount(2));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("""
+                    SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT count(*) FROM card_key WHERE%'""",
+                    Integer.class) == 1); // the database gives the count up, as on a statement timeout
+            for (CompletableFuture<Long> view : views) {
+                assertThat(view).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                        .havingRootCause().withMessageContaining("canceling statement");
+            }
+            otherNode.commit();
+        }
+        assertThat(levels.available(productId)).isEqualTo(2);
+        assertThat(countsMade() - before).as("the failed count and a new one").isEqualTo(2);
+    }
+
     /**
      * A count that began before one of this node's changes ended may not hold it: a view after that change counts on
      * its own, and the views after it take that second count. Fails when the first count is taken: 2 for 3 keys.
