@@ -102,13 +102,9 @@ class StockLevelsTest extends IntegrationTest {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCompletion(int status) { // before the level hears of the change
-                        try (java.sql.Statement lock = otherNode.createStatement()) {
-                            lock.execute("LOCK TABLE card_key IN ACCESS EXCLUSIVE MODE");
-                        } catch (java.sql.SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
+                        lockTheKeys(otherNode);
                         levels.setTtl(Duration.ZERO);
-                        counting.set(viewOnItsOwnThread("overlapping"));
+                        counting.set(viewOnItsOwnThread("overlapping").result());
                         awaitCountsBegun(before + 1); // it took the ended changes before this one's end
                         levels.setTtl(Duration.ofMinutes(1));
                     }
@@ -132,13 +128,10 @@ class StockLevelsTest extends IntegrationTest {
     void viewsWhileACountIsUnderWayTakeItsCount() throws Exception {
         levels.setTtl(Duration.ZERO); // nothing kept: each view would count on its own
         double before = countsMade();
-        List<CompletableFuture<Long>> views = new java.util.ArrayList<>();
+        List<CompletableFuture<Long>> views;
         try (java.sql.Connection otherNode = jdbc.getDataSource().getConnection()) {
             otherNode.setAutoCommit(false);
-            lockTheKeys(otherNode);
-            views.add(viewOnItsOwnThread("first"));
-            awaitCountsBegun(before + 1);
-            views.addAll(viewsWaitingForACount(4));
+            views = aCountBehindTheLockAndViewsWaitingForIt(otherNode, before, 4);
             otherNode.commit();
         }
         for (CompletableFuture<Long> view : views) {
@@ -152,13 +145,9 @@ class StockLevelsTest extends IntegrationTest {
     void aFailedCountFailsItsWaitingViewsAndTheNextViewCountsAnew() throws Exception {
         levels.setTtl(Duration.ZERO);
         double before = countsMade();
-        List<CompletableFuture<Long>> views = new java.util.ArrayList<>();
         try (java.sql.Connection otherNode = jdbc.getDataSource().getConnection()) {
             otherNode.setAutoCommit(false);
-            lockTheKeys(otherNode);
-            views.add(viewOnItsOwnThread("failing"));
-            awaitCountsBegun(before + 1);
-            views.addAll(viewsWaitingForACount(2));
+            List<CompletableFuture<Long>> views = aCountBehindTheLockAndViewsWaitingForIt(otherNode, before, 2);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("""
                     SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity
                     WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT count(*) FROM card_key WHERE%'""",
@@ -190,13 +179,13 @@ class StockLevelsTest extends IntegrationTest {
                     @Override
                     public void afterCompletion(int status) { // committed; the level hears of it right after this
                         lockTheKeys(otherNode);
-                        early.add(viewOnItsOwnThread("early"));
+                        early.add(viewOnItsOwnThread("early").result());
                         awaitCountsBegun(before + 1);
                     }
                 });
                 cancel();
             });
-            late.add(viewOnItsOwnThread("late")); // the common pool may have one thread, busy with the early count
+            late.add(viewOnItsOwnThread("late").result());
             awaitCountsBegun(before + 2); // the late view's own count: the joiners below take it
             late.addAll(viewsWaitingForACount(2));
             otherNode.commit();
@@ -291,20 +280,31 @@ class StockLevelsTest extends IntegrationTest {
 
     /** Views on threads of their own, returned once each waits for a count under way (parked: not counting). */
     private List<CompletableFuture<Long>> viewsWaitingForACount(int count) {
+        List<View> views = java.util.stream.IntStream.range(0, count).mapToObj(i -> viewOnItsOwnThread("joining-" + i)).toList();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> views.stream()
+                .allMatch(view -> view.thread().getState() == Thread.State.WAITING));
+        return views.stream().map(View::result).toList();
+    }
+
+    /**
+     * Another node locks the keys, a view begins a count that waits for that lock, and {@code waiting} views wait for
+     * that count: the first view and the waiting ones, in that order.
+     */
+    private List<CompletableFuture<Long>> aCountBehindTheLockAndViewsWaitingForIt(java.sql.Connection otherNode,
+                                                                                   double countsBefore, int waiting) {
+        lockTheKeys(otherNode);
         List<CompletableFuture<Long>> views = new java.util.ArrayList<>();
-        List<Thread> threads = new java.util.ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            views.add(viewOnItsOwnThread("joining-" + i));
-            threads.add(lastViewThread);
-        }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> threads.stream()
-                .allMatch(thread -> thread.getState() == Thread.State.WAITING));
+        views.add(viewOnItsOwnThread("counting").result());
+        awaitCountsBegun(countsBefore + 1);
+        views.addAll(viewsWaitingForACount(waiting));
         return views;
     }
 
-    private Thread lastViewThread;
+    /** A page view on a thread of its own (the common pool may have a single thread, busy with another view). */
+    private record View(Thread thread, CompletableFuture<Long> result) {
+    }
 
-    private CompletableFuture<Long> viewOnItsOwnThread(String name) {
+    private View viewOnItsOwnThread(String name) {
         CompletableFuture<Long> view = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
@@ -315,8 +315,7 @@ class StockLevelsTest extends IntegrationTest {
         }, "page-view-" + name);
         thread.setDaemon(true);
         thread.start();
-        lastViewThread = thread;
-        return view;
+        return new View(thread, view);
     }
 
     private double countsMade() {
@@ -333,7 +332,7 @@ class StockLevelsTest extends IntegrationTest {
 
     private long countOnAnotherThread() {
         try {
-            return viewOnItsOwnThread("after-commit").get(30, TimeUnit.SECONDS);
+            return viewOnItsOwnThread("after-commit").result().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
