@@ -159,7 +159,8 @@ public class StockLevels {
 
             @Override
             public void afterCompletion(int status) {
-                ended(product, number, status != STATUS_ROLLED_BACK, delta); // an unknown outcome counts as committed
+                // an unknown outcome (the connection lost as it committed) may have changed the stock: dropped
+                ended(product, number, status != STATUS_ROLLED_BACK, status == STATUS_COMMITTED ? delta : null);
             }
         });
     }
