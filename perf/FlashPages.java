@@ -109,13 +109,17 @@ public class FlashPages {
         warmBuyers.join();
 
         log("idle: %d readers for %d s", r, idleS);
+        double countsBeforeIdle = stockCounts();
+        long idleStart = System.nanoTime();
         List<List<Long>> idle = readFor(r, thinkMs, idleS * 1000L, null);
+        double idleCounts = stockCounts() - countsBeforeIdle, idleSeconds = (System.nanoTime() - idleStart) / 1e9;
 
         log("flash sale: %d buyers for %d keys, %d threads, every second order paid; %d readers", buyers, keys, c, r);
         AtomicInteger next = new AtomicInteger(), placedN = new AtomicInteger(), soldOut = new AtomicInteger(),
                 failed = new AtomicInteger(), paid = new AtomicInteger();
         AtomicBoolean saleOver = new AtomicBoolean();
         List<Thread> buyerThreads = new ArrayList<>();
+        double countsBeforeSale = stockCounts();
         long saleStart = System.nanoTime();
         AtomicLong lastCheckout = new AtomicLong(saleStart);
         for (int t = 0; t < c; t++) {
@@ -152,6 +156,7 @@ public class FlashPages {
         watcher.start();
         List<List<Long>> sale = readFor(r, thinkMs, 600_000L, saleOver);
         double saleS = (lastCheckout.get() - saleStart) / 1e9;
+        double saleCounts = stockCounts() - countsBeforeSale, saleSeconds = (System.nanoTime() - saleStart) / 1e9;
         log("sale over in %.1f s: %d placed, %d sold out (409), %d failed, %d paid", saleS, placedN.get(), soldOut.get(),
                 failed.get(), paid.get());
 
@@ -165,6 +170,10 @@ public class FlashPages {
         table("flash sale", sale);
         System.out.printf(Locale.ROOT, "%nflash sale: %.1f s, checkout %.1f/s (%d placed, %d sold out, %d failed), %d paid%n",
                 saleS, buyers / saleS, placedN.get(), soldOut.get(), failed.get(), paid.get());
+        if (!Double.isNaN(idleCounts + saleCounts)) { // kamiflow_storefront_stock_counts_total, the app's own counter
+            System.out.printf(Locale.ROOT, "stock counts by the storefront's levels: idle %.0f (%.1f/s), flash sale %.0f "
+                    + "(%.1f/s)%n", idleCounts, idleCounts / idleSeconds, saleCounts, saleCounts / saleSeconds);
+        }
         return failed.get() == 0 && placedN.get() == keys ? 0 : 1;
     }
 
@@ -178,6 +187,24 @@ public class FlashPages {
             }
             System.out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %.1f |%n", phase, PAGES[p], s.size(),
                     pct(s, 50), pct(s, 95), pct(s, 99), s.get(s.size() - 1) / 1e6);
+        }
+    }
+
+    /** The app's stock counts so far (kamiflow_storefront_stock_counts_total), NaN without --metrics-url. */
+    private double stockCounts() {
+        String url = opt.get("metrics-url");
+        if (url == null) {
+            return Double.NaN;
+        }
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^kamiflow_storefront_stock_counts_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                    .matcher(body);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        } catch (Exception e) {
+            log("metrics not read: %s", e);
+            return Double.NaN;
         }
     }
 

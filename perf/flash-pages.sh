@@ -4,7 +4,8 @@
 # SMTP sink (../shared/bench/driver, built in a temp copy), then perf/FlashPages.java: seeds 8 catalogue products in
 # 2 categories and the sale's product through the admin API, warms up, measures the catalogue (/), the product page
 # and buyers' order pages idle, then during a flash sale (C threads, more buyers than keys, every second order paid
-# by a signed sandbox callback), and prints a markdown table (p50/p95/p99/max per page and phase) and checkout/s.
+# by a signed sandbox callback), and prints a markdown table (p50/p95/p99/max per page and phase) and checkout/s, and the
+# stock counts the storefront made in each phase (kamiflow_storefront_stock_counts_total, from the management port).
 #
 #   perf/flash-pages.sh                     # builds the jar (./mvnw -DskipTests package) unless PROJECT_JAR is set
 #   PROJECT_JAR=target/kamiflow-0.1.0-SNAPSHOT.jar perf/flash-pages.sh
@@ -75,7 +76,7 @@ wait_http "http://127.0.0.1:$port/api/products" "$app_pid" 180 || { tail -40 "$w
 log "kamiflow $(basename "$jar") up in $(( $(date +%s) - t0 )) s on :$port (database $db)"
 
 java -Xmx512m "$here/FlashPages.java" --base-url="http://127.0.0.1:$port" --admin-user=admin \
-  --admin-password="$admin_pass" --secret="$secret" --keys="${KEYS:-1000}" --buyers="${BUYERS:-1500}" --c="${C:-16}" \
+  --admin-password="$admin_pass" --secret="$secret" --metrics-url="http://127.0.0.1:$mport/actuator/prometheus" --keys="${KEYS:-1000}" --buyers="${BUYERS:-1500}" --c="${C:-16}" \
   --r="${R:-8}" --think-ms="${THINK_MS:-5}" --idle-s="${IDLE_S:-20}" --warm-s="${WARM_S:-20}"
 rc=$?
 grep -q "OutOfMemoryError" "$work/kamiflow.log" && { log "kamiflow logged an OutOfMemoryError"; rc=1; }
