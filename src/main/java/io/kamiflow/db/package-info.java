@@ -1,6 +1,6 @@
 /**
  * Small JDBC helpers that work the same on PostgreSQL and H2 ({@code InsertIfAbsent}: insert-or-skip with the
- * generated id; {@code LockRows}: a lock row per key, held to the end of the transaction), and the PostgreSQL driver
+ * generated id; {@code KeyedLocks}: a lock per key, held to the end of the transaction), and the PostgreSQL driver
  * setting that keeps prepared statements working when a newer release adds columns. Depends on no other room.
  */
 package io.kamiflow.db;

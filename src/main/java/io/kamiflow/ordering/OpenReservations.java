@@ -4,7 +4,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.kamiflow.db.LockRows;
+import io.kamiflow.db.KeyedLocks;
 import io.kamiflow.security.ratelimit.ExemptAddresses;
 import io.kamiflow.security.ratelimit.RateLimitProperties;
 import io.kamiflow.web.Problems;
@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Caps unpaid orders holding reserved keys per client address, as the buyer lock does per email: emails are
- * free, addresses are not. The address's lock row, held to the end of the checkout transaction, serializes
+ * free, addresses are not. The address's lock ({@code KeyedLocks}), held to the end of the checkout transaction, serializes
  * its checkouts so the cap holds under concurrency. Exempt addresses (loopback by default) are not capped.
  */
 @Component
@@ -27,13 +27,13 @@ class OpenReservations {
     }
 
     private final JdbcClient jdbc;
-    private final LockRows lockRows;
+    private final KeyedLocks keyedLocks;
     private final RateLimitProperties limits;
     private final ExemptAddresses exempt;
 
-    OpenReservations(JdbcClient jdbc, LockRows lockRows, RateLimitProperties limits, ExemptAddresses exempt) {
+    OpenReservations(JdbcClient jdbc, KeyedLocks keyedLocks, RateLimitProperties limits, ExemptAddresses exempt) {
         this.jdbc = jdbc;
-        this.lockRows = lockRows;
+        this.keyedLocks = keyedLocks;
         this.limits = limits;
         this.exempt = exempt;
     }
@@ -42,7 +42,7 @@ class OpenReservations {
         if (address == null || exempt.isExempt(address)) {
             return;
         }
-        lockRows.hold("address_lock", "address", address);
+        keyedLocks.hold("address_lock", "address", address);
         Held held = held("o.client_address = ?", address);
         if (held.count() >= limits.getMaxOpenReservationsPerAddress()) {
             throw Problems.tooManyRequests("this address already holds " + held.count()

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
-import io.kamiflow.db.LockRows;
+import io.kamiflow.db.KeyedLocks;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.inventory.StockService;
@@ -20,8 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Checkout's two short transactions around the gateway call: {@link #place} creates the payable order after checking
  * the product, the quantity and the stock (in on-checkout mode it reserves the keys or refuses with 409, and one buyer
- * (email) and one client address may each hold only a few open reservations: their lock rows serialize their
- * placements); {@link #cancel} gives an order up when its gateway did not open the trade.
+ * (email) and one client address may each hold only a few open reservations: a lock per email and per address
+ * ({@code KeyedLocks}) serializes their placements); {@link #cancel} gives an order up when its gateway did not open the trade.
  */
 @Service
 class OrderPlacement {
@@ -39,7 +39,7 @@ class OrderPlacement {
     private final PaymentWindow paymentWindow;
     private final KeyClaimer claimer;
     private final LowStockMonitor lowStock;
-    private final LockRows lockRows;
+    private final KeyedLocks keyedLocks;
     private final OpenReservations openReservations;
     private final AuditLog audit;
     private final CouponRedemptions coupons;
@@ -49,7 +49,7 @@ class OrderPlacement {
     OrderPlacement(OrderPricing pricing, CouponRedemptions coupons, StockService stock, OrderRepository orders, OrderNumbers numbers,
                    AccessTokens tokens, PaymentOptions channels,
                    StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
-                   LowStockMonitor lowStock, LockRows lockRows, OpenReservations openReservations, AuditLog audit,
+                   LowStockMonitor lowStock, KeyedLocks keyedLocks, OpenReservations openReservations, AuditLog audit,
                    OrderFields orderFields) {
         this.orderFields = orderFields;
         this.pricing = pricing;
@@ -62,7 +62,7 @@ class OrderPlacement {
         this.paymentWindow = paymentWindow;
         this.claimer = claimer;
         this.lowStock = lowStock;
-        this.lockRows = lockRows;
+        this.keyedLocks = keyedLocks;
         this.openReservations = openReservations;
         this.audit = audit;
         this.coupons = coupons;
@@ -157,7 +157,7 @@ class OrderPlacement {
 
     private void holdBuyerLock(String email) {
         String key = email.toLowerCase(Locale.ROOT);
-        lockRows.hold("buyer_lock", "email", key);
+        keyedLocks.hold("buyer_lock", "email", key);
         OpenReservations.Held held = openReservations.held("lower(o.buyer_email) = ?", key);
         if (held.count() >= stockSettings.getMaxOpenReservationsPerBuyer()) {
             throw Problems.tooManyRequests("this email already holds " + held.count()

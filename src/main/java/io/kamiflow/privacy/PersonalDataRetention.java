@@ -18,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
  * call: the order, its amount, status, payments and keys stay for the accounting; the buyer's email becomes
  * {@link #ERASED} (the same for every order, so nothing can be recovered from it), the fields the buyer of a
  * hand-fulfilled product filled in are deleted, the client address, the gateway's
- * raw notice, delivery errors and audit details become NULL, and idle lock rows (one per buyer email or address) go.
+ * raw notice, delivery errors and audit details become NULL, and idle lock rows (an email or address each) go.
  * <p>
  * An order that still has work is never touched: paid, parked or in support's hands, a running process of any kind
  * under its number (a task, a retry, a refund, an alert), a queued key mail, a refund still settling, a trade still
@@ -163,7 +163,8 @@ public class PersonalDataRetention {
 
     /**
      * A lock row only means something while a checkout holds it (to the end of its transaction); idle ones hold an
-     * email or address for nothing. Held ones are skipped; a checkout that finds its row gone inserts it again.
+     * email or address for nothing. Held ones are skipped; a checkout that finds its row gone inserts it again. Only H2
+     * writes them now (PostgreSQL locks by key, KeyedLocks): on PostgreSQL this clears what releases before wrote.
      */
     private int deleteIdleLockRows(String table, String column, int batch) {
         List<String> idle = jdbc.sql("SELECT %s FROM %s LIMIT ? FOR UPDATE SKIP LOCKED".formatted(column, table))
