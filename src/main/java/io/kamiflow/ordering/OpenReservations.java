@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.kamiflow.db.KeyedLocks;
-import io.kamiflow.db.PlannedEachRun;
 import io.kamiflow.security.ratelimit.ExemptAddresses;
 import io.kamiflow.security.ratelimit.RateLimitProperties;
 import io.kamiflow.web.Problems;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,13 +26,13 @@ class OpenReservations {
         }
     }
 
-    private final PlannedEachRun planned;
+    private final JdbcClient jdbc;
     private final KeyedLocks keyedLocks;
     private final RateLimitProperties limits;
     private final ExemptAddresses exempt;
 
-    OpenReservations(PlannedEachRun planned, KeyedLocks keyedLocks, RateLimitProperties limits, ExemptAddresses exempt) {
-        this.planned = planned;
+    OpenReservations(JdbcClient jdbc, KeyedLocks keyedLocks, RateLimitProperties limits, ExemptAddresses exempt) {
+        this.jdbc = jdbc;
         this.keyedLocks = keyedLocks;
         this.limits = limits;
         this.exempt = exempt;
@@ -54,16 +54,18 @@ class OpenReservations {
      * Unpaid orders matching the condition on customer_order o that hold RESERVED keys. The keys' status is a filter,
      * not a join condition: the keys are then found by their order (ix_card_key_order), never by scanning every
      * reserved key in the shop, which stale statistics in a flash sale (reserved keys "rare") led the planner to do.
-     * Planned for its email or address on every run ({@link PlannedEachRun}): a generic plan scanned every unpaid order.
      */
     Held held(String condition, String value) {
-        return planned.query("""
+        return jdbc.sql("""
                 SELECT count(DISTINCT o.id) FILTER (WHERE k.status = 'RESERVED') AS orders,
                        min(k.reserved_until) FILTER (WHERE k.status = 'RESERVED') AS first_expiry
                 FROM customer_order o JOIN card_key k ON k.order_id = o.id
-                WHERE %s AND o.status = 'PENDING_PAYMENT'""".formatted(condition), (rs, n) -> {
+                WHERE %s AND o.status = 'PENDING_PAYMENT'""".formatted(condition))
+                .param(value)
+                .query((rs, n) -> {
                     Timestamp first = rs.getTimestamp("first_expiry");
                     return new Held(rs.getInt("orders"), first == null ? null : first.toInstant());
-                }, value).get(0);
+                })
+                .single();
     }
 }
