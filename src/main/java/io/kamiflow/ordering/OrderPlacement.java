@@ -158,7 +158,7 @@ class OrderPlacement {
     private void holdBuyerLock(String email) {
         String key = email.toLowerCase(Locale.ROOT);
         keyedLocks.hold("buyer_lock", "email", key);
-        OpenReservations.Held held = openReservations.held("lower(o.buyer_email) = ?", key);
+        OpenReservations.Held held = openReservations.held(OpenReservations.EMAIL, key);
         if (held.count() >= stockSettings.getMaxOpenReservationsPerBuyer()) {
             throw Problems.tooManyRequests("this email already holds " + held.count()
                     + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
