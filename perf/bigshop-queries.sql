@@ -405,18 +405,18 @@ SELECT * FROM customer_order WHERE 1 = 1 AND status = 'EXPIRED' ORDER BY created
 SELECT * FROM customer_order WHERE 1 = 1 AND lower(buyer_email) = lower(:'email') ORDER BY created_at DESC, id DESC LIMIT 200
 
 -- query: checkout: the buyer's unpaid orders holding reserved keys (per-buyer cap)
--- source: OpenReservations.held via OrderPlacement (POST /api/orders)
+-- source: OpenReservations.countOf via OrderPlacement (POST /api/orders); V37's ix_order_reserving_email
 SELECT count(DISTINCT o.id) FILTER (WHERE k.status = 'RESERVED') AS orders,
        min(k.reserved_until) FILTER (WHERE k.status = 'RESERVED') AS first_expiry
 FROM customer_order o JOIN card_key k ON k.order_id = o.id
-WHERE lower(o.buyer_email) = :'unpaid_email' AND o.status = 'PENDING_PAYMENT'
+WHERE lower(o.buyer_email) = :'unpaid_email' AND (o.status = 'PENDING_PAYMENT') IS TRUE
 
 -- query: checkout: the address's unpaid orders holding reserved keys (per-address cap)
--- source: OpenReservations.holdAddressLock (POST /api/orders)
+-- source: OpenReservations.countOf via holdAddressLock (POST /api/orders); V37's ix_order_reserving_address
 SELECT count(DISTINCT o.id) FILTER (WHERE k.status = 'RESERVED') AS orders,
        min(k.reserved_until) FILTER (WHERE k.status = 'RESERVED') AS first_expiry
 FROM customer_order o JOIN card_key k ON k.order_id = o.id
-WHERE o.client_address = :'unpaid_address' AND o.status = 'PENDING_PAYMENT'
+WHERE o.client_address = :'unpaid_address' AND (o.status = 'PENDING_PAYMENT') IS TRUE
 
 -- query: dashboard: orders paid today
 -- source: SalesFigures.figures (back office dashboard)
