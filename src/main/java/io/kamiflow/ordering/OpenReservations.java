@@ -3,8 +3,10 @@ package io.kamiflow.ordering;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 import io.kamiflow.db.KeyedLocks;
+import io.kamiflow.inventory.StockSettings;
 import io.kamiflow.security.ratelimit.ExemptAddresses;
 import io.kamiflow.security.ratelimit.RateLimitProperties;
 import io.kamiflow.web.Problems;
@@ -12,9 +14,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Caps unpaid orders holding reserved keys per client address, as the buyer lock does per email: emails are
- * free, addresses are not. The address's lock ({@code KeyedLocks}), held to the end of the checkout transaction, serializes
- * its checkouts so the cap holds under concurrency. Exempt addresses (loopback by default) are not capped.
+ * Caps unpaid orders holding reserved keys per buyer email and per client address: emails are free, addresses are
+ * not. The key's lock ({@code KeyedLocks}), held to the end of the checkout transaction, serializes its checkouts so
+ * the cap holds under concurrency. Exempt addresses (loopback by default) are not capped.
  */
 @Component
 class OpenReservations {
@@ -29,23 +31,37 @@ class OpenReservations {
     private final JdbcClient jdbc;
     private final KeyedLocks keyedLocks;
     private final RateLimitProperties limits;
+    private final StockSettings stockSettings;
     private final ExemptAddresses exempt;
 
-    OpenReservations(JdbcClient jdbc, KeyedLocks keyedLocks, RateLimitProperties limits, ExemptAddresses exempt) {
+    OpenReservations(JdbcClient jdbc, KeyedLocks keyedLocks, RateLimitProperties limits, StockSettings stockSettings,
+                     ExemptAddresses exempt) {
         this.jdbc = jdbc;
         this.keyedLocks = keyedLocks;
         this.limits = limits;
+        this.stockSettings = stockSettings;
         this.exempt = exempt;
     }
 
+    void holdBuyerLock(String email) {
+        holdUnderCap("buyer_lock", "email", EMAIL, email.toLowerCase(Locale.ROOT),
+                stockSettings.getMaxOpenReservationsPerBuyer(), "email");
+    }
+
+    /** Always after the buyer lock: one lock order, no deadlock. */
     void holdAddressLock(String address) {
         if (address == null || exempt.isExempt(address)) {
             return;
         }
-        keyedLocks.hold("address_lock", "address", address);
-        Held held = held(ADDRESS, address);
-        if (held.count() >= limits.getMaxOpenReservationsPerAddress()) {
-            throw Problems.tooManyRequests("this address already holds " + held.count()
+        holdUnderCap("address_lock", "address", ADDRESS, address, limits.getMaxOpenReservationsPerAddress(), "address");
+    }
+
+    /** Locks the key to the end of the transaction, then refuses (429) when it already holds {@code cap}. */
+    private void holdUnderCap(String lockTable, String column, String condition, String key, int cap, String what) {
+        keyedLocks.hold(lockTable, column, key);
+        Held held = held(condition, key);
+        if (held.count() >= cap) {
+            throw Problems.tooManyRequests("this " + what + " already holds " + held.count()
                     + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
         }
     }

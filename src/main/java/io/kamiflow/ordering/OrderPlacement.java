@@ -2,11 +2,9 @@ package io.kamiflow.ordering;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
-import io.kamiflow.db.KeyedLocks;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.inventory.StockService;
@@ -20,8 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Checkout's two short transactions around the gateway call: {@link #place} creates the payable order after checking
  * the product, the quantity and the stock (in on-checkout mode it reserves the keys or refuses with 409, and one buyer
- * (email) and one client address may each hold only a few open reservations: a lock per email and per address
- * ({@code KeyedLocks}) serializes their placements); {@link #cancel} gives an order up when its gateway did not open the trade.
+ * (email) and one client address may each hold only a few open reservations, {@link OpenReservations}, under a
+ * lock per email and per address); {@link #cancel} gives an order up when its gateway did not open the trade.
  */
 @Service
 class OrderPlacement {
@@ -39,7 +37,6 @@ class OrderPlacement {
     private final PaymentWindow paymentWindow;
     private final KeyClaimer claimer;
     private final LowStockMonitor lowStock;
-    private final KeyedLocks keyedLocks;
     private final OpenReservations openReservations;
     private final AuditLog audit;
     private final CouponRedemptions coupons;
@@ -49,7 +46,7 @@ class OrderPlacement {
     OrderPlacement(OrderPricing pricing, CouponRedemptions coupons, StockService stock, OrderRepository orders, OrderNumbers numbers,
                    AccessTokens tokens, PaymentOptions channels,
                    StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
-                   LowStockMonitor lowStock, KeyedLocks keyedLocks, OpenReservations openReservations, AuditLog audit,
+                   LowStockMonitor lowStock, OpenReservations openReservations, AuditLog audit,
                    OrderFields orderFields) {
         this.orderFields = orderFields;
         this.pricing = pricing;
@@ -62,7 +59,6 @@ class OrderPlacement {
         this.paymentWindow = paymentWindow;
         this.claimer = claimer;
         this.lowStock = lowStock;
-        this.keyedLocks = keyedLocks;
         this.openReservations = openReservations;
         this.audit = audit;
         this.coupons = coupons;
@@ -99,7 +95,7 @@ class OrderPlacement {
         // a person fulfils it: no keys to reserve or count
         boolean reserve = !product.byHand() && stockSettings.getReservation() == StockSettings.Reservation.ON_CHECKOUT;
         if (reserve) {
-            holdBuyerLock(email);
+            openReservations.holdBuyerLock(email);
             openReservations.holdAddressLock(clientAddress); // always after the buyer lock: one lock order, no deadlock
         }
         // counted up to the quantity plus the low-stock threshold: what is left after taking it is then known too
@@ -153,16 +149,6 @@ class OrderPlacement {
         coupons.release(List.of(order.id()));
         audit.record("order.cancel", order.orderNo(), why);
         return true;
-    }
-
-    private void holdBuyerLock(String email) {
-        String key = email.toLowerCase(Locale.ROOT);
-        keyedLocks.hold("buyer_lock", "email", key);
-        OpenReservations.Held held = openReservations.held(OpenReservations.EMAIL, key);
-        if (held.count() >= stockSettings.getMaxOpenReservationsPerBuyer()) {
-            throw Problems.tooManyRequests("this email already holds " + held.count()
-                    + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
-        }
     }
 
     private static RuntimeException notEnough(String sku, long available, int quantity) {
