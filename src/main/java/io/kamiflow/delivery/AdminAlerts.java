@@ -101,7 +101,10 @@ public class AdminAlerts {
         });
     }
 
-    /** The next dip alerts again; when even that fails (the database is away), the flag waits for the next restock. */
+    /**
+     * The next dip alerts again; when even that fails (the database is away), the flag waits for the next restock.
+     * {@link io.kamiflow.inventory.LowStock#rearm} commits in a transaction of its own, also from afterCommit.
+     */
     private static void rearm(String sku, Runnable rearm) {
         try {
             rearm.run();

@@ -6,8 +6,11 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One low-stock alert per dip: the product's flag flips to alerted with a conditional UPDATE (so
@@ -20,12 +23,16 @@ public class LowStockMonitor {
     private final ProductRepository products;
     private final StockService stock;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate ownTransaction;
 
-    LowStockMonitor(JdbcClient jdbc, ProductRepository products, StockService stock, ApplicationEventPublisher events) {
+    LowStockMonitor(JdbcClient jdbc, ProductRepository products, StockService stock, ApplicationEventPublisher events,
+                    PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.products = products;
         this.stock = stock;
         this.events = events;
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /** After stock went down (a claim or reservation). */
@@ -51,7 +58,8 @@ public class LowStockMonitor {
         int flipped = jdbc.sql("UPDATE product SET low_stock_alerted = TRUE WHERE id = ? AND NOT low_stock_alerted")
                 .param(productId).update();
         if (flipped == 1) {
-            events.publishEvent(new LowStock(product.sku(), available, product.lowStockThreshold(), () -> rearm(productId)));
+            events.publishEvent(new LowStock(product.sku(), available, product.lowStockThreshold(),
+                    () -> rearmInOwnTransaction(productId)));
         }
     }
 
@@ -69,6 +77,16 @@ public class LowStockMonitor {
         } else {
             checkAfterTaking(event.productId()); // still below after the import: low, if not told already
         }
+    }
+
+    /**
+     * A listener re-arms after the dip's commit: on its mail thread, or in the committing thread's afterCommit when that
+     * thread's queue is full. There the committed transaction's connection is still bound to the thread, and a plain
+     * statement would run in a transaction nobody commits until the connection's auto-commit is reset (Spring's
+     * afterCommit contract: REQUIRES_NEW for any transactional work there).
+     */
+    private void rearmInOwnTransaction(long productId) {
+        ownTransaction.executeWithoutResult(status -> rearm(productId));
     }
 
     private void rearm(long productId) {

@@ -3,19 +3,45 @@ package io.kamiflow.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
+import javax.sql.DataSource;
+
+import io.kamiflow.catalog.ProductRepository;
 import io.kamiflow.support.FakeSmtp;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.SecondNode;
 import io.kamiflow.support.ShopClient;
 import io.kamiflow.support.TestMail;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** One alert per dip below the threshold; the next only after stock went back above it. */
+@RecordApplicationEvents
 class LowStockAlertTest extends IntegrationTest {
+
+    @Autowired
+    LowStockMonitor monitor;
+    @Autowired
+    ProductRepository products;
+    @Autowired
+    PlatformTransactionManager transactionManager;
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    ApplicationEvents events;
 
     @Test
     void alertsOncePerDip() throws Exception {
@@ -63,6 +89,48 @@ class LowStockAlertTest extends IntegrationTest {
             assertThat(took).as("the checkout that took the stock below its threshold").isLessThan(Duration.ofSeconds(2));
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.arrivedFor("admin@kamiflow.local") == 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.answered() == 1);
+        }
+    }
+
+    /**
+     * When the alert cannot be queued (100 wait for the mail server already) AdminAlerts re-arms the dip in the
+     * committing thread's afterCommit, where the committed transaction's connection is still bound to the thread: the
+     * re-arm ran there in a transaction nobody committed until Spring reset the connection's auto-commit, after every
+     * callback. It commits in its own transaction now: another connection sees it as soon as the re-arm returns.
+     */
+    @Test
+    void aRearmFromAfterCommitIsCommittedWhenItReturns() throws Exception {
+        ShopClient shop = shop();
+        assertThat(shop.createProduct("REARM", "1.00", "CNY", 3).status()).isEqualTo(201);
+        long productId = jdbc.queryForObject("SELECT id FROM product WHERE sku = 'REARM'", Long.class);
+        AtomicReference<Boolean> alertedRightAfterRearm = new AtomicReference<>();
+
+        new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
+            monitor.checkAfterTaking(products.getById(productId), 0); // the dip: flag flipped, LowStock published
+            LowStock low = events.stream(LowStock.class).filter(event -> event.sku().equals("REARM")).findFirst().orElseThrow();
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    low.rearm().run();
+                    alertedRightAfterRearm.set(alertedSeenByAnotherConnection(productId));
+                }
+            });
+        });
+
+        assertThat(alertedRightAfterRearm.get()).as("the flag, read by another connection as the re-arm returned").isFalse();
+        assertThat(jdbc.queryForObject("SELECT low_stock_alerted FROM product WHERE id = ?", Boolean.class, productId)).isFalse();
+    }
+
+    private boolean alertedSeenByAnotherConnection(long productId) {
+        try (Connection other = dataSource.getConnection();
+             var read = other.prepareStatement("SELECT low_stock_alerted FROM product WHERE id = ?")) {
+            read.setLong(1, productId);
+            try (ResultSet row = read.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
