@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 @Component
 class OpenReservations {
 
-    record Held(int count, Instant firstExpiry) {
+    private record Held(int count, Instant firstExpiry) {
         /** When the earliest of them is released by expiry (at least a second from now). */
         Duration retryAfter() {
             return firstExpiry == null ? Duration.ofMinutes(1) : Duration.between(Instant.now(), firstExpiry);
@@ -45,7 +45,7 @@ class OpenReservations {
 
     void holdBuyerLock(String email) {
         holdUnderCap("buyer_lock", "email", EMAIL, email.toLowerCase(Locale.ROOT),
-                stockSettings.getMaxOpenReservationsPerBuyer(), "email");
+                stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
     /** Always after the buyer lock: one lock order, no deadlock. */
@@ -53,15 +53,18 @@ class OpenReservations {
         if (address == null || exempt.isExempt(address)) {
             return;
         }
-        holdUnderCap("address_lock", "address", ADDRESS, address, limits.getMaxOpenReservationsPerAddress(), "address");
+        holdUnderCap("address_lock", "address", ADDRESS, address, limits.getMaxOpenReservationsPerAddress());
     }
 
-    /** Locks the key to the end of the transaction, then refuses (429) when it already holds {@code cap}. */
-    private void holdUnderCap(String lockTable, String column, String condition, String key, int cap, String what) {
+    /**
+     * Locks the key to the end of the transaction, then refuses (429) when it already holds {@code cap}; the lock's
+     * column ("email", "address") names the key in the answer too.
+     */
+    private void holdUnderCap(String lockTable, String column, String condition, String key, int cap) {
         keyedLocks.hold(lockTable, column, key);
         Held held = held(condition, key);
         if (held.count() >= cap) {
-            throw Problems.tooManyRequests("this " + what + " already holds " + held.count()
+            throw Problems.tooManyRequests("this " + column + " already holds " + held.count()
                     + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
         }
     }
@@ -76,7 +79,7 @@ class OpenReservations {
      * not a join condition: the keys are then found by their order (ix_card_key_order), never by scanning every
      * reserved key in the shop, which stale statistics in a flash sale (reserved keys "rare") led the planner to do.
      */
-    Held held(String condition, String value) {
+    private Held held(String condition, String value) {
         return jdbc.sql(countOf(condition))
                 .param(value)
                 .query((rs, n) -> {
