@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.kamiflow.web.RecordProperties;
 import org.springframework.context.MessageSource;
 import org.springframework.expression.spel.support.ReflectivePropertyAccessor;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
@@ -28,8 +29,9 @@ public class MailTemplates {
     }
 
     /**
-     * Shared by every render: it caches how a property of a class is read. Without an evaluation context of our own,
-     * Thymeleaf gives each render a new one whose accessor looks every property up by reflection again.
+     * Shared by every render, behind {@link RecordProperties} (the mails' records): it caches how any other property
+     * is found. Without an evaluation context of our own, Thymeleaf gives each render a new one whose accessor looks
+     * every property up by reflection again.
      */
     private static final ReflectivePropertyAccessor PROPERTIES = new ReflectivePropertyAccessor();
 
@@ -69,7 +71,7 @@ public class MailTemplates {
         Context context = new Context(locale, variables);
         context.setVariable("shopName", shopName);
         StandardEvaluationContext evaluation = new StandardEvaluationContext();
-        evaluation.setPropertyAccessors(List.of(PROPERTIES));
+        evaluation.setPropertyAccessors(List.of(RecordProperties.INSTANCE, PROPERTIES));
         context.setVariable(ThymeleafEvaluationContext.THYMELEAF_EVALUATION_CONTEXT_CONTEXT_VARIABLE_NAME, evaluation);
         Object[] args = new Object[subjectArgs.length + 1];
         args[0] = shopName;

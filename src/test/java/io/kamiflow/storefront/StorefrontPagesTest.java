@@ -26,6 +26,14 @@ class StorefrontPagesTest extends IntegrationTest {
     @Value("${kamiflow.rate-limit.checkout.capacity}")
     int checkouts;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.thymeleaf.spring6.SpringTemplateEngine pages;
+
+    @Test
+    void thePagesTemplateEngineReadsRecordsThroughRecordProperties() {
+        assertThat(pages.getDialects()).anyMatch(dialect -> dialect instanceof io.kamiflow.web.RecordPropertiesDialect);
+    }
+
     @Test
     void theRootIsTheCatalogueWithPricesStockAndSoldOutInTheBuyersLanguage() {
         ShopClient shop = shop();
