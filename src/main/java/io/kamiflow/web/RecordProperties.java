@@ -72,8 +72,8 @@ public class RecordProperties implements PropertyAccessor {
             return component.read(target);
         } catch (RuntimeException | Error e) {
             throw e;
-        } catch (Throwable e) {
-            throw new AccessException("could not read " + name, (Exception) e);
+        } catch (Throwable e) { // a record's accessor declares no checked exception (JLS 8.10.3)
+            throw new IllegalStateException("could not read " + name, e);
         }
     }
 
