@@ -31,6 +31,9 @@ public class RecordProperties implements PropertyAccessor {
 
     private static final MethodType READ = MethodType.methodType(Object.class, Object.class);
 
+    /** Asked on every accessor search SpEL makes, for any target: one array, not one per search. */
+    private static final Class<?>[] RECORDS = {Record.class};
+
     private static final ClassValue<Map<String, Component>> COMPONENTS = new ClassValue<>() {
         @Override
         protected Map<String, Component> computeValue(Class<?> type) {
@@ -53,7 +56,7 @@ public class RecordProperties implements PropertyAccessor {
     /** Any record: SpEL tries accessors with a matching target class before the general ones. */
     @Override
     public Class<?>[] getSpecificTargetClasses() {
-        return new Class<?>[] {Record.class};
+        return RECORDS;
     }
 
     @Override
