@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
+import io.kamiflow.db.SqlDialect;
 import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.LowStockMonitor;
 import io.kamiflow.inventory.StockService;
@@ -20,6 +21,8 @@ import org.springframework.transaction.annotation.Transactional;
  * the product, the quantity and the stock (in on-checkout mode it reserves the keys or refuses with 409, and one buyer
  * (email) and one client address may each hold only a few open reservations, {@link OpenReservations}, under a
  * lock per email and per address); {@link #cancel} gives an order up when its gateway did not open the trade.
+ * On PostgreSQL, without a coupon, the stock count, the order's insert and its reservation are one statement
+ * ({@link KeyClaimer#insertAndReserve}): a checkout makes five round trips to the database instead of seven.
  */
 @Service
 class OrderPlacement {
@@ -42,12 +45,14 @@ class OrderPlacement {
     private final CouponRedemptions coupons;
     private final OrderFields orderFields;
     private final OrderPricing pricing;
+    private final SqlDialect dialect;
 
-    OrderPlacement(OrderPricing pricing, CouponRedemptions coupons, StockService stock, OrderRepository orders, OrderNumbers numbers,
+    OrderPlacement(SqlDialect dialect, OrderPricing pricing, CouponRedemptions coupons, StockService stock, OrderRepository orders, OrderNumbers numbers,
                    AccessTokens tokens, PaymentOptions channels,
                    StockSettings stockSettings, PaymentWindow paymentWindow, KeyClaimer claimer,
                    LowStockMonitor lowStock, OpenReservations openReservations, AuditLog audit,
                    OrderFields orderFields) {
+        this.dialect = dialect;
         this.orderFields = orderFields;
         this.pricing = pricing;
         this.stock = stock;
@@ -99,8 +104,12 @@ class OrderPlacement {
             openReservations.holdAddressLock(clientAddress); // always after the buyer lock: one lock order, no deadlock
         }
         // counted up to the quantity plus the low-stock threshold: what is left after taking it is then known too
-        long available = product.byHand() ? quantity
-                : stock.availableUpTo(product.id(), (long) quantity + product.lowStockThreshold());
+        long countLimit = (long) quantity + product.lowStockThreshold();
+        // PostgreSQL counts, inserts and reserves in one statement (KeyClaimer.insertAndReserve) after the pricing,
+        // which without a coupon only computes: a sold-out product is refused first either way. With a coupon the
+        // count comes first, so a sold-out product is refused before the coupon is looked at or locked.
+        boolean inOneStatement = reserve && dialect.postgres() && (coupon == null || coupon.isBlank());
+        long available = product.byHand() || inOneStatement ? quantity : stock.availableUpTo(product.id(), countLimit);
         if (available < quantity) {
             throw notEnough(sku, available, quantity);
         }
@@ -110,8 +119,24 @@ class OrderPlacement {
         Money amount = priced.amount();
         String orderNo = numbers.next();
         String token = tokens.tokenFor(orderNo);
-        Order placed = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
-                clientAddress, language);
+        Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
+        Order placed;
+        if (inOneStatement) {
+            KeyClaimer.Reserved<Order> done = claimer.insertAndReserve(orders.newOrder(orderNo, product.id(), quantity,
+                    amount, email, tokens.hash(token), channelId, clientAddress, language), product.id(), quantity,
+                    countLimit, until);
+            available = done.available();
+            if (done.order() == null) {
+                throw notEnough(sku, available, quantity); // nothing was written; the coupon's lock goes with the rollback
+            }
+            if (!done.reserved()) {
+                throw notEnough(sku, stock.available(product.id()), quantity); // rolls the order back too
+            }
+            placed = done.order();
+        } else {
+            placed = orders.insert(orderNo, product.id(), quantity, amount, email, tokens.hash(token), channelId,
+                    clientAddress, language);
+        }
         long id = placed.id();
         if (applied != null) {
             coupons.redeem(applied, id, email);
@@ -120,8 +145,7 @@ class OrderPlacement {
             orderFields.store(id, values);
         }
         if (reserve) {
-            Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
-            if (!claimer.reserve(id, product.id(), quantity, until)) {
+            if (!inOneStatement && !claimer.reserve(id, product.id(), quantity, until)) {
                 throw notEnough(sku, stock.available(product.id()), quantity); // rolls the order back too
             }
             if (product.watchesLowStock()) { // else checkAfterTaking returns at once: no call through its proxy

@@ -55,6 +55,34 @@ public class OrderRepository {
         return getById(id.getKeyAs(Number.class).longValue());
     }
 
+    /**
+     * The same new order as {@link #insert}, for {@link io.kamiflow.inventory.KeyClaimer#insertAndReserve} to write in
+     * its statement (PostgreSQL): typed casts, since a SELECT's parameters take no type from the target columns.
+     */
+    io.kamiflow.inventory.KeyClaimer.NewOrder<Order> newOrder(String orderNo, long productId, int quantity, Money amount,
+                                                             String email, String tokenHash, String channel,
+                                                             String clientAddress, String language) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("o_no", orderNo);
+        params.put("o_product", productId);
+        params.put("o_quantity", quantity);
+        params.put("o_amount", amount.minor());
+        params.put("o_currency", amount.currency());
+        params.put("o_email", email);
+        params.put("o_token", tokenHash);
+        params.put("o_channel", channel);
+        params.put("o_address", clientAddress);
+        params.put("o_language", language);
+        return new io.kamiflow.inventory.KeyClaimer.NewOrder<>("""
+                INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
+                                            access_token_hash, channel, status, client_address, language)
+                SELECT CAST(:o_no AS varchar), CAST(:o_product AS bigint), CAST(:o_quantity AS int),
+                       CAST(:o_amount AS bigint), CAST(:o_currency AS varchar), CAST(:o_email AS varchar),
+                       CAST(:o_token AS varchar), CAST(:o_channel AS varchar), 'PENDING_PAYMENT',
+                       CAST(:o_address AS varchar), CAST(:o_language AS varchar)""",
+                "RETURNING " + CUSTOMER_ORDER_COLUMNS, params, OrderRepository::map);
+    }
+
     public Optional<Order> findByOrderNo(String orderNo) {
         return jdbc.sql("SELECT " + CUSTOMER_ORDER_COLUMNS + " FROM customer_order WHERE order_no = ?").param(orderNo).query(OrderRepository::map).optional();
     }
