@@ -32,17 +32,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-psql_su "select 1" >/dev/null || die "PostgreSQL is not reachable as postgres"
-if [ "$(psql_su "select count(*) from pg_roles where rolname='$role'")" = 0 ]; then
-  psql_su "create role $role login password '$role'" || die "cannot create role $role"
-fi
-if [ -n "${PROJECT_JAR:-}" ]; then
-  kjar=$(realpath "$PROJECT_JAR")
-else
-  log "building kamiflow"
-  (cd "$proj" && ./mvnw -q -B -DskipTests package) >"$work/build.log" 2>&1 || { tail -30 "$work/build.log"; die "build failed"; }
-  kjar=$(ls "$proj"/target/*.jar | grep -v '\.original$' | head -1)
-fi
+ensure_role "$role"
+kjar=$(kamiflow_jar "$proj" "$work/build.log") || exit 2
 cp -r "$bench/baseline" "$work/baseline"
 (cd "$work/baseline" && ${MVN:-mvn} -q -B -DskipTests package) >"$work/build-baseline.log" 2>&1 \
   || { tail -30 "$work/build-baseline.log"; die "baseline build failed"; }

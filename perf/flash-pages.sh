@@ -36,18 +36,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-psql_su "select 1" >/dev/null || die "PostgreSQL is not reachable as postgres"
-if [ "$(psql_su "select count(*) from pg_roles where rolname='$role'")" = 0 ]; then
-  psql_su "create role $role login password '$role'" || die "cannot create role $role"
-fi
+ensure_role "$role"
 
-if [ -n "${PROJECT_JAR:-}" ]; then
-  jar=$(realpath "$PROJECT_JAR")
-else
-  log "building kamiflow"
-  (cd "$proj" && ./mvnw -q -B -DskipTests package) >"$work/build.log" 2>&1 || { tail -30 "$work/build.log"; die "build failed"; }
-  jar=$(ls "$proj"/target/*.jar | grep -v '\.original$' | head -1)
-fi
+jar=$(kamiflow_jar "$proj" "$work/build.log") || exit 2
 [ -f "$jar" ] || die "no kamiflow jar ($jar)"
 
 # the bench's SMTP sink (GreenMail with TCP_NODELAY), built in a copy: ../shared stays untouched

@@ -24,3 +24,19 @@ wait_http() { # url pid seconds: 0 once the url answers 2xx, 1 when the pid exit
   done
   return 1
 }
+
+# PostgreSQL reachable as postgres, and the login role $1 (password = name) the apps connect with
+ensure_role() {
+  psql_su "select 1" >/dev/null || die "PostgreSQL is not reachable as postgres"
+  if [ "$(psql_su "select count(*) from pg_roles where rolname='$1'")" = 0 ]; then
+    psql_su "create role $1 login password '$1'" || die "cannot create role $1"
+  fi
+}
+
+# kamiflow's jar: PROJECT_JAR, else built from the project $1 (build log in $2); prints its path
+kamiflow_jar() {
+  if [ -n "${PROJECT_JAR:-}" ]; then realpath "$PROJECT_JAR"; return; fi
+  log "building kamiflow"
+  (cd "$1" && ./mvnw -q -B -DskipTests package) >"$2" 2>&1 || { tail -30 "$2" >&2; die "build failed"; }
+  ls "$1"/target/*.jar | grep -v '\.original$' | head -1
+}
