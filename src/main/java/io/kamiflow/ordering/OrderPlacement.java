@@ -127,7 +127,7 @@ class OrderPlacement {
                     countLimit, until);
             available = done.available();
             if (done.order() == null) {
-                throw notEnough(sku, available, quantity); // nothing was written; the coupon's lock goes with the rollback
+                throw notEnough(sku, available, quantity); // the statement wrote nothing
             }
             if (!done.reserved()) {
                 throw notEnough(sku, stock.available(product.id()), quantity); // rolls the order back too

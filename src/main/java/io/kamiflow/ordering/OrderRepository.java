@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.db.SqlDialect;
+import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.ops.metrics.ShopMetrics;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -56,12 +57,11 @@ public class OrderRepository {
     }
 
     /**
-     * The same new order as {@link #insert}, for {@link io.kamiflow.inventory.KeyClaimer#insertAndReserve} to write in
+     * The same new order as {@link #insert}, for {@link KeyClaimer#insertAndReserve} to write in
      * its statement (PostgreSQL): typed casts, since a SELECT's parameters take no type from the target columns.
      */
-    io.kamiflow.inventory.KeyClaimer.NewOrder<Order> newOrder(String orderNo, long productId, int quantity, Money amount,
-                                                             String email, String tokenHash, String channel,
-                                                             String clientAddress, String language) {
+    KeyClaimer.NewOrder<Order> newOrder(String orderNo, long productId, int quantity, Money amount, String email,
+                                        String tokenHash, String channel, String clientAddress, String language) {
         Map<String, Object> params = new HashMap<>();
         params.put("o_no", orderNo);
         params.put("o_product", productId);
@@ -73,7 +73,7 @@ public class OrderRepository {
         params.put("o_channel", channel);
         params.put("o_address", clientAddress);
         params.put("o_language", language);
-        return new io.kamiflow.inventory.KeyClaimer.NewOrder<>("""
+        return new KeyClaimer.NewOrder<>("""
                 INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
                                             access_token_hash, channel, status, client_address, language)
                 SELECT CAST(:o_no AS varchar), CAST(:o_product AS bigint), CAST(:o_quantity AS int),
