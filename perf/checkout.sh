@@ -23,7 +23,6 @@ app_pid= db= rc=0
 
 log() { printf '[checkout] %s\n' "$*" >&2; }
 . "$(dirname "$0")/lib.sh"
-rand32() { head -c 32 /dev/urandom | base64 -w0; }
 cleanup() {
   [ -n "$app_pid" ] && stop_pid "$app_pid"
   [ -n "$db" ] && su postgres -c "dropdb --if-exists --force $db" >/dev/null 2>&1

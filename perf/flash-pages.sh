@@ -26,7 +26,6 @@ sink_pid= app_pid= rc=1
 
 log() { printf '[flash-pages] %s\n' "$*" >&2; }
 . "$(dirname "$0")/lib.sh"
-rand32() { head -c 32 /dev/urandom | base64 -w0; }
 cleanup() {
   [ -n "$app_pid" ] && stop_pid "$app_pid"
   [ -n "$sink_pid" ] && stop_pid "$sink_pid"

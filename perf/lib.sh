@@ -40,3 +40,6 @@ kamiflow_jar() {
   (cd "$1" && ./mvnw -q -B -DskipTests package) >"$2" 2>&1 || { tail -30 "$2" >&2; die "build failed"; }
   ls "$1"/target/*.jar | grep -v '\.original$' | head -1
 }
+
+# 32 random bytes, base64: a fresh AES or fingerprint key for one run
+rand32() { head -c 32 /dev/urandom | base64 -w0; }

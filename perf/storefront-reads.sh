@@ -18,7 +18,6 @@ role=kamibench
 pass=reads-admin-$stamp
 node=
 . "$(dirname "$0")/lib.sh"
-rand32() { head -c 32 /dev/urandom | base64 -w0; }
 cleanup() {
   [ -n "$node" ] && kill "$node" 2>/dev/null && wait "$node" 2>/dev/null
   su postgres -c "dropdb --if-exists --force $db" >/dev/null 2>&1

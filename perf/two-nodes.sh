@@ -37,7 +37,6 @@ rc=1
 
 log() { printf '[two-nodes %3ds] %s\n' $(( $(date +%s) - started )) "$*" >&2; }
 . "$(dirname "$0")/lib.sh"
-rand32() { head -c 32 /dev/urandom | base64 -w0; }
 
 cleanup() {
   local pid

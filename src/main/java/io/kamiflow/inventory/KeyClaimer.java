@@ -108,10 +108,9 @@ public class KeyClaimer {
         if (row.order() == null) {
             return new Reserved<>(row.available(), null, false);
         }
-        boolean reserved = row.reserved() == quantity;
-        if (!reserved) { // the stripe was short: the product's lowest, as reserve() does
-            reserved = reserveFrom(WHOLE_PRODUCT, row.orderId(), productId, quantity, until);
-        }
+        // the stripe was short: the product's lowest, as reserve() does
+        boolean reserved = row.reserved() == quantity
+                || reserveFrom(WHOLE_PRODUCT, row.orderId(), productId, quantity, until);
         if (reserved) {
             levels.changed(productId, -quantity);
         }

@@ -29,6 +29,10 @@ public class OrderRepository {
             + " channel, status, payment_id, created_at, paid_at, delivered_at, updated_at, client_address,"
             + " gateway_reference, trade_close, personal_data_erased_at, language";
 
+    /** A new unpaid order's columns, in the order both {@link #insert} and {@link #newOrder} give their values. */
+    private static final String INSERT_NEW_ORDER = "INSERT INTO customer_order (order_no, product_id, quantity,"
+            + " amount_minor, currency, buyer_email, access_token_hash, channel, status, client_address, language)";
+
     private final JdbcClient jdbc;
     private final ShopMetrics metrics;
     private final SqlDialect dialect;
@@ -42,10 +46,7 @@ public class OrderRepository {
     /** The new unpaid order as stored (PostgreSQL: the insert returns it; H2: read back by its generated id). */
     Order insert(String orderNo, long productId, int quantity, Money amount, String email, String tokenHash, String channel,
                  String clientAddress, String language) {
-        String insert = """
-                INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
-                                            access_token_hash, channel, status, client_address, language)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT', ?, ?)""";
+        String insert = INSERT_NEW_ORDER + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_PAYMENT', ?, ?)";
         Object[] values = {orderNo, productId, quantity, amount.minor(), amount.currency(), email, tokenHash, channel,
                 clientAddress, language};
         if (dialect.postgres()) {
@@ -73,10 +74,8 @@ public class OrderRepository {
         params.put("o_channel", channel);
         params.put("o_address", clientAddress);
         params.put("o_language", language);
-        return new KeyClaimer.NewOrder<>("""
-                INSERT INTO customer_order (order_no, product_id, quantity, amount_minor, currency, buyer_email,
-                                            access_token_hash, channel, status, client_address, language)
-                SELECT CAST(:o_no AS varchar), CAST(:o_product AS bigint), CAST(:o_quantity AS int),
+        return new KeyClaimer.NewOrder<>(INSERT_NEW_ORDER + " " + """
+                 SELECT CAST(:o_no AS varchar), CAST(:o_product AS bigint), CAST(:o_quantity AS int),
                        CAST(:o_amount AS bigint), CAST(:o_currency AS varchar), CAST(:o_email AS varchar),
                        CAST(:o_token AS varchar), CAST(:o_channel AS varchar), 'PENDING_PAYMENT',
                        CAST(:o_address AS varchar), CAST(:o_language AS varchar)""",
