@@ -20,6 +20,9 @@ import org.springframework.transaction.annotation.Transactional;
  * {@link #stripeOf}) and only when that stripe is short the product's lowest, so concurrent buyers of one product
  * start at 16 places instead of all walking over the same keys in flight (docs/capacity.md). Keys are therefore not
  * sold in import order. H2, the embedded default, takes the product's lowest keys.
+ * <p>
+ * The counts and picks on PostgreSQL start at the product's {@link ScanFloors floor}, above the keys this node saw
+ * taken, rather than at its lowest id; short of keys there, they look again from the lowest.
  */
 @Service
 public class KeyClaimer {
@@ -37,6 +40,7 @@ public class KeyClaimer {
     private final StockLevels levels;
 
     private final io.kamiflow.db.SqlDialect dialect;
+    private final ScanFloors floors = new ScanFloors();
 
     KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events, StockLevels levels, io.kamiflow.db.SqlDialect dialect) {
         this.jdbc = jdbc;
@@ -49,9 +53,9 @@ public class KeyClaimer {
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean reserve(long orderId, long productId, int quantity, Instant until) {
         if (dialect.postgres()) {
-            // one statement: the order's stripe; a second only when that stripe is short (the product's last keys)
-            boolean reserved = reserveFrom(STRIPE_FIRST, orderId, productId, quantity, until)
-                    || reserveFrom(WHOLE_PRODUCT, orderId, productId, quantity, until);
+            // one statement: the order's stripe from the floor; more only when that is short (the product's last keys)
+            boolean reserved = reserveInStripe(orderId, productId, quantity, until, floors.of(productId))
+                    || reserveFrom(WHOLE_PRODUCT, 0, orderId, productId, quantity, until) > 0;
             if (reserved) {
                 levels.changed(productId, -quantity);
             }
@@ -96,21 +100,27 @@ public class KeyClaimer {
         if (!dialect.postgres()) {
             throw new IllegalStateException("insertAndReserve is PostgreSQL's; H2 inserts, then reserves");
         }
-        record Row<T>(long available, long reserved, long orderId, T order) {
+        record Row<T>(long available, long reserved, long lowest, long orderId, T order) {
         }
-        Row<T> row = jdbc.sql(INSERT_AND_RESERVE.formatted(order.insertSelect(), order.returning()))
+        long floor = floors.of(productId);
+        String statement = floor > 0 ? INSERT_AND_RESERVE_FROM_FLOOR : INSERT_AND_RESERVE;
+        Row<T> row = jdbc.sql(statement.formatted(order.insertSelect(), order.returning()))
                 .params(order.params())
                 .param("k_product", productId).param("k_quantity", quantity).param("k_count_limit", countLimit)
-                .param("k_until", java.sql.Timestamp.from(until))
-                .query((rs, n) -> new Row<>(rs.getLong("k_available"), rs.getLong("k_reserved"), rs.getLong("id"),
-                        rs.getObject("id") == null ? null : order.rows().mapRow(rs, n)))
+                .param("k_until", java.sql.Timestamp.from(until)).param("k_floor", floor)
+                .query((rs, n) -> new Row<>(rs.getLong("k_available"), rs.getLong("k_reserved"), rs.getLong("k_lowest"),
+                        rs.getLong("id"), rs.getObject("id") == null ? null : order.rows().mapRow(rs, n)))
                 .single();
         if (row.order() == null) {
             return new Reserved<>(row.available(), null, false);
         }
-        // the stripe was short: the product's lowest, as reserve() does
+        if (row.reserved() == quantity) {
+            floors.took(productId, stripeOf(row.orderId()), row.lowest());
+        }
+        // the stripe was short from the floor: from its lowest, then the product's lowest, as reserve() does
         boolean reserved = row.reserved() == quantity
-                || reserveFrom(WHOLE_PRODUCT, row.orderId(), productId, quantity, until);
+                || floor > 0 && reserveInStripe(row.orderId(), productId, quantity, until, 0)
+                || reserveFrom(WHOLE_PRODUCT, 0, row.orderId(), productId, quantity, until) > 0;
         if (reserved) {
             levels.changed(productId, -quantity);
         }
@@ -194,6 +204,7 @@ public class KeyClaimer {
         // the count read before the update is the one on sale unless a key was revealed in between: then it is not known
         boolean counted = returned.stream().mapToInt(Returned::keys).sum() == released;
         for (Returned back : returned) {
+            floors.released(back.productId());
             if (counted) {
                 levels.changed(back.productId(), back.keys());
             } else {
@@ -216,6 +227,16 @@ public class KeyClaimer {
         release(List.of(orderId));
     }
 
+    /** Where this node's scans of the product's keys start now (tests). */
+    long floorOf(long productId) {
+        return floors.of(productId);
+    }
+
+    /** Tests: a database emptied under a running node reuses product ids, whose floors would then be stale. */
+    void forgetFloors() {
+        floors.forgetAll();
+    }
+
     public int soldTo(long orderId) {
         return jdbc.sql("SELECT count(*) FROM card_key WHERE order_id = ? AND status = 'SOLD'")
                 .param(orderId).query(Integer.class).single();
@@ -228,64 +249,113 @@ public class KeyClaimer {
      */
     private List<Long> lockAvailable(long orderId, long productId, int count) {
         if (dialect.postgres()) {
-            List<Long> striped = lock(STRIPE_FIRST, orderId, productId, count);
+            long floor = floors.of(productId);
+            List<Long> striped = lock(floor > 0 ? STRIPE_FROM_FLOOR : STRIPE_FIRST, floor, orderId, productId, count);
+            if (striped.size() < count && floor > 0) {
+                striped = lock(STRIPE_FIRST, 0, orderId, productId, count); // finds the ones locked above again too
+            }
             if (striped.size() == count) {
+                floors.took(productId, stripeOf(orderId), striped.get(0));
                 return striped;
             }
         }
-        return lock(WHOLE_PRODUCT, orderId, productId, count);
+        return lock(WHOLE_PRODUCT, 0, orderId, productId, count);
     }
 
-    /** The ids one of the pick statements below locks (the same ones {@link #reserveFrom} takes). */
-    private List<Long> lock(String picked, long orderId, long productId, int count) {
+    /** The ids one of the pick statements below locks (the same ones {@link #reserveFrom} takes), lowest first. */
+    private List<Long> lock(String picked, long floor, long orderId, long productId, int count) {
         return jdbc.sql(picked).param("product", productId).param("stripe", (long) stripeOf(orderId))
-                .param("quantity", count).query(Long.class).list();
+                .param("floor", floor).param("quantity", count).query(Long.class).list();
+    }
+
+    /** {@link #reserveFrom} in the order's stripe from {@code floor}, and again from its lowest when short there. */
+    private boolean reserveInStripe(long orderId, long productId, int quantity, Instant until, long floor) {
+        long lowest = reserveFrom(floor > 0 ? STRIPE_FROM_FLOOR : STRIPE_FIRST, floor, orderId, productId, quantity, until);
+        if (lowest == 0 && floor > 0) {
+            lowest = reserveFrom(STRIPE_FIRST, 0, orderId, productId, quantity, until);
+        }
+        if (lowest > 0) {
+            floors.took(productId, stripeOf(orderId), lowest);
+        }
+        return lowest > 0;
     }
 
     /**
-     * PostgreSQL's reservation in one statement: lock the lowest available keys (of the order's stripe, or of the whole
-     * product), reserve them only if all were there. @return true when the order holds {@code quantity} keys now.
+     * PostgreSQL's reservation in one statement: lock the lowest available keys (of the order's stripe from
+     * {@code floor}, or of the whole product), reserve them only if all were there.
+     * @return the lowest key reserved, 0 when nothing was (fewer than {@code quantity} there)
      */
-    private boolean reserveFrom(String picked, long orderId, long productId, int quantity, Instant until) {
+    private long reserveFrom(String picked, long floor, long orderId, long productId, int quantity, Instant until) {
         return jdbc.sql("WITH picked AS (" + picked + """
-                )
+                ), reserved AS (
                 UPDATE card_key k SET status = 'RESERVED', order_id = :order, reserved_until = :until FROM picked
-                WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = :quantity""")
-                .param("product", productId).param("stripe", (long) stripeOf(orderId)).param("quantity", quantity)
-                .param("order", orderId).param("until", java.sql.Timestamp.from(until)).update() == quantity;
+                WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = :quantity RETURNING k.id
+                )
+                SELECT coalesce(min(id), 0) FROM reserved""")
+                .param("product", productId).param("stripe", (long) stripeOf(orderId)).param("floor", floor)
+                .param("quantity", quantity).param("order", orderId).param("until", java.sql.Timestamp.from(until))
+                .query(Long.class).single();
     }
+
+    /**
+     * The product's keys on sale up to {@code k_count_limit}, as a count from the lowest would say: from the floor, and
+     * from the lowest only when that stays below the limit (an InitPlan, run only when the CASE reaches it). Ordered by
+     * id so that it walks V2's index ({@code product_id, id}), where the floor bounds the scan. Only with a floor: a
+     * product's lowest, {@code id >= 0}, would let the planner walk the primary key in id order through every key
+     * of every product when the statistics still think them on sale (ScanFloorTest).
+     */
+    static final String COUNT_FROM_FLOOR = """
+            SELECT CASE WHEN above.n >= :k_count_limit THEN above.n
+                ELSE (SELECT count(*) FROM (SELECT 1 FROM card_key
+                    WHERE product_id = :k_product AND status = 'AVAILABLE' LIMIT :k_count_limit) k) END AS available
+            FROM (SELECT count(*) AS n FROM (SELECT 1 FROM card_key
+                WHERE product_id = :k_product AND status = 'AVAILABLE' AND id >= :k_floor ORDER BY id LIMIT :k_count_limit) k
+            ) above""";
+    /** The count while this node knows no floor of the product. */
+    static final String COUNT_FROM_LOWEST = """
+            SELECT count(*) AS available FROM (SELECT 1 FROM card_key
+                WHERE product_id = :k_product AND status = 'AVAILABLE' LIMIT :k_count_limit) k""";
 
     /**
      * {@link #insertAndReserve}'s statement: the count, the order's insert (only when the count reaches the quantity),
      * its stripe's keys locked and reserved (only for an inserted order: the stripe of no order is NULL). The stripe is
      * {@link #stripeOf} of the new id in numeric arithmetic (a bigint product would overflow), cast back to bigint so
      * V35's index serves it. The parts of a WITH share one snapshot; the keys' foreign key to the new order is checked
-     * at the statement's end, when the order is there.
+     * at the statement's end, when the order is there. Counted and picked from the lowest, or from the floor.
      */
-    private static final String INSERT_AND_RESERVE = """
-            WITH counted AS (
-                SELECT count(*) AS available FROM (SELECT 1 FROM card_key
-                    WHERE product_id = :k_product AND status = 'AVAILABLE' LIMIT :k_count_limit) k
-            ), o AS (
-                %s
-                WHERE (SELECT available FROM counted) >= :k_quantity
-                %s
-            ), picked AS (
-                SELECT id FROM card_key WHERE product_id = :k_product AND status = 'AVAILABLE'
-                    AND id %% 16 = (SELECT div((id::numeric * 11400714819323198485) %% 18446744073709551616,
-                                              1152921504606846976)::bigint FROM o)
-                ORDER BY id LIMIT :k_quantity FOR UPDATE SKIP LOCKED
-            ), reserved AS (
-                UPDATE card_key k SET status = 'RESERVED', order_id = (SELECT id FROM o), reserved_until = :k_until
-                FROM picked WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = :k_quantity
-                RETURNING k.id
-            )
-            SELECT c.available AS k_available, (SELECT count(*) FROM reserved) AS k_reserved, o.*
-            FROM counted c LEFT JOIN o ON true""";
+    private static String insertAndReserve(String count, String fromFloor) {
+        return "WITH counted AS (" + count + """
+                ), o AS (
+                    %s
+                    WHERE (SELECT available FROM counted) >= :k_quantity
+                    %s
+                ), picked AS (
+                    SELECT id FROM card_key WHERE product_id = :k_product AND status = 'AVAILABLE'""" + fromFloor + """
+
+                        AND id %% 16 = (SELECT div((id::numeric * 11400714819323198485) %% 18446744073709551616,
+                                                  1152921504606846976)::bigint FROM o)
+                    ORDER BY id LIMIT :k_quantity FOR UPDATE SKIP LOCKED
+                ), reserved AS (
+                    UPDATE card_key k SET status = 'RESERVED', order_id = (SELECT id FROM o), reserved_until = :k_until
+                    FROM picked WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = :k_quantity
+                    RETURNING k.id
+                )
+                SELECT c.available AS k_available, (SELECT count(*) FROM reserved) AS k_reserved,
+                    (SELECT coalesce(min(id), 0) FROM reserved) AS k_lowest, o.*
+                FROM counted c LEFT JOIN o ON true""";
+    }
+
+    private static final String INSERT_AND_RESERVE = insertAndReserve(COUNT_FROM_LOWEST, "");
+    private static final String INSERT_AND_RESERVE_FROM_FLOOR = insertAndReserve(COUNT_FROM_FLOOR, " AND id >= :k_floor");
 
     /** The order's stripe ({@code id % 16}, V35's index ix_card_key_available_striped: the same expression). */
     private static final String STRIPE_FIRST = """
             SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE' AND id % 16 = :stripe
+            ORDER BY id LIMIT :quantity FOR UPDATE SKIP LOCKED""";
+    /** The order's stripe from the floor. */
+    private static final String STRIPE_FROM_FLOOR = """
+            SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE' AND id % 16 = :stripe
+                AND id >= :floor
             ORDER BY id LIMIT :quantity FOR UPDATE SKIP LOCKED""";
     /** The whole product, lowest ids first (V2's index ix_card_key_available). */
     private static final String WHOLE_PRODUCT = """

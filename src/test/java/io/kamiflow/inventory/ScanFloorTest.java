@@ -1,0 +1,177 @@
+package io.kamiflow.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Shop;
+import io.kamiflow.support.ShopClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * On PostgreSQL a checkout's count and pick start at the product's floor ({@link ScanFloors}): the keys below it are
+ * taken, and their entries, still in the available-key indexes until VACUUM, are not read again. The floor is a hint
+ * only: a key back on sale below it is still counted and sold. The first test fails when the count starts at the
+ * product's lowest id; the others when the count or a pick trusts the floor.
+ */
+class ScanFloorTest extends IntegrationTest {
+
+    @Autowired
+    KeyClaimer claimer;
+    @Autowired
+    JdbcClient sql;
+    @Autowired
+    TransactionTemplate transactions;
+
+    @BeforeEach
+    void noFloorsFromEarlierTests() {
+        claimer.forgetFloors(); // every test's cleanup restarts the ids
+    }
+
+    @Test
+    void theCountStartsAboveTheKeysTakenAndReadsFewIndexPages() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "DEEP", "1.00", 10_000);
+        long product = productId("DEEP");
+        jdbc.execute("ANALYZE card_key"); // statistics from before the sale: every key on sale
+        // 9,000 keys gone (a batch void here: their entries stay in the indexes as a sale's taken keys do)
+        assertThat(jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN "
+                + "(SELECT id FROM card_key WHERE product_id = ? ORDER BY id LIMIT 9000)", product)).isEqualTo(9000);
+        long lowestOnSale = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'AVAILABLE'", Long.class);
+        for (int i = 0; i < 120 && claimer.floorOf(product) == 0; i++) { // until every stripe has had a buyer
+            Shop.order(shop, "DEEP", 1, "deep" + i + "@floor.example");
+        }
+        long floor = claimer.floorOf(product);
+        assertThat(floor).as("the floor, once all 16 stripes sold a key").isGreaterThanOrEqualTo(lowestOnSale);
+
+        long onSale = jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE'", Long.class);
+        Count fromFloor = count(KeyClaimer.COUNT_FROM_FLOOR, product, floor, 11);
+        Count fromLowest = count(KeyClaimer.COUNT_FROM_LOWEST, product, 0, 11); // what a node without a floor runs
+        assertThat(fromFloor.available()).isEqualTo(fromLowest.available()).isEqualTo(11);
+        assertThat(fromLowest.blocks()).as("pages a count from the lowest reads over 9,000 taken keys: %s", fromLowest.plan())
+                .isGreaterThan(40);
+        assertThat(fromFloor.blocks()).as("pages the count from the floor reads: %s", fromFloor.plan()).isLessThan(12);
+        // near the end the count from the floor is short of its limit: the one from the lowest answers, exactly
+        Count all = count(KeyClaimer.COUNT_FROM_FLOOR, product, floor, onSale + 5);
+        assertThat(all.available()).isEqualTo(onSale);
+    }
+
+    @Test
+    void aKeyBackOnSaleBelowTheFloorIsCountedAndSoldInTheOrdersStripe() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "BACK", "1.00", 160); // 10 keys in every stripe
+        long product = productId("BACK");
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
+        raiseTheFloor(shop, "BACK", product);
+        long floor = claimer.floorOf(product);
+        // a key below the floor in the next order's stripe comes back on sale (as another node's release would put it)
+        // and is the only one: the count from the floor finds nothing, the pick from the floor neither
+        long next = nextOrderId();
+        long back = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'VOID' AND id % 16 = ?", Long.class,
+                (long) KeyClaimer.stripeOf(next));
+        assertThat(back).isLessThan(floor);
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'");
+        jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id = ?", back);
+
+        Shop.PlacedOrder order = Shop.order(shop, "BACK", 1, "back@floor.example");
+        assertThat(keysOf(order)).containsExactly(back);
+        assertThat(shop.createOrder("BACK", 1, "late@floor.example", "sandbox").status()).isEqualTo(409);
+    }
+
+    @Test
+    void aKeyBackOnSaleBelowTheFloorInAnotherStripeIsSoldToo() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "ELSE", "1.00", 160);
+        long product = productId("ELSE");
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
+        raiseTheFloor(shop, "ELSE", product);
+        long next = nextOrderId();
+        long back = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'VOID' AND id % 16 = ?", Long.class,
+                (long) (KeyClaimer.stripeOf(next) + 7) % 16);
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'");
+        jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id = ?", back);
+
+        Shop.PlacedOrder order = Shop.order(shop, "ELSE", 1, "else@floor.example");
+        assertThat(keysOf(order)).containsExactly(back);
+    }
+
+    @Test
+    void aClaimOnPaymentFindsAKeyBackBelowTheFloor() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "CLAIM", "1.00", 160);
+        long product = productId("CLAIM");
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
+        raiseTheFloor(shop, "CLAIM", product);
+        takeKeysOnPayment();
+        Shop.PlacedOrder order = Shop.order(shop, "CLAIM", 1, "claim@floor.example");
+        long back = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'VOID' AND id % 16 = ?", Long.class,
+                (long) KeyClaimer.stripeOf(orderId(order)));
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'");
+        jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id = ?", back);
+
+        Shop.pay(shop, order, "CLAIM-1");
+        awaitDelivered(order.orderNo());
+        assertThat(jdbc.queryForList("SELECT id FROM card_key WHERE order_id = ? AND status = 'SOLD'", Long.class,
+                orderId(order))).containsExactly(back);
+    }
+
+    @Test
+    void keysReleasedOnThisNodeAreScannedFromTheLowestAgain() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "FREE", "1.00", 160);
+        long product = productId("FREE");
+        Shop.PlacedOrder first = Shop.order(shop, "FREE", 1, "first@floor.example");
+        raiseTheFloor(shop, "FREE", product);
+        transactions.executeWithoutResult(tx -> claimer.release(List.of(orderId(first))));
+        jdbc.update("UPDATE customer_order SET status = 'CANCELLED' WHERE order_no = ?", first.orderNo());
+        assertThat(claimer.floorOf(product)).isZero();
+    }
+
+    private record Count(long available, long blocks, String plan) {
+    }
+
+    /** A count as the checkout runs it, with the pages it read. */
+    private Count count(String statement, long product, long floor, long limit) throws Exception {
+        String plan = sql.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement)
+                .param("k_product", product).param("k_floor", floor).param("k_count_limit", limit)
+                .query(String.class).single();
+        JsonNode top = new ObjectMapper().readTree(plan).get(0).get("Plan");
+        long available = sql.sql(statement)
+                .param("k_product", product).param("k_floor", floor).param("k_count_limit", limit)
+                .query(Long.class).single();
+        return new Count(available, top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong(), plan);
+    }
+
+    /** Checkouts of one key until each of the 16 stripes sold one: the product has a floor then. */
+    private void raiseTheFloor(ShopClient shop, String sku, long product) {
+        for (int i = 0; i < 80 && claimer.floorOf(product) == 0; i++) {
+            Shop.order(shop, sku, 1, "raise" + i + "@floor.example");
+        }
+        assertThat(claimer.floorOf(product)).isPositive();
+    }
+
+    private long productId(String sku) {
+        return jdbc.queryForObject("SELECT id FROM product WHERE sku = ?", Long.class, sku);
+    }
+
+    private long orderId(Shop.PlacedOrder order) {
+        return jdbc.queryForObject("SELECT id FROM customer_order WHERE order_no = ?", Long.class, order.orderNo());
+    }
+
+    private List<Long> keysOf(Shop.PlacedOrder order) {
+        return jdbc.queryForList("SELECT id FROM card_key WHERE order_id = ? ORDER BY id", Long.class, orderId(order));
+    }
+
+    /** The id the next order will get (the sequence restarts with every test's cleanup). */
+    private long nextOrderId() {
+        return jdbc.queryForObject("""
+                SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM customer_order_id_seq""", Long.class);
+    }
+}
