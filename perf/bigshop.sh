@@ -17,24 +17,14 @@ keys=${3:-5000000}
 here=$(cd "$(dirname "$0")" && pwd)
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-kamiflow} PGPASSWORD=${PGPASSWORD:-kamiflow}
 psql="psql -X -q -v ON_ERROR_STOP=1 -d $db"
+log() { echo "$*" >&2; }
+. "$here/lib.sh"
 
 if [ "$($psql -Atc "SELECT to_regclass('customer_order') IS NOT NULL")" != t ]; then
   jar=${KAMIFLOW_JAR:-$(ls "$here"/../target/kamiflow-*.jar 2>/dev/null | head -1)}
   [ -f "$jar" ] || { echo "no kamiflow jar to make the schema with: ./mvnw -q package -DskipTests, or set KAMIFLOW_JAR" >&2; exit 1; }
   echo "making kamiflow's schema in $db with $(basename "$jar")"
-  log=$(mktemp)
-  java -jar "$jar" --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$db" \
-    --spring.datasource.username="$PGUSER" --spring.datasource.password="$PGPASSWORD" \
-    --server.port=0 --management.server.port=0 --kamiflow.dev.sample-product=false > "$log" 2>&1 &
-  app=$!
-  for _ in $(seq 1 180); do
-    grep -q "Started KamiflowApplication" "$log" && break
-    kill -0 $app 2>/dev/null || { cat "$log" >&2; echo "kamiflow did not start" >&2; exit 1; }
-    sleep 1
-  done
-  kill $app; wait $app 2>/dev/null || true
-  grep -q "Started KamiflowApplication" "$log" || { tail -50 "$log" >&2; echo "kamiflow did not start in 3 minutes" >&2; exit 1; }
-  rm -f "$log"
+  kamiflow_schema "$jar" "$db"
 fi
 
 echo "generating $orders orders and $keys keys in $db"

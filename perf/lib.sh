@@ -43,3 +43,22 @@ kamiflow_jar() {
 
 # 32 random bytes, base64: a fresh AES or fingerprint key for one run
 rand32() { head -c 32 /dev/urandom | base64 -w0; }
+
+# kamiflow's schema in database $2 (Flyway's and Camunda's tables as in production): starts jar $1 against it as
+# $PGUSER/$PGPASSWORD on $PGHOST:$PGPORT and stops it as soon as it has started
+kamiflow_schema() {
+  local jar=$1 db=$2 out app
+  out=$(mktemp)
+  java -jar "$jar" --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$db" \
+    --spring.datasource.username="$PGUSER" --spring.datasource.password="$PGPASSWORD" \
+    --server.port=0 --management.server.port=0 --kamiflow.dev.sample-product=false > "$out" 2>&1 &
+  app=$!
+  for _ in $(seq 1 180); do
+    grep -q "Started KamiflowApplication" "$out" && break
+    kill -0 $app 2>/dev/null || { cat "$out" >&2; rm -f "$out"; die "kamiflow did not start"; }
+    sleep 1
+  done
+  kill $app; wait $app 2>/dev/null || true
+  grep -q "Started KamiflowApplication" "$out" || { tail -50 "$out" >&2; rm -f "$out"; die "kamiflow did not start in 3 minutes"; }
+  rm -f "$out"
+}
