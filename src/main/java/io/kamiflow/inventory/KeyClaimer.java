@@ -91,9 +91,10 @@ public class KeyClaimer {
     /**
      * PostgreSQL, checkout in on-checkout mode, in one statement instead of three: counts the product's keys on sale
      * up to {@code countLimit}, inserts the order only when they reach {@code quantity}, and reserves that many of the
-     * new order's stripe for it (what {@link #reserve} does first). When the stripe is short the product's lowest are
-     * tried in a second statement, as {@link #reserve} does. A short count writes nothing: a sold-out product's
-     * refusals stay as cheap as the count alone.
+     * new order's stripe for it (what {@link #reserve} does first), from the product's floor once this node knows it.
+     * When that is short, the stripe's lowest and then the product's are tried in further statements, as
+     * {@link #reserve} does. A short count writes nothing: a sold-out product's refusals stay as cheap as the count
+     * alone.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public <T> Reserved<T> insertAndReserve(NewOrder<T> order, long productId, int quantity, long countLimit, Instant until) {

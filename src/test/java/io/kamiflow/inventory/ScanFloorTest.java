@@ -2,10 +2,13 @@ package io.kamiflow.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kamiflow.support.Concurrently;
 import io.kamiflow.support.IntegrationTest;
 import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
@@ -120,6 +123,37 @@ class ScanFloorTest extends IntegrationTest {
         awaitDelivered(order.orderNo());
         assertThat(jdbc.queryForList("SELECT id FROM card_key WHERE order_id = ? AND status = 'SOLD'", Long.class,
                 orderId(order))).containsExactly(back);
+    }
+
+    @Test
+    void moreBuyersThanKeysAboveAndBelowTheFloorBuyEachKeyOnce() throws Exception {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "RUSH", "1.00", 320); // 20 keys in every stripe
+        long product = productId("RUSH");
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
+        raiseTheFloor(shop, "RUSH", product);
+        // twelve keys back on sale below the floor, as other nodes' releases would leave them
+        assertThat(jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id IN "
+                + "(SELECT id FROM card_key WHERE status = 'VOID' AND id < ? ORDER BY id DESC LIMIT 12)",
+                claimer.floorOf(product))).isEqualTo(12);
+        int onSale = jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE'", Integer.class);
+        int before = jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class);
+
+        List<Callable<ShopClient.Response>> checkouts = new ArrayList<>();
+        for (int i = 0; i < onSale + 60; i++) {
+            String email = "rush" + i + "@floor.example";
+            checkouts.add(() -> shop.createOrder("RUSH", 1, email, "sandbox"));
+        }
+        List<ShopClient.Response> replies = Concurrently.run(32, checkouts);
+
+        assertThat(replies.stream().filter(r -> r.status() == 201).count()).isEqualTo(onSale);
+        assertThat(replies.stream().filter(r -> r.status() == 409).count()).isEqualTo(60);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE'", Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class)).isEqualTo(before + onSale);
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM customer_order o WHERE o.quantity <>
+                  (SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'RESERVED')""", Integer.class))
+                .as("every order holds exactly its one key").isZero();
     }
 
     @Test
