@@ -40,10 +40,12 @@ public class KeyClaimer {
     private final StockLevels levels;
 
     private final io.kamiflow.db.SqlDialect dialect;
-    private final ScanFloors floors = new ScanFloors();
+    private final ScanFloors floors;
 
-    KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events, StockLevels levels, io.kamiflow.db.SqlDialect dialect) {
+    KeyClaimer(JdbcClient jdbc, ApplicationEventPublisher events, StockLevels levels, io.kamiflow.db.SqlDialect dialect,
+            ScanFloors floors) {
         this.jdbc = jdbc;
+        this.floors = floors;
         this.events = events;
         this.levels = levels;
         this.dialect = dialect;

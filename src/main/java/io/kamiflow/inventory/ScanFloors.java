@@ -3,6 +3,8 @@ package io.kamiflow.inventory;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.springframework.stereotype.Component;
+
 /**
  * Where this node's scans of a product's keys on sale start, on PostgreSQL: below it lie, as far as this node has seen,
  * only keys taken already. A taken key's entry stays in the available-key indexes (dead, skipped, but read) until
@@ -14,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * is used only when it reaches its limit (it is then what the full count says too); a pick from it that comes up short
  * is made again from the lowest. Keys that come back below it (another node's release, a reservation that lapsed) are
  * found when the keys above run short, or sooner after this node's own release, which resets the product's floor.
+ * Kept by {@link KeyClaimer}, read by {@link StockService}'s bounded count too.
  */
-final class ScanFloors {
+@Component
+class ScanFloors {
 
     private final ConcurrentHashMap<Long, AtomicLongArray> byProduct = new ConcurrentHashMap<>();
 

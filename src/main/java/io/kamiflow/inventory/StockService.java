@@ -16,9 +16,11 @@ public class StockService {
     }
 
     private final JdbcClient jdbc;
+    private final ScanFloors floors;
 
-    StockService(JdbcClient jdbc) {
+    StockService(JdbcClient jdbc, ScanFloors floors) {
         this.jdbc = jdbc;
+        this.floors = floors;
     }
 
     public long available(long productId) {
@@ -28,12 +30,14 @@ public class StockService {
 
     /**
      * Keys on sale, counted only up to {@code limit}: exact below it, {@code limit} at or above it. What checkout
-     * and the low-stock check ask ("at least n?"), without counting the whole stock of a product on every order.
+     * and the low-stock check ask ("at least n?"), without counting the whole stock of a product on every order. From
+     * the product's floor once this node knows it, as the checkout counts ({@link ScanFloors}).
      */
     public long availableUpTo(long productId, long limit) {
-        return jdbc.sql("""
-                SELECT count(*) FROM (SELECT 1 FROM card_key WHERE product_id = ? AND status = 'AVAILABLE' LIMIT ?) k""")
-                .params(productId, limit).query(Long.class).single();
+        long floor = floors.of(productId); // 0 on H2, where no floor is kept
+        return jdbc.sql(floor > 0 ? KeyClaimer.COUNT_FROM_FLOOR : KeyClaimer.COUNT_FROM_LOWEST)
+                .param("k_product", productId).param("k_count_limit", limit).param("k_floor", floor)
+                .query(Long.class).single();
     }
 
     private static final String COUNTS = """

@@ -32,6 +32,8 @@ class ScanFloorTest extends IntegrationTest {
     JdbcClient sql;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    StockService stock;
 
     @BeforeEach
     void noFloorsFromEarlierTests() {
@@ -154,6 +156,25 @@ class ScanFloorTest extends IntegrationTest {
                 SELECT count(*) FROM customer_order o WHERE o.quantity <>
                   (SELECT count(*) FROM card_key k WHERE k.order_id = o.id AND k.status = 'RESERVED')""", Integer.class))
                 .as("every order holds exactly its one key").isZero();
+    }
+
+    @Test
+    void theLowStockChecksBoundedCountStartsAtTheFloorAndCountsKeysBelowIt() {
+        ShopClient shop = shop();
+        Shop.productWithKeys(shop, "LOW", "1.00", 160);
+        long product = productId("LOW");
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
+        raiseTheFloor(shop, "LOW", product);
+        long floor = claimer.floorOf(product);
+        // three keys on sale above the floor, two back below it
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE' AND id NOT IN "
+                + "(SELECT id FROM card_key WHERE status = 'AVAILABLE' ORDER BY id LIMIT 3)");
+        assertThat(jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id IN "
+                + "(SELECT id FROM card_key WHERE status = 'VOID' AND id < ? ORDER BY id LIMIT 2)", floor)).isEqualTo(2);
+
+        assertThat(stock.availableUpTo(product, 10)).isEqualTo(5);
+        assertThat(stock.availableUpTo(product, 4)).isEqualTo(4);
+        assertThat(stock.availableUpTo(product, 2)).isEqualTo(2);
     }
 
     @Test
