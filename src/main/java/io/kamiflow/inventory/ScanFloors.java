@@ -46,6 +46,7 @@ class ScanFloors {
         byProduct.remove(productId);
     }
 
+    /** Tests: every floor forgotten. */
     void forgetAll() {
         byProduct.clear();
     }

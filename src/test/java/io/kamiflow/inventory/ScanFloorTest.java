@@ -22,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * On PostgreSQL a checkout's count and pick start at the product's floor ({@link ScanFloors}): the keys below it are
  * taken, and their entries, still in the available-key indexes until VACUUM, are not read again. The floor is a hint
  * only: a key back on sale below it is still counted and sold. The first test fails when the count starts at the
- * product's lowest id; the others when the count or a pick trusts the floor.
+ * product's lowest id; the three "back below the floor" tests when the count or a pick trusts the floor.
  */
 class ScanFloorTest extends IntegrationTest {
 
