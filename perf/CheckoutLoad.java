@@ -60,6 +60,13 @@ public class CheckoutLoad {
             }
         }
 
+        if (opt.containsKey("after-seed")) { // e.g. statistics taken now and kept, as in a big shop (checkout.sh STALE_STATS)
+            Process hook = new ProcessBuilder("bash", "-c", opt.get("after-seed")).inheritIO().start();
+            if (hook.waitFor() != 0) {
+                throw new IllegalStateException("--after-seed failed: " + opt.get("after-seed"));
+            }
+        }
+
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger next = new AtomicInteger();
