@@ -71,10 +71,7 @@ class ScanFloorTest extends IntegrationTest {
     @Test
     void aKeyBackOnSaleBelowTheFloorIsCountedAndSoldInTheOrdersStripe() {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "BACK", "1.00", 160); // 10 keys in every stripe
-        long product = productId("BACK");
-        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
-        raiseTheFloor(shop, "BACK", product);
+        long product = productWithAFloor(shop, "BACK", 160);
         long floor = claimer.floorOf(product);
         // a key below the floor in the next order's stripe comes back on sale (as another node's release would put it)
         // and is the only one: the count from the floor finds nothing, the pick from the floor neither
@@ -93,13 +90,11 @@ class ScanFloorTest extends IntegrationTest {
     @Test
     void aKeyBackOnSaleBelowTheFloorInAnotherStripeIsSoldToo() {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "ELSE", "1.00", 160);
-        long product = productId("ELSE");
-        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
-        raiseTheFloor(shop, "ELSE", product);
+        long product = productWithAFloor(shop, "ELSE", 160);
         long next = nextOrderId();
         long back = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'VOID' AND id % 16 = ?", Long.class,
                 (long) (KeyClaimer.stripeOf(next) + 7) % 16);
+        assertThat(back).isLessThan(claimer.floorOf(product));
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'");
         jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id = ?", back);
 
@@ -110,14 +105,12 @@ class ScanFloorTest extends IntegrationTest {
     @Test
     void aClaimOnPaymentFindsAKeyBackBelowTheFloor() throws Exception {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "CLAIM", "1.00", 160);
-        long product = productId("CLAIM");
-        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
-        raiseTheFloor(shop, "CLAIM", product);
+        long product = productWithAFloor(shop, "CLAIM", 160);
         takeKeysOnPayment();
         Shop.PlacedOrder order = Shop.order(shop, "CLAIM", 1, "claim@floor.example");
         long back = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'VOID' AND id % 16 = ?", Long.class,
                 (long) KeyClaimer.stripeOf(orderId(order)));
+        assertThat(back).isLessThan(claimer.floorOf(product));
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'");
         jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id = ?", back);
 
@@ -130,10 +123,7 @@ class ScanFloorTest extends IntegrationTest {
     @Test
     void moreBuyersThanKeysAboveAndBelowTheFloorBuyEachKeyOnce() throws Exception {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "RUSH", "1.00", 320); // 20 keys in every stripe
-        long product = productId("RUSH");
-        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
-        raiseTheFloor(shop, "RUSH", product);
+        long product = productWithAFloor(shop, "RUSH", 320);
         // twelve keys back on sale below the floor, as other nodes' releases would leave them
         assertThat(jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id IN "
                 + "(SELECT id FROM card_key WHERE status = 'VOID' AND id < ? ORDER BY id DESC LIMIT 12)",
@@ -161,10 +151,7 @@ class ScanFloorTest extends IntegrationTest {
     @Test
     void theLowStockChecksBoundedCountStartsAtTheFloorAndCountsKeysBelowIt() {
         ShopClient shop = shop();
-        Shop.productWithKeys(shop, "LOW", "1.00", 160);
-        long product = productId("LOW");
-        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
-        raiseTheFloor(shop, "LOW", product);
+        long product = productWithAFloor(shop, "LOW", 160);
         long floor = claimer.floorOf(product);
         // three keys on sale above the floor, two back below it
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE' AND id NOT IN "
@@ -202,6 +189,15 @@ class ScanFloorTest extends IntegrationTest {
                 .param("k_product", product).param("k_floor", floor).param("k_count_limit", limit)
                 .query(Long.class).single();
         return new Count(available, top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong(), plan);
+    }
+
+    /** A product whose lowest 64 keys (4 per stripe) are gone and whose floor this node knows: its id. */
+    private long productWithAFloor(ShopClient shop, String sku, int keys) {
+        Shop.productWithKeys(shop, sku, "1.00", keys);
+        long product = productId(sku);
+        jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key ORDER BY id LIMIT 64)");
+        raiseTheFloor(shop, sku, product);
+        return product;
     }
 
     /** Checkouts of one key until each of the 16 stripes sold one: the product has a floor then. */
