@@ -230,16 +230,6 @@ public class KeyClaimer {
         release(List.of(orderId));
     }
 
-    /** Where this node's scans of the product's keys start now (tests). */
-    long floorOf(long productId) {
-        return floors.of(productId);
-    }
-
-    /** Tests: a database emptied under a running node reuses product ids, whose floors would then be stale. */
-    void forgetFloors() {
-        floors.forgetAll();
-    }
-
     public int soldTo(long orderId) {
         return jdbc.sql("SELECT count(*) FROM card_key WHERE order_id = ? AND status = 'SOLD'")
                 .param(orderId).query(Integer.class).single();
@@ -352,14 +342,13 @@ public class KeyClaimer {
     private static final String INSERT_AND_RESERVE_FROM_FLOOR = insertAndReserve(COUNT_FROM_FLOOR, " AND id >= :k_floor");
 
     /** The order's stripe ({@code id % 16}, V35's index ix_card_key_available_striped: the same expression). */
-    private static final String STRIPE_FIRST = """
-            SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE' AND id % 16 = :stripe
-            ORDER BY id LIMIT :quantity FOR UPDATE SKIP LOCKED""";
-    /** The order's stripe from the floor. */
-    private static final String STRIPE_FROM_FLOOR = """
-            SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE' AND id % 16 = :stripe
-                AND id >= :floor
-            ORDER BY id LIMIT :quantity FOR UPDATE SKIP LOCKED""";
+    private static String stripe(String fromFloor) {
+        return "SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE' AND id % 16 = :stripe"
+                + fromFloor + " ORDER BY id LIMIT :quantity FOR UPDATE SKIP LOCKED";
+    }
+
+    private static final String STRIPE_FIRST = stripe("");
+    private static final String STRIPE_FROM_FLOOR = stripe(" AND id >= :floor");
     /** The whole product, lowest ids first (V2's index ix_card_key_available). */
     private static final String WHOLE_PRODUCT = """
             SELECT id FROM card_key WHERE product_id = :product AND status = 'AVAILABLE'

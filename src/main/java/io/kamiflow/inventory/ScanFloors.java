@@ -46,7 +46,7 @@ class ScanFloors {
         byProduct.remove(productId);
     }
 
-    /** Tests: every floor forgotten. */
+    /** Tests: a database emptied under a running node reuses product ids, whose floors would then be stale. */
     void forgetAll() {
         byProduct.clear();
     }

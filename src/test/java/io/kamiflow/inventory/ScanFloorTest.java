@@ -29,6 +29,8 @@ class ScanFloorTest extends IntegrationTest {
     @Autowired
     KeyClaimer claimer;
     @Autowired
+    ScanFloors floors;
+    @Autowired
     JdbcClient sql;
     @Autowired
     TransactionTemplate transactions;
@@ -37,7 +39,7 @@ class ScanFloorTest extends IntegrationTest {
 
     @BeforeEach
     void noFloorsFromEarlierTests() {
-        claimer.forgetFloors(); // every test's cleanup restarts the ids
+        floors.forgetAll(); // every test's cleanup restarts the ids
     }
 
     @Test
@@ -50,10 +52,10 @@ class ScanFloorTest extends IntegrationTest {
         assertThat(jdbc.update("UPDATE card_key SET status = 'VOID' WHERE id IN "
                 + "(SELECT id FROM card_key WHERE product_id = ? ORDER BY id LIMIT 9000)", product)).isEqualTo(9000);
         long lowestOnSale = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'AVAILABLE'", Long.class);
-        for (int i = 0; i < 120 && claimer.floorOf(product) == 0; i++) { // until every stripe has had a buyer
+        for (int i = 0; i < 120 && floors.of(product) == 0; i++) { // until every stripe has had a buyer
             Shop.order(shop, "DEEP", 1, "deep" + i + "@floor.example");
         }
-        long floor = claimer.floorOf(product);
+        long floor = floors.of(product);
         assertThat(floor).as("the floor, once all 16 stripes sold a key").isGreaterThanOrEqualTo(lowestOnSale);
 
         long onSale = jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE'", Long.class);
@@ -72,7 +74,7 @@ class ScanFloorTest extends IntegrationTest {
     void aKeyBackOnSaleBelowTheFloorIsCountedAndSoldInTheOrdersStripe() {
         ShopClient shop = shop();
         long product = productWithAFloor(shop, "BACK", 160);
-        long floor = claimer.floorOf(product);
+        long floor = floors.of(product);
         // a key below the floor in the next order's stripe comes back on sale (as another node's release would put it)
         // and is the only one: the count from the floor finds nothing, the pick from the floor neither
         long next = nextOrderId();
@@ -94,7 +96,7 @@ class ScanFloorTest extends IntegrationTest {
         long next = nextOrderId();
         long back = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'VOID' AND id % 16 = ?", Long.class,
                 (long) (KeyClaimer.stripeOf(next) + 7) % 16);
-        assertThat(back).isLessThan(claimer.floorOf(product));
+        assertThat(back).isLessThan(floors.of(product));
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'");
         jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id = ?", back);
 
@@ -110,7 +112,7 @@ class ScanFloorTest extends IntegrationTest {
         Shop.PlacedOrder order = Shop.order(shop, "CLAIM", 1, "claim@floor.example");
         long back = jdbc.queryForObject("SELECT min(id) FROM card_key WHERE status = 'VOID' AND id % 16 = ?", Long.class,
                 (long) KeyClaimer.stripeOf(orderId(order)));
-        assertThat(back).isLessThan(claimer.floorOf(product));
+        assertThat(back).isLessThan(floors.of(product));
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE'");
         jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id = ?", back);
 
@@ -127,7 +129,7 @@ class ScanFloorTest extends IntegrationTest {
         // twelve keys back on sale below the floor, as other nodes' releases would leave them
         assertThat(jdbc.update("UPDATE card_key SET status = 'AVAILABLE' WHERE id IN "
                 + "(SELECT id FROM card_key WHERE status = 'VOID' AND id < ? ORDER BY id DESC LIMIT 12)",
-                claimer.floorOf(product))).isEqualTo(12);
+                floors.of(product))).isEqualTo(12);
         int onSale = jdbc.queryForObject("SELECT count(*) FROM card_key WHERE status = 'AVAILABLE'", Integer.class);
         int before = jdbc.queryForObject("SELECT count(*) FROM customer_order", Integer.class);
 
@@ -152,7 +154,7 @@ class ScanFloorTest extends IntegrationTest {
     void theLowStockChecksBoundedCountStartsAtTheFloorAndCountsKeysBelowIt() {
         ShopClient shop = shop();
         long product = productWithAFloor(shop, "LOW", 160);
-        long floor = claimer.floorOf(product);
+        long floor = floors.of(product);
         // three keys on sale above the floor, two back below it
         jdbc.update("UPDATE card_key SET status = 'VOID' WHERE status = 'AVAILABLE' AND id NOT IN "
                 + "(SELECT id FROM card_key WHERE status = 'AVAILABLE' ORDER BY id LIMIT 3)");
@@ -173,7 +175,7 @@ class ScanFloorTest extends IntegrationTest {
         raiseTheFloor(shop, "FREE", product);
         transactions.executeWithoutResult(tx -> claimer.release(List.of(orderId(first))));
         jdbc.update("UPDATE customer_order SET status = 'CANCELLED' WHERE order_no = ?", first.orderNo());
-        assertThat(claimer.floorOf(product)).isZero();
+        assertThat(floors.of(product)).isZero();
     }
 
     private record Count(long available, long blocks, String plan) {
@@ -202,10 +204,10 @@ class ScanFloorTest extends IntegrationTest {
 
     /** Checkouts of one key until each of the 16 stripes sold one: the product has a floor then. */
     private void raiseTheFloor(ShopClient shop, String sku, long product) {
-        for (int i = 0; i < 80 && claimer.floorOf(product) == 0; i++) {
+        for (int i = 0; i < 80 && floors.of(product) == 0; i++) {
             Shop.order(shop, sku, 1, "raise" + i + "@floor.example");
         }
-        assertThat(claimer.floorOf(product)).isPositive();
+        assertThat(floors.of(product)).isPositive();
     }
 
     private long productId(String sku) {
