@@ -6,7 +6,10 @@
 # Two layouts of KEYS keys: 10 products imported in alternating batches of 5,000, and 5 products whose keys are spread
 # at random; in each, SOLD keys of one product (its lowest) are made VOID, which leaves the indexes as a sale does.
 # Each statement as a custom plan and as the generic plan a prepared statement may switch to, three runs each (the
-# table: the last run's top plan node, shared buffers and ms; the first run's ms in brackets, a cold walk).
+# table: the last run's top plan node, shared buffers and ms; the first run's ms in brackets, a cold walk). The
+# statements: "lowest" and "floor" as KeyClaimer runs them since they are ordered by (product_id, id); "lowest, unordered"
+# and "floor, unordered" as it ran them up to 376c75e. A SOLD of at least KEYS / 5 sells the product out (BATCH-3 has
+# KEYS / 10 keys, RANDOM-1 about KEYS / 5): the floor is then the product's highest key, as a node's is at the end.
 #
 #   perf/taken-keys.sh [KEYS] [SOLD]     (default 500000 40000; a scratch database of its own, dropped at the end)
 # PROJECT_JAR=jar skips the build (the jar makes the schema). ~2 minutes.
@@ -45,10 +48,19 @@ UPDATE card_key SET status = 'VOID' WHERE id IN (SELECT id FROM card_key WHERE p
   (SELECT id FROM product WHERE sku = 'RANDOM-1') ORDER BY id LIMIT $sold);
 SQL
 
-# the statements as KeyClaimer runs them: COUNT_FROM_LOWEST, COUNT_FROM_FLOOR (\$1 product, \$2 limit, \$3 floor)
-lowest="SELECT count(*) AS available FROM (SELECT 1 FROM card_key
-    WHERE product_id = \$1 AND status = 'AVAILABLE' LIMIT \$2) k"
+# the statements as KeyClaimer runs them (\$1 product, \$2 limit, \$3 floor): COUNT_FROM_LOWEST, COUNT_FROM_FLOOR,
+# and both as they were before they were ordered by (product_id, id)
+on_sale="product_id BETWEEN \$1 AND \$1 AND status = 'AVAILABLE'"
+lowest="SELECT count(*) AS available FROM (SELECT 1 FROM card_key WHERE $on_sale
+    ORDER BY product_id, id LIMIT \$2) k"
 floor="SELECT CASE WHEN above.n >= \$2 THEN above.n
+    ELSE (SELECT count(*) FROM (SELECT 1 FROM card_key WHERE $on_sale ORDER BY product_id, id LIMIT \$2) k) END AS available
+FROM (SELECT count(*) AS n FROM (SELECT 1 FROM card_key WHERE $on_sale AND id >= \$3
+    ORDER BY product_id, id LIMIT \$2) k
+) above"
+lowest_unordered="SELECT count(*) AS available FROM (SELECT 1 FROM card_key
+    WHERE product_id = \$1 AND status = 'AVAILABLE' LIMIT \$2) k"
+floor_unordered="SELECT CASE WHEN above.n >= \$2 THEN above.n
     ELSE (SELECT count(*) FROM (SELECT 1 FROM card_key
         WHERE product_id = \$1 AND status = 'AVAILABLE' LIMIT \$2) k) END AS available
 FROM (SELECT count(*) AS n FROM (SELECT 1 FROM card_key
@@ -60,11 +72,12 @@ echo "|---|---|---|---|---|---|"
 for layout in BATCH-3 RANDOM-1; do
   product=$($psql -Atc "SELECT id FROM product WHERE sku = '$layout'")
   # the floor a node has after its first checkouts: the lowest key on sale (ScanFloors)
-  fl=$($psql -Atc "SELECT min(id) FROM card_key WHERE product_id = $product AND status = 'AVAILABLE'")
+  fl=$($psql -Atc "SELECT coalesce(min(id) FILTER (WHERE status = 'AVAILABLE'), max(id)) FROM card_key WHERE product_id = $product")
   for mode in force_custom_plan force_generic_plan; do
-    for which in lowest floor; do
-      if [ $which = lowest ]; then stmt=$lowest; args="$product, 11"; types="bigint, bigint"
-      else stmt=$floor; args="$product, 11, $fl"; types="bigint, bigint, bigint"; fi
+    for which in lowest_unordered floor_unordered lowest floor; do
+      stmt=${!which}
+      if [[ $which = lowest* ]]; then args="$product, 11"; types="bigint, bigint"
+      else args="$product, 11, $fl"; types="bigint, bigint, bigint"; fi
       out=$($psql -At <<SQL
 SET plan_cache_mode = $mode;
 PREPARE c($types) AS $stmt;
@@ -80,7 +93,7 @@ SQL
       index=$(grep -v "never executed" <<<"$last" | grep -oE "Bitmap Index Scan on [a-z_]+" | head -1 | awk '{print $5}' || true)
       buffers=$(grep -m1 -oE "Buffers: shared hit=[0-9]+( read=[0-9]+)?" <<<"$last" | grep -oE "[0-9]+" | awk '{s += $1} END {print s}')
       ms=$(grep "Execution Time" <<<"$out" | tail -1 | grep -oE '[0-9.]+ ms' | cut -d' ' -f1)
-      echo "| $layout | ${mode#force_} | from $which | $scan${index:+ ($index)} | $buffers | $ms ($first) |"
+      echo "| $layout | ${mode#force_} | from ${which/_/, } | $scan${index:+ ($index)} | $buffers | $ms ($first) |"
     done
   done
 done

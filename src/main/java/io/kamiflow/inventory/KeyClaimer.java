@@ -114,6 +114,9 @@ public class KeyClaimer {
                 .query((rs, n) -> new Row<>(rs.getLong("k_available"), rs.getLong("k_reserved"), rs.getLong("k_lowest"),
                         rs.getLong("id"), rs.getObject("id") == null ? null : order.rows().mapRow(rs, n)))
                 .single();
+        if (floor > 0 && row.available() < countLimit) {
+            floors.forget(productId); // short from the floor: the product's last keys, or keys back below it
+        }
         if (row.order() == null) {
             return new Reserved<>(row.available(), null, false);
         }
@@ -207,7 +210,7 @@ public class KeyClaimer {
         // the count read before the update is the one on sale unless a key was revealed in between: then it is not known
         boolean counted = returned.stream().mapToInt(Returned::keys).sum() == released;
         for (Returned back : returned) {
-            floors.released(back.productId());
+            floors.forget(back.productId());
             if (counted) {
                 levels.changed(back.productId(), back.keys());
             } else {
@@ -290,24 +293,33 @@ public class KeyClaimer {
                 .query(Long.class).single();
     }
 
+    /** The product's keys on sale, for a count ordered by (product_id, id): see {@link #COUNT_FROM_FLOOR}. */
+    static final String ON_SALE = "product_id BETWEEN :k_product AND :k_product AND status = 'AVAILABLE'";
+
     /**
      * The product's keys on sale up to {@code k_count_limit}, as a count from the lowest would say: from the floor, and
-     * from the lowest only when that stays below the limit (an InitPlan, run only when the CASE reaches it). Ordered by
-     * id so that it walks V2's index ({@code product_id, id}), where the floor bounds the scan. Only with a floor: a
-     * product's lowest, {@code id >= 0}, would let the planner walk the primary key in id order through every key
-     * of every product when the statistics still think them on sale (ScanFloorTest).
+     * from the lowest only when that stays below the limit (an InitPlan, run only when the CASE reaches it). Only with a
+     * floor: a product's lowest, {@code id >= 0}, let the planner walk the primary key (ScanFloorTest).
+     * <p>
+     * Every count of keys on sale names the product as a range ({@link #ON_SALE}) and is ordered by (product_id, id),
+     * which only V2's index ({@code product_id, id} of the keys on sale) gives: the floor bounds its walk, and a taken
+     * key's entry, marked dead the first time a scan reads it, is skipped from then on. With {@code product_id = :p}
+     * the planner takes the order for "by id", which the primary key gives too: on statistics from before a sale, which
+     * think every key still on sale, it walked the primary key through every key above the product's lowest (or a
+     * sequential scan or a bitmap over all the product's keys without the order), on every refused checkout of a
+     * sold-out product: 100-400 ms each with 50,000 keys sold (perf/taken-keys.sh).
      */
     static final String COUNT_FROM_FLOOR = """
             SELECT CASE WHEN above.n >= :k_count_limit THEN above.n
-                ELSE (SELECT count(*) FROM (SELECT 1 FROM card_key
-                    WHERE product_id = :k_product AND status = 'AVAILABLE' LIMIT :k_count_limit) k) END AS available
-            FROM (SELECT count(*) AS n FROM (SELECT 1 FROM card_key
-                WHERE product_id = :k_product AND status = 'AVAILABLE' AND id >= :k_floor ORDER BY id LIMIT :k_count_limit) k
-            ) above""";
+                ELSE (SELECT count(*) FROM (SELECT 1 FROM card_key WHERE %1$s
+                    ORDER BY product_id, id LIMIT :k_count_limit) k) END AS available
+            FROM (SELECT count(*) AS n FROM (SELECT 1 FROM card_key WHERE %1$s AND id >= :k_floor
+                ORDER BY product_id, id LIMIT :k_count_limit) k
+            ) above""".formatted(ON_SALE);
     /** The count while this node knows no floor of the product. */
     static final String COUNT_FROM_LOWEST = """
-            SELECT count(*) AS available FROM (SELECT 1 FROM card_key
-                WHERE product_id = :k_product AND status = 'AVAILABLE' LIMIT :k_count_limit) k""";
+            SELECT count(*) AS available FROM (SELECT 1 FROM card_key WHERE %s
+                ORDER BY product_id, id LIMIT :k_count_limit) k""".formatted(ON_SALE);
 
     /**
      * {@link #insertAndReserve}'s statement: the count, the order's insert (only when the count reaches the quantity),

@@ -41,8 +41,12 @@ class ScanFloors {
         byProduct.computeIfAbsent(productId, p -> new AtomicLongArray(16)).set(stripe, lowestId);
     }
 
-    /** Keys of the product came back to stock: its scans start at the lowest again. */
-    void released(long productId) {
+    /**
+     * The product's scans start at the lowest again: keys of it came back to stock on this node, or a count from the
+     * floor came up short (the product's last keys, or keys back below it). A sold-out product's counts would
+     * otherwise search above the floor, where none of its keys are, on every refused checkout.
+     */
+    void forget(long productId) {
         byProduct.remove(productId);
     }
 

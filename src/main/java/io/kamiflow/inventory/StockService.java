@@ -23,9 +23,12 @@ public class StockService {
         this.floors = floors;
     }
 
+    /** The product's keys on sale, all of them (the storefront's level); ordered as KeyClaimer.COUNT_FROM_FLOOR says why. */
+    static final String EXACT_COUNT = "SELECT count(*) FROM (SELECT 1 FROM card_key WHERE " + KeyClaimer.ON_SALE
+            + " ORDER BY product_id, id) k";
+
     public long available(long productId) {
-        return jdbc.sql("SELECT count(*) FROM card_key WHERE product_id = ? AND status = 'AVAILABLE'")
-                .param(productId).query(Long.class).single();
+        return jdbc.sql(EXACT_COUNT).param("k_product", productId).query(Long.class).single();
     }
 
     /**
@@ -35,9 +38,13 @@ public class StockService {
      */
     public long availableUpTo(long productId, long limit) {
         long floor = floors.of(productId); // 0 on H2, where no floor is kept
-        return jdbc.sql(floor > 0 ? KeyClaimer.COUNT_FROM_FLOOR : KeyClaimer.COUNT_FROM_LOWEST)
+        long available = jdbc.sql(floor > 0 ? KeyClaimer.COUNT_FROM_FLOOR : KeyClaimer.COUNT_FROM_LOWEST)
                 .param("k_product", productId).param("k_count_limit", limit).param("k_floor", floor)
                 .query(Long.class).single();
+        if (floor > 0 && available < limit) {
+            floors.forget(productId); // as KeyClaimer.insertAndReserve does
+        }
+        return available;
     }
 
     private static final String COUNTS = """

@@ -32,11 +32,14 @@ class ShopGauges {
     /**
      * Keys on sale per product, counted up to 1,000 past the product's low-stock threshold (more show as that many): what
      * the alerts compare stays exact, and a shop with 4,000,000 keys on sale pays 30 ms a refresh, not 1 s
-     * (docs/big-shop-plans.md). PostgreSQL only: H2 (the dev default, a few keys) takes no column in a LIMIT.
+     * (docs/big-shop-plans.md). Ordered by (product_id, id), as the checkout's count (KeyClaimer.COUNT_FROM_FLOOR says
+     * why): a sold-out product's count reads V2's index, not every key the product ever had. PostgreSQL only: H2 (the
+     * dev default, a few keys) takes no column in a LIMIT.
      */
-    private static final String STOCK_COUNTED = """
+    static final String STOCK_COUNTED = """
             SELECT p.sku, p.low_stock_threshold,
-                   (SELECT count(*) FROM (SELECT 1 FROM card_key k WHERE k.product_id = p.id AND k.status = 'AVAILABLE'
+                   (SELECT count(*) FROM (SELECT 1 FROM card_key k WHERE k.product_id BETWEEN p.id AND p.id
+                                          AND k.status = 'AVAILABLE' ORDER BY k.product_id, k.id
                                           LIMIT p.low_stock_threshold + 1000) counted) AS available,
                    coalesce(w.parked, 0) AS parked
             FROM product p LEFT JOIN (SELECT product_id, count(*) AS parked FROM customer_order
