@@ -11,6 +11,8 @@
 #      KAMIFLOW_JAVA_OPTS (added for kamiflow only, e.g. a JFR recording), KAMIFLOW_ARGS, KEEP_WORK=1. ~4 minutes.
 #      STALE_STATS=1: card_key's statistics taken once the keys are seeded and autovacuum off for it, as in a shop whose
 #      table is so big that a sale never reaches autoanalyze's 10 % (the stock count's plans: perf/taken-keys.sh).
+#      SOLD_OUT=1: then the first product's keys are taken (made VOID: their index entries stay, as a sale leaves them)
+#      and every checkout asks for it: the measured rate is of refusals (409), a flash sale's buyers after the last key.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 proj=$(cd "$here/.." && pwd)
@@ -34,6 +36,15 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 ensure_role "$role"
+hook= # SQL run once the keys are seeded (CheckoutLoad --after-seed)
+if [ -n "${STALE_STATS:-}${SOLD_OUT:-}" ]; then
+  {
+    [ -n "${STALE_STATS:-}" ] && echo "ANALYZE card_key; ALTER TABLE card_key SET (autovacuum_enabled = off);"
+    [ -n "${SOLD_OUT:-}" ] && echo "UPDATE card_key SET status = 'VOID' WHERE product_id = (SELECT id FROM product WHERE sku LIKE 'LOAD-%-0');"
+  } >"$work/after-seed.sql"
+  chmod a+rx "$work"; chmod a+r "$work/after-seed.sql"
+  hook="-f $work/after-seed.sql"
+fi
 kjar=$(kamiflow_jar "$proj" "$work/build.log") || exit 2
 cp -r "$bench/baseline" "$work/baseline"
 (cd "$work/baseline" && ${MVN:-mvn} -q -B -DskipTests package) >"$work/build-baseline.log" 2>&1 \
@@ -65,7 +76,7 @@ for app in ${APPS:-kamiflow baseline}; do
   row=$(java -Xmx1g "$here/CheckoutLoad.java" --app="$app" --base-url="http://127.0.0.1:$port" --pid="$app_pid" \
     --admin-user=admin --admin-password="$admin_pass" --c="${C:-16}" --warm-s="${WARM_S:-60}" \
     --measure-s="${MEASURE_S:-30}" --keys="${KEYS:-150000}" --keys-per-product="${KEYS_PER_PRODUCT:-1000}" \
-    ${STALE_STATS:+--after-seed="su postgres -c \"psql -qAtX -d $db -c 'ANALYZE card_key' -c 'ALTER TABLE card_key SET (autovacuum_enabled = off)'\""}) \
+    ${hook:+--after-seed="su postgres -c \"psql -qAtX -d $db $hook\""} --sold-out="${SOLD_OUT:+true}") \
     || rc=1
   rows+=("$row")
   stop_pid "$app_pid"; app_pid=

@@ -67,33 +67,46 @@ FROM (SELECT count(*) AS n FROM (SELECT 1 FROM card_key
     WHERE product_id = \$1 AND status = 'AVAILABLE' AND id >= \$3 ORDER BY id LIMIT \$2) k
 ) above"
 
+# one statement, prepared, three runs: the table's row from the last run's plan (the first run's ms in brackets)
+measure() { # label mode which types args statement
+  local label=$1 mode=$2 which=$3 types=$4 args=$5 stmt=$6 out first last scan index buffers ms
+  out=$($psql -At <<SQL
+SET plan_cache_mode = $mode;
+PREPARE c${types:+($types)} AS $stmt;
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE c${args:+($args)};
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE c${args:+($args)};
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE c${args:+($args)};
+SQL
+)
+  first=$(grep -m1 "Execution Time" <<<"$out" | grep -oE '[0-9.]+ ms' | cut -d' ' -f1)
+  last=$(awk '/Execution Time/ {n++} n == 2 && !/Execution Time/ {print} ' <<<"$out")
+  scan=$(grep -E "(Seq|Index|Index Only|Bitmap Heap) Scan" <<<"$last" | grep -v "never executed" | grep "card_key" | head -1 \
+         | sed -E 's/.*-> *//; s/ +\(cost.*//; s/ on card_key.*//')
+  index=$(grep -v "never executed" <<<"$last" | grep -oE "Bitmap Index Scan on [a-z_]+" | head -1 | awk '{print $5}' || true)
+  buffers=$(grep -m1 -oE "Buffers: shared hit=[0-9]+( read=[0-9]+)?" <<<"$last" | grep -oE "[0-9]+" | awk '{s += $1} END {print s}')
+  ms=$(grep "Execution Time" <<<"$out" | tail -1 | grep -oE '[0-9.]+ ms' | cut -d' ' -f1)
+  echo "| $label | ${mode#force_} | $which | $scan${index:+ ($index)} | $buffers | $ms ($first) |"
+}
+
 echo "| layout | plan | count | top scan | shared buffers | ms (first run) |"
 echo "|---|---|---|---|---|---|"
 for layout in BATCH-3 RANDOM-1; do
   product=$($psql -Atc "SELECT id FROM product WHERE sku = '$layout'")
-  # the floor a node has after its first checkouts: the lowest key on sale (ScanFloors)
+  # the floor a node has: the lowest key on sale after its first checkouts, the product's highest once it sold out
   fl=$($psql -Atc "SELECT coalesce(min(id) FILTER (WHERE status = 'AVAILABLE'), max(id)) FROM card_key WHERE product_id = $product")
   for mode in force_custom_plan force_generic_plan; do
     for which in lowest_unordered floor_unordered lowest floor; do
-      stmt=${!which}
       if [[ $which = lowest* ]]; then args="$product, 11"; types="bigint, bigint"
       else args="$product, 11, $fl"; types="bigint, bigint, bigint"; fi
-      out=$($psql -At <<SQL
-SET plan_cache_mode = $mode;
-PREPARE c($types) AS $stmt;
-EXPLAIN (ANALYZE, BUFFERS) EXECUTE c($args);
-EXPLAIN (ANALYZE, BUFFERS) EXECUTE c($args);
-EXPLAIN (ANALYZE, BUFFERS) EXECUTE c($args);
-SQL
-)
-      first=$(grep -m1 "Execution Time" <<<"$out" | grep -oE '[0-9.]+ ms' | cut -d' ' -f1)
-      last=$(awk '/Execution Time/ {n++} n == 2 && !/Execution Time/ {print} ' <<<"$out")
-      scan=$(grep -E "(Seq|Index|Index Only|Bitmap Heap) Scan" <<<"$last" | grep -v "never executed" | head -1 \
-             | sed -E 's/.*-> *//; s/ +\(cost.*//; s/ on card_key.*//')
-      index=$(grep -v "never executed" <<<"$last" | grep -oE "Bitmap Index Scan on [a-z_]+" | head -1 | awk '{print $5}' || true)
-      buffers=$(grep -m1 -oE "Buffers: shared hit=[0-9]+( read=[0-9]+)?" <<<"$last" | grep -oE "[0-9]+" | awk '{s += $1} END {print s}')
-      ms=$(grep "Execution Time" <<<"$out" | tail -1 | grep -oE '[0-9.]+ ms' | cut -d' ' -f1)
-      echo "| $layout | ${mode#force_} | from ${which/_/, } | $scan${index:+ ($index)} | $buffers | $ms ($first) |"
+      measure "$layout" $mode "from ${which/_/, }" "$types" "$args" "${!which}"
     done
   done
+done
+# the stock gauges' refresh (ops/metrics/ShopGauges.STOCK_COUNTED, its card_key part): all 15 products, before and now
+gauge_unordered="SELECT p.sku, (SELECT count(*) FROM (SELECT 1 FROM card_key k WHERE k.product_id = p.id
+    AND k.status = 'AVAILABLE' LIMIT p.low_stock_threshold + 1000) c) FROM product p WHERE p.active"
+gauge="SELECT p.sku, (SELECT count(*) FROM (SELECT 1 FROM card_key k WHERE k.product_id BETWEEN p.id AND p.id
+    AND k.status = 'AVAILABLE' ORDER BY k.product_id, k.id LIMIT p.low_stock_threshold + 1000) c) FROM product p WHERE p.active"
+for which in gauge_unordered gauge; do
+  measure "all 15" force_custom_plan "stock ${which/_/, }" "" "" "${!which}"
 done
