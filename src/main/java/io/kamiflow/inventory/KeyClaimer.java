@@ -114,9 +114,7 @@ public class KeyClaimer {
                 .query((rs, n) -> new Row<>(rs.getLong("k_available"), rs.getLong("k_reserved"), rs.getLong("k_lowest"),
                         rs.getLong("id"), rs.getObject("id") == null ? null : order.rows().mapRow(rs, n)))
                 .single();
-        if (floor > 0 && row.available() < countLimit) {
-            floors.forget(productId); // short from the floor: the product's last keys, or keys back below it
-        }
+        floors.counted(productId, floor, row.available(), countLimit);
         if (row.order() == null) {
             return new Reserved<>(row.available(), null, false);
         }

@@ -42,10 +42,18 @@ class ScanFloors {
     }
 
     /**
-     * The product's scans start at the lowest again: keys of it came back to stock on this node, or a count from the
-     * floor came up short (the product's last keys, or keys back below it). A sold-out product's counts would
-     * otherwise search above the floor, where none of its keys are, on every refused checkout.
+     * A count of the product's keys on sale (KeyClaimer.COUNT_FROM_FLOOR or COUNT_FROM_LOWEST) answered {@code available}
+     * of at most {@code limit}, started at {@code floor}: short from a floor (the product's last keys, or keys back below
+     * it), the floor is forgotten. A sold-out product's counts would otherwise search above the floor, where none of its
+     * keys are, on every refused checkout.
      */
+    void counted(long productId, long floor, long available, long limit) {
+        if (floor > 0 && available < limit) {
+            forget(productId);
+        }
+    }
+
+    /** The product's scans start at the lowest again: keys of it came back to stock on this node, or a count was short. */
     void forget(long productId) {
         byProduct.remove(productId);
     }

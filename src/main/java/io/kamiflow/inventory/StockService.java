@@ -41,9 +41,7 @@ public class StockService {
         long available = jdbc.sql(floor > 0 ? KeyClaimer.COUNT_FROM_FLOOR : KeyClaimer.COUNT_FROM_LOWEST)
                 .param("k_product", productId).param("k_count_limit", limit).param("k_floor", floor)
                 .query(Long.class).single();
-        if (floor > 0 && available < limit) {
-            floors.forget(productId); // as KeyClaimer.insertAndReserve does
-        }
+        floors.counted(productId, floor, available, limit);
         return available;
     }
 
