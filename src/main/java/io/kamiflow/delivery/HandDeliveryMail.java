@@ -131,7 +131,7 @@ public class HandDeliveryMail {
             helper.setFrom(properties.from());
             helper.setTo(order.buyerEmail());
             helper.setSubject(rendered.subject());
-            helper.setText(rendered.text(), rendered.html());
+            MailBodies.set(helper, rendered.text(), rendered.html());
             message.setHeader("Message-ID", messageId);
         } catch (MessagingException e) {
             throw new MailPreparationException("could not build the delivery mail (" + e.getClass().getSimpleName() + ")");

@@ -229,7 +229,7 @@ public class KeyDeliveryService {
             helper.setFrom(properties.from());
             helper.setTo(to);
             helper.setSubject(rendered.subject());
-            helper.setText(rendered.text(), rendered.html());
+            MailBodies.set(helper, rendered.text(), rendered.html());
             message.setHeader("Message-ID", messageId);
         } catch (TemplateEngineException e) { // a template's fault, never the keys': its message names the template
             throw new MailPreparationException("could not render the key mail (" + e.getClass().getSimpleName() + ")");

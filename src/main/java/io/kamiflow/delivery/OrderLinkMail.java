@@ -96,7 +96,7 @@ public class OrderLinkMail {
             helper.setFrom(properties.from());
             helper.setTo(order.buyerEmail());
             helper.setSubject(rendered.subject());
-            helper.setText(rendered.text(), rendered.html());
+            MailBodies.set(helper, rendered.text(), rendered.html());
             mail.send(message);
             sent = true;
             log.info("order {}: link mailed on request", order.orderNo());

@@ -71,7 +71,7 @@ public class OrderListMail {
             helper.setFrom(properties.from());
             helper.setTo(to);
             helper.setSubject(rendered.subject());
-            helper.setText(rendered.text(), rendered.html());
+            MailBodies.set(helper, rendered.text(), rendered.html());
             mail.send(message);
             log.info("order list link mailed on request");
         } catch (MailException | MessagingException e) {

@@ -1,8 +1,10 @@
 package io.kamiflow.ordering;
 
+import java.nio.charset.StandardCharsets;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /** The link to an order's page with its access token: what the buyer bookmarks and what the key mail carries. */
 @Component
@@ -16,10 +18,13 @@ public class OrderLinks {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
     }
 
-    /** The path and query, for links within the shop. */
+    /**
+     * The path and query, for links within the shop. Encoded as UriComponentsBuilder would (same rules, Spring's
+     * UriUtils) without parsing a template per link: one per key mail and storefront checkout.
+     */
     public static String path(String orderNo, String token) {
-        return UriComponentsBuilder.fromPath("/orders/{orderNo}").queryParam("token", token)
-                .buildAndExpand(orderNo).encode().toUriString();
+        return "/orders/" + UriUtils.encodePathSegment(orderNo, StandardCharsets.UTF_8) + "?token="
+                + UriUtils.encodeQueryParam(token, StandardCharsets.UTF_8);
     }
 
     /** The absolute link under kamiflow.storefront.base-url, for mails. */
