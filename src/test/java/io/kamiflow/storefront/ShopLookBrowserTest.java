@@ -100,9 +100,11 @@ class ShopLookBrowserTest extends IntegrationTest {
         Chromium.screenshot(browser, "shoplook-search-" + lang + "-" + size);
 
         WebElement box = browser.findElement(By.id("q"));
+        WebElement firstResult = browser.findElement(By.id("search-result"));
         box.clear();
         box.sendKeys("100%_");
         browser.findElement(By.cssSelector("#search button[type=submit]")).click();
+        wait(30).until(Chromium.replaced(firstResult)); // both pages have a search result
         wait(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("search-result"), "100%_"));
         assertThat(skus()).isEmpty();
         assertFitsTheScreen();

@@ -19,12 +19,16 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
 
 /**
  * The system's headless Chromium (Debian packages chromium and chromium-driver, which .ci/run installs), driven
@@ -103,6 +107,27 @@ public final class Chromium {
     public static void click(WebDriver driver, WebElement element) {
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()",
                 element);
+    }
+
+    /**
+     * Until {@code old}, found on the page before a form was sent, is no longer in the page shown. Waiting for an
+     * element both pages have, without this, may read the old page's while it is replaced, and Chromium then answers
+     * "Node with given id does not belong to the document" (an unknown error, not a stale element: seen in CI).
+     */
+    public static ExpectedCondition<Boolean> replaced(WebElement old) {
+        return driver -> {
+            try {
+                old.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException | NoSuchElementException gone) {
+                return true;
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        };
     }
 
     /**
