@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
-import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.db.DbEntity;
 import org.camunda.bpm.engine.impl.db.HistoricEntity;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.CachedDbEntity;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityCache;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityState;
-import org.camunda.bpm.engine.impl.history.event.HistoricProcessInstanceEventEntity;
 import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
 import org.camunda.bpm.engine.impl.history.producer.CacheAwareHistoryEventProducer;
 import org.camunda.bpm.engine.impl.persistence.entity.AttachmentEntity;
@@ -51,9 +49,8 @@ public class EndRemovalTimeProducer extends CacheAwareHistoryEventProducer {
      * null when any row may already be in the database, or a kind of row this class does not know is cached.
      */
     private static List<DbEntity> unwrittenRowsOf(String rootProcessInstanceId) {
-        DbEntityCache cache = Context.getCommandContext().getDbEntityManager().getDbEntityCache();
-        CachedDbEntity root = cache.getCachedEntity(HistoricProcessInstanceEventEntity.class, rootProcessInstanceId);
-        if (root == null || root.getEntityState() != DbEntityState.TRANSIENT) {
+        DbEntityCache cache = UnwrittenHistory.cache();
+        if (!UnwrittenHistory.startedInThisCommand(cache, rootProcessInstanceId)) {
             return null;
         }
         List<DbEntity> rows = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.kamiflow.engine.history;
 import java.util.Set;
 
 import io.kamiflow.fulfillment.ProcessVariables;
-import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.CachedDbEntity;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityCache;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityState;
@@ -93,9 +92,8 @@ public class LeanHistoryEventHandler extends DbHistoryEventHandler {
 
     /** Only when the instance's own row is still unwritten: it started in this command, so did all its steps. */
     private static void dropUnwrittenStepsOf(HistoricProcessInstanceEventEntity instance) {
-        DbEntityCache cache = Context.getCommandContext().getDbEntityManager().getDbEntityCache();
-        CachedDbEntity row = cache.getCachedEntity(HistoricProcessInstanceEventEntity.class, instance.getId());
-        if (row == null || row.getEntityState() != DbEntityState.TRANSIENT) {
+        DbEntityCache cache = UnwrittenHistory.cache();
+        if (!UnwrittenHistory.startedInThisCommand(cache, instance.getId())) {
             return;
         }
         for (CachedDbEntity cached : cache.getCachedEntities()) {
