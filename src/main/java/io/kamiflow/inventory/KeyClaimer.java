@@ -87,7 +87,33 @@ public class KeyClaimer {
      * @param reserved whether the order holds its keys; false (with the order inserted) when they were taken meanwhile:
      *                 the caller must then roll back
      */
-    public record Reserved<T>(long available, T order, boolean reserved) {
+    public record Reserved<T>(long available, T order, boolean reserved, Map<String, Object> checked) {
+    }
+
+    /**
+     * What else {@link #insertAndReserve}'s statement checks, in its snapshot, before it inserts the order (the caller's
+     * caps and the version its copy of the product was read at, one round trip less each): {@code ctes} further WITH
+     * parts (", name AS (...)"), {@code condition} ANDed to the insert's WHERE (" AND ..."), {@code columns} the values
+     * read back ({@link Reserved#checked}) by the names they are given (", ... AS name"), {@code params} their named
+     * parameters (none starting with "k_"). Every part is the caller's constant SQL, never request input.
+     */
+    public record Checks(String ctes, String condition, Map<String, String> columns, Map<String, ?> params) {
+        public static final Checks NONE = new Checks("", "", Map.of(), Map.of());
+
+        /** Both: this one's parts first. */
+        public Checks and(Checks other) {
+            Map<String, String> bothColumns = new java.util.LinkedHashMap<>(columns);
+            bothColumns.putAll(other.columns);
+            Map<String, Object> bothParams = new java.util.HashMap<>(params);
+            bothParams.putAll(other.params);
+            return new Checks(ctes + other.ctes, condition + other.condition, bothColumns, bothParams);
+        }
+
+        String select() {
+            StringBuilder select = new StringBuilder();
+            columns.forEach((name, expression) -> select.append(", ").append(expression).append(" AS ").append(name));
+            return select.toString();
+        }
     }
 
     /**
@@ -100,23 +126,40 @@ public class KeyClaimer {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public <T> Reserved<T> insertAndReserve(NewOrder<T> order, long productId, int quantity, long countLimit, Instant until) {
+        return insertAndReserve(order, Checks.NONE, productId, quantity, countLimit, until);
+    }
+
+    /**
+     * As above, inserting the order only when {@code checks} hold too; their values come back in
+     * {@link Reserved#checked} whether or not it was inserted.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public <T> Reserved<T> insertAndReserve(NewOrder<T> order, Checks checks, long productId, int quantity,
+                                            long countLimit, Instant until) {
         if (!dialect.postgres()) {
             throw new IllegalStateException("insertAndReserve is PostgreSQL's; H2 inserts, then reserves");
         }
-        record Row<T>(long available, long reserved, long lowest, long orderId, T order) {
+        record Row<T>(long available, long reserved, long lowest, long orderId, T order, Map<String, Object> checked) {
         }
         long floor = floors.of(productId);
         String statement = floor > 0 ? INSERT_AND_RESERVE_FROM_FLOOR : INSERT_AND_RESERVE;
-        Row<T> row = jdbc.sql(statement.formatted(order.insertSelect(), order.returning()))
-                .params(order.params())
+        Row<T> row = jdbc.sql(statement.formatted(checks.ctes(), order.insertSelect(), checks.condition(),
+                        order.returning(), checks.select()))
+                .params(order.params()).params(checks.params())
                 .param("k_product", productId).param("k_quantity", quantity).param("k_count_limit", countLimit)
                 .param("k_until", java.sql.Timestamp.from(until)).param("k_floor", floor)
-                .query((rs, n) -> new Row<>(rs.getLong("k_available"), rs.getLong("k_reserved"), rs.getLong("k_lowest"),
-                        rs.getLong("id"), rs.getObject("id") == null ? null : order.rows().mapRow(rs, n)))
+                .query((rs, n) -> {
+                    Map<String, Object> checked = new java.util.HashMap<>();
+                    for (String name : checks.columns().keySet()) {
+                        checked.put(name, rs.getObject(name));
+                    }
+                    return new Row<>(rs.getLong("k_available"), rs.getLong("k_reserved"), rs.getLong("k_lowest"),
+                            rs.getLong("id"), rs.getObject("id") == null ? null : order.rows().mapRow(rs, n), checked);
+                })
                 .single();
         floors.counted(productId, floor, row.available(), countLimit);
         if (row.order() == null) {
-            return new Reserved<>(row.available(), null, false);
+            return new Reserved<>(row.available(), null, false, row.checked());
         }
         if (row.reserved() == quantity) {
             floors.took(productId, stripeOf(row.orderId()), row.lowest());
@@ -128,7 +171,7 @@ public class KeyClaimer {
         if (reserved) {
             levels.changed(productId, -quantity);
         }
-        return new Reserved<>(row.available(), row.order(), reserved);
+        return new Reserved<>(row.available(), row.order(), reserved, row.checked());
     }
 
     /** What a claim did: whether the order holds its full quantity as SOLD now, and how many keys it took from stock. */
@@ -328,10 +371,10 @@ public class KeyClaimer {
      */
     private static String insertAndReserve(String count, String fromFloor) {
         return "WITH counted AS (" + count + """
-                ), o AS (
-                    %s
-                    WHERE (SELECT available FROM counted) >= :k_quantity
-                    %s
+                )%1$s, o AS (
+                    %2$s
+                    WHERE (SELECT available FROM counted) >= :k_quantity%3$s
+                    %4$s
                 ), picked AS (
                     SELECT id FROM card_key WHERE product_id = :k_product AND status = 'AVAILABLE'""" + fromFloor + """
 
@@ -344,7 +387,7 @@ public class KeyClaimer {
                     RETURNING k.id
                 )
                 SELECT c.available AS k_available, (SELECT count(*) FROM reserved) AS k_reserved,
-                    (SELECT coalesce(min(id), 0) FROM reserved) AS k_lowest, o.*
+                    (SELECT coalesce(min(id), 0) FROM reserved) AS k_lowest%5$s, o.*
                 FROM counted c LEFT JOIN o ON true""";
     }
 

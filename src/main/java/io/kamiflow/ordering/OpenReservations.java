@@ -48,6 +48,35 @@ class OpenReservations {
                 stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
+    /**
+     * The buyer's lock only, its cap counted by the order's own statement ({@link #buyerCap}): PostgreSQL's checkout in
+     * one statement. The count must come in a later statement than the lock: a statement's snapshot is taken as it
+     * starts, before it waits for the lock, and would miss the previous holder's order.
+     */
+    void lockBuyer(String email) {
+        keyedLocks.hold("buyer_lock", "email", email.toLowerCase(Locale.ROOT));
+    }
+
+    /** The buyer's cap for {@link io.kamiflow.inventory.KeyClaimer#insertAndReserve}: no order while it is reached. */
+    io.kamiflow.inventory.KeyClaimer.Checks buyerCap(String email) {
+        return new io.kamiflow.inventory.KeyClaimer.Checks(
+                ", buyer_held AS (" + countOf("lower(o.buyer_email) = :b_email") + ")",
+                " AND (SELECT orders FROM buyer_held) < :b_cap",
+                java.util.Map.of("b_orders", "(SELECT orders FROM buyer_held)",
+                        "b_first_expiry", "(SELECT first_expiry FROM buyer_held)"),
+                java.util.Map.of("b_email", email.toLowerCase(Locale.ROOT),
+                        "b_cap", stockSettings.getMaxOpenReservationsPerBuyer()));
+    }
+
+    /** Refuses (429) as {@link #holdBuyerLock} does when the statement of {@link #buyerCap} counted the cap reached. */
+    void refuseOverBuyerCap(java.util.Map<String, Object> checked) {
+        int orders = ((Number) checked.get("b_orders")).intValue();
+        if (orders >= stockSettings.getMaxOpenReservationsPerBuyer()) {
+            Timestamp first = (Timestamp) checked.get("b_first_expiry");
+            throw refusal("email", new Held(orders, first == null ? null : first.toInstant()));
+        }
+    }
+
     /** Always after the buyer lock: one lock order, no deadlock. */
     void holdAddressLock(String address) {
         if (address == null || exempt.isExempt(address)) {
@@ -64,9 +93,13 @@ class OpenReservations {
         keyedLocks.hold(lockTable, column, key);
         Held held = held(condition, key);
         if (held.count() >= cap) {
-            throw Problems.tooManyRequests("this " + column + " already holds " + held.count()
-                    + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
+            throw refusal(column, held);
         }
+    }
+
+    private static RuntimeException refusal(String column, Held held) {
+        return Problems.tooManyRequests("this " + column + " already holds " + held.count()
+                + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
     }
 
     /** The condition of the per-buyer cap: the buyer's orders, by email. */

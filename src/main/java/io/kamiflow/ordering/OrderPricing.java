@@ -1,11 +1,14 @@
 package io.kamiflow.ordering;
 
 import java.time.Instant;
+import java.util.Map;
 
 import io.kamiflow.catalog.Money;
+import io.kamiflow.catalog.OfferCopies;
 import io.kamiflow.catalog.PriceTiers;
 import io.kamiflow.catalog.Product;
 import io.kamiflow.catalog.ProductRepository;
+import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.ordering.coupons.CouponRedemptions;
 import io.kamiflow.web.Problems;
 import org.springframework.stereotype.Component;
@@ -33,11 +36,14 @@ public class OrderPricing {
     }
 
     private final ProductRepository products;
+    private final OfferCopies offers;
     private final PriceTiers tiers;
     private final CouponRedemptions coupons;
     private final OrderingProperties properties;
 
-    OrderPricing(ProductRepository products, PriceTiers tiers, CouponRedemptions coupons, OrderingProperties properties) {
+    OrderPricing(ProductRepository products, PriceTiers tiers, CouponRedemptions coupons, OrderingProperties properties,
+                 OfferCopies offers) {
+        this.offers = offers;
         this.products = products;
         this.tiers = tiers;
         this.coupons = coupons;
@@ -70,8 +76,34 @@ public class OrderPricing {
 
     /** The visible product with its tiers as the database holds them now (one statement; never a cached copy). */
     ProductRepository.WithTiers activeOffer(String sku) {
-        return products.findBySkuWithTiers(sku).filter(offer -> offer.product().active())
+        return activeOffer(sku, false);
+    }
+
+    /**
+     * @param copy true: this node's copy ({@link OfferCopies}), for a caller that checks its version where it writes
+     *             ({@link #sameVersion}); false: as the database holds it now
+     */
+    ProductRepository.WithTiers activeOffer(String sku, boolean copy) {
+        return (copy ? offers.active(sku) : products.findBySkuWithTiers(sku).filter(offer -> offer.product().active()))
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
+    }
+
+    /** The product as copied is the visible one, at that version, in the snapshot of the order's insert. */
+    KeyClaimer.Checks sameVersion(Product product) {
+        return new KeyClaimer.Checks(", offer AS (SELECT count(*) > 0 AS is_current FROM product"
+                + " WHERE id = :v_product AND version = :v_version AND active)",
+                " AND (SELECT is_current FROM offer)",
+                Map.of("v_current", "(SELECT is_current FROM offer)"),
+                Map.of("v_product", product.id(), "v_version", product.version()));
+    }
+
+    /** Whether {@link #sameVersion} held; false: forget the copy ({@link #forgetCopy}) and price from the database. */
+    static boolean sameVersion(Map<String, Object> checked) {
+        return Boolean.TRUE.equals(checked.get("v_current"));
+    }
+
+    void forgetCopy(String sku) {
+        offers.forget(sku);
     }
 
     void checkQuantity(Product product, int quantity) {

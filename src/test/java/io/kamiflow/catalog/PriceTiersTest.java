@@ -107,8 +107,9 @@ class PriceTiersTest extends IntegrationTest {
     /**
      * Checkout and the quote charge the tiers the database holds at that moment, read with the product in the same
      * transaction: a tier changed on this node is charged at once, and one changed by another node (SQL straight to
-     * the database, which this node's CatalogueCache does not hear of) too, while the storefront's copy still shows the
-     * old price. A tier in another currency than the product's never applies.
+     * the database as that node's admin writes it, the tiers and the product's next version, which this node's
+     * CatalogueCache and OfferCopies do not hear of) too, while the storefront's copy still shows the old price. A tier
+     * in another currency than the product's never applies.
      */
     @Test
     void checkoutChargesTheTiersTheDatabaseHoldsNowNotTheStorefrontsCopy() {
@@ -124,6 +125,7 @@ class PriceTiersTest extends IntegrationTest {
 
             // another node's change: this node's copy keeps the old tier, checkout charges the new one
             jdbc.update("UPDATE product_tier SET unit_price_minor = 600 WHERE product_id = (SELECT id FROM product WHERE sku = 'FRESH')");
+            jdbc.update("UPDATE product SET version = version + 1 WHERE sku = 'FRESH'");
             assertThat(cachedTiers("FRESH")).as("the copy is stale, as on a node that did not make the change")
                     .containsExactly(new PriceTiers.Tier(3, new Money(800, "CNY")));
             assertThat(place("FRESH", 3, "other-node@example.com", null).json().get("amount").asText()).isEqualTo("18.00");
@@ -142,6 +144,7 @@ class PriceTiersTest extends IntegrationTest {
             jdbc.update("""
                     INSERT INTO product_tier (product_id, min_quantity, unit_price_minor, currency)
                     SELECT id, 5, 450, 'CNY' FROM product WHERE sku = 'FRESH'""");
+            jdbc.update("UPDATE product SET version = version + 1 WHERE sku = 'FRESH'");
             assertThat(place("FRESH", 2, "usd-tier@example.com", null).json().get("amount").asText()).isEqualTo("20.00");
             assertThat(place("FRESH", 3, "three@example.com", null).json().get("amount").asText()).isEqualTo("15.00");
             assertThat(place("FRESH", 5, "five@example.com", null).json().get("amount").asText()).isEqualTo("22.50");
