@@ -94,27 +94,29 @@ public class KeyClaimer {
      * What else {@link #insertAndReserve}'s statement checks, in its snapshot, before it inserts the order (the caller's
      * caps and the version its copy of the product was read at, one round trip less each): {@code ctes} further WITH
      * parts (", name AS (...)"), {@code condition} ANDed to the insert's WHERE (" AND ..."), {@code columns} the values
-     * read back ({@link Reserved#checked}) by the names they are given (", ... AS name"), {@code params} their named
-     * parameters (none starting with "k_"). Every part is the caller's constant SQL, never request input.
+     * read back ({@link Reserved#checked}) by the names they are given. SQL only, the caller's constants (never request
+     * input): their named parameters (none starting with "k_") come with each call, and the statement is written once
+     * per set of checks.
      */
-    public record Checks(String ctes, String condition, Map<String, String> columns, Map<String, ?> params) {
-        public static final Checks NONE = new Checks("", "", Map.of(), Map.of());
+    public record Checks(String ctes, String condition, Map<String, String> columns) {
+        public static final Checks NONE = new Checks("", "", Map.of());
 
         /** Both: this one's parts first. */
         public Checks and(Checks other) {
-            Map<String, String> bothColumns = new java.util.LinkedHashMap<>(columns);
-            bothColumns.putAll(other.columns);
-            Map<String, Object> bothParams = new java.util.HashMap<>(params);
-            bothParams.putAll(other.params);
-            return new Checks(ctes + other.ctes, condition + other.condition, bothColumns, bothParams);
+            Map<String, String> both = new java.util.LinkedHashMap<>(columns);
+            both.putAll(other.columns);
+            return new Checks(ctes + other.ctes, condition + other.condition, java.util.Collections.unmodifiableMap(both));
         }
 
-        String select() {
+        private String select() {
             StringBuilder select = new StringBuilder();
             columns.forEach((name, expression) -> select.append(", ").append(expression).append(" AS ").append(name));
             return select.toString();
         }
     }
+
+    /** {@link #insertAndReserve}'s statements as written, by their parts (all constants of the callers). */
+    private final Map<List<Object>, String> statements = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * PostgreSQL, checkout in on-checkout mode, in one statement instead of three: counts the product's keys on sale
@@ -126,26 +128,28 @@ public class KeyClaimer {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public <T> Reserved<T> insertAndReserve(NewOrder<T> order, long productId, int quantity, long countLimit, Instant until) {
-        return insertAndReserve(order, Checks.NONE, productId, quantity, countLimit, until);
+        return insertAndReserve(order, Checks.NONE, Map.of(), productId, quantity, countLimit, until);
     }
 
     /**
-     * As above, inserting the order only when {@code checks} hold too; their values come back in
-     * {@link Reserved#checked} whether or not it was inserted.
+     * As above, inserting the order only when {@code checks} hold too (given {@code checkParams}); their values come
+     * back in {@link Reserved#checked} whether or not it was inserted.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public <T> Reserved<T> insertAndReserve(NewOrder<T> order, Checks checks, long productId, int quantity,
-                                            long countLimit, Instant until) {
+    public <T> Reserved<T> insertAndReserve(NewOrder<T> order, Checks checks, Map<String, ?> checkParams, long productId,
+                                            int quantity, long countLimit, Instant until) {
         if (!dialect.postgres()) {
             throw new IllegalStateException("insertAndReserve is PostgreSQL's; H2 inserts, then reserves");
         }
         record Row<T>(long available, long reserved, long lowest, long orderId, T order, Map<String, Object> checked) {
         }
         long floor = floors.of(productId);
-        String statement = floor > 0 ? INSERT_AND_RESERVE_FROM_FLOOR : INSERT_AND_RESERVE;
-        Row<T> row = jdbc.sql(statement.formatted(checks.ctes(), order.insertSelect(), checks.condition(),
-                        order.returning(), checks.select()))
-                .params(order.params()).params(checks.params())
+        String template = floor > 0 ? INSERT_AND_RESERVE_FROM_FLOOR : INSERT_AND_RESERVE;
+        String statement = statements.computeIfAbsent(List.of(template, order.insertSelect(), order.returning(), checks),
+                parts -> template.formatted(checks.ctes(), order.insertSelect(), checks.condition(), order.returning(),
+                        checks.select()));
+        Row<T> row = jdbc.sql(statement)
+                .params(order.params()).params(checkParams)
                 .param("k_product", productId).param("k_quantity", quantity).param("k_count_limit", countLimit)
                 .param("k_until", java.sql.Timestamp.from(until)).param("k_floor", floor)
                 .query((rs, n) -> {

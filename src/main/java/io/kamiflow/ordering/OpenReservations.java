@@ -58,14 +58,16 @@ class OpenReservations {
     }
 
     /** The buyer's cap for {@link io.kamiflow.inventory.KeyClaimer#insertAndReserve}: no order while it is reached. */
-    io.kamiflow.inventory.KeyClaimer.Checks buyerCap(String email) {
-        return new io.kamiflow.inventory.KeyClaimer.Checks(
-                ", buyer_held AS (" + countOf("lower(o.buyer_email) = :b_email") + ")",
-                " AND (SELECT orders FROM buyer_held) < :b_cap",
-                java.util.Map.of("b_orders", "(SELECT orders FROM buyer_held)",
-                        "b_first_expiry", "(SELECT first_expiry FROM buyer_held)"),
-                java.util.Map.of("b_email", email.toLowerCase(Locale.ROOT),
-                        "b_cap", stockSettings.getMaxOpenReservationsPerBuyer()));
+    static final io.kamiflow.inventory.KeyClaimer.Checks BUYER_CAP = new io.kamiflow.inventory.KeyClaimer.Checks(
+            ", buyer_held AS (" + countOf("lower(o.buyer_email) = :b_email") + ")",
+            " AND (SELECT orders FROM buyer_held) < :b_cap",
+            java.util.Map.of("b_orders", "(SELECT orders FROM buyer_held)",
+                    "b_first_expiry", "(SELECT first_expiry FROM buyer_held)"));
+
+    /** {@link #BUYER_CAP}'s parameters for this buyer. */
+    java.util.Map<String, Object> buyerCap(String email) {
+        return java.util.Map.of("b_email", email.toLowerCase(Locale.ROOT),
+                "b_cap", stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
     /** Refuses (429) as {@link #holdBuyerLock} does when the statement of {@link #buyerCap} counted the cap reached. */

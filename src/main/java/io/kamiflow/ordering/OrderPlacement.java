@@ -109,6 +109,9 @@ class OrderPlacement {
         return place(request, pricing.activeOffer(sku), onCheckout, oneStatement, false);
     }
 
+    /** What the order's statement checks when the product is this node's copy. */
+    private static final KeyClaimer.Checks CAP_AND_VERSION = OpenReservations.BUYER_CAP.and(OrderPricing.SAME_VERSION);
+
     private record Request(String sku, int quantity, String email, String channelId, String clientAddress,
                            String language, String coupon, java.util.Map<String, String> fields) {
     }
@@ -181,13 +184,14 @@ class OrderPlacement {
         Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
         Order placed;
         if (inOneStatement) {
-            KeyClaimer.Checks checks = openReservations.buyerCap(email);
+            java.util.Map<String, Object> checkParams = new java.util.HashMap<>(openReservations.buyerCap(email));
             if (copied) {
-                checks = checks.and(pricing.sameVersion(product));
+                checkParams.putAll(OrderPricing.sameVersion(product));
             }
             KeyClaimer.Reserved<Order> done = claimer.insertAndReserve(orders.newOrder(orderNo, product.id(), quantity,
                     amount, email, tokens.hash(token), request.channelId(), request.clientAddress(), request.language()),
-                    checks, product.id(), quantity, countLimit, until);
+                    copied ? CAP_AND_VERSION : OpenReservations.BUYER_CAP, checkParams, product.id(), quantity,
+                    countLimit, until);
             if (copied && !OrderPricing.sameVersion(done.checked())) {
                 throw new OutdatedCopy();
             }

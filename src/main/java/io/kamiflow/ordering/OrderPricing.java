@@ -89,15 +89,17 @@ public class OrderPricing {
     }
 
     /** The product as copied is the visible one, at that version, in the snapshot of the order's insert. */
-    KeyClaimer.Checks sameVersion(Product product) {
-        return new KeyClaimer.Checks(", offer AS (SELECT count(*) > 0 AS is_current FROM product"
-                + " WHERE id = :v_product AND version = :v_version AND active)",
-                " AND (SELECT is_current FROM offer)",
-                Map.of("v_current", "(SELECT is_current FROM offer)"),
-                Map.of("v_product", product.id(), "v_version", product.version()));
+    static final KeyClaimer.Checks SAME_VERSION = new KeyClaimer.Checks(", offer AS (SELECT count(*) > 0 AS is_current"
+            + " FROM product WHERE id = :v_product AND version = :v_version AND active)",
+            " AND (SELECT is_current FROM offer)",
+            Map.of("v_current", "(SELECT is_current FROM offer)"));
+
+    /** {@link #SAME_VERSION}'s parameters for the copied product. */
+    static Map<String, Object> sameVersion(Product product) {
+        return Map.of("v_product", product.id(), "v_version", product.version());
     }
 
-    /** Whether {@link #sameVersion} held; false: forget the copy ({@link #forgetCopy}) and price from the database. */
+    /** Whether {@link #SAME_VERSION} held; false: forget the copy ({@link #forgetCopy}) and price from the database. */
     static boolean sameVersion(Map<String, Object> checked) {
         return Boolean.TRUE.equals(checked.get("v_current"));
     }
