@@ -40,8 +40,7 @@ public class OfferCopies {
         if (copy != null && copy.generation() == generation) {
             return Optional.of(copy.offer());
         }
-        Optional<ProductRepository.WithTiers> read = products.findBySkuWithTiers(sku)
-                .filter(offer -> offer.product().active());
+        Optional<ProductRepository.WithTiers> read = products.findActiveBySkuWithTiers(sku);
         if (read.isPresent()) { // an unknown sku is not kept: requests choose those
             if (copies.size() >= MAX) {
                 copies.clear();

@@ -50,6 +50,11 @@ public class ProductRepository {
         return jdbc.sql(SELECT + " WHERE sku = ?").param(sku).query(ProductRepository::map).optional();
     }
 
+    /** {@link #findBySkuWithTiers} of a visible product only: what a buyer may order. */
+    public Optional<WithTiers> findActiveBySkuWithTiers(String sku) {
+        return findBySkuWithTiers(sku).filter(offer -> offer.product().active());
+    }
+
     /** {@link #findBySku} and {@link PriceTiers#of} of it in one statement: the same snapshot, never a cached copy. */
     public Optional<WithTiers> findBySkuWithTiers(String sku) {
         return jdbc.sql(SELECT_WITH_TIERS).param(sku).query(rs -> {

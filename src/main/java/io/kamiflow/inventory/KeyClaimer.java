@@ -99,8 +99,6 @@ public class KeyClaimer {
      * per set of checks.
      */
     public record Checks(String ctes, String condition, Map<String, String> columns) {
-        public static final Checks NONE = new Checks("", "", Map.of());
-
         /** Both: this one's parts first. */
         public Checks and(Checks other) {
             Map<String, String> both = new java.util.LinkedHashMap<>(columns);
@@ -124,16 +122,8 @@ public class KeyClaimer {
      * new order's stripe for it (what {@link #reserve} does first), from the product's floor once this node knows it.
      * When that is short, the stripe's lowest and then the product's are tried in further statements, as
      * {@link #reserve} does. A short count writes nothing: a sold-out product's refusals stay as cheap as the count
-     * alone.
-     */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public <T> Reserved<T> insertAndReserve(NewOrder<T> order, long productId, int quantity, long countLimit, Instant until) {
-        return insertAndReserve(order, Checks.NONE, Map.of(), productId, quantity, countLimit, until);
-    }
-
-    /**
-     * As above, inserting the order only when {@code checks} hold too (given {@code checkParams}); their values come
-     * back in {@link Reserved#checked} whether or not it was inserted.
+     * alone. The order is inserted only when {@code checks} hold too (given {@code checkParams}); their values come
+     * back in {@link Reserved#checked} whether or not it was.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public <T> Reserved<T> insertAndReserve(NewOrder<T> order, Checks checks, Map<String, ?> checkParams, long productId,

@@ -22,6 +22,10 @@ import org.springframework.stereotype.Component;
 class OpenReservations {
 
     private record Held(int count, Instant firstExpiry) {
+        static Held of(int count, Timestamp firstExpiry) {
+            return new Held(count, firstExpiry == null ? null : firstExpiry.toInstant());
+        }
+
         /** When the earliest of them is released by expiry (at least a second from now). */
         Duration retryAfter() {
             return firstExpiry == null ? Duration.ofMinutes(1) : Duration.between(Instant.now(), firstExpiry);
@@ -44,8 +48,8 @@ class OpenReservations {
     }
 
     void holdBuyerLock(String email) {
-        holdUnderCap("buyer_lock", "email", EMAIL, email.toLowerCase(Locale.ROOT),
-                stockSettings.getMaxOpenReservationsPerBuyer());
+        lockBuyer(email);
+        refuseAtCap("email", held(EMAIL, email.toLowerCase(Locale.ROOT)), stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
     /**
@@ -72,11 +76,8 @@ class OpenReservations {
 
     /** Refuses (429) as {@link #holdBuyerLock} does when the statement of {@link #buyerCap} counted the cap reached. */
     void refuseOverBuyerCap(java.util.Map<String, Object> checked) {
-        int orders = ((Number) checked.get("b_orders")).intValue();
-        if (orders >= stockSettings.getMaxOpenReservationsPerBuyer()) {
-            Timestamp first = (Timestamp) checked.get("b_first_expiry");
-            throw refusal("email", new Held(orders, first == null ? null : first.toInstant()));
-        }
+        refuseAtCap("email", Held.of(((Number) checked.get("b_orders")).intValue(),
+                (Timestamp) checked.get("b_first_expiry")), stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
     /** Always after the buyer lock: one lock order, no deadlock. */
@@ -84,24 +85,16 @@ class OpenReservations {
         if (address == null || exempt.isExempt(address)) {
             return;
         }
-        holdUnderCap("address_lock", "address", ADDRESS, address, limits.getMaxOpenReservationsPerAddress());
+        keyedLocks.hold("address_lock", "address", address);
+        refuseAtCap("address", held(ADDRESS, address), limits.getMaxOpenReservationsPerAddress());
     }
 
-    /**
-     * Locks the key to the end of the transaction, then refuses (429) when it already holds {@code cap}; the lock's
-     * column ("email", "address") names the key in the answer too.
-     */
-    private void holdUnderCap(String lockTable, String column, String condition, String key, int cap) {
-        keyedLocks.hold(lockTable, column, key);
-        Held held = held(condition, key);
+    /** Refuses (429) when the key (its lock's column, "email" or "address", names it in the answer) holds {@code cap}. */
+    private static void refuseAtCap(String column, Held held, int cap) {
         if (held.count() >= cap) {
-            throw refusal(column, held);
+            throw Problems.tooManyRequests("this " + column + " already holds " + held.count()
+                    + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
         }
-    }
-
-    private static RuntimeException refusal(String column, Held held) {
-        return Problems.tooManyRequests("this " + column + " already holds " + held.count()
-                + " unpaid orders with reserved keys; pay or let them expire first", held.retryAfter());
     }
 
     /** The condition of the per-buyer cap: the buyer's orders, by email. */
@@ -117,10 +110,7 @@ class OpenReservations {
     private Held held(String condition, String value) {
         return jdbc.sql(countOf(condition))
                 .param(value)
-                .query((rs, n) -> {
-                    Timestamp first = rs.getTimestamp("first_expiry");
-                    return new Held(rs.getInt("orders"), first == null ? null : first.toInstant());
-                })
+                .query((rs, n) -> Held.of(rs.getInt("orders"), rs.getTimestamp("first_expiry")))
                 .single();
     }
 

@@ -84,7 +84,7 @@ public class OrderPricing {
      *             ({@link #sameVersion}); false: as the database holds it now
      */
     ProductRepository.WithTiers activeOffer(String sku, boolean copy) {
-        return (copy ? offers.active(sku) : products.findBySkuWithTiers(sku).filter(offer -> offer.product().active()))
+        return (copy ? offers.active(sku) : products.findActiveBySkuWithTiers(sku))
                 .orElseThrow(() -> Problems.notFound("no product with sku '" + sku + "'"));
     }
 
