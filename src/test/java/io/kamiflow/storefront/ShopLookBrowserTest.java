@@ -126,8 +126,9 @@ class ShopLookBrowserTest extends IntegrationTest {
         Chromium.screenshot(browser, "shoplook-catalog-" + lang + "-" + otherSize);
         Chromium.resize(browser, width, height);
         browser.navigate().back();
-        wait(30).until(ExpectedConditions.presenceOfElementLocated(By.id("search-result")));
-        browser.findElement(By.id("clear-search")).click();
+        WebElement lastResult = wait(30).until(ExpectedConditions.presenceOfElementLocated(By.id("search-result")));
+        browser.findElement(By.id("clear-search")).click(); // a link to /: a new page
+        wait(30).until(Chromium.replaced(lastResult)); // else the next wait may read it as it is replaced
         wait(30).until(ExpectedConditions.invisibilityOfElementLocated(By.id("search-result")));
         assertThat(skus()).hasSize(4);
 
