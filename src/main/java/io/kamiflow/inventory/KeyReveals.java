@@ -3,6 +3,7 @@ package io.kamiflow.inventory;
 import java.util.List;
 
 import io.kamiflow.db.InsertIfAbsent;
+import io.kamiflow.db.SqlDialect;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -25,9 +26,11 @@ public class KeyReveals {
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;
     private final TransactionTemplate ownTransaction;
+    private final SqlDialect dialect;
 
-    KeyReveals(JdbcClient jdbc, InsertIfAbsent inserts, PlatformTransactionManager transactions) {
+    KeyReveals(JdbcClient jdbc, InsertIfAbsent inserts, PlatformTransactionManager transactions, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
         this.inserts = inserts;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -56,12 +59,23 @@ public class KeyReveals {
             return false;
         }
         List<Long> unrevealed = held.stream().filter(key -> !key.revealed()).map(Held::id).toList();
+        List<Object[]> unrecorded = held.stream().filter(key -> !key.recorded())
+                .map(key -> new Object[] {key.id(), orderId, channel.name()}).toList();
+        if (dialect.postgres() && !unrevealed.isEmpty() && !unrecorded.isEmpty()) {
+            // a first reveal (most are): the mark and the log in one round trip (issue 23); a data-modifying WITH part
+            // runs whether or not the rest reads it, in the statement's one snapshot
+            jdbc.sql("""
+                    WITH marked AS (UPDATE card_key SET revealed_at = CURRENT_TIMESTAMP
+                                    WHERE id IN (:ids) AND revealed_at IS NULL)
+                    INSERT INTO key_reveal (key_id, order_id, channel) VALUES :rows
+                    ON CONFLICT (key_id, order_id, channel) DO NOTHING""")
+                    .param("ids", unrevealed).param("rows", unrecorded).update();
+            return true;
+        }
         if (!unrevealed.isEmpty()) {
             jdbc.sql("UPDATE card_key SET revealed_at = CURRENT_TIMESTAMP WHERE id IN (:ids) AND revealed_at IS NULL")
                     .param("ids", unrevealed).update();
         }
-        List<Object[]> unrecorded = held.stream().filter(key -> !key.recorded())
-                .map(key -> new Object[] {key.id(), orderId, channel.name()}).toList();
         if (!unrecorded.isEmpty()) {
             inserts.insertBatch("INSERT INTO key_reveal (key_id, order_id, channel) VALUES (?, ?, ?)",
                     "key_id, order_id, channel", unrecorded);
