@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import io.kamiflow.support.IntegrationTest;
+import io.kamiflow.support.Shop;
 import io.kamiflow.support.ShopClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -89,20 +90,14 @@ class RevealIndexesTest extends IntegrationTest {
 
     private String paidOrder(String sku, int quantity) {
         ShopClient shop = shop();
-        assertThat(shop.createProduct(sku, "1.00", "CNY", 0).status()).isEqualTo(201);
-        shop.importKeys(sku, sku + "-K1\n" + sku + "-K2\n");
-        String orderNo = shop.order(sku, quantity, "buyer@" + sku.toLowerCase() + ".example", "sandbox").orderNo();
-        assertThat(shop.sandboxNotify(ShopClient.signedNotice(orderNo, "T-" + orderNo, quantity + ".00", "CNY")).status())
-                .isEqualTo(200);
-        return orderNo;
+        Shop.productWithKeys(shop, sku, "1.00", 2);
+        Shop.PlacedOrder order = Shop.order(shop, sku, quantity, "buyer@" + sku.toLowerCase() + ".example");
+        assertThat(Shop.pay(shop, order, "T-" + order.orderNo()).status()).isEqualTo(200);
+        return order.orderNo();
     }
 
     private List<String> indexes(String table) {
         return jdbc.queryForList("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?",
                 String.class, table);
-    }
-
-    private String plan(String sql, long value) {
-        return String.join("\n", jdbc.queryForList("EXPLAIN " + sql, String.class, value));
     }
 }

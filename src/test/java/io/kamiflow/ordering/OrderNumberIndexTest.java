@@ -67,8 +67,4 @@ class OrderNumberIndexTest extends IntegrationTest {
         shop.importKeys("ONO", "O1\n");
         return shop.order("ONO", 1, "buyer@ono.example", "sandbox").orderNo();
     }
-
-    private String plan(String sql, String value) {
-        return String.join("\n", jdbc.queryForList("EXPLAIN " + sql, String.class, value));
-    }
 }

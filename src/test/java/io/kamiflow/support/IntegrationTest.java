@@ -192,6 +192,11 @@ public abstract class IntegrationTest {
         return new ShopClient(port);
     }
 
+    /** The plan PostgreSQL would run {@code sql} with, its {@code ?} bound to {@code args}, as EXPLAIN prints it. */
+    protected String plan(String sql, Object... args) {
+        return String.join("\n", jdbc.queryForList("EXPLAIN " + sql, String.class, args));
+    }
+
     private static String randomKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
