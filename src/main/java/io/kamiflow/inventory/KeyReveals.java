@@ -23,6 +23,10 @@ public class KeyReveals {
 
     public enum Channel { PAGE, MAIL, HAND }
 
+    /** Marks the keys {@code :ids} revealed (alone, or as the first part of a first reveal's one statement). */
+    private static final String MARK =
+            "UPDATE card_key SET revealed_at = CURRENT_TIMESTAMP WHERE id IN (:ids) AND revealed_at IS NULL";
+
     private final JdbcClient jdbc;
     private final InsertIfAbsent inserts;
     private final TransactionTemplate ownTransaction;
@@ -64,17 +68,13 @@ public class KeyReveals {
         if (dialect.postgres() && !unrevealed.isEmpty() && !unrecorded.isEmpty()) {
             // a first reveal (most are): the mark and the log in one round trip (issue 23); a data-modifying WITH part
             // runs whether or not the rest reads it, in the statement's one snapshot
-            jdbc.sql("""
-                    WITH marked AS (UPDATE card_key SET revealed_at = CURRENT_TIMESTAMP
-                                    WHERE id IN (:ids) AND revealed_at IS NULL)
-                    INSERT INTO key_reveal (key_id, order_id, channel) VALUES :rows
-                    ON CONFLICT (key_id, order_id, channel) DO NOTHING""")
+            jdbc.sql("WITH marked AS (" + MARK + ") INSERT INTO key_reveal (key_id, order_id, channel) VALUES :rows"
+                            + " ON CONFLICT (key_id, order_id, channel) DO NOTHING")
                     .param("ids", unrevealed).param("rows", unrecorded).update();
             return true;
         }
         if (!unrevealed.isEmpty()) {
-            jdbc.sql("UPDATE card_key SET revealed_at = CURRENT_TIMESTAMP WHERE id IN (:ids) AND revealed_at IS NULL")
-                    .param("ids", unrevealed).update();
+            jdbc.sql(MARK).param("ids", unrevealed).update();
         }
         if (!unrecorded.isEmpty()) {
             inserts.insertBatch("INSERT INTO key_reveal (key_id, order_id, channel) VALUES (?, ?, ?)",

@@ -74,7 +74,7 @@ class OpenReservations {
                 "b_cap", stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
-    /** Refuses (429) as {@link #holdBuyerLock} does when the statement of {@link #buyerCap} counted the cap reached. */
+    /** Refuses (429) as {@link #holdBuyerLock} does when the statement of {@link #BUYER_CAP} counted the cap reached. */
     void refuseOverBuyerCap(java.util.Map<String, Object> checked) {
         refuseAtCap("email", Held.of(((Number) checked.get("b_orders")).intValue(),
                 (Timestamp) checked.get("b_first_expiry")), stockSettings.getMaxOpenReservationsPerBuyer());
