@@ -4,8 +4,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 
 import io.kamiflow.db.KeyedLocks;
+import io.kamiflow.inventory.KeyClaimer;
 import io.kamiflow.inventory.StockSettings;
 import io.kamiflow.security.ratelimit.ExemptAddresses;
 import io.kamiflow.security.ratelimit.RateLimitProperties;
@@ -20,6 +22,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class OpenReservations {
+
+    /** The condition of the per-buyer cap: the buyer's orders, by email (lower case), named alike in both statements. */
+    static final String EMAIL = "lower(o.buyer_email) = :b_email";
+    /** The condition of the per-address cap: the orders from the client address. */
+    static final String ADDRESS = "o.client_address = :a_address";
 
     private record Held(int count, Instant firstExpiry) {
         static Held of(int count, Timestamp firstExpiry) {
@@ -49,7 +56,8 @@ class OpenReservations {
 
     void holdBuyerLock(String email) {
         lockBuyer(email);
-        refuseAtCap("email", held(EMAIL, email.toLowerCase(Locale.ROOT)), stockSettings.getMaxOpenReservationsPerBuyer());
+        refuseAtCap("email", held(EMAIL, Map.of("b_email", email.toLowerCase(Locale.ROOT))),
+                stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
     /**
@@ -61,21 +69,21 @@ class OpenReservations {
         keyedLocks.hold("buyer_lock", "email", email.toLowerCase(Locale.ROOT));
     }
 
-    /** The buyer's cap for {@link io.kamiflow.inventory.KeyClaimer#insertAndReserve}: no order while it is reached. */
-    static final io.kamiflow.inventory.KeyClaimer.Checks BUYER_CAP = new io.kamiflow.inventory.KeyClaimer.Checks(
-            ", buyer_held AS (" + countOf("lower(o.buyer_email) = :b_email") + ")",
+    /** The buyer's cap for {@link KeyClaimer#insertAndReserve}: no order while it is reached. */
+    static final KeyClaimer.Checks BUYER_CAP = new KeyClaimer.Checks(
+            ", buyer_held AS (" + countOf(EMAIL) + ")",
             " AND (SELECT orders FROM buyer_held) < :b_cap",
-            java.util.Map.of("b_orders", "(SELECT orders FROM buyer_held)",
+            Map.of("b_orders", "(SELECT orders FROM buyer_held)",
                     "b_first_expiry", "(SELECT first_expiry FROM buyer_held)"));
 
     /** {@link #BUYER_CAP}'s parameters for this buyer. */
-    java.util.Map<String, Object> buyerCap(String email) {
-        return java.util.Map.of("b_email", email.toLowerCase(Locale.ROOT),
+    Map<String, Object> buyerCap(String email) {
+        return Map.of("b_email", email.toLowerCase(Locale.ROOT),
                 "b_cap", stockSettings.getMaxOpenReservationsPerBuyer());
     }
 
     /** Refuses (429) as {@link #holdBuyerLock} does when the statement of {@link #BUYER_CAP} counted the cap reached. */
-    void refuseOverBuyerCap(java.util.Map<String, Object> checked) {
+    void refuseOverBuyerCap(Map<String, Object> checked) {
         refuseAtCap("email", Held.of(((Number) checked.get("b_orders")).intValue(),
                 (Timestamp) checked.get("b_first_expiry")), stockSettings.getMaxOpenReservationsPerBuyer());
     }
@@ -86,7 +94,7 @@ class OpenReservations {
             return;
         }
         keyedLocks.hold("address_lock", "address", address);
-        refuseAtCap("address", held(ADDRESS, address), limits.getMaxOpenReservationsPerAddress());
+        refuseAtCap("address", held(ADDRESS, Map.of("a_address", address)), limits.getMaxOpenReservationsPerAddress());
     }
 
     /** Refuses (429) when the key (its lock's column, "email" or "address", names it in the answer) holds {@code cap}. */
@@ -97,19 +105,14 @@ class OpenReservations {
         }
     }
 
-    /** The condition of the per-buyer cap: the buyer's orders, by email. */
-    static final String EMAIL = "lower(o.buyer_email) = ?";
-    /** The condition of the per-address cap: the orders from the client address. */
-    static final String ADDRESS = "o.client_address = ?";
-
     /**
      * Unpaid orders matching the condition on customer_order o that hold RESERVED keys. The keys' status is a filter,
      * not a join condition: the keys are then found by their order (ix_card_key_order), never by scanning every
      * reserved key in the shop, which stale statistics in a flash sale (reserved keys "rare") led the planner to do.
      */
-    private Held held(String condition, String value) {
+    private Held held(String condition, Map<String, ?> value) {
         return jdbc.sql(countOf(condition))
-                .param(value)
+                .params(value)
                 .query((rs, n) -> Held.of(rs.getInt("orders"), rs.getTimestamp("first_expiry")))
                 .single();
     }

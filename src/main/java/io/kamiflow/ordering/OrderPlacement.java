@@ -1,7 +1,9 @@
 package io.kamiflow.ordering;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.kamiflow.catalog.Money;
 import io.kamiflow.catalog.Product;
@@ -90,7 +92,7 @@ class OrderPlacement {
      */
     @Transactional
     public Placed place(String sku, int quantity, String email, String channelId, String clientAddress, String language,
-                        String coupon, java.util.Map<String, String> fields) {
+                        String coupon, Map<String, String> fields) {
         pricing.checkQuantity(quantity);
         if (!channels.isEnabled(channelId)) {
             throw Problems.badRequest("channel '" + channelId + "' is not available; use one of " + channels.enabledIds());
@@ -113,7 +115,7 @@ class OrderPlacement {
     private static final KeyClaimer.Checks CAP_AND_VERSION = OpenReservations.BUYER_CAP.and(OrderPricing.SAME_VERSION);
 
     private record Request(String sku, int quantity, String email, String channelId, String clientAddress,
-                           String language, String coupon, java.util.Map<String, String> fields) {
+                           String language, String coupon, Map<String, String> fields) {
     }
 
     /**
@@ -155,7 +157,7 @@ class OrderPlacement {
         String email = request.email();
         Product product = offer.product();
         pricing.checkQuantity(product, quantity);
-        java.util.Map<String, String> values = io.kamiflow.catalog.InputFields.checkValues(product, request.fields());
+        Map<String, String> values = io.kamiflow.catalog.InputFields.checkValues(product, request.fields());
         // a person fulfils it: no keys to reserve or count
         boolean reserve = !product.byHand() && onCheckout;
         boolean inOneStatement = reserve && oneStatementMode;
@@ -184,7 +186,7 @@ class OrderPlacement {
         Instant until = Instant.now().plus(paymentWindow.getOrderTtl());
         Order placed;
         if (inOneStatement) {
-            java.util.Map<String, Object> checkParams = new java.util.HashMap<>(openReservations.buyerCap(email));
+            Map<String, Object> checkParams = new HashMap<>(openReservations.buyerCap(email));
             if (copied) {
                 checkParams.putAll(OrderPricing.sameVersion(product));
             }

@@ -102,6 +102,25 @@ class CouponRaceTest extends ProcessTest {
                 .isEqualTo(StockSettings.Reservation.values().length);
     }
 
+    /** A coupon's checkout counts the buyer's cap in a statement of its own (not in the order's): capped alike. */
+    @Test
+    void aBuyerWithACouponHoldsAtMostThreeOpenReservationsToo() throws Exception {
+        coupon(Map.of("code", "MANY", "percentOff", 10, "maxUses", 100));
+        List<Callable<ShopClient.Response>> checkouts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String email = i % 2 == 0 ? "Hoarder@Race.example" : "hoarder@race.example";
+            checkouts.add(() -> order("RACE", 1, email, "MANY"));
+        }
+        List<ShopClient.Response> answers = Concurrently.run(10, checkouts);
+
+        assertThat(answers.stream().filter(r -> r.status() == 201).count()).isEqualTo(3);
+        List<ShopClient.Response> refused = answers.stream().filter(r -> r.status() == 429).toList();
+        assertThat(refused).hasSize(7);
+        assertThat(refused.get(0).json().get("detail").asText()).contains("this email already holds 3 unpaid orders");
+        assertThat(count("SELECT count(*) FROM coupon_redemption")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM card_key WHERE status = 'RESERVED'")).isEqualTo(3);
+    }
+
     @Test
     void anOrderThatExpiresUnpaidGivesItsUseBack() {
         coupon(Map.of("code", "BACK", "percentOff", 10, "maxUses", 1, "oncePerEmail", true));
