@@ -3,14 +3,17 @@ package io.kamiflow.ops.metrics;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 import io.kamiflow.db.SqlDialect;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.slf4j.Logger;
@@ -69,11 +72,11 @@ class ShopGauges {
     private final String stockSql;
     private final RuntimeService runtime;
     private final ManagementService management;
-    private final MultiGauge available;
-    private final MultiGauge lowThreshold;
-    private final MultiGauge parked;
-    private final MultiGauge openTasks;
-    private final MultiGauge oldestTask;
+    private final GaugeRows available;
+    private final GaugeRows lowThreshold;
+    private final GaugeRows parked;
+    private final GaugeRows openTasks;
+    private final GaugeRows oldestTask;
     private final AtomicReference<Engine> engine = new AtomicReference<>(Engine.NONE);
 
     ShopGauges(MeterRegistry registry, JdbcClient jdbc, SqlDialect dialect, RuntimeService runtime,
@@ -82,16 +85,17 @@ class ShopGauges {
         this.stockSql = dialect.postgres() ? STOCK_COUNTED : STOCK_EXACT;
         this.runtime = runtime;
         this.management = management;
-        available = MultiGauge.builder("kamiflow.stock.available.keys")
-                .description("keys on sale per product (PostgreSQL: counted up to 1,000 above its low-stock threshold)").register(registry);
-        lowThreshold = MultiGauge.builder("kamiflow.stock.low.threshold").description("the product's low-stock threshold")
-                .register(registry);
-        parked = MultiGauge.builder("kamiflow.orders.parked").description("paid orders waiting for stock per product")
-                .register(registry);
-        openTasks = MultiGauge.builder("kamiflow.support.tasks.open").description("open support tasks by task (BPMN id)")
-                .register(registry);
-        oldestTask = MultiGauge.builder("kamiflow.support.task.oldest.age").baseUnit("seconds")
-                .description("age of the oldest open support task by task").register(registry);
+        available = new GaugeRows(MultiGauge.builder("kamiflow.stock.available.keys")
+                .description("keys on sale per product (PostgreSQL: counted up to 1,000 above its low-stock threshold)")
+                .register(registry), "sku");
+        lowThreshold = new GaugeRows(MultiGauge.builder("kamiflow.stock.low.threshold")
+                .description("the product's low-stock threshold").register(registry), "sku");
+        parked = new GaugeRows(MultiGauge.builder("kamiflow.orders.parked")
+                .description("paid orders waiting for stock per product").register(registry), "sku");
+        openTasks = new GaugeRows(MultiGauge.builder("kamiflow.support.tasks.open")
+                .description("open support tasks by task (BPMN id)").register(registry), "task");
+        oldestTask = new GaugeRows(MultiGauge.builder("kamiflow.support.task.oldest.age").baseUnit("seconds")
+                .description("age of the oldest open support task by task").register(registry), "task");
         Gauge.builder("kamiflow.camunda.incidents.open", engine, e -> e.get().incidents())
                 .description("open Camunda incidents").register(registry);
         Gauge.builder("kamiflow.camunda.jobs.due", engine, e -> e.get().dueJobs())
@@ -120,15 +124,15 @@ class ShopGauges {
             List<Stock> stock = jdbc.sql(stockSql)
                     .query((rs, row) -> new Stock(rs.getString("sku"), rs.getLong("available"), rs.getLong("low_stock_threshold"),
                             rs.getLong("parked"))).list();
-            available.register(stock.stream().map(s -> row(Tags.of("sku", s.sku()), s.available())).toList(), true);
-            lowThreshold.register(stock.stream().map(s -> row(Tags.of("sku", s.sku()), s.lowThreshold())).toList(), true);
-            parked.register(stock.stream().map(s -> row(Tags.of("sku", s.sku()), s.parked())).toList(), true);
+            available.set(numbers(stock, Stock::sku, Stock::available));
+            lowThreshold.set(numbers(stock, Stock::sku, Stock::lowThreshold));
+            parked.set(numbers(stock, Stock::sku, Stock::parked));
 
             List<Tasks> tasks = jdbc.sql("SELECT task_def_key_, count(*) AS open, min(create_time_) AS oldest FROM act_ru_task "
                             + "WHERE task_def_key_ IS NOT NULL GROUP BY task_def_key_")
                     .query((rs, row) -> new Tasks(rs.getString(1), rs.getLong(2), instant(rs.getTimestamp(3)))).list();
-            openTasks.register(tasks.stream().map(t -> row(Tags.of("task", t.task()), t.open())).toList(), true);
-            oldestTask.register(tasks.stream().map(t -> row(Tags.of("task", t.task()), ageSeconds(t.oldest()))).toList(), true);
+            openTasks.set(numbers(tasks, Tasks::task, Tasks::open));
+            oldestTask.set(numbers(tasks, Tasks::task, t -> ageSeconds(t.oldest())));
 
             Instant now = Instant.now();
             Queued queued = jdbc.sql("SELECT count(*), min(queued_at) FROM key_mail_queue")
@@ -158,8 +162,11 @@ class ShopGauges {
         }
     }
 
-    private static MultiGauge.Row<?> row(Tags tags, double value) {
-        return MultiGauge.Row.of(tags, value);
+    /** The gauge rows' numbers by their tag value. */
+    private static <T> Map<String, Double> numbers(List<T> rows, Function<T, String> tag, ToDoubleFunction<T> number) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        rows.forEach(row -> values.put(tag.apply(row), number.applyAsDouble(row)));
+        return values;
     }
 
     private static Instant instant(Timestamp timestamp) {
