@@ -110,9 +110,9 @@ class OpenReservations {
      * not a join condition: the keys are then found by their order (ix_card_key_order), never by scanning every
      * reserved key in the shop, which stale statistics in a flash sale (reserved keys "rare") led the planner to do.
      */
-    private Held held(String condition, Map<String, ?> value) {
+    private Held held(String condition, Map<String, ?> params) {
         return jdbc.sql(countOf(condition))
-                .params(value)
+                .params(params)
                 .query((rs, n) -> Held.of(rs.getInt("orders"), rs.getTimestamp("first_expiry")))
                 .single();
     }

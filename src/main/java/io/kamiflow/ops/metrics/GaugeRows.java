@@ -1,9 +1,9 @@
 package io.kamiflow.ops.metrics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -26,7 +26,8 @@ final class GaugeRows {
 
     private final MultiGauge gauge;
     private final String tag;
-    private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+    /** Touched only under {@link #set}'s lock; scrapes read the holders, not the map. */
+    private final Map<String, Holder> holders = new HashMap<>();
 
     GaugeRows(MultiGauge gauge, String tag) {
         this.gauge = gauge;
